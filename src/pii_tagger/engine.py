@@ -1,0 +1,433 @@
+"""The redactor: walks an event, detects, applies the policy and tags it."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import decimal
+import enum
+import sys
+import traceback
+import uuid
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, unquote_plus, urlsplit, urlunsplit
+
+import orjson
+
+from .actions import Hasher, Target, replacement
+from .failsafe import fail_closed, report_once
+from .fieldnames import FieldNames
+from .nodes import Node, NodeTree, child_words
+from .policy import Policy
+from .rules import RuleSet, ValueRule, load_rules
+from .scanner import Finding, TextScanner
+
+CATEGORIES_KEY = "pii_categories"
+SUMMARY_KEY = "pii_redactions"
+ERROR_KEY = "pii_error"
+OWN_KEYS = frozenset({CATEGORIES_KEY, SUMMARY_KEY, ERROR_KEY})
+
+_SAFE_TYPES = (float, bool, type(None), _dt.datetime, _dt.date, _dt.time, _dt.timedelta, uuid.UUID, decimal.Decimal, enum.Enum)
+_BIG_INT = 1_000_000  # smaller integers cannot be a phone, code, card or account number
+
+
+class _Run:
+    """What one event carried: categories, and (with ``summary``) notes by path."""
+
+    __slots__ = ("categories", "notes", "changes")
+
+    def __init__(self, summary: bool) -> None:
+        self.categories: set[int] = set()
+        self.notes: dict[tuple[str, str, int, str], int] | None = {} if summary else None
+        self.changes = 0
+
+    def add(self, target: Target, path: str) -> None:
+        self.categories.add(target.category)
+        if target.action != "keep":
+            self.changes += 1
+        if self.notes is not None:
+            key = (path, target.rule, target.category, target.action)
+            self.notes[key] = self.notes.get(key, 0) + 1
+
+
+class Redactor:
+    """Finds, redacts and tags personal data in events.
+
+    >>> redactor = Redactor()
+    >>> redactor.redact({"event": "login", "email": "anna@example.lv"})["pii_categories"]
+    [2]
+
+    It is also a structlog processor: put it after exception formatting and
+    before the renderer. It never raises into the application: an event it
+    cannot process goes out with every value replaced and a ``pii_error``
+    field (fail closed), and the error is logged once to ``pii_tagger``.
+
+    Args:
+        policy: actions by category and by rule (default: the catalogue's).
+        rule_files: the user's own rule files, read after the shipped ones.
+        rules: an already loaded :class:`RuleSet` (instead of ``rule_files``).
+        hasher: the key(s) for ``hash`` (default: ``PII_TAGGER_HASH_KEY``).
+        summary: also write ``pii_redactions``: which paths were acted on, by
+            rule, category and action, with counts (never a value).
+        max_depth: nesting deeper than this is replaced by a marker.
+        scan_timeout: seconds one text may take to scan; past it the text is
+            replaced by a marker.
+        raise_errors: re-raise internal errors instead of failing closed (tests).
+    """
+
+    def __init__(
+        self,
+        policy: Policy | None = None,
+        *,
+        rule_files: Iterable[str | Path] = (),
+        rules: RuleSet | None = None,
+        hasher: Hasher | None = None,
+        summary: bool = False,
+        max_depth: int = 32,
+        scan_timeout: float = 1.0,
+        raise_errors: bool = False,
+    ) -> None:
+        self.rules = rules if rules is not None else load_rules(rule_files)
+        self.policy = policy or Policy()
+        self.policy.check_rules({r.id for r in self.rules.fields} | {r.id for r in self.rules.values})
+        self.hasher = hasher or Hasher.from_env()
+        self.summary = summary
+        self.max_depth = max_depth
+        self.raise_errors = raise_errors
+        self._names = FieldNames(self.rules.fields, self.rules.contexts, self.rules.neutrals)
+        self._targets: dict[tuple[str, int], Target] = {}
+        self._tree = NodeTree(self._make_node)
+        self._scanner = TextScanner(
+            self.rules.values,
+            [self._value_target(r) for r in self.rules.values],
+            self._key_target,
+            scan_timeout,
+        )
+
+    # ---- public ---------------------------------------------------------------
+
+    def redact(self, event: Mapping[str, Any]) -> dict[str, Any]:
+        """A redacted, tagged copy of ``event``; never raises (see the class)."""
+        try:
+            return self._redact(event)
+        except Exception as exc:
+            if self.raise_errors:
+                raise
+            report_once("redact", exc)
+            return fail_closed(event, CATEGORIES_KEY, ERROR_KEY, exc)
+
+    def __call__(self, logger: Any, method_name: str, event_dict: Any) -> dict[str, Any]:
+        return self.redact(event_dict)
+
+    def redact_text(self, text: str) -> tuple[str, list[int]]:
+        """A redacted copy of a line of free text, and the categories it carried."""
+        event = self.redact({"message": text})
+        return str(event.get("message", "")), list(event[CATEGORIES_KEY])
+
+    # ---- walking --------------------------------------------------------------
+
+    def _redact(self, event: Mapping[str, Any]) -> dict[str, Any]:
+        run = _Run(self.summary)
+        root = self._tree.root
+        out: dict[str, Any] = {}
+        items = event.items()
+        if "exc_info" in event and event["exc_info"]:
+            items = _with_formatted_exception(event).items()
+        for key, value in items:
+            if key in OWN_KEYS:
+                continue
+            node = self._tree.child(root, key)
+            self._put(out, node, value, run, 1, set())
+        out[CATEGORIES_KEY] = sorted(run.categories | _previous_categories(event.get(CATEGORIES_KEY)))
+        if run.notes is not None:
+            out[SUMMARY_KEY] = [
+                {"path": p, "rule": r, "category": c, "action": a, "count": n} for (p, r, c, a), n in run.notes.items()
+            ]
+        return out
+
+    def _put(self, out: dict[Any, Any], node: Node, value: Any, run: _Run, depth: int, seen: set[int]) -> None:
+        for target in node.key_findings:
+            run.add(target, node.path)
+        if node.drop:
+            if value is not None and value != "":
+                run.add(node.capture, node.path)  # type: ignore[arg-type]
+            return
+        out[node.key] = self._value(value, node, run, depth, seen)
+
+    def _value(self, value: Any, node: Node, run: _Run, depth: int, seen: set[int]) -> Any:
+        if node.tags and value is not None and value != "":
+            for target in node.tags:
+                run.add(target, node.path)
+        kind = type(value)
+        if kind is str:
+            return self._string(value, node, run, depth, seen)
+        if kind is dict or isinstance(value, Mapping):
+            return self._container(value, node, run, depth, seen, True)
+        if kind is list or kind is tuple or isinstance(value, (set, frozenset)):
+            return self._container(value, node, run, depth, seen, False)
+        if kind is int:
+            if node.capture is not None:
+                return self._captured(str(value), node, run)
+            if value >= _BIG_INT or value <= -_BIG_INT:
+                text = str(value)
+                redacted = self._text(text, node, run, depth, seen)
+                return value if redacted is text else redacted
+            return value
+        if isinstance(value, _SAFE_TYPES):
+            if node.capture is not None and value is not None and kind is not bool:
+                return self._captured(str(value), node, run)
+            return value
+        if isinstance(value, (bytes, bytearray, memoryview)):
+            text = bytes(value).decode("utf-8", "replace")
+            redacted = self._string(text, node, run, depth, seen)
+            return value if redacted is text else redacted
+        # Any other object: what a renderer would write is its text, so that is
+        # what is scanned and written out.
+        return self._string(_as_text(value), node, run, depth, seen)
+
+    def _container(self, value: Any, node: Node, run: _Run, depth: int, seen: set[int], mapping: bool) -> Any:
+        if depth >= self.max_depth:
+            return "[REDACTED:too_deep]"
+        ident = id(value)
+        if ident in seen:
+            return "[REDACTED:cycle]"
+        seen.add(ident)
+        try:
+            if mapping:
+                out: dict[Any, Any] = {}
+                child = self._tree.child
+                for key, item in value.items():
+                    self._put(out, child(node, key), item, run, depth + 1, seen)
+                return out
+            items = [self._value(item, node, run, depth + 1, seen) for item in value]
+            return tuple(items) if type(value) is tuple else items
+        finally:
+            seen.discard(ident)
+
+    def _string(self, text: str, node: Node, run: _Run, depth: int, seen: set[int]) -> Any:
+        if not text:
+            return text
+        if node.capture is not None:
+            return self._captured(text, node, run)
+        first = text[0]
+        if (first == "{" or first == "[" or first.isspace()) and len(text) > 1:
+            parsed = self._json_in_string(text, node, run, depth, seen)
+            if parsed is not None:
+                return parsed
+        if node.url:
+            return self._url(text, node, run, depth)
+        return self._text(text, node, run, depth, seen)
+
+    def _captured(self, text: str, node: Node, run: _Run) -> str:
+        target = node.capture
+        assert target is not None
+        if self._scanner.is_own_token(text):
+            run.add(target, node.path)
+            return text
+        run.add(target, node.path)
+        return replacement(target, text, self.hasher)
+
+    def _text(self, text: str, node: Node, run: _Run, depth: int, seen: set[int]) -> str:
+        """Free text: every finding replaced (for a URL, part by part)."""
+        try:
+            findings = self._scanner.scan(text, node)
+        except TimeoutError as exc:
+            report_once("scan_timeout", exc)
+            run.changes += 1
+            return "[REDACTED:scan_timeout]"
+        if not findings:
+            return text
+        parts: list[str] = []
+        last = 0
+        for start, end, target, handler in findings:
+            if handler == "url":
+                parts += (text[last:start], self._url(text[start:end], node, run, depth, target))
+                last = end
+                continue
+            run.add(target, node.path)
+            if target.action == "keep" or end == start:
+                continue
+            parts += (text[last:start], replacement(target, text[start:end], self.hasher))
+            last = end
+        if last == 0:
+            return text
+        parts.append(text[last:])
+        return "".join(parts)
+
+    def _json_in_string(self, text: str, node: Node, run: _Run, depth: int, seen: set[int]) -> str | None:
+        stripped = text.strip()
+        if not stripped or (stripped[0], stripped[-1]) not in (("{", "}"), ("[", "]")):
+            return None
+        try:
+            parsed = orjson.loads(stripped)
+        except orjson.JSONDecodeError:
+            return None
+        before = run.changes
+        redacted = self._value(parsed, node, run, depth + 1, seen)
+        if run.changes == before:
+            return text
+        return orjson.dumps(redacted).decode()
+
+    def _url(self, text: str, node: Node, run: _Run, depth: int, target: Target | None = None) -> str:
+        """A URL redacted part by part: credentials, path segments, query, fragment."""
+        if target is not None:
+            run.add(target, node.path)
+        try:
+            parts = urlsplit(text)
+        except ValueError:
+            return self._text_plain(text, node, run)
+        changed = False
+        netloc = parts.netloc
+        if "@" in netloc:
+            netloc = self._url_userinfo(netloc, node, run)
+            changed = True
+        path = "/".join(self._url_piece(seg, node, run) for seg in parts.path.split("/"))
+        query = parts.query
+        if query:
+            pairs = []
+            for pair in query.split("&"):
+                key, eq, value = pair.partition("=")
+                if eq:
+                    child = self._tree.child(node, unquote_plus(key))
+                    if child.drop:
+                        run.add(child.capture, node.path)  # type: ignore[arg-type]
+                        value = _quote(f"[REDACTED:{child.capture.label}]")  # type: ignore[union-attr]
+                    elif child.capture is not None:
+                        value = _quote(self._captured(unquote_plus(value), child, run))
+                    else:
+                        for tag in child.tags:
+                            run.add(tag, node.path)
+                        value = self._url_piece(value, node, run)
+                pairs.append(key + eq + value)
+            query = "&".join(pairs)
+        fragment = self._url_piece(parts.fragment, node, run)
+        if changed or (path, query, fragment) != (parts.path, parts.query, parts.fragment):
+            return urlunsplit((parts.scheme, netloc, path, query, fragment))
+        return text
+
+    def _url_userinfo(self, netloc: str, node: Node, run: _Run) -> str:
+        """``user:password@host``: the user name as a ``username`` field, the password dropped."""
+        userinfo, _, host = netloc.rpartition("@")
+        user, sep, _ = userinfo.partition(":")
+        user_node = self._tree.child(self._tree.root, "username")
+        if user_node.capture is not None:
+            user = _quote(self._captured(unquote_plus(user), user_node, run))
+        if sep:
+            run.add(_URL_PASSWORD, node.path)
+        return user + (":[REDACTED:secret]" if sep else "") + "@" + host
+
+    def _url_piece(self, piece: str, node: Node, run: _Run) -> str:
+        if not piece:
+            return piece
+        decoded = unquote_plus(piece) if ("%" in piece or "+" in piece) else piece
+        redacted = self._text_plain(decoded, node, run)
+        return piece if redacted == decoded else _quote(redacted)
+
+    def _text_plain(self, text: str, node: Node, run: _Run) -> str:
+        """Text inside a URL: scanned, but URLs in it are not parsed again."""
+        try:
+            findings = self._scanner.scan(text, node)
+        except TimeoutError as exc:
+            report_once("scan_timeout", exc)
+            return "[REDACTED:scan_timeout]"
+        out, last = [], 0
+        for start, end, target, handler in findings:
+            run.add(target, node.path)
+            if handler == "url" or target.action == "keep" or end == start:
+                continue
+            out += (text[last:start], replacement(target, text[start:end], self.hasher))
+            last = end
+        return text if last == 0 else "".join(out) + text[last:]
+
+    # ---- classification (cached in the node tree) ---------------------------------
+
+    def _make_node(self, parent: Node, key: Any) -> Node:
+        name = key if type(key) is str else str(key)
+        words, key_start = child_words(parent, name)
+        node = Node(f"{parent.path}.{name}" if parent.path else name, words)
+        node.key = key
+        node.capture = parent.capture
+        if words:
+            match = self._names.match(words, key_start)
+            if match is not None:
+                rule = match.rule
+                target = self._target(rule.id, match.category, rule.label, rule.action, rule.mask, rule.normalize)
+                if target.action == "keep":
+                    node.tags = (target,)
+                    node.url = rule.format == "url"
+                elif node.capture is None or node.capture.action != "drop":
+                    node.capture = target
+                    node.drop = target.action == "drop"
+        if type(key) is str and self._scanner.may_match(key):
+            self._redact_key(node, parent, key)
+        return node
+
+    def _redact_key(self, node: Node, parent: Node, key: str) -> None:
+        findings = [f for f in self._scanner.scan(key, parent) if f.handler == "value" and f.end > f.start]
+        if not findings:
+            return
+        node.key_findings = tuple(f.target for f in findings)
+        parts, last = [], 0
+        for start, end, target, _ in findings:
+            if target.action != "keep":
+                parts += (key[last:start], replacement(target, key[start:end], self.hasher))
+                last = end
+        node.key = "".join(parts) + key[last:] if last else key
+
+    def _key_target(self, node: object, key: str) -> Target | None:
+        child = self._tree.child(node, key)  # type: ignore[arg-type]
+        if child.capture is not None and child.capture is not getattr(node, "capture", None):
+            return child.capture
+        return child.tags[0] if child.tags else None
+
+    def _value_target(self, rule: ValueRule) -> Target | None:
+        if rule.category is None:
+            return None
+        return self._target(rule.id, rule.category, rule.label, rule.action, rule.mask, rule.normalize)
+
+    def _target(self, rule: str, category: int, label: str, action: Any, mask: str, normalize: str) -> Target:
+        key = (rule, category)
+        target = self._targets.get(key)
+        if target is None:
+            target = self.policy.resolve(
+                self.rules.categories, rule=rule, category=category, label=label,
+                rule_action=action, mask=mask, normalize=normalize,
+            )
+            self._targets[key] = target
+        return target
+
+
+_URL_PASSWORD = Target("url_password", 16, "secret", "drop")
+
+
+def _quote(text: str) -> str:
+    return quote(text, safe="[]:.@")
+
+
+def _as_text(value: Any) -> str:
+    try:
+        return str(value)
+    except Exception:
+        return f"[REDACTED:unprintable {type(value).__name__}]"
+
+
+def _previous_categories(value: Any) -> set[int]:
+    """Categories from an earlier pass, so that redacting twice equals once."""
+    if not isinstance(value, list):
+        return set()
+    return {n for n in value if type(n) is int and 1 <= n <= 18}
+
+
+def _with_formatted_exception(event: Mapping[str, Any]) -> dict[str, Any]:
+    """``exc_info`` rendered to ``exception`` text, as structlog's format_exc_info
+    would, so that a traceback is scanned even when we run before it."""
+    exc_info = event["exc_info"]
+    out = {k: v for k, v in event.items() if k != "exc_info"}
+    if isinstance(exc_info, BaseException):
+        exc_info = (type(exc_info), exc_info, exc_info.__traceback__)
+    elif not isinstance(exc_info, tuple):
+        exc_info = sys.exc_info()
+    if exc_info and exc_info[0] is not None:
+        out["exception"] = "".join(traceback.format_exception(*exc_info))
+    return out

@@ -1,0 +1,72 @@
+"""Failing closed, and saying so once.
+
+When the engine cannot process an event, the event still goes out, with every
+value replaced by a marker: nothing personal can leak through a bug. The error
+is logged once per kind and place to the ``pii_tagger`` logger, with the
+exception's type and where it was raised, never its message (a message may
+quote the value being processed).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import traceback
+from collections.abc import Mapping
+from typing import Any
+
+logger = logging.getLogger("pii_tagger")
+
+MARKER = "[REDACTED:error]"
+_MAX_REPORTED = 256
+_reported: set[tuple[str, str, str]] = set()
+_lock = threading.Lock()
+
+
+def where(exc: BaseException) -> str:
+    """``file:line in function`` of the innermost frame, without the message."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    if not frames:
+        return "unknown place"
+    frame = frames[-1]
+    return f"{frame.filename.rsplit('/', 1)[-1]}:{frame.lineno} in {frame.name}"
+
+
+def report_once(kind: str, exc: BaseException) -> bool:
+    """Log ``exc`` once per (kind, type, place); True when this call logged it."""
+    signature = (kind, type(exc).__name__, where(exc))
+    with _lock:
+        if signature in _reported or len(_reported) >= _MAX_REPORTED:
+            return False
+        _reported.add(signature)
+    logger.error(
+        "pii_tagger: %s failed with %s at %s; affected events are redacted whole "
+        "(reported once)", kind, signature[1], signature[2],
+    )
+    return True
+
+
+def fail_closed(event: Any, categories_key: str, error_key: str, exc: BaseException) -> dict[str, Any]:
+    """``event`` with every value replaced by a marker, plus an error field."""
+    out: dict[str, Any] = {}
+    try:
+        if isinstance(event, Mapping):
+            for key in list(event.keys())[:1000]:
+                if isinstance(key, (str, int, float, bool)) and key not in (categories_key, error_key):
+                    out[key if isinstance(key, str) else str(key)] = _blank(event[key], 0)
+    except Exception:
+        out = {}
+    out.setdefault("event", MARKER)
+    out[categories_key] = []
+    out[error_key] = f"pii_tagger could not process this event ({type(exc).__name__}); every value was replaced"
+    return out
+
+
+def _blank(value: Any, depth: int) -> Any:
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, Mapping) and depth < 8:
+        return {str(k): _blank(v, depth + 1) for k, v in list(value.items())[:1000]}
+    if isinstance(value, (list, tuple)) and depth < 8:
+        return [_blank(v, depth + 1) for v in value[:1000]]
+    return MARKER

@@ -1,0 +1,62 @@
+"""The policy: which action each category and rule gets.
+
+An action is resolved, most specific first, from ``rule_actions`` (by rule
+id), ``actions`` (by category number), the rule's own ``action`` in the rule
+file, then the category's ``default_action`` in the catalogue. A rule whose
+own action is ``drop`` (passwords, tokens, keys) is never hashed: ``hash`` for
+it becomes ``drop``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from .actions import Target
+from .rules import ACTIONS, CATEGORY_NUMBERS, Action, Category
+
+
+class PolicyError(ValueError):
+    """The policy names an unknown category, rule or action."""
+
+
+@dataclass(frozen=True)
+class Policy:
+    actions: Mapping[int, Action] = field(default_factory=dict)
+    rule_actions: Mapping[str, Action] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for number, action in self.actions.items():
+            if number not in CATEGORY_NUMBERS:
+                raise PolicyError(f"policy: category {number!r} does not exist; use 1 to 18")
+            if action not in ACTIONS:
+                raise PolicyError(f"policy: category {number}: unknown action {action!r}; use one of {list(ACTIONS)}")
+        for rule, action in self.rule_actions.items():
+            if action not in ACTIONS:
+                raise PolicyError(f"policy: rule {rule!r}: unknown action {action!r}; use one of {list(ACTIONS)}")
+
+    def check_rules(self, rule_ids: set[str]) -> None:
+        unknown = sorted(set(self.rule_actions) - rule_ids)
+        if unknown:
+            raise PolicyError(f"policy: rule_actions name unknown rule(s) {unknown}")
+
+    def resolve(
+        self,
+        categories: Mapping[int, Category],
+        *,
+        rule: str,
+        category: int,
+        label: str,
+        rule_action: Action | None,
+        mask: str,
+        normalize: str,
+    ) -> Target:
+        action = (
+            self.rule_actions.get(rule)
+            or self.actions.get(category)
+            or rule_action
+            or categories[category].default_action
+        )
+        if action == "hash" and rule_action == "drop":
+            action = "drop"
+        return Target(rule, category, label, action, mask, normalize)

@@ -1,0 +1,339 @@
+"""Rule files: the data in ``patterns/`` and the user's own files.
+
+Every file is TOML with up to five arrays of tables: ``category``, ``field``,
+``context``, ``neutral`` and ``value`` (see the comments at the top of the
+shipped files). A user file adds rules, changes any default rule by giving its
+``id`` and only the keys to change, removes one with ``enabled = false``, and
+sets a category's ``default_action``. Anything malformed raises
+:class:`RuleFileError` naming the file, the rule and the problem, at start-up.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, cast
+
+import regex
+
+from .text import name_tokens
+from .validators import VALIDATORS, Validator
+
+Action = Literal["mask", "hash", "drop", "keep"]
+ACTIONS: tuple[Action, ...] = ("mask", "hash", "drop", "keep")
+MASKS = ("full", "last2", "last4", "ip")
+NORMALIZERS = ("text", "compact", "digits", "phone", "email")
+KINDS = ("identity", "contact", "bank", "credential", "business", "network")
+MATCHES = ("suffix", "any", "path")
+HANDLERS = ("value", "skip", "url", "key_value")
+CATEGORY_NUMBERS = range(1, 19)
+SECTIONS = ("category", "field", "context", "neutral", "value")
+
+
+class RuleFileError(ValueError):
+    """A rule file cannot be used; the message names the file, rule and problem."""
+
+
+@dataclass(frozen=True, slots=True)
+class Category:
+    number: int
+    name_lv: str
+    name_en: str
+    examples_lv: str
+    examples_en: str
+    default_action: Action
+
+
+@dataclass(frozen=True, slots=True)
+class FieldRule:
+    id: str
+    category: int
+    kind: str
+    terms: tuple[tuple[str, ...], ...]
+    match: str = "suffix"
+    action: Action | None = None
+    mask: str = "full"
+    normalize: str = "text"
+    label: str = ""
+    format: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ContextRule:
+    id: str
+    category: int
+    applies_to: frozenset[str]
+    terms: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class NeutralRule:
+    id: str
+    terms: tuple[tuple[str, ...], ...]
+    match: str = "suffix"
+
+
+@dataclass(frozen=True, slots=True)
+class ValueRule:
+    id: str
+    pattern: str
+    needs: tuple[str, ...]
+    handler: str = "value"
+    category: int | None = None
+    label: str = ""
+    validator: Validator | None = None
+    validator_in_context: Validator | None = None
+    context: tuple[str, ...] = ()
+    context_required: bool = True
+    deny_context: tuple[str, ...] = ()
+    context_window: int = 40
+    action: Action | None = None
+    mask: str = "full"
+    normalize: str = "text"
+    examples: tuple[str, ...] = ()
+    counterexamples: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSet:
+    """Everything the engine compiles: the catalogue and the four rule kinds."""
+
+    categories: Mapping[int, Category]
+    fields: tuple[FieldRule, ...]
+    contexts: tuple[ContextRule, ...]
+    neutrals: tuple[NeutralRule, ...]
+    values: tuple[ValueRule, ...]
+
+
+_DEFAULT_FILES = ("categories.toml", "fields.toml", "values.toml")
+
+
+_HERE = Path(__file__).resolve().parent
+
+
+def default_rule_files() -> list[Path]:
+    """The shipped rule files: ``pii_tagger/patterns`` in an installed wheel,
+    ``patterns/`` beside ``src/`` in a source checkout (editable install)."""
+    for base in (_HERE / "patterns", _HERE.parents[1] / "patterns"):
+        if (base / _DEFAULT_FILES[0]).is_file():
+            return [base / name for name in _DEFAULT_FILES]
+    raise RuleFileError(f"the shipped rule files are missing: no patterns/ beside {_HERE}")
+
+
+def load_rules(extra_files: Iterable[str | Path] = (), *, defaults: bool = True) -> RuleSet:
+    """Read the shipped rules (unless ``defaults=False``), then each extra file."""
+    tables: dict[str, list[tuple[Path, dict[str, Any]]]] = {s: [] for s in SECTIONS}
+    files = (default_rule_files() if defaults else []) + [Path(f) for f in extra_files]
+    for path in files:
+        _merge_file(path, tables)
+    categories = _build_categories(tables["category"])
+    return RuleSet(
+        categories=categories,
+        fields=tuple(_field(p, t) for p, t in tables["field"]),
+        contexts=tuple(_context(p, t) for p, t in tables["context"]),
+        neutrals=tuple(_neutral(p, t) for p, t in tables["neutral"]),
+        values=tuple(_value(p, t) for p, t in tables["value"]),
+    )
+
+
+def _merge_file(path: Path, tables: dict[str, list[tuple[Path, dict[str, Any]]]]) -> None:
+    try:
+        with open(path, "rb") as f:
+            data = tomllib.load(f)
+    except OSError as e:
+        raise RuleFileError(f"{path}: cannot read the rule file ({e.strerror or e})") from None
+    except tomllib.TOMLDecodeError as e:
+        raise RuleFileError(f"{path}: not valid TOML: {e}") from None
+    unknown = sorted(set(data) - set(SECTIONS))
+    if unknown:
+        raise RuleFileError(f"{path}: unknown section(s) {unknown}; expected {list(SECTIONS)}")
+    for section in SECTIONS:
+        entries = data.get(section, [])
+        if not isinstance(entries, list):
+            raise RuleFileError(f"{path}: [{section}] must be an array of tables: write [[{section}]]")
+        seen: set[object] = set()
+        for index, entry in enumerate(entries):
+            key = "number" if section == "category" else "id"
+            where = f"{path}: [[{section}]] #{index + 1}"
+            if not isinstance(entry, dict) or key not in entry:
+                raise RuleFileError(f"{where}: missing required key {key!r}")
+            ident = entry[key]
+            if ident in seen:
+                raise RuleFileError(f"{where} {key}={ident!r}: defined twice in this file")
+            seen.add(ident)
+            _merge_entry(tables[section], path, key, entry)
+
+
+def _merge_entry(existing: list[tuple[Path, dict[str, Any]]], path: Path, key: str, entry: dict[str, Any]) -> None:
+    for i, (_, old) in enumerate(existing):
+        if old[key] == entry[key]:
+            merged = {**old, **entry}
+            if merged.pop("enabled", True) is False:
+                del existing[i]
+            else:
+                existing[i] = (path, merged)
+            return
+    if entry.get("enabled", True) is False:
+        raise RuleFileError(f"{path}: {key}={entry[key]!r}: enabled = false names no existing rule")
+    entry = {k: v for k, v in entry.items() if k != "enabled"}
+    # A new value rule goes after the ones that must come first (our own
+    # tokens), so that a user's specific format wins over the defaults.
+    at = 1 if existing and existing[0][1].get("handler") == "skip" and "pattern" in entry else len(existing)
+    existing.insert(at, (path, entry))
+
+
+class _Entry:
+    """Typed access to one rule table, with errors that say where."""
+
+    def __init__(self, path: Path, table: dict[str, Any], section: str, allowed: set[str]) -> None:
+        self.table = table
+        self.where = f"{path}: [[{section}]] id={table.get('id', table.get('number'))!r}"
+        unknown = sorted(set(table) - allowed)
+        if unknown:
+            self.fail(f"unknown key(s) {unknown}; allowed: {sorted(allowed)}")
+
+    def fail(self, problem: str) -> None:
+        raise RuleFileError(f"{self.where}: {problem}")
+
+    def get(self, key: str, kind: type, default: Any = ..., choices: Iterable[Any] | None = None) -> Any:
+        if key not in self.table:
+            if default is ...:
+                self.fail(f"missing required key {key!r}")
+            return default
+        value = self.table[key]
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            self.fail(f"{key!r} must be {kind.__name__}, not {type(value).__name__}")
+        if choices is not None and value not in choices:
+            self.fail(f"{key!r} is {value!r}; expected one of {list(choices)}")
+        return value
+
+    def strings(self, key: str, default: Any = ...) -> tuple[str, ...]:
+        values = self.get(key, list, default)
+        if values is None:
+            return ()
+        if not all(isinstance(v, str) and v for v in values):
+            self.fail(f"{key!r} must be a list of non-empty strings")
+        return tuple(values)
+
+    def terms(self) -> tuple[tuple[str, ...], ...]:
+        terms = tuple(name_tokens(t) for t in self.strings("terms"))
+        if not terms or not all(terms):
+            self.fail("'terms' must list at least one name with letters or digits")
+        return terms
+
+    def category(self, default: Any = ...) -> Any:
+        return self.get("category", int, default, CATEGORY_NUMBERS if default is ... else None)
+
+    def validator(self, key: str) -> Validator | None:
+        name = self.get(key, str, None)
+        if name is None:
+            return None
+        if name not in VALIDATORS:
+            self.fail(f"{key!r} names unknown validator {name!r}; known: {sorted(VALIDATORS)}")
+        return VALIDATORS[name]
+
+
+def _build_categories(entries: list[tuple[Path, dict[str, Any]]]) -> dict[int, Category]:
+    allowed = {"number", "name_lv", "name_en", "examples_lv", "examples_en", "default_action"}
+    categories: dict[int, Category] = {}
+    for path, table in entries:
+        e = _Entry(path, table, "category", allowed)
+        number = e.get("number", int, choices=CATEGORY_NUMBERS)
+        categories[number] = Category(
+            number=number,
+            name_lv=e.get("name_lv", str),
+            name_en=e.get("name_en", str),
+            examples_lv=e.get("examples_lv", str, ""),
+            examples_en=e.get("examples_en", str, ""),
+            default_action=e.get("default_action", str, choices=ACTIONS),
+        )
+    missing = [n for n in CATEGORY_NUMBERS if n not in categories]
+    if missing:
+        raise RuleFileError(f"the catalogue lacks categories {missing}: all 18 must be defined")
+    return dict(sorted(categories.items()))
+
+
+def _field(path: Path, table: dict[str, Any]) -> FieldRule:
+    allowed = {"id", "category", "kind", "terms", "match", "action", "mask", "normalize", "label", "format"}
+    e = _Entry(path, table, "field", allowed)
+    ident = e.get("id", str)
+    return FieldRule(
+        id=ident,
+        category=e.category(),
+        kind=e.get("kind", str, choices=KINDS),
+        terms=e.terms(),
+        match=e.get("match", str, "suffix", MATCHES),
+        action=cast(Action | None, e.get("action", str, None, ACTIONS)),
+        mask=e.get("mask", str, "full", MASKS),
+        normalize=e.get("normalize", str, "text", NORMALIZERS),
+        label=e.get("label", str, ident),
+        format=e.get("format", str, None, ("url",)),
+    )
+
+
+def _context(path: Path, table: dict[str, Any]) -> ContextRule:
+    e = _Entry(path, table, "context", {"id", "category", "applies_to", "terms"})
+    e.get("id", str)
+    kinds = e.strings("applies_to")
+    bad = [k for k in kinds if k not in KINDS]
+    if bad:
+        e.fail(f"'applies_to' has unknown kind(s) {bad}; expected some of {list(KINDS)}")
+    return ContextRule(id=table["id"], category=e.category(), applies_to=frozenset(kinds), terms=e.terms())
+
+
+def _neutral(path: Path, table: dict[str, Any]) -> NeutralRule:
+    e = _Entry(path, table, "neutral", {"id", "terms", "match"})
+    return NeutralRule(id=e.get("id", str), terms=e.terms(), match=e.get("match", str, "suffix", MATCHES))
+
+
+_VALUE_KEYS = {
+    "id", "pattern", "needs", "handler", "category", "label", "validator", "validator_in_context",
+    "context", "context_required", "deny_context", "context_window", "action", "mask", "normalize",
+    "examples", "counterexamples",
+}
+
+
+def _value(path: Path, table: dict[str, Any]) -> ValueRule:
+    e = _Entry(path, table, "value", _VALUE_KEYS)
+    ident = e.get("id", str)
+    pattern = e.get("pattern", str)
+    try:
+        compiled = regex.compile(pattern)
+    except regex.error as err:
+        e.fail(f"'pattern' does not compile: {err}")
+    if compiled.groups:
+        e.fail("'pattern' has capturing groups; write (?:...) instead")
+    handler = e.get("handler", str, "value", HANDLERS)
+    category = e.category(None)
+    if category is not None and category not in CATEGORY_NUMBERS:
+        e.fail(f"'category' is {category}; expected a number from 1 to 18")
+    if handler in ("value",) and category is None:
+        e.fail("missing required key 'category'")
+    validator_in_context = e.validator("validator_in_context")
+    context = e.strings("context", None)
+    if validator_in_context and not context:
+        e.fail("'validator_in_context' needs 'context' words")
+    window = e.get("context_window", int, 40)
+    if not 1 <= window <= 200:
+        e.fail(f"'context_window' is {window}; expected 1 to 200 characters")
+    return ValueRule(
+        id=ident,
+        pattern=pattern,
+        needs=e.strings("needs"),
+        handler=handler,
+        category=category,
+        label=e.get("label", str, ident),
+        validator=e.validator("validator"),
+        validator_in_context=validator_in_context,
+        context=context,
+        context_required=e.get("context_required", bool, True),
+        deny_context=e.strings("deny_context", None),
+        context_window=window,
+        action=cast(Action | None, e.get("action", str, None, ACTIONS)),
+        mask=e.get("mask", str, "full", MASKS),
+        normalize=e.get("normalize", str, "text", NORMALIZERS),
+        examples=e.strings("examples", None),
+        counterexamples=e.strings("counterexamples", None),
+    )
