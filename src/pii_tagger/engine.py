@@ -30,6 +30,9 @@ OWN_KEYS = frozenset({CATEGORIES_KEY, SUMMARY_KEY, ERROR_KEY})
 
 _SAFE_TYPES = (float, bool, type(None), _dt.datetime, _dt.date, _dt.time, _dt.timedelta, uuid.UUID, decimal.Decimal, enum.Enum)
 _BIG_INT = 1_000_000  # smaller integers cannot be a phone, code, card or account number
+_PLAIN_SCALARS = (float, bool, type(None))
+_CLEAN_CACHE_SIZE = 8192  # texts found clean, by value; cleared when full
+_CLEAN_CACHE_MAX_LEN = 128
 
 
 class _Run:
@@ -98,10 +101,12 @@ class Redactor:
         self._names = FieldNames(self.rules.fields, self.rules.contexts, self.rules.neutrals)
         self._targets: dict[tuple[str, int], Target] = {}
         self._tree = NodeTree(self._make_node)
+        self._clean: dict[str, None] = {}
         self._scanner = TextScanner(
             self.rules.values,
             [self._value_target(r) for r in self.rules.values],
             self._key_target,
+            self.rules.safe,
             scan_timeout,
         )
 
@@ -134,17 +139,45 @@ class Redactor:
         items = event.items()
         if "exc_info" in event and event["exc_info"]:
             items = _with_formatted_exception(event).items()
-        for key, value in items:
-            if key in OWN_KEYS:
-                continue
-            node = self._tree.child(root, key)
-            self._put(out, node, value, run, 1, set())
+        seen: set[int] = set()
+        if CATEGORIES_KEY in event or SUMMARY_KEY in event or ERROR_KEY in event:
+            items = [(k, v) for k, v in items if k not in OWN_KEYS]
+        self._fields(items, root, out, run, 1, seen)
         out[CATEGORIES_KEY] = sorted(run.categories | _previous_categories(event.get(CATEGORIES_KEY)))
         if run.notes is not None:
             out[SUMMARY_KEY] = [
                 {"path": p, "rule": r, "category": c, "action": a, "count": n} for (p, r, c, a), n in run.notes.items()
             ]
         return out
+
+    def _fields(self, items: Iterable[tuple[Any, Any]], parent: Node, out: dict[Any, Any], run: _Run, depth: int, seen: set[int]) -> None:
+        """The hot loop: plain fields with clean scalar values are copied as they are."""
+        children = parent.children
+        child = self._tree.child
+        clean = self._clean
+        may_match = self._scanner.may_match
+        for key, value in items:
+            node = children.get(key) or child(parent, key)
+            if node.plain:
+                kind = type(value)
+                if kind is str:
+                    if value in clean:
+                        out[key] = value
+                        continue
+                    if not may_match(value):
+                        if len(value) <= _CLEAN_CACHE_MAX_LEN:
+                            self._remember_clean(value)
+                        out[key] = value
+                        continue
+                elif kind in _PLAIN_SCALARS or (kind is int and -_BIG_INT < value < _BIG_INT):
+                    out[key] = value
+                    continue
+            self._put(out, node, value, run, depth, seen)
+
+    def _remember_clean(self, text: str) -> None:
+        if len(self._clean) >= _CLEAN_CACHE_SIZE:
+            self._clean.clear()
+        self._clean[text] = None
 
     def _put(self, out: dict[Any, Any], node: Node, value: Any, run: _Run, depth: int, seen: set[int]) -> None:
         for target in node.key_findings:
@@ -196,9 +229,7 @@ class Redactor:
         try:
             if mapping:
                 out: dict[Any, Any] = {}
-                child = self._tree.child
-                for key, item in value.items():
-                    self._put(out, child(node, key), item, run, depth + 1, seen)
+                self._fields(value.items(), node, out, run, depth + 1, seen)
                 return out
             items = [self._value(item, node, run, depth + 1, seen) for item in value]
             return tuple(items) if type(value) is tuple else items
@@ -237,6 +268,9 @@ class Redactor:
             run.changes += 1
             return "[REDACTED:scan_timeout]"
         if not findings:
+            if len(text) <= _CLEAN_CACHE_MAX_LEN and "=" not in text and ":" not in text:
+                # Not for key=value text: whether its keys are telling depends on the field.
+                self._remember_clean(text)
             return text
         parts: list[str] = []
         last = 0
@@ -361,7 +395,7 @@ class Redactor:
                     node.drop = target.action == "drop"
         if type(key) is str and self._scanner.may_match(key):
             self._redact_key(node, parent, key)
-        return node
+        return node.seal()
 
     def _redact_key(self, node: Node, parent: Node, key: str) -> None:
         findings = [f for f in self._scanner.scan(key, parent) if f.handler == "value" and f.end > f.start]

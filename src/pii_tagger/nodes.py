@@ -21,7 +21,7 @@ class Node:
     """One key path. ``capture``: the action for every value at or below it."""
 
     __slots__ = (
-        "path", "words", "capture", "tags", "drop", "key", "key_findings", "url", "children",
+        "path", "words", "capture", "tags", "drop", "key", "key_findings", "url", "children", "plain",
     )
 
     def __init__(self, path: str, words: tuple[str, ...]) -> None:
@@ -34,6 +34,11 @@ class Node:
         self.key_findings: tuple[Target, ...] = ()
         self.url = False
         self.children: dict[Any, Node] = {}
+        self.plain = True  # no rule and a clean name: values only need the value scan
+
+    def seal(self) -> Node:
+        self.plain = not (self.capture or self.tags or self.drop or self.key_findings or self.url)
+        return self
 
 
 NodeFactory = Callable[[Node, Any], Node]

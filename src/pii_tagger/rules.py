@@ -1,7 +1,7 @@
 """Rule files: the data in ``patterns/`` and the user's own files.
 
-Every file is TOML with up to five arrays of tables: ``category``, ``field``,
-``context``, ``neutral`` and ``value`` (see the comments at the top of the
+Every file is TOML with up to six arrays of tables: ``category``, ``field``,
+``context``, ``neutral``, ``value`` and ``safe`` (see the comments at the top of the
 shipped files). A user file adds rules, changes any default rule by giving its
 ``id`` and only the keys to change, removes one with ``enabled = false``, and
 sets a category's ``default_action``. Anything malformed raises
@@ -29,7 +29,7 @@ KINDS = ("identity", "contact", "bank", "credential", "business", "network")
 MATCHES = ("suffix", "any", "path")
 HANDLERS = ("value", "skip", "url", "key_value")
 CATEGORY_NUMBERS = range(1, 19)
-SECTIONS = ("category", "field", "context", "neutral", "value")
+SECTIONS = ("category", "field", "context", "neutral", "value", "safe")
 
 
 class RuleFileError(ValueError):
@@ -79,6 +79,7 @@ class NeutralRule:
 class ValueRule:
     id: str
     pattern: str
+    starts: str
     needs: tuple[str, ...]
     handler: str = "value"
     category: int | None = None
@@ -89,11 +90,21 @@ class ValueRule:
     context_required: bool = True
     deny_context: tuple[str, ...] = ()
     context_window: int = 40
+    min_digits: int = 0
     action: Action | None = None
     mask: str = "full"
     normalize: str = "text"
     examples: tuple[str, ...] = ()
     counterexamples: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SafeShape:
+    """A whole value that is never personal data (a timestamp, a UUID, ...)."""
+
+    id: str
+    pattern: str
+    examples: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +116,7 @@ class RuleSet:
     contexts: tuple[ContextRule, ...]
     neutrals: tuple[NeutralRule, ...]
     values: tuple[ValueRule, ...]
+    safe: tuple[SafeShape, ...] = ()
 
 
 _DEFAULT_FILES = ("categories.toml", "fields.toml", "values.toml")
@@ -125,9 +137,10 @@ def default_rule_files() -> list[Path]:
 def load_rules(extra_files: Iterable[str | Path] = (), *, defaults: bool = True) -> RuleSet:
     """Read the shipped rules (unless ``defaults=False``), then each extra file."""
     tables: dict[str, list[tuple[Path, dict[str, Any]]]] = {s: [] for s in SECTIONS}
-    files = (default_rule_files() if defaults else []) + [Path(f) for f in extra_files]
-    for path in files:
-        _merge_file(path, tables)
+    for path in default_rule_files() if defaults else []:
+        _merge_file(path, tables, user=False)
+    for path in extra_files:
+        _merge_file(Path(path), tables, user=True)
     categories = _build_categories(tables["category"])
     return RuleSet(
         categories=categories,
@@ -135,10 +148,11 @@ def load_rules(extra_files: Iterable[str | Path] = (), *, defaults: bool = True)
         contexts=tuple(_context(p, t) for p, t in tables["context"]),
         neutrals=tuple(_neutral(p, t) for p, t in tables["neutral"]),
         values=tuple(_value(p, t) for p, t in tables["value"]),
+        safe=tuple(_safe(p, t) for p, t in tables["safe"]),
     )
 
 
-def _merge_file(path: Path, tables: dict[str, list[tuple[Path, dict[str, Any]]]]) -> None:
+def _merge_file(path: Path, tables: dict[str, list[tuple[Path, dict[str, Any]]]], *, user: bool) -> None:
     try:
         with open(path, "rb") as f:
             data = tomllib.load(f)
@@ -163,10 +177,12 @@ def _merge_file(path: Path, tables: dict[str, list[tuple[Path, dict[str, Any]]]]
             if ident in seen:
                 raise RuleFileError(f"{where} {key}={ident!r}: defined twice in this file")
             seen.add(ident)
-            _merge_entry(tables[section], path, key, entry)
+            _merge_entry(tables[section], path, key, entry, user)
 
 
-def _merge_entry(existing: list[tuple[Path, dict[str, Any]]], path: Path, key: str, entry: dict[str, Any]) -> None:
+def _merge_entry(
+    existing: list[tuple[Path, dict[str, Any]]], path: Path, key: str, entry: dict[str, Any], user: bool
+) -> None:
     for i, (_, old) in enumerate(existing):
         if old[key] == entry[key]:
             merged = {**old, **entry}
@@ -178,9 +194,11 @@ def _merge_entry(existing: list[tuple[Path, dict[str, Any]]], path: Path, key: s
     if entry.get("enabled", True) is False:
         raise RuleFileError(f"{path}: {key}={entry[key]!r}: enabled = false names no existing rule")
     entry = {k: v for k, v in entry.items() if k != "enabled"}
-    # A new value rule goes after the ones that must come first (our own
-    # tokens), so that a user's specific format wins over the defaults.
-    at = 1 if existing and existing[0][1].get("handler") == "skip" and "pattern" in entry else len(existing)
+    # A user's new value rule goes right after the ones that must come first
+    # (our own tokens), so that a specific format of theirs wins over ours.
+    at = len(existing)
+    if user and "pattern" in entry:
+        at = next((i for i, (_, old) in enumerate(existing) if old.get("handler") != "skip"), at)
     existing.insert(at, (path, entry))
 
 
@@ -289,22 +307,32 @@ def _neutral(path: Path, table: dict[str, Any]) -> NeutralRule:
 
 
 _VALUE_KEYS = {
-    "id", "pattern", "needs", "handler", "category", "label", "validator", "validator_in_context",
-    "context", "context_required", "deny_context", "context_window", "action", "mask", "normalize",
+    "id", "pattern", "starts", "needs", "handler", "category", "label", "validator", "validator_in_context",
+    "context", "context_required", "deny_context", "context_window", "min_digits", "action", "mask", "normalize",
     "examples", "counterexamples",
 }
 
 
-def _value(path: Path, table: dict[str, Any]) -> ValueRule:
-    e = _Entry(path, table, "value", _VALUE_KEYS)
-    ident = e.get("id", str)
-    pattern = e.get("pattern", str)
+def _pattern(e: _Entry) -> str:
+    pattern: str = e.get("pattern", str)
     try:
         compiled = regex.compile(pattern)
     except regex.error as err:
         e.fail(f"'pattern' does not compile: {err}")
     if compiled.groups:
         e.fail("'pattern' has capturing groups; write (?:...) instead")
+    return pattern
+
+
+def _safe(path: Path, table: dict[str, Any]) -> SafeShape:
+    e = _Entry(path, table, "safe", {"id", "pattern", "examples"})
+    return SafeShape(id=e.get("id", str), pattern=_pattern(e), examples=e.strings("examples", None))
+
+
+def _value(path: Path, table: dict[str, Any]) -> ValueRule:
+    e = _Entry(path, table, "value", _VALUE_KEYS)
+    ident = e.get("id", str)
+    pattern = _pattern(e)
     handler = e.get("handler", str, "value", HANDLERS)
     category = e.category(None)
     if category is not None and category not in CATEGORY_NUMBERS:
@@ -318,9 +346,15 @@ def _value(path: Path, table: dict[str, Any]) -> ValueRule:
     window = e.get("context_window", int, 40)
     if not 1 <= window <= 200:
         e.fail(f"'context_window' is {window}; expected 1 to 200 characters")
+    starts = e.get("starts", str)
+    try:
+        regex.compile(f"[{starts}]")
+    except regex.error as err:
+        e.fail(f"'starts' is not the inside of a character class: {err}")
     return ValueRule(
         id=ident,
         pattern=pattern,
+        starts=starts,
         needs=e.strings("needs"),
         handler=handler,
         category=category,
@@ -331,6 +365,7 @@ def _value(path: Path, table: dict[str, Any]) -> ValueRule:
         context_required=e.get("context_required", bool, True),
         deny_context=e.strings("deny_context", None),
         context_window=window,
+        min_digits=e.get("min_digits", int, 0),
         action=cast(Action | None, e.get("action", str, None, ACTIONS)),
         mask=e.get("mask", str, "full", MASKS),
         normalize=e.get("normalize", str, "text", NORMALIZERS),

@@ -1,10 +1,17 @@
 """Detection by value: one pattern, compiled once, over any text.
 
-All value rules are joined into one alternation of named groups and run with
-the ``regex`` module, whose ``timeout`` bounds the time any text can take. A
-pre-filter built from the rules' ``needs`` skips texts that no rule can match
-(most log messages), and a candidate must then pass its rule's context words
-and validator. Detection only: what to write instead is the engine's business.
+Value rules are joined into one alternation of named groups and run with the
+``regex`` module, whose ``timeout`` bounds the time any text can take. Before
+that, cheap tests decide what is worth scanning at all:
+
+1. the pre-filter: a text holding none of any rule's ``needs`` is clean;
+2. safe shapes: a text that is wholly a timestamp, UUID, hex id, number, ... is
+   clean;
+3. only rules whose ``needs`` and ``min_digits`` the text meets go into the
+   pattern (one compiled pattern per such set of rules, kept).
+
+A candidate must then pass its rule's context words and validator. Detection
+only: what to write instead is the engine's business.
 """
 
 from __future__ import annotations
@@ -16,7 +23,7 @@ from typing import NamedTuple
 import regex
 
 from .actions import Target
-from .rules import ValueRule
+from .rules import SafeShape, ValueRule
 from .text import fold
 
 MAX_VALUE_AFTER_KEY = 1024
@@ -52,41 +59,125 @@ def _words(words: Sequence[str]) -> regex.Pattern[str] | None:
     return regex.compile(rf"(?<![a-z0-9])(?:{alternatives})(?![a-z])")
 
 
-def prefilter_pattern(rules: Sequence[ValueRule]) -> str:
-    """A pattern that matches every text any of ``rules`` could match."""
-    parts: set[str] = set()
-    for rule in rules:
-        for need in rule.needs:
-            parts.add(r"\d" if need == "digit" else re.escape(need))
-    return "|".join(sorted(parts, key=len, reverse=True))
+_ASCII_DIGITS = str.maketrans("", "", "0123456789")
+_DIGIT_RUNS = re.compile(r"\d+")
+_MAX_PATTERNS = 512
+
+
+def count_digits(text: str) -> int:
+    if text.isascii():
+        return len(text) - len(text.translate(_ASCII_DIGITS))
+    return sum(map(len, _DIGIT_RUNS.findall(text)))
+
+
+class Prefilter:
+    """True for every text that any of ``rules`` could match (and some others).
+
+    Single characters and "digit" go into one character class, searched in C;
+    longer needs that hold none of those characters are tested with ``in``.
+    """
+
+    __slots__ = ("_chars", "_words")
+
+    def __init__(self, rules: Sequence[ValueRule]) -> None:
+        needs = {n for r in rules for n in r.needs}
+        single = {n for n in needs if len(n) == 1}
+        chars = sorted(re.escape(c) for c in single) + ([r"\d"] if "digit" in needs else [])
+        self._chars = re.compile(f"[{''.join(chars)}]") if chars else None
+        # A longer need is tested only when no single character or digit it
+        # holds already sends the text on, and no shorter need it contains does.
+        words = {n for n in needs - single - {"digit"} if not any(c in single or c.isdigit() for c in n)}
+        self._words = tuple(sorted(w for w in words if not any(o != w and o in w for o in words)))
+
+    def __call__(self, text: str) -> bool:
+        if self._chars is not None and self._chars.search(text):
+            return True
+        return any(map(text.__contains__, self._words))
 
 
 class TextScanner:
     """Finds personal data in text. ``key_target`` reads ``key=value`` keys."""
 
-    __slots__ = ("_pattern", "_prefilter", "_rules", "_own_token", "_key_target", "_timeout")
+    __slots__ = (
+        "_prefilter", "_safe", "_rules", "_own_token", "_key_target", "_timeout",
+        "_literal_bits", "_digit_bits", "_digit_floor", "_patterns",
+    )
 
     def __init__(
         self,
         rules: Sequence[ValueRule],
         targets: Sequence[Target | None],
         key_target: KeyTarget,
+        safe: Sequence[SafeShape] = (),
         timeout: float = 1.0,
     ) -> None:
-        self._pattern = regex.compile("|".join(f"(?P<r{i}>{r.pattern})" for i, r in enumerate(rules)))
-        self._prefilter = re.compile(prefilter_pattern(rules))
+        self._prefilter = Prefilter(rules)
+        self._safe = regex.compile("|".join(f"(?:{shape.pattern})" for shape in safe)) if safe else None
         self._rules = [_Compiled(r, t, _words(r.context), _words(r.deny_context)) for r, t in zip(rules, targets)]
+        literal_bits: dict[str, int] = {}
+        self._digit_bits = 0
+        for i, rule in enumerate(rules):
+            for need in rule.needs:
+                if need == "digit":
+                    self._digit_bits |= 1 << i
+                else:
+                    literal_bits[need] = literal_bits.get(need, 0) | 1 << i
+        self._literal_bits = tuple(literal_bits.items())
+        # rules allowed by a text's digit count: bits of rules with min_digits <= n
+        floors = sorted({r.min_digits for r in rules})
+        self._digit_floor = [
+            (floor, sum(1 << i for i, r in enumerate(rules) if r.min_digits <= floor)) for floor in reversed(floors)
+        ]
+        self._patterns: dict[int, regex.Pattern[str]] = {}
         own = [r.pattern for r in rules if r.handler == "skip"]
         self._own_token = regex.compile("|".join(own)) if own else None
         self._key_target = key_target
         self._timeout = timeout
 
     def may_match(self, text: str) -> bool:
-        """False when no rule can match: the cheap first test."""
-        return self._prefilter.search(text) is not None
+        """False when no rule can match: no rule's needs, or a safe shape."""
+        return self._prefilter(text) and not (self._safe is not None and self._safe.fullmatch(text))
+
+    def is_safe_shape(self, text: str) -> bool:
+        return self._safe is not None and self._safe.fullmatch(text) is not None
+
+    def _pattern_for(self, text: str) -> regex.Pattern[str] | None:
+        """The pattern of the rules whose needs ``text`` meets (None: no rule)."""
+        bits = 0
+        for literal, literal_bits in self._literal_bits:
+            if literal in text:
+                bits |= literal_bits
+        digits = count_digits(text)
+        if digits:
+            bits |= self._digit_bits
+        for floor, allowed in self._digit_floor:
+            if digits >= floor:
+                bits &= allowed
+                break
+        if not bits:
+            return None
+        pattern = self._patterns.get(bits)
+        if pattern is None:
+            pattern = self.compile_rules(bits)
+            if len(self._patterns) >= _MAX_PATTERNS:
+                self._patterns.clear()
+            self._patterns[bits] = pattern
+        return pattern
 
     def is_own_token(self, text: str) -> bool:
         return self._own_token is not None and self._own_token.fullmatch(text.strip()) is not None
+
+    def compile_rules(self, bits: int, *, skip_positions: bool = True) -> regex.Pattern[str]:
+        """One pattern for the rules whose bits are set, in file order.
+
+        With ``skip_positions``, a leading look-ahead for the rules' first
+        characters lets the engine pass over every other position quickly.
+        """
+        chosen = [c.rule for i, c in enumerate(self._rules) if bits >> i & 1]
+        alternation = "|".join(f"(?P<r{i}>{c.rule.pattern})" for i, c in enumerate(self._rules) if bits >> i & 1)
+        if not skip_positions:
+            return regex.compile(alternation)
+        return regex.compile(f"(?=[{''.join(r.starts for r in chosen)}])(?:{alternation})")
 
     def scan(self, text: str, node: object) -> list[Finding]:
         """Every finding in ``text``, in order, not overlapping.
@@ -95,9 +186,12 @@ class TextScanner:
         for ``key=value`` pairs). Raises ``TimeoutError`` past the time limit.
         """
         found: list[Finding] = []
-        if not self._prefilter.search(text):
+        if not self.may_match(text):
             return found
-        search = self._pattern.search
+        pattern = self._pattern_for(text)
+        if pattern is None:
+            return found
+        search = pattern.search
         rules = self._rules
         pos, size = 0, len(text)
         while pos < size:
