@@ -100,7 +100,7 @@ class TextScanner:
 
     __slots__ = (
         "_prefilter", "_safe", "_rules", "_own_token", "_key_target", "_timeout",
-        "_literal_bits", "_digit_bits", "_digit_floor", "_patterns",
+        "_literal_bits", "_digit_bits", "_digit_floor", "_patterns", "_optimise",
     )
 
     def __init__(
@@ -110,7 +110,12 @@ class TextScanner:
         key_target: KeyTarget,
         safe: Sequence[SafeShape] = (),
         timeout: float = 1.0,
+        *,
+        optimise: bool = True,
     ) -> None:
+        """``optimise=False`` gives the plain scan (every rule at every position),
+        which the tests compare the optimised one against."""
+        self._optimise = optimise
         self._prefilter = Prefilter(rules)
         self._safe = regex.compile("|".join(f"(?:{shape.pattern})" for shape in safe)) if safe else None
         self._rules = [_Compiled(r, t, _words(r.context), _words(r.deny_context)) for r, t in zip(rules, targets)]
@@ -136,6 +141,8 @@ class TextScanner:
 
     def may_match(self, text: str) -> bool:
         """False when no rule can match: no rule's needs, or a safe shape."""
+        if not self._optimise:
+            return True
         return self._prefilter(text) and not (self._safe is not None and self._safe.fullmatch(text))
 
     def is_safe_shape(self, text: str) -> bool:
@@ -143,6 +150,8 @@ class TextScanner:
 
     def _pattern_for(self, text: str) -> regex.Pattern[str] | None:
         """The pattern of the rules whose needs ``text`` meets (None: no rule)."""
+        if not self._optimise:
+            return self._plain_pattern()
         bits = 0
         for literal, literal_bits in self._literal_bits:
             if literal in text:
@@ -166,6 +175,13 @@ class TextScanner:
 
     def is_own_token(self, text: str) -> bool:
         return self._own_token is not None and self._own_token.fullmatch(text.strip()) is not None
+
+    def _plain_pattern(self) -> regex.Pattern[str]:
+        everything = (1 << len(self._rules)) - 1
+        pattern = self._patterns.get(everything)
+        if pattern is None:
+            pattern = self._patterns[everything] = self.compile_rules(everything, skip_positions=False)
+        return pattern
 
     def compile_rules(self, bits: int, *, skip_positions: bool = True) -> regex.Pattern[str]:
         """One pattern for the rules whose bits are set, in file order.

@@ -49,13 +49,14 @@ def lv_personal_code_format(text: str) -> int:
 def iban(text: str) -> int:
     """An IBAN of any country (length and mod 97), possibly printed in groups.
 
-    The candidate may run on into a following word in capitals; the longest
-    valid prefix, cut at a group boundary, wins.
+    A printed candidate may run on into a following word in capitals; the
+    longest valid prefix, cut at a group boundary, wins. A compact one must be
+    valid whole.
     """
+    if " " not in text:
+        return len(text) if _iban.is_valid(text) else 0
     ends = [i for i, ch in enumerate(text, 1) if ch != " " and (i == len(text) or text[i] == " ")]
-    if text.count(" ") == 0:
-        ends = list(range(len(text), 14, -1))
-    for end in sorted(ends, reverse=True):
+    for end in reversed(ends):
         if end >= 15 and _iban.is_valid(text[:end]):
             return end
     return 0
