@@ -193,7 +193,8 @@ class TextScanner:
         alternation = "|".join(f"(?P<r{i}>{c.rule.pattern})" for i, c in enumerate(self._rules) if bits >> i & 1)
         if not skip_positions:
             return regex.compile(alternation)
-        return regex.compile(f"(?=[{''.join(r.starts for r in chosen)}])(?:{alternation})")
+        first = "|".join(dict.fromkeys(f"[{r.starts}]" for r in chosen))
+        return regex.compile(f"(?={first})(?:{alternation})")
 
     def scan(self, text: str, node: object) -> list[Finding]:
         """Every finding in ``text``, in order, not overlapping.

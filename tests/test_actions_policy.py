@@ -1,0 +1,109 @@
+"""Mask, hash, drop, keep; the policy's order of precedence; hash keys."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from pii_tagger import Hasher, HashKeyError, Policy, PolicyError, Redactor
+
+
+class TestMask:
+    def test_partial_masks_keep_only_a_short_tail(self, redactor: Redactor) -> None:
+        out = redactor.redact({"iban": "LV80BANK0000435195001", "phone": "+371 21 234 567", "card_number": "4111111111111111"})
+        assert out["iban"] == "[REDACTED:iban:..5001]"
+        assert out["phone"] == "[REDACTED:phone:..67]"
+        assert out["card_number"] == "[REDACTED:card:..1111]"
+
+    def test_short_values_are_masked_whole(self, redactor: Redactor) -> None:
+        assert redactor.redact({"phone": "12345"})["phone"] == "[REDACTED:phone]"
+
+    def test_ip_mask_keeps_the_network_only(self, redactor: Redactor) -> None:
+        out = redactor.redact({"client_ip": "93.177.12.4", "ip": "2001:db8:85a3::8a2e:370:7334"})
+        assert out["client_ip"] == "[REDACTED:ip:93.177.x.x]"
+        assert out["ip"] == "[REDACTED:ip:2001:0db8::x]"
+
+
+class TestHash:
+    def test_token_carries_the_key_id_and_is_keyed(self) -> None:
+        a = Hasher({"k1": "first-key-0123456789"}).token("161175-19997")
+        b = Hasher({"k2": "other-key-0123456789"}).token("161175-19997")
+        assert a.startswith("[HASH:k1:") and b.startswith("[HASH:k2:")
+        assert a.split(":")[2] != b.split(":")[2]
+
+    def test_one_value_written_two_ways_gives_one_token(self, redactor: Redactor) -> None:
+        a = redactor.redact({"personal_code": "161175-19997"})["personal_code"]
+        b, _ = redactor.redact_text("pk 16117519997")
+        assert b == f"pk {a}"
+        e1 = redactor.redact({"user_email": "Anna@Example.LV"})["user_email"]
+        e2 = redactor.redact({"user_email": "anna@example.lv"})["user_email"]
+        assert e1 == e2
+
+    def test_rotation_keeps_old_keys_for_lookup(self) -> None:
+        hasher = Hasher.from_env({"PII_TAGGER_HASH_KEY": "k2:new-secret-0123456789,k1:old-secret-0123456789"})
+        tokens = hasher.tokens("x")
+        assert hasher.key_id == "k2" and list(tokens) == ["k2", "k1"]
+        assert hasher.token("x") == tokens["k2"]
+
+    def test_no_key_gives_a_random_key_and_one_warning(self, caplog: pytest.LogCaptureFixture) -> None:
+        with caplog.at_level(logging.WARNING, "pii_tagger"):
+            a, b = Hasher.from_env({}), Hasher.from_env({})
+        assert a.token("x") != b.token("x")
+        assert len([r for r in caplog.records if "no hash key" in r.getMessage()]) == 2  # one per hasher
+        assert all("x" not in r.getMessage().split("'")[1] for r in caplog.records)
+
+    @pytest.mark.parametrize(
+        ("spec", "problem"),
+        [("k1", "not 'id:secret'"), ("k1:short", "at least 16"), ("bad id!:0123456789abcdefgh", "key id")],
+    )
+    def test_bad_key_configuration_names_the_problem_not_the_key(self, spec: str, problem: str) -> None:
+        with pytest.raises(HashKeyError, match=problem) as info:
+            Hasher.from_env({"PII_TAGGER_HASH_KEY": spec})
+        secret = spec.partition(":")[2]
+        assert not secret or secret not in str(info.value)
+
+
+class TestPolicy:
+    def test_category_override(self, hasher: Hasher) -> None:
+        r = Redactor(Policy(actions={1: "mask"}), hasher=hasher, raise_errors=True)
+        assert r.redact({"personal_code": "161175-19997"})["personal_code"] == "[REDACTED:personal_code]"
+
+    def test_rule_override_beats_category(self, hasher: Hasher) -> None:
+        r = Redactor(Policy(actions={2: "hash"}, rule_actions={"email": "keep"}), hasher=hasher, raise_errors=True)
+        out = r.redact({"email": "anna@example.lv", "phone": "+371 21 234 567"})
+        assert out["email"] == "anna@example.lv"
+        assert out["phone"].startswith("[HASH:")
+        assert out["pii_categories"] == [2]
+
+    def test_secrets_are_never_hashed(self, hasher: Hasher) -> None:
+        r = Redactor(Policy(actions={16: "hash"}), hasher=hasher, raise_errors=True)
+        out = r.redact({"password": "hunter2", "event": "token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.abc"})
+        assert "password" not in out
+        assert out["event"] == "token [REDACTED:token]"
+
+    def test_keep_tags_without_changing(self, hasher: Hasher) -> None:
+        r = Redactor(Policy(actions={2: "keep"}), hasher=hasher, raise_errors=True)
+        out = r.redact({"event": "write to anna@example.lv"})
+        assert out == {"event": "write to anna@example.lv", "pii_categories": [2]}
+
+    @pytest.mark.parametrize(
+        ("kwargs", "message"),
+        [
+            ({"actions": {19: "mask"}}, "category 19 does not exist"),
+            ({"actions": {1: "shred"}}, "unknown action 'shred'"),
+            ({"rule_actions": {"email": "burn"}}, "unknown action 'burn'"),
+        ],
+    )
+    def test_bad_policy(self, kwargs: dict[str, object], message: str) -> None:
+        with pytest.raises(PolicyError, match=message):
+            Policy(**kwargs)  # type: ignore[arg-type]
+
+    def test_policy_naming_an_unknown_rule(self, hasher: Hasher) -> None:
+        with pytest.raises(PolicyError, match="unknown rule"):
+            Redactor(Policy(rule_actions={"no_such_rule": "mask"}), hasher=hasher)
+
+
+def test_drop_removes_the_field_and_tags_it(redactor: Redactor) -> None:
+    out = redactor.redact({"event": "login", "password": "hunter2", "token": None})
+    assert out == {"event": "login", "pii_categories": [16]}

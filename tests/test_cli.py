@@ -1,0 +1,75 @@
+"""The command line on the shipped sample log and on bad input."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import orjson
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "examples" / "app.log"
+PLANTED = [
+    "janis.berzins@example.lv", "Jānis Bērziņš", "93.177.12.4", "LV80BANK0000435195001", "+371 29 123 456",
+    "liga.kalnina@kokmaina.lv", "Kalniņa", "anna.ozola@inbox.lv", "26 123 456", "161175-19997", "328673-00679",
+    "Brīvības iela 39-5", "1975-11-16", "anna.ozola%40inbox.lv", "S3cr3t-Passw0rd", "LV97HABA0012345678910",
+    "eyJhbGciOiJIUzI1NiJ9", "290212-29381", "0037167123456", "Ziema2026!", "4111 1111 1111 1111", "+37121234567",
+    "hunter2", "peteris.liepa@gmail.com",
+]
+
+
+def run(*args: str, stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
+    env = {**os.environ, "PII_TAGGER_HASH_KEY": "cli:a-test-key-that-is-long-enough"}
+    return subprocess.run([sys.executable, "-m", "pii_tagger.cli", *args], input=stdin, capture_output=True, env=env, timeout=60)
+
+
+def test_sample_log_is_redacted_and_tagged() -> None:
+    result = run("redact", str(SAMPLE))
+    assert result.returncode == 0, result.stderr
+    output = result.stdout.decode()
+    for value in PLANTED:
+        assert value in SAMPLE.read_text(encoding="utf-8"), value  # the plant is really in the input
+        assert value not in output, value
+    events = [orjson.loads(line) for line in output.splitlines()]
+    assert len(events) == 12
+    assert events[-1]["pii_categories"] == [] and events[-1]["version"] == "2.4.1"
+    assert events[1]["invoice"]["number"] == "INV-2026-00871" and events[1]["pii_categories"] == [11]
+    assert all(isinstance(e["pii_categories"], list) for e in events)
+
+
+def test_stdin_and_bad_lines_lose_nothing() -> None:
+    data = b'{"event": "truncated", "email": "anna@ex' + b"\n" + b"\xff\xfe binary 161175-19997\n" + b'["not", "an object"]\n'
+    result = run("redact", stdin=data)
+    assert result.returncode == 0
+    events = [orjson.loads(line) for line in result.stdout.splitlines()]
+    assert len(events) == 3
+    assert "161175-19997" not in result.stdout.decode() and "\\xff\\xfe binary" in events[1]["message"]
+    assert events[2]["message"] == '["not", "an object"]'
+    assert b"3 plain text, 1 not UTF-8" in result.stderr
+
+
+def test_unreadable_file_is_reported_and_others_still_processed(tmp_path: Path) -> None:
+    good = tmp_path / "good.log"
+    good.write_text('{"event": "x", "phone": "+37121234567"}\n', encoding="utf-8")
+    result = run("redact", str(tmp_path / "missing.log"), str(good))
+    assert result.returncode == 3
+    assert b"missing.log: cannot read" in result.stderr
+    assert orjson.loads(result.stdout)["phone"] == "[REDACTED:phone:..67]"
+
+
+def test_bad_options_name_the_problem(tmp_path: Path) -> None:
+    result = run("redact", "--action", "22=mask", str(SAMPLE))
+    assert result.returncode == 2 and b"category 22 does not exist" in result.stderr
+    rules = tmp_path / "r.toml"
+    rules.write_text("[[field]]\nid = 'x'\n", encoding="utf-8")
+    result = run("redact", "--rules", str(rules), str(SAMPLE))
+    assert result.returncode == 2 and str(rules).encode() in result.stderr and b"missing required key" in result.stderr
+
+
+def test_action_override_and_summary() -> None:
+    result = run("redact", "--action", "1=mask", "--summary", stdin=b"personas kods 161175-19997\n")
+    event = orjson.loads(result.stdout)
+    assert event["message"] == "personas kods [REDACTED:personal_code]"
+    assert event["pii_redactions"] == [{"path": "message", "rule": "personal_code_lv", "category": 1, "action": "mask", "count": 1}]

@@ -1,0 +1,176 @@
+"""Embedded formats, odd types, tags, summaries, and bad input."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import sys
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+import pytest
+
+from pii_tagger import Hasher, Redactor
+
+CODE = "161175-19997"
+
+
+class TestEmbedded:
+    def test_json_inside_a_string(self, redactor: Redactor) -> None:
+        payload = orjson.dumps({"personal_code": CODE, "items": [{"note": "call +371 21 234 567"}], "ok": True}).decode()
+        out = redactor.redact({"body": payload})
+        inner = orjson.loads(out["body"])
+        assert CODE not in out["body"] and "21 234 567" not in out["body"]
+        assert inner["ok"] is True and inner["items"][0]["note"] == "call [REDACTED:phone:..67]"
+
+    def test_clean_json_string_is_left_byte_for_byte(self, redactor: Redactor) -> None:
+        payload = '{ "status": "ok",  "count": 3 }'
+        assert redactor.redact({"body": payload})["body"] == payload
+
+    def test_url_query_percent_encoded(self, redactor: Redactor) -> None:
+        out = redactor.redact({"url.full": "https://portal.example.lv/find?q=anna%40example.lv&code=161175%2D19997&page=2"})
+        assert out["url.full"].startswith("https://portal.example.lv/find?q=")
+        assert "anna" not in out["url.full"] and "19997" not in out["url.full"] and out["url.full"].endswith("&page=2")
+        assert out["pii_categories"] == [1, 2, 12]
+
+    def test_url_credentials_and_secret_params(self, redactor: Redactor) -> None:
+        text, categories = redactor.redact_text("GET https://bob:pa55word@db.example/x?token=abc123&lang=lv done")
+        assert "pa55word" not in text and "abc123" not in text and "bob" not in text
+        assert text.endswith("@db.example/x?token=%5BREDACTED%3Atoken%5D&lang=lv done") or "[REDACTED:token]" in text
+        assert 16 in categories
+
+    def test_otel_header_lists(self, redactor: Redactor) -> None:
+        out = redactor.redact({"http.request.header.authorization": ["Bearer abcdefghijklmnop"], "http.request.header.accept": ["*/*"]})
+        assert "http.request.header.authorization" not in out
+        assert out["http.request.header.accept"] == ["*/*"]
+
+    def test_traceback_text(self, redactor: Redactor) -> None:
+        try:
+            raise ValueError(f"invalid personal code {CODE} for anna@example.lv")
+        except ValueError:
+            out = redactor.redact({"event": "failed", "exc_info": sys.exc_info()})
+        assert "exc_info" not in out
+        assert "ValueError: invalid personal code [HASH:t1:" in out["exception"]
+        assert CODE not in out["exception"] and "anna@" not in out["exception"]
+
+    def test_exc_info_true_and_exception_instances(self, redactor: Redactor) -> None:
+        try:
+            raise KeyError(CODE)
+        except KeyError as e:
+            a = redactor.redact({"event": "x", "exc_info": True})
+            b = redactor.redact({"event": "x", "exc_info": e})
+        assert CODE not in str(a) and CODE not in str(b) and "KeyError" in b["exception"]
+
+    def test_dict_tracebacks_locals(self, redactor: Redactor) -> None:
+        exc = [{"exc_type": "ValueError", "exc_value": f"bad {CODE}", "frames": [
+            {"filename": "/app/x.py", "lineno": 3, "name": "f", "locals": {"password": "'hunter2'", "email": "'anna@example.lv'"}}]}]
+        out = redactor.redact({"event": "x", "exception": exc})
+        frame = out["exception"][0]["frames"][0]
+        assert CODE not in str(out) and "hunter2" not in str(out) and frame["locals"] == {"email": "[REDACTED:email]"}
+
+    def test_bytes_objects_and_ints(self, redactor: Redactor) -> None:
+        @dataclass
+        class Customer:
+            name: str
+            code: str
+
+        out = redactor.redact({
+            "raw": f"code={CODE}".encode(), "clean_raw": b"ok", "obj": Customer("Jānis", CODE),
+            "n": 16117519997, "small": 42, "when": dt.date(2026, 11, 25), "id": uuid.UUID(int=1),
+        })
+        assert CODE not in orjson.dumps(out, default=str).decode()
+        assert out["clean_raw"] == b"ok" and out["small"] == 42 and out["when"] == dt.date(2026, 11, 25)
+        assert isinstance(out["obj"], str) and out["n"].startswith("[HASH:")
+
+    def test_keys_holding_personal_data(self, redactor: Redactor) -> None:
+        out = redactor.redact({"verified": {"anna@example.lv": True}})
+        assert out["verified"] == {"[REDACTED:email]": True}
+        assert out["pii_categories"] == [2]
+
+
+class TestTags:
+    def test_categories_sorted_unique_and_always_present(self, redactor: Redactor) -> None:
+        assert redactor.redact({"event": "hello"})["pii_categories"] == []
+        out = redactor.redact({"a": "x@example.lv y@example.lv", "phone": "+37121234567", "personal_code": CODE})
+        assert out["pii_categories"] == [1, 2]
+
+    def test_summary_holds_paths_rules_and_counts_never_values(self, summary_redactor: Redactor) -> None:
+        out = summary_redactor.redact({"event": f"a@example.lv b@example.lv {CODE}", "customer": {"phone": "+37121234567"}})
+        assert {"path": "event", "rule": "email", "category": 2, "action": "mask", "count": 2} in out["pii_redactions"]
+        assert {"path": "customer.phone", "rule": "phone", "category": 2, "action": "mask", "count": 1} in out["pii_redactions"]
+        rendered = orjson.dumps(out["pii_redactions"]).decode()
+        assert "example.lv" not in rendered and "19997" not in rendered and "21234567" not in rendered
+
+    def test_own_tag_fields_are_not_scanned_and_redacting_twice_equals_once(self, summary_redactor: Redactor) -> None:
+        once = summary_redactor.redact({"event": f"klients {CODE}", "email": "anna@example.lv"})
+        twice = summary_redactor.redact(once)
+        assert twice["pii_categories"] == once["pii_categories"] == [1, 2]
+        assert {k: v for k, v in twice.items() if k != "pii_redactions"} == {k: v for k, v in once.items() if k != "pii_redactions"}
+
+    def test_forged_tag_fields_are_replaced(self, redactor: Redactor) -> None:
+        out = redactor.redact({"event": "x", "pii_categories": [f"{CODE}", 99, 3], "pii_error": CODE})
+        assert out == {"event": "x", "pii_categories": [3]}
+
+
+class TestBadInput:
+    def test_fail_closed_and_reported_once(self, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch) -> None:
+        r = Redactor(hasher=Hasher({"t1": "a-test-key-that-is-long-enough"}))
+
+        def broken(*args: Any) -> Any:
+            raise RuntimeError(f"boom while reading {CODE}")
+
+        monkeypatch.setattr(r, "_fields", broken)
+        with caplog.at_level(logging.ERROR, "pii_tagger"):
+            outs = [r.redact({"event": f"klients {CODE}", "n": 5, "nested": {"a": [CODE]}, "ok": True}) for _ in range(3)]
+        assert outs[0] == {
+            "event": "[REDACTED:error]", "n": "[REDACTED:error]", "nested": {"a": ["[REDACTED:error]"]}, "ok": True,
+            "pii_categories": [], "pii_error": "pii_tagger could not process this event (RuntimeError); every value was replaced",
+        }
+        errors = [rec for rec in caplog.records if rec.name == "pii_tagger"]
+        assert len(errors) == 1 and "RuntimeError" in errors[0].getMessage()
+        assert CODE not in caplog.text
+
+    def test_processor_never_raises_on_non_mapping(self, redactor: Redactor) -> None:
+        r = Redactor(hasher=Hasher({"t1": "a-test-key-that-is-long-enough"}))
+        out = r(None, "info", "not a dict")
+        assert out["pii_error"].startswith("pii_tagger could not process")
+
+    def test_deep_nesting_and_cycles(self, redactor: Redactor) -> None:
+        deep: Any = CODE
+        for _ in range(5000):
+            deep = {"a": deep}
+        out = redactor.redact({"deep": deep})
+        assert CODE not in str(out) and "[REDACTED:too_deep]" in str(out)
+        cyclic: dict[str, Any] = {"code": CODE}
+        cyclic["self"] = cyclic
+        listy: list[Any] = [CODE]
+        listy.append(listy)
+        out = redactor.redact({"c": cyclic, "l": listy})
+        assert out["c"]["self"] == "[REDACTED:cycle]" and out["l"][1] == "[REDACTED:cycle]"
+        assert CODE not in str(out)
+
+    def test_megabyte_values(self, redactor: Redactor) -> None:
+        big = ("lorem ipsum dolor sit amet 2026 " * 40_000) + f" {CODE} " + "x" * 100_000
+        out = redactor.redact({"event": big, "blob": "A" * 2_000_000})
+        assert CODE not in out["event"] and len(out["blob"]) == 2_000_000
+
+    @pytest.mark.parametrize("piece", ["1", "a", "a.", "a@", "@a.", "1 ", "1-", "+1", "a=", "/a", "A ", "ab:", "LV80", "eyJ", "-" * 5, "%", "\"'"])
+    def test_adversarial_strings_finish_within_the_scan_limit(self, piece: str) -> None:
+        r = Redactor(hasher=Hasher({"t1": "a-test-key-that-is-long-enough"}), raise_errors=True, scan_timeout=1.0)
+        out = r.redact({"event": piece * 50_000})  # a TimeoutError would fail closed to a marker
+        assert out["event"] != "[REDACTED:scan_timeout]"
+
+    def test_scan_timeout_fails_closed(self) -> None:
+        r = Redactor(hasher=Hasher({"t1": "a-test-key-that-is-long-enough"}), scan_timeout=1e-9)
+        out = r.redact({"event": f"{CODE} " * 20_000})
+        assert out["event"] == "[REDACTED:scan_timeout]"
+
+    def test_node_cache_is_bounded(self, redactor: Redactor) -> None:
+        r = Redactor(hasher=Hasher({"t1": "a-test-key-that-is-long-enough"}), raise_errors=True)
+        r._tree._max = 1000
+        for i in range(5000):
+            r.redact({f"user_{i}": {f"field_{i}": "x"}})
+        assert r._tree._count <= 1000
+        assert len(r._tree.root.children) <= 1000
