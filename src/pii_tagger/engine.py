@@ -31,7 +31,7 @@ OWN_KEYS = frozenset({CATEGORIES_KEY, SUMMARY_KEY, ERROR_KEY})
 _SAFE_TYPES = (float, bool, type(None), _dt.datetime, _dt.date, _dt.time, _dt.timedelta, uuid.UUID, decimal.Decimal, enum.Enum)
 _BIG_INT = 1_000_000  # smaller integers cannot be a phone, code, card or account number
 _PLAIN_SCALARS = (float, bool, type(None))
-_CLEAN_CACHE_SIZE = 8192  # texts found clean, by value; cleared when full
+_CLEAN_CACHE_SIZE = 8192  # texts that no rule can match, by value; cleared when full
 _CLEAN_CACHE_MAX_LEN = 128
 
 
@@ -134,16 +134,15 @@ class Redactor:
 
     def _redact(self, event: Mapping[str, Any]) -> dict[str, Any]:
         run = _Run(self.summary)
-        root = self._tree.root
         out: dict[str, Any] = {}
-        items = event.items()
-        if "exc_info" in event and event["exc_info"]:
+        items: Iterable[tuple[Any, Any]] = event.items()
+        if event.get("exc_info"):
             items = _with_formatted_exception(event).items()
-        seen: set[int] = set()
-        if CATEGORIES_KEY in event or SUMMARY_KEY in event or ERROR_KEY in event:
+        if not OWN_KEYS.isdisjoint(event):
+            run.categories |= _previous_categories(event.get(CATEGORIES_KEY))
             items = [(k, v) for k, v in items if k not in OWN_KEYS]
-        self._fields(items, root, out, run, 1, seen)
-        out[CATEGORIES_KEY] = sorted(run.categories | _previous_categories(event.get(CATEGORIES_KEY)))
+        self._fields(items, self._tree.root, out, run, 1, set())
+        out[CATEGORIES_KEY] = sorted(run.categories)
         if run.notes is not None:
             out[SUMMARY_KEY] = [
                 {"path": p, "rule": r, "category": c, "action": a, "count": n} for (p, r, c, a), n in run.notes.items()
@@ -155,29 +154,32 @@ class Redactor:
         children = parent.children
         child = self._tree.child
         clean = self._clean
-        may_match = self._scanner.may_match
+        is_clean = self._scanner.is_clean
         for key, value in items:
             node = children.get(key) or child(parent, key)
             if node.plain:
                 kind = type(value)
                 if kind is str:
-                    if value in clean:
-                        out[key] = value
-                        continue
-                    if not may_match(value):
+                    if value in clean or is_clean(value):
                         if len(value) <= _CLEAN_CACHE_MAX_LEN:
-                            self._remember_clean(value)
+                            clean[value] = None
+                            if len(clean) > _CLEAN_CACHE_SIZE:
+                                clean.clear()
+                        if node.tags and value:
+                            self._tag(node, run)
                         out[key] = value
                         continue
                 elif kind in _PLAIN_SCALARS or (kind is int and -_BIG_INT < value < _BIG_INT):
+                    if node.tags and value is not None:
+                        self._tag(node, run)
                     out[key] = value
                     continue
             self._put(out, node, value, run, depth, seen)
 
-    def _remember_clean(self, text: str) -> None:
-        if len(self._clean) >= _CLEAN_CACHE_SIZE:
-            self._clean.clear()
-        self._clean[text] = None
+    @staticmethod
+    def _tag(node: Node, run: _Run) -> None:
+        for target in node.tags:
+            run.add(target, node.path)
 
     def _put(self, out: dict[Any, Any], node: Node, value: Any, run: _Run, depth: int, seen: set[int]) -> None:
         for target in node.key_findings:
@@ -190,8 +192,7 @@ class Redactor:
 
     def _value(self, value: Any, node: Node, run: _Run, depth: int, seen: set[int]) -> Any:
         if node.tags and value is not None and value != "":
-            for target in node.tags:
-                run.add(target, node.path)
+            self._tag(node, run)
         kind = type(value)
         if kind is str:
             return self._string(value, node, run, depth, seen)
@@ -268,9 +269,6 @@ class Redactor:
             run.changes += 1
             return "[REDACTED:scan_timeout]"
         if not findings:
-            if len(text) <= _CLEAN_CACHE_MAX_LEN and "=" not in text and ":" not in text:
-                # Not for key=value text: whether its keys are telling depends on the field.
-                self._remember_clean(text)
             return text
         parts: list[str] = []
         last = 0
@@ -330,8 +328,7 @@ class Redactor:
                     elif child.capture is not None:
                         value = _quote(self._captured(unquote_plus(value), child, run))
                     else:
-                        for tag in child.tags:
-                            run.add(tag, node.path)
+                        self._tag(child, run)
                         value = self._url_piece(value, node, run)
                 pairs.append(key + eq + value)
             query = "&".join(pairs)

@@ -34,10 +34,10 @@ class Node:
         self.key_findings: tuple[Target, ...] = ()
         self.url = False
         self.children: dict[Any, Node] = {}
-        self.plain = True  # no rule and a clean name: values only need the value scan
+        self.plain = True  # no action and a clean name: values only need the value scan (tags aside)
 
     def seal(self) -> Node:
-        self.plain = not (self.capture or self.tags or self.drop or self.key_findings or self.url)
+        self.plain = not (self.capture or self.drop or self.key_findings or self.url)
         return self
 
 

@@ -96,6 +96,7 @@ class ValueRule:
     normalize: str = "text"
     examples: tuple[str, ...] = ()
     counterexamples: tuple[str, ...] = ()
+    shipped: bool = False  # from patterns/: written and tested not to backtrack without end
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +140,7 @@ def load_rules(extra_files: Iterable[str | Path] = (), *, defaults: bool = True)
     tables: dict[str, list[tuple[Path, dict[str, Any]]]] = {s: [] for s in SECTIONS}
     for path in default_rule_files() if defaults else []:
         _merge_file(path, tables, user=False)
+    shipped = {id(table) for _, table in tables["value"]}
     for path in extra_files:
         _merge_file(Path(path), tables, user=True)
     categories = _build_categories(tables["category"])
@@ -147,7 +149,7 @@ def load_rules(extra_files: Iterable[str | Path] = (), *, defaults: bool = True)
         fields=tuple(_field(p, t) for p, t in tables["field"]),
         contexts=tuple(_context(p, t) for p, t in tables["context"]),
         neutrals=tuple(_neutral(p, t) for p, t in tables["neutral"]),
-        values=tuple(_value(p, t) for p, t in tables["value"]),
+        values=tuple(_value(p, t, id(t) in shipped) for p, t in tables["value"]),
         safe=tuple(_safe(p, t) for p, t in tables["safe"]),
     )
 
@@ -329,7 +331,7 @@ def _safe(path: Path, table: dict[str, Any]) -> SafeShape:
     return SafeShape(id=e.get("id", str), pattern=_pattern(e), examples=e.strings("examples", None))
 
 
-def _value(path: Path, table: dict[str, Any]) -> ValueRule:
+def _value(path: Path, table: dict[str, Any], shipped: bool = False) -> ValueRule:
     e = _Entry(path, table, "value", _VALUE_KEYS)
     ident = e.get("id", str)
     pattern = _pattern(e)
@@ -371,4 +373,5 @@ def _value(path: Path, table: dict[str, Any]) -> ValueRule:
         normalize=e.get("normalize", str, "text", NORMALIZERS),
         examples=e.strings("examples", None),
         counterexamples=e.strings("counterexamples", None),
+        shipped=shipped,
     )

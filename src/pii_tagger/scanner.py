@@ -27,6 +27,10 @@ from .rules import SafeShape, ValueRule
 from .text import fold
 
 MAX_VALUE_AFTER_KEY = 1024
+# Shipped patterns are possessive or bounded, so a short text cannot make them
+# backtrack for long; the time limit (which costs ~2 µs a search) is applied to
+# longer texts and whenever a user's rule is in the pattern.
+UNTIMED_TEXT_LENGTH = 512
 _UNQUOTED_VALUE = regex.compile(
     r"[^\r\n,;&|\]}]{0,%d}?(?=\s+[\"']?[\w.\-]+[\"']?[ \t]*[=:]|[\r\n,;&|\]}]|\s*$)" % MAX_VALUE_AFTER_KEY
 )
@@ -52,16 +56,27 @@ class _Compiled(NamedTuple):
     deny: regex.Pattern[str] | None
 
 
-def _words(words: Sequence[str]) -> regex.Pattern[str] | None:
+def _words(words: Sequence[str], *, adjacent: bool = False) -> regex.Pattern[str] | None:
+    """Context words, matched folded; ``adjacent``: only directly before the
+    candidate, allowing a number sign or "no."/"nr." between ("order no. ...")."""
     if not words:
         return None
     alternatives = "|".join(regex.escape(fold(w)) for w in sorted(words, key=len, reverse=True))
-    return regex.compile(rf"(?<![a-z0-9])(?:{alternatives})(?![a-z])")
+    tail = r"[ \t]*+(?:(?:no|nr|number|numurs)\.?[ \t]*+)?[:#]?[ \t]*+$" if adjacent else r"(?![a-z])"
+    return regex.compile(rf"(?<![a-z0-9])(?:{alternatives}){tail}")
 
 
 _ASCII_DIGITS = str.maketrans("", "", "0123456789")
 _DIGIT_RUNS = re.compile(r"\d+")
 _MAX_PATTERNS = 512
+
+
+def _compile_fast(pattern: str) -> re.Pattern[str] | regex.Pattern[str]:
+    """Stdlib ``re`` where the pattern allows (faster on short texts), else ``regex``."""
+    try:
+        return re.compile(pattern)
+    except re.error:
+        return regex.compile(pattern)
 
 
 def count_digits(text: str) -> int:
@@ -77,22 +92,17 @@ class Prefilter:
     longer needs that hold none of those characters are tested with ``in``.
     """
 
-    __slots__ = ("_chars", "_words")
+    __slots__ = ("chars_search", "words")
 
     def __init__(self, rules: Sequence[ValueRule]) -> None:
         needs = {n for r in rules for n in r.needs}
         single = {n for n in needs if len(n) == 1}
         chars = sorted(re.escape(c) for c in single) + ([r"\d"] if "digit" in needs else [])
-        self._chars = re.compile(f"[{''.join(chars)}]") if chars else None
+        self.chars_search = re.compile(f"[{''.join(chars)}]").search if chars else (lambda text: None)
         # A longer need is tested only when no single character or digit it
         # holds already sends the text on, and no shorter need it contains does.
         words = {n for n in needs - single - {"digit"} if not any(c in single or c.isdigit() for c in n)}
-        self._words = tuple(sorted(w for w in words if not any(o != w and o in w for o in words)))
-
-    def __call__(self, text: str) -> bool:
-        if self._chars is not None and self._chars.search(text):
-            return True
-        return any(map(text.__contains__, self._words))
+        self.words = tuple(sorted(w for w in words if not any(o != w and o in w for o in words)))
 
 
 class TextScanner:
@@ -100,7 +110,7 @@ class TextScanner:
 
     __slots__ = (
         "_prefilter", "_safe", "_rules", "_own_token", "_key_target", "_timeout",
-        "_literal_bits", "_digit_bits", "_digit_floor", "_patterns", "_optimise",
+        "_literal_bits", "_digit_bits", "_digit_floor", "_patterns", "_optimise", "_user_bits", "is_clean",
     )
 
     def __init__(
@@ -116,9 +126,9 @@ class TextScanner:
         """``optimise=False`` gives the plain scan (every rule at every position),
         which the tests compare the optimised one against."""
         self._optimise = optimise
-        self._prefilter = Prefilter(rules)
-        self._safe = regex.compile("|".join(f"(?:{shape.pattern})" for shape in safe)) if safe else None
-        self._rules = [_Compiled(r, t, _words(r.context), _words(r.deny_context)) for r, t in zip(rules, targets)]
+        self._prefilter = Prefilter(rules)  # before _clean_test
+        self._safe = _compile_fast("|".join(f"(?:{shape.pattern})" for shape in safe)) if safe else None
+        self._rules = [_Compiled(r, t, _words(r.context), _words(r.deny_context, adjacent=True)) for r, t in zip(rules, targets)]
         literal_bits: dict[str, int] = {}
         self._digit_bits = 0
         for i, rule in enumerate(rules):
@@ -134,6 +144,8 @@ class TextScanner:
             (floor, sum(1 << i for i, r in enumerate(rules) if r.min_digits <= floor)) for floor in reversed(floors)
         ]
         self._patterns: dict[int, regex.Pattern[str]] = {}
+        self._user_bits = sum(1 << i for i, r in enumerate(rules) if not r.shipped)
+        self.is_clean = self._clean_test()
         own = [r.pattern for r in rules if r.handler == "skip"]
         self._own_token = regex.compile("|".join(own)) if own else None
         self._key_target = key_target
@@ -141,9 +153,26 @@ class TextScanner:
 
     def may_match(self, text: str) -> bool:
         """False when no rule can match: no rule's needs, or a safe shape."""
+        return not self.is_clean(text)
+
+    def _clean_test(self) -> Callable[[str], bool]:
+        """``is_clean(text)``, specialised once: the engine's hot path calls it per value."""
         if not self._optimise:
-            return True
-        return self._prefilter(text) and not (self._safe is not None and self._safe.fullmatch(text))
+            return lambda text: False
+        chars = self._prefilter.chars_search
+        words = self._prefilter.words
+        safe = self._safe.fullmatch if self._safe is not None else (lambda text: None)
+
+        def is_clean(text: str) -> bool:
+            if chars(text) is None:
+                for word in words:
+                    if word in text:
+                        break
+                else:
+                    return True
+            return safe(text) is not None
+
+        return is_clean
 
     def is_safe_shape(self, text: str) -> bool:
         return self._safe is not None and self._safe.fullmatch(text) is not None
@@ -211,8 +240,9 @@ class TextScanner:
         search = pattern.search
         rules = self._rules
         pos, size = 0, len(text)
+        timeout = self._timeout if size > UNTIMED_TEXT_LENGTH or self._user_bits else None
         while pos < size:
-            m = search(text, pos, timeout=self._timeout)
+            m = search(text, pos, timeout=timeout)
             if m is None:
                 break
             compiled = rules[int(m.lastgroup[1:])]  # type: ignore[index]
