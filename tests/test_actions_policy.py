@@ -40,6 +40,13 @@ class TestHash:
         e2 = redactor.redact({"user_email": "anna@example.lv"})["user_email"]
         assert e1 == e2
 
+    def test_token_is_hmac_sha256_of_the_normalised_value(self) -> None:
+        import hashlib
+        import hmac
+
+        expected = hmac.new(b"first-key-0123456789", b"pii_tagger/v1\x00" + "jānis".encode(), hashlib.sha256).hexdigest()
+        assert Hasher({"k1": "first-key-0123456789"}).token("jānis") == f"[HASH:k1:{expected[:20]}]"
+
     def test_rotation_keeps_old_keys_for_lookup(self) -> None:
         hasher = Hasher.from_env({"PII_TAGGER_HASH_KEY": "k2:new-secret-0123456789,k1:old-secret-0123456789"})
         tokens = hasher.tokens("x")

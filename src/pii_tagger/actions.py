@@ -51,7 +51,7 @@ class Hasher:
     others stay for :meth:`tokens` (finding events written before a rotation).
     """
 
-    __slots__ = ("key_id", "_key", "_keys")
+    __slots__ = ("key_id", "_keys", "_keyed")
 
     def __init__(self, keys: Mapping[str, bytes | str]) -> None:
         if not keys:
@@ -65,7 +65,8 @@ class Hasher:
                 raise HashKeyError(f"hash key {key_id!r} is {len(raw)} bytes long; use at least 16")
             self._keys[key_id] = raw
         self.key_id = next(iter(self._keys))
-        self._key = self._keys[self.key_id]
+        # HMAC state after the key and domain prefix, copied per token.
+        self._keyed = {kid: hmac.new(key, _HASH_DOMAIN, hashlib.sha256) for kid, key in self._keys.items()}
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Hasher:
@@ -97,16 +98,16 @@ class Hasher:
         return cls({key_id: secrets.token_bytes(32)})
 
     def token(self, normalized: str) -> str:
-        return _token(self.key_id, self._key, normalized)
+        return self._token(self.key_id, normalized)
 
     def tokens(self, normalized: str) -> dict[str, str]:
         """The token under every configured key, by key id."""
-        return {kid: _token(kid, key, normalized) for kid, key in self._keys.items()}
+        return {kid: self._token(kid, normalized) for kid in self._keys}
 
-
-def _token(key_id: str, key: bytes, normalized: str) -> str:
-    digest = hmac.new(key, _HASH_DOMAIN + normalized.encode("utf-8", "surrogatepass"), hashlib.sha256)
-    return f"[HASH:{key_id}:{digest.hexdigest()[:_TOKEN_HEX]}]"
+    def _token(self, key_id: str, normalized: str) -> str:
+        mac = self._keyed[key_id].copy()
+        mac.update(normalized.encode("utf-8", "surrogatepass"))
+        return f"[HASH:{key_id}:{mac.hexdigest()[:_TOKEN_HEX]}]"
 
 
 # ---- normalisers: one value written two ways gives one token -----------------
