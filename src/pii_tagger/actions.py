@@ -117,8 +117,11 @@ def _text(value: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", value).casefold().split())
 
 
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
 def _compact(value: str) -> str:
-    return "".join(ch for ch in value if ch.isalnum()).upper()
+    return _NOT_ALNUM.sub("", value).upper()
 
 
 def _digits(value: str) -> str:

@@ -249,7 +249,9 @@ class Redactor:
                 return parsed
         if node.url:
             return self._url(text, node, run, depth)
-        return self._text(text, node, run, depth, seen)
+        if self._scanner.is_clean(text):
+            return text
+        return self._text(text, node, run, depth, seen, checked=True)
 
     def _captured(self, text: str, node: Node, run: _Run) -> str:
         target = node.capture
@@ -260,10 +262,10 @@ class Redactor:
         run.add(target, node.path)
         return replacement(target, text, self.hasher)
 
-    def _text(self, text: str, node: Node, run: _Run, depth: int, seen: set[int]) -> str:
+    def _text(self, text: str, node: Node, run: _Run, depth: int, seen: set[int], checked: bool = False) -> str:
         """Free text: every finding replaced (for a URL, part by part)."""
         try:
-            findings = self._scanner.scan(text, node)
+            findings = self._scanner.scan(text, node, unchecked=not checked)
         except TimeoutError as exc:
             report_once("scan_timeout", exc)
             run.changes += 1

@@ -110,7 +110,7 @@ class TextScanner:
 
     __slots__ = (
         "_prefilter", "_safe", "_rules", "_own_token", "_key_target", "_timeout",
-        "_literal_bits", "_digit_bits", "_digit_floor", "_patterns", "_optimise", "_user_bits", "is_clean",
+        "_literal_bits", "_literals", "_digit_bits", "_digit_floor", "_patterns", "_optimise", "_user_bits", "is_clean",
     )
 
     def __init__(
@@ -137,7 +137,8 @@ class TextScanner:
                     self._digit_bits |= 1 << i
                 else:
                     literal_bits[need] = literal_bits.get(need, 0) | 1 << i
-        self._literal_bits = tuple(literal_bits.items())
+        self._literal_bits = literal_bits
+        self._literals = tuple(literal_bits)
         # rules allowed by a text's digit count: bits of rules with min_digits <= n
         floors = sorted({r.min_digits for r in rules})
         self._digit_floor = [
@@ -182,9 +183,8 @@ class TextScanner:
         if not self._optimise:
             return self._plain_pattern()
         bits = 0
-        for literal, literal_bits in self._literal_bits:
-            if literal in text:
-                bits |= literal_bits
+        for literal in filter(text.__contains__, self._literals):
+            bits |= self._literal_bits[literal]
         digits = count_digits(text)
         if digits:
             bits |= self._digit_bits
@@ -203,7 +203,8 @@ class TextScanner:
         return pattern
 
     def is_own_token(self, text: str) -> bool:
-        return self._own_token is not None and self._own_token.fullmatch(text.strip()) is not None
+        text = text.strip()
+        return text[:1] == "[" and self._own_token is not None and self._own_token.fullmatch(text) is not None
 
     def _plain_pattern(self) -> regex.Pattern[str]:
         everything = (1 << len(self._rules)) - 1
@@ -225,14 +226,16 @@ class TextScanner:
         first = "|".join(dict.fromkeys(f"[{r.starts}]" for r in chosen))
         return regex.compile(f"(?={first})(?:{alternation})")
 
-    def scan(self, text: str, node: object) -> list[Finding]:
+    def scan(self, text: str, node: object, *, unchecked: bool = True) -> list[Finding]:
         """Every finding in ``text``, in order, not overlapping.
 
         ``node`` is the field the text stands in (passed to ``key_target``
-        for ``key=value`` pairs). Raises ``TimeoutError`` past the time limit.
+        for ``key=value`` pairs); ``unchecked=False`` when the caller has
+        already found that ``is_clean(text)`` is false. Raises
+        ``TimeoutError`` past the time limit.
         """
         found: list[Finding] = []
-        if not self.may_match(text):
+        if unchecked and self.is_clean(text):
             return found
         pattern = self._pattern_for(text)
         if pattern is None:
