@@ -82,6 +82,7 @@ class ValueRule:
     starts: str
     needs: tuple[str, ...]
     handler: str = "value"
+    before: str | None = None
     category: int | None = None
     label: str = ""
     validator: Validator | None = None
@@ -309,7 +310,7 @@ def _neutral(path: Path, table: dict[str, Any]) -> NeutralRule:
 
 
 _VALUE_KEYS = {
-    "id", "pattern", "starts", "needs", "handler", "category", "label", "validator", "validator_in_context",
+    "id", "pattern", "starts", "needs", "handler", "before", "category", "label", "validator", "validator_in_context",
     "context", "context_required", "deny_context", "context_window", "min_digits", "action", "mask", "normalize",
     "examples", "counterexamples",
 }
@@ -353,10 +354,19 @@ def _value(path: Path, table: dict[str, Any], shipped: bool = False) -> ValueRul
         regex.compile(f"[{starts}]")
     except regex.error as err:
         e.fail(f"'starts' is not the inside of a character class: {err}")
+    before = e.get("before", str, None)
+    if before is not None:
+        try:
+            regex.compile(before)
+        except regex.error as err:
+            e.fail(f"'before' does not compile: {err}")
+        if not before.endswith("$"):
+            e.fail("'before' must end with $: it matches the text just before the match")
     return ValueRule(
         id=ident,
         pattern=pattern,
         starts=starts,
+        before=before,
         needs=e.strings("needs"),
         handler=handler,
         category=category,

@@ -27,6 +27,7 @@ from .rules import SafeShape, ValueRule
 from .text import fold
 
 MAX_VALUE_AFTER_KEY = 1024
+MAX_BEFORE = 80  # how far back a rule's `before` pattern may reach
 # Shipped patterns are possessive or bounded, so a short text cannot make them
 # backtrack for long; the time limit (which costs ~2 µs a search) is applied to
 # longer texts and whenever a user's rule is in the pattern.
@@ -54,6 +55,7 @@ class _Compiled(NamedTuple):
     target: Target | None
     context: regex.Pattern[str] | None
     deny: regex.Pattern[str] | None
+    before: regex.Pattern[str] | None
 
 
 def _words(words: Sequence[str], *, adjacent: bool = False) -> regex.Pattern[str] | None:
@@ -128,7 +130,10 @@ class TextScanner:
         self._optimise = optimise
         self._prefilter = Prefilter(rules)  # before _clean_test
         self._safe = _compile_fast("|".join(f"(?:{shape.pattern})" for shape in safe)) if safe else None
-        self._rules = [_Compiled(r, t, _words(r.context), _words(r.deny_context, adjacent=True)) for r, t in zip(rules, targets)]
+        self._rules = [_Compiled(
+                r, t, _words(r.context), _words(r.deny_context, adjacent=True),
+                regex.compile(r.before) if r.before else None,
+            ) for r, t in zip(rules, targets)]
         literal_bits: dict[str, int] = {}
         self._digit_bits = 0
         for i, rule in enumerate(rules):
@@ -252,12 +257,17 @@ class TextScanner:
             handler = compiled.rule.handler
             start = m.start()
             if handler == "value":
-                length = self._check(compiled, text, start, m.group())
+                if compiled.before is not None:
+                    start = self._extend_back(compiled.before, text, start, found)
+                    if start < 0:
+                        pos = m.start() + 1
+                        continue
+                length = self._check(compiled, text, start, text[start : m.end()])
                 if length:
                     found.append(Finding(start, start + length, compiled.target))  # type: ignore[arg-type]
                     pos = start + length
                 else:
-                    pos = start + 1
+                    pos = m.start() + 1
             elif handler == "key_value":
                 pos = self._key_value(text, m, node, found)
             elif handler == "url":
@@ -266,6 +276,14 @@ class TextScanner:
             else:  # "skip": our own token
                 pos = m.end()
         return found
+
+    @staticmethod
+    def _extend_back(before: regex.Pattern[str], text: str, start: int, found: list[Finding]) -> int:
+        """Where a match really starts, by its ``before`` pattern (-1: no match).
+        It never reaches back into an earlier finding."""
+        floor = max(found[-1].end if found else 0, start - MAX_BEFORE)
+        m = before.search(text, floor, start)
+        return m.start() if m else -1
 
     def _check(self, compiled: _Compiled, text: str, start: int, candidate: str) -> int:
         rule = compiled.rule
