@@ -13,10 +13,9 @@ from typing import Any
 
 import pytest
 import structlog
+from events import clean_event, mixed_event, rotating
 
 from pii_tagger import Hasher, Redactor
-
-from events import clean_event, mixed_event, rotating
 
 Processor = Callable[[Any, str, dict[str, Any]], Any]
 

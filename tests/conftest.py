@@ -10,7 +10,7 @@ import pytest
 # The default redactor (pii_tagger.redact) reads its key from the environment.
 os.environ.setdefault("PII_TAGGER_HASH_KEY", "test:pii-tagger-test-key-0123456789")
 
-from pii_tagger import Hasher, Redactor  # noqa: E402
+from pii_tagger import Hasher, Redactor
 
 ROOT = Path(__file__).resolve().parents[1]
 VECTORS = ROOT.parent / "shared" / "vectors" / "latvia.toml"

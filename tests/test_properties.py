@@ -3,9 +3,9 @@ never raises, output is JSON-serialisable, redacting twice equals once."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

@@ -17,8 +17,20 @@ from .policy import Policy, PolicyError
 from .rules import Category, RuleFileError, RuleSet, load_rules
 
 __all__ = [
-    "CATEGORIES_KEY", "ERROR_KEY", "SUMMARY_KEY", "Category", "Hasher", "HashKeyError", "Policy",
-    "PolicyError", "Redactor", "RuleFileError", "RuleSet", "Target", "default_redactor", "load_rules",
+    "CATEGORIES_KEY",
+    "ERROR_KEY",
+    "SUMMARY_KEY",
+    "Category",
+    "HashKeyError",
+    "Hasher",
+    "Policy",
+    "PolicyError",
+    "Redactor",
+    "RuleFileError",
+    "RuleSet",
+    "Target",
+    "default_redactor",
+    "load_rules",
     "redact",
 ]
 __version__ = "0.1.0"

@@ -51,7 +51,7 @@ class Hasher:
     others stay for :meth:`tokens` (finding events written before a rotation).
     """
 
-    __slots__ = ("key_id", "_keys", "_keyed")
+    __slots__ = ("_keyed", "_keys", "key_id")
 
     def __init__(self, keys: Mapping[str, bytes | str]) -> None:
         if not keys:
@@ -130,8 +130,7 @@ def _digits(value: str) -> str:
 
 def _phone(value: str) -> str:
     number = _digits(value)
-    if number.startswith("00"):
-        number = number[2:]
+    number = number.removeprefix("00")
     if len(number) == 8 and lv_phone(number):
         number = "371" + number
     return number

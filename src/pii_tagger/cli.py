@@ -28,7 +28,7 @@ EXIT_OK, EXIT_USAGE, EXIT_INPUT = 0, 2, 3
 
 
 class _Counts:
-    __slots__ = ("lines", "json", "text", "bad_utf8", "with_pii")
+    __slots__ = ("bad_utf8", "json", "lines", "text", "with_pii")
 
     def __init__(self) -> None:
         self.lines = self.json = self.text = self.bad_utf8 = self.with_pii = 0
@@ -83,16 +83,14 @@ def _redact_files(redactor: Redactor, files: list[str], out: BinaryIO) -> int:
     counts = _Counts()
     for name in files:
         try:
-            stream = sys.stdin.buffer if name == "-" else open(Path(name), "rb")
+            if name == "-":
+                _redact_stream(redactor, sys.stdin.buffer, out, counts)
+            else:
+                with open(Path(name), "rb") as stream:
+                    _redact_stream(redactor, stream, out, counts)
         except OSError as e:
             print(f"pii-tagger: {name}: cannot read ({e.strerror or e}); skipped", file=sys.stderr)
             status = EXIT_INPUT
-            continue
-        with stream:
-            for line in _lines(stream, counts):
-                event = redactor.redact(line)
-                counts.with_pii += bool(event["pii_categories"])
-                out.write(orjson.dumps(event, default=str, option=orjson.OPT_NON_STR_KEYS | orjson.OPT_APPEND_NEWLINE))
     out.flush()
     if counts.bad_utf8 or counts.text:
         print(
@@ -101,6 +99,12 @@ def _redact_files(redactor: Redactor, files: list[str], out: BinaryIO) -> int:
             file=sys.stderr,
         )
     return status
+
+
+def _redact_stream(redactor: Redactor, stream: BinaryIO, out: BinaryIO, counts: _Counts) -> None:
+    for line in _lines(stream, counts):
+        event = redactor.redact(line)
+        out.write(orjson.dumps(event, default=str, option=orjson.OPT_NON_STR_KEYS | orjson.OPT_APPEND_NEWLINE))
 
 
 def _lines(stream: BinaryIO, counts: _Counts) -> Iterator[dict[str, object]]:

@@ -21,7 +21,7 @@ from .fieldnames import FieldNames
 from .nodes import Node, NodeTree, child_words
 from .policy import Policy
 from .rules import RuleSet, ValueRule, load_rules
-from .scanner import Finding, TextScanner
+from .scanner import TextScanner
 
 CATEGORIES_KEY = "pii_categories"
 SUMMARY_KEY = "pii_redactions"
@@ -38,7 +38,7 @@ _CLEAN_CACHE_MAX_LEN = 128
 class _Run:
     """What one event carried: categories, and (with ``summary``) notes by path."""
 
-    __slots__ = ("categories", "notes", "changes")
+    __slots__ = ("categories", "changes", "notes")
 
     def __init__(self, summary: bool) -> None:
         self.categories: set[int] = set()
@@ -364,7 +364,8 @@ class Redactor:
         except TimeoutError as exc:
             report_once("scan_timeout", exc)
             return "[REDACTED:scan_timeout]"
-        out, last = [], 0
+        out: list[str] = []
+        last = 0
         for start, end, target, handler in findings:
             run.add(target, node.path)
             if handler == "url" or target.action == "keep" or end == start:
@@ -401,7 +402,8 @@ class Redactor:
         if not findings:
             return
         node.key_findings = tuple(f.target for f in findings)
-        parts, last = [], 0
+        parts: list[str] = []
+        last = 0
         for start, end, target, _ in findings:
             if target.action != "keep":
                 parts += (key[last:start], replacement(target, key[start:end], self.hasher))
@@ -441,7 +443,7 @@ def _quote(text: str) -> str:
 def _as_text(value: Any) -> str:
     try:
         return str(value)
-    except Exception:
+    except Exception:  # noqa: BLE001 - any __str__ may fail; the value is then replaced
         return f"[REDACTED:unprintable {type(value).__name__}]"
 
 

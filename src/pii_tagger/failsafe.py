@@ -54,7 +54,7 @@ def fail_closed(event: Any, categories_key: str, error_key: str, exc: BaseExcept
             for key in list(event.keys())[:1000]:
                 if isinstance(key, (str, int, float, bool)) and key not in (categories_key, error_key):
                     out[key if isinstance(key, str) else str(key)] = _blank(event[key], 0)
-    except Exception:
+    except Exception:  # noqa: BLE001 - a hostile mapping must not stop the fail-closed path
         out = {}
     out.setdefault("event", MARKER)
     out[categories_key] = []

@@ -30,7 +30,7 @@ class _Term(NamedTuple):
 class FieldNames:
     """The field-name rules, indexed by the word a term ends (or starts) with."""
 
-    __slots__ = ("_suffix", "_any", "_path", "_contexts")
+    __slots__ = ("_any", "_contexts", "_path", "_suffix")
 
     def __init__(self, fields: tuple[FieldRule, ...], contexts: tuple[ContextRule, ...], neutrals: tuple[NeutralRule, ...]) -> None:
         self._suffix: dict[str, list[_Term]] = defaultdict(list)

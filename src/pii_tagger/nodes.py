@@ -21,7 +21,16 @@ class Node:
     """One key path. ``capture``: the action for every value at or below it."""
 
     __slots__ = (
-        "path", "words", "capture", "tags", "drop", "key", "key_findings", "url", "children", "plain",
+        "capture",
+        "children",
+        "drop",
+        "key",
+        "key_findings",
+        "path",
+        "plain",
+        "tags",
+        "url",
+        "words",
     )
 
     def __init__(self, path: str, words: tuple[str, ...]) -> None:
@@ -47,7 +56,7 @@ NodeFactory = Callable[[Node, Any], Node]
 class NodeTree:
     """The cache of nodes, keyed by parent and key."""
 
-    __slots__ = ("root", "_count", "_max", "_make")
+    __slots__ = ("_count", "_make", "_max", "root")
 
     def __init__(self, make: NodeFactory, max_nodes: int = 50_000) -> None:
         self._make = make

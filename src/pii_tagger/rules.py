@@ -139,11 +139,11 @@ def default_rule_files() -> list[Path]:
 def load_rules(extra_files: Iterable[str | Path] = (), *, defaults: bool = True) -> RuleSet:
     """Read the shipped rules (unless ``defaults=False``), then each extra file."""
     tables: dict[str, list[tuple[Path, dict[str, Any]]]] = {s: [] for s in SECTIONS}
-    for path in default_rule_files() if defaults else []:
-        _merge_file(path, tables, user=False)
+    for shipped_file in default_rule_files() if defaults else []:
+        _merge_file(shipped_file, tables, user=False)
     shipped = {id(table) for _, table in tables["value"]}
-    for path in extra_files:
-        _merge_file(Path(path), tables, user=True)
+    for user_file in extra_files:
+        _merge_file(Path(user_file), tables, user=True)
     categories = _build_categories(tables["category"])
     return RuleSet(
         categories=categories,

@@ -33,7 +33,7 @@ MAX_BEFORE = 80  # how far back a rule's `before` pattern may reach
 # longer texts and whenever a user's rule is in the pattern.
 UNTIMED_TEXT_LENGTH = 512
 _UNQUOTED_VALUE = regex.compile(
-    r"[^\r\n,;&|\]}]{0,%d}?(?=\s+[\"']?[\w.\-]+[\"']?[ \t]*[=:]|[\r\n,;&|\]}]|\s*$)" % MAX_VALUE_AFTER_KEY
+    rf"[^\r\n,;&|\]}}]{{0,{MAX_VALUE_AFTER_KEY}}}?(?=\s+[\"']?[\w.\-]+[\"']?[ \t]*[=:]|[\r\n,;&|\]}}]|\s*$)"
 )
 _KEY = regex.compile(r"[\"']?+([\p{L}_][\w.\-]*)")
 
@@ -111,8 +111,20 @@ class TextScanner:
     """Finds personal data in text. ``key_target`` reads ``key=value`` keys."""
 
     __slots__ = (
-        "_prefilter", "_safe", "_rules", "_own_token", "_key_target", "_timeout",
-        "_literal_bits", "_literals", "_digit_bits", "_digit_floor", "_patterns", "_optimise", "_user_bits", "is_clean",
+        "_digit_bits",
+        "_digit_floor",
+        "_key_target",
+        "_literal_bits",
+        "_literals",
+        "_optimise",
+        "_own_token",
+        "_patterns",
+        "_prefilter",
+        "_rules",
+        "_safe",
+        "_timeout",
+        "_user_bits",
+        "is_clean",
     )
 
     def __init__(
@@ -253,7 +265,7 @@ class TextScanner:
             m = search(text, pos, timeout=timeout)
             if m is None:
                 break
-            compiled = rules[int(m.lastgroup[1:])]  # type: ignore[index]
+            compiled = rules[int(str(m.lastgroup)[1:])]
             handler = compiled.rule.handler
             start = m.start()
             if handler == "value":
