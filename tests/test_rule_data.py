@@ -53,6 +53,12 @@ def test_no_value_example_is_a_safe_shape(rule: str, example: str) -> None:
         assert not regex.fullmatch(shape.pattern, example), f"{example!r} ({rule}) is a safe {shape.id}"
 
 
+@pytest.mark.parametrize("value", ["378282246310005.5", "4012888888881881abc", "+37121234567.0", "LV-1010LV-1010"])
+def test_safe_shapes_do_not_hide_look_alike_values(redactor: Redactor, value: str) -> None:
+    assert redactor._scanner.may_match(value)
+    assert redactor.redact({"detail": value})["detail"] != value
+
+
 def test_every_rule_has_examples() -> None:
     for rule in RULES.values:
         assert rule.examples or rule.counterexamples, rule.id
