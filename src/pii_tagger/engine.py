@@ -27,6 +27,9 @@ CATEGORIES_KEY = "pii_categories"
 SUMMARY_KEY = "pii_redactions"
 ERROR_KEY = "pii_error"
 OWN_KEYS = frozenset({CATEGORIES_KEY, SUMMARY_KEY, ERROR_KEY})
+# structlog's ProcessorFormatter keeps the LogRecord here for later processors;
+# it removes them (remove_processors_meta) before rendering.
+STRUCTLOG_META_KEYS = frozenset({"_record", "_from_structlog"})
 
 _SAFE_TYPES = (float, bool, type(None), _dt.datetime, _dt.date, _dt.time, _dt.timedelta, uuid.UUID, decimal.Decimal, enum.Enum)
 _BIG_INT = 1_000_000  # smaller integers cannot be a phone, code, card or account number
@@ -141,6 +144,9 @@ class Redactor:
         if not OWN_KEYS.isdisjoint(event):
             run.categories |= _previous_categories(event.get(CATEGORIES_KEY))
             items = [(k, v) for k, v in items if k not in OWN_KEYS]
+        if "_record" in event:
+            out.update((k, event[k]) for k in STRUCTLOG_META_KEYS if k in event)
+            items = [(k, v) for k, v in items if k not in STRUCTLOG_META_KEYS]
         self._fields(items, self._tree.root, out, run, 1, set())
         out[CATEGORIES_KEY] = sorted(run.categories)
         if run.notes is not None:
