@@ -211,7 +211,7 @@ class Redactor:
                 return self._captured(str(value), node, run)
             if value >= _BIG_INT or value <= -_BIG_INT:
                 text = str(value)
-                redacted = self._text(text, node, run, depth, seen)
+                redacted = self._text(text, node, run)
                 return value if redacted is text else redacted
             return value
         if isinstance(value, _SAFE_TYPES):
@@ -254,46 +254,39 @@ class Redactor:
             if parsed is not None:
                 return parsed
         if node.url:
-            return self._url(text, node, run, depth)
+            return self._url(text, node, run)
         if self._scanner.is_clean(text):
             return text
-        return self._text(text, node, run, depth, seen, checked=True)
+        return self._text(text, node, run, checked=True)
 
     def _captured(self, text: str, node: Node, run: _Run) -> str:
         target = node.capture
         assert target is not None
-        if self._scanner.is_own_token(text):
-            run.add(target, node.path)
-            return text
         run.add(target, node.path)
-        return replacement(target, text, self.hasher)
+        return text if self._scanner.is_own_token(text) else replacement(target, text, self.hasher)
 
-    def _text(self, text: str, node: Node, run: _Run, depth: int, seen: set[int], checked: bool = False) -> str:
-        """Free text: every finding replaced (for a URL, part by part)."""
+    def _text(self, text: str, node: Node, run: _Run, *, checked: bool = False, parse_urls: bool = True) -> str:
+        """Free text with every finding replaced; URLs in it redacted part by part
+        (not inside a URL: ``parse_urls=False``). ``checked``: ``is_clean`` was false."""
         try:
             findings = self._scanner.scan(text, node, unchecked=not checked)
         except TimeoutError as exc:
             report_once("scan_timeout", exc)
             run.changes += 1
             return "[REDACTED:scan_timeout]"
-        if not findings:
-            return text
         parts: list[str] = []
         last = 0
         for start, end, target, handler in findings:
-            if handler == "url":
-                parts += (text[last:start], self._url(text[start:end], node, run, depth, target))
+            if handler == "url" and parse_urls:
+                parts += (text[last:start], self._url(text[start:end], node, run, target))
                 last = end
                 continue
             run.add(target, node.path)
-            if target.action == "keep" or end == start:
+            if handler == "url" or target.action == "keep" or end == start:
                 continue
             parts += (text[last:start], replacement(target, text[start:end], self.hasher))
             last = end
-        if last == 0:
-            return text
-        parts.append(text[last:])
-        return "".join(parts)
+        return text if last == 0 else "".join(parts) + text[last:]
 
     def _json_in_string(self, text: str, node: Node, run: _Run, depth: int, seen: set[int]) -> str | None:
         stripped = text.strip()
@@ -309,14 +302,14 @@ class Redactor:
             return text
         return orjson.dumps(redacted).decode()
 
-    def _url(self, text: str, node: Node, run: _Run, depth: int, target: Target | None = None) -> str:
+    def _url(self, text: str, node: Node, run: _Run, target: Target | None = None) -> str:
         """A URL redacted part by part: credentials, path segments, query, fragment."""
         if target is not None:
             run.add(target, node.path)
         try:
             parts = urlsplit(text)
         except ValueError:
-            return self._text_plain(text, node, run)
+            return self._text(text, node, run, parse_urls=False)
         changed = False
         netloc = parts.netloc
         if "@" in netloc:
@@ -360,25 +353,8 @@ class Redactor:
         if not piece:
             return piece
         decoded = unquote_plus(piece) if ("%" in piece or "+" in piece) else piece
-        redacted = self._text_plain(decoded, node, run)
+        redacted = self._text(decoded, node, run, parse_urls=False)
         return piece if redacted == decoded else _quote(redacted)
-
-    def _text_plain(self, text: str, node: Node, run: _Run) -> str:
-        """Text inside a URL: scanned, but URLs in it are not parsed again."""
-        try:
-            findings = self._scanner.scan(text, node)
-        except TimeoutError as exc:
-            report_once("scan_timeout", exc)
-            return "[REDACTED:scan_timeout]"
-        out: list[str] = []
-        last = 0
-        for start, end, target, handler in findings:
-            run.add(target, node.path)
-            if handler == "url" or target.action == "keep" or end == start:
-                continue
-            out += (text[last:start], replacement(target, text[start:end], self.hasher))
-            last = end
-        return text if last == 0 else "".join(out) + text[last:]
 
     # ---- classification (cached in the node tree) ---------------------------------
 
