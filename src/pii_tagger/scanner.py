@@ -87,24 +87,17 @@ def count_digits(text: str) -> int:
     return sum(map(len, _DIGIT_RUNS.findall(text)))
 
 
-class Prefilter:
-    """True for every text that any of ``rules`` could match (and some others).
-
-    Single characters and "digit" go into one character class, searched in C;
-    longer needs that hold none of those characters are tested with ``in``.
-    """
-
-    __slots__ = ("chars_search", "words")
-
-    def __init__(self, rules: Sequence[ValueRule]) -> None:
-        needs = {n for r in rules for n in r.needs}
-        single = {n for n in needs if len(n) == 1}
-        chars = sorted(re.escape(c) for c in single) + ([r"\d"] if "digit" in needs else [])
-        self.chars_search = re.compile(f"[{''.join(chars)}]").search if chars else (lambda text: None)
-        # A longer need is tested only when no single character or digit it
-        # holds already sends the text on, and no shorter need it contains does.
-        words = {n for n in needs - single - {"digit"} if not any(c in single or c.isdigit() for c in n)}
-        self.words = tuple(sorted(w for w in words if not any(o != w and o in w for o in words)))
+def prefilter(rules: Sequence[ValueRule]) -> tuple[Callable[[str], object], tuple[str, ...]]:
+    """What every text any of ``rules`` could match holds (and some others do):
+    a character class, searched in C, of the single-character needs and
+    "digit"; and the longer needs that hold none of those characters (no
+    shorter need inside them), each tested with ``in``."""
+    needs = {n for r in rules for n in r.needs}
+    single = {n for n in needs if len(n) == 1}
+    chars = sorted(re.escape(c) for c in single) + ([r"\d"] if "digit" in needs else [])
+    search: Callable[[str], object] = re.compile(f"[{''.join(chars)}]").search if chars else (lambda text: None)
+    words = {n for n in needs - single - {"digit"} if not any(c in single or c.isdigit() for c in n)}
+    return search, tuple(sorted(w for w in words if not any(o != w and o in w for o in words)))
 
 
 class TextScanner:
@@ -119,7 +112,6 @@ class TextScanner:
         "_optimise",
         "_own_token",
         "_patterns",
-        "_prefilter",
         "_rules",
         "_safe",
         "_timeout",
@@ -140,12 +132,13 @@ class TextScanner:
         """``optimise=False`` gives the plain scan (every rule at every position),
         which the tests compare the optimised one against."""
         self._optimise = optimise
-        self._prefilter = Prefilter(rules)  # before _clean_test
         self._safe = _compile_fast("|".join(f"(?:{shape.pattern})" for shape in safe)) if safe else None
-        self._rules = [_Compiled(
-                r, t, _words(r.context), _words(r.deny_context, adjacent=True),
-                regex.compile(r.before) if r.before else None,
-            ) for r, t in zip(rules, targets)]
+        self._rules = [
+            _Compiled(
+                r, t, _words(r.context), _words(r.deny_context, adjacent=True), regex.compile(r.before) if r.before else None
+            )
+            for r, t in zip(rules, targets)
+        ]
         literal_bits: dict[str, int] = {}
         self._digit_bits = 0
         for i, rule in enumerate(rules):
@@ -163,7 +156,7 @@ class TextScanner:
         ]
         self._patterns: dict[int, regex.Pattern[str]] = {}
         self._user_bits = sum(1 << i for i, r in enumerate(rules) if not r.shipped)
-        self.is_clean = self._clean_test()
+        self.is_clean = self._clean_test(rules)
         own = [r.pattern for r in rules if r.handler == "skip"]
         self._own_token = regex.compile("|".join(own)) if own else None
         self._key_target = key_target
@@ -173,12 +166,12 @@ class TextScanner:
         """False when no rule can match: no rule's needs, or a safe shape."""
         return not self.is_clean(text)
 
-    def _clean_test(self) -> Callable[[str], bool]:
-        """``is_clean(text)``, specialised once: the engine's hot path calls it per value."""
+    def _clean_test(self, rules: Sequence[ValueRule]) -> Callable[[str], bool]:
+        """``is_clean(text)``: no rule's needs, or a safe shape. Specialised once:
+        the engine's hot path calls it per value."""
         if not self._optimise:
             return lambda text: False
-        chars = self._prefilter.chars_search
-        words = self._prefilter.words
+        chars, words = prefilter(rules)
         safe = self._safe.fullmatch if self._safe is not None else (lambda text: None)
 
         def is_clean(text: str) -> bool:
@@ -191,9 +184,6 @@ class TextScanner:
             return safe(text) is not None
 
         return is_clean
-
-    def is_safe_shape(self, text: str) -> bool:
-        return self._safe is not None and self._safe.fullmatch(text) is not None
 
     def _pattern_for(self, text: str) -> regex.Pattern[str] | None:
         """The pattern of the rules whose needs ``text`` meets (None: no rule)."""
