@@ -68,7 +68,6 @@ def _words(words: Sequence[str], *, adjacent: bool = False) -> regex.Pattern[str
     return regex.compile(rf"(?<![a-z0-9])(?:{alternatives}){tail}")
 
 
-_ASCII_DIGITS = str.maketrans("", "", "0123456789")
 _DIGIT_RUNS = re.compile(r"\d+")
 _MAX_PATTERNS = 512
 
@@ -83,7 +82,7 @@ def _compile_fast(pattern: str) -> re.Pattern[str] | regex.Pattern[str]:
 
 def count_digits(text: str) -> int:
     if text.isascii():
-        return len(text) - len(text.translate(_ASCII_DIGITS))
+        return sum(map(text.count, "0123456789"))
     return sum(map(len, _DIGIT_RUNS.findall(text)))
 
 
@@ -109,6 +108,8 @@ class TextScanner:
         "_key_target",
         "_literal_bits",
         "_literals",
+        "_context_bits",
+        "_context_rules",
         "_optimise",
         "_own_token",
         "_patterns",
@@ -156,6 +157,14 @@ class TextScanner:
         ]
         self._patterns: dict[int, regex.Pattern[str]] = {}
         self._user_bits = sum(1 << i for i, r in enumerate(rules) if not r.shipped)
+        # The gate is looser than the check (plain substrings, no word
+        # boundaries): it may keep a rule the check then rejects, never the reverse.
+        self._context_rules = [
+            (i, regex.compile("|".join(regex.escape(fold(w)) for w in c.rule.context)))
+            for i, c in enumerate(self._rules)
+            if c.context is not None and c.rule.context_required
+        ]
+        self._context_bits = sum(1 << i for i, _ in self._context_rules)
         self.is_clean = self._clean_test(rules)
         own = [r.pattern for r in rules if r.handler == "skip"]
         self._own_token = regex.compile("|".join(own)) if own else None
@@ -199,6 +208,8 @@ class TextScanner:
             if digits >= floor:
                 bits &= allowed
                 break
+        if bits & self._context_bits:
+            bits = self._drop_rules_without_context(text, bits)
         if not bits:
             return None
         pattern = self._patterns.get(bits)
@@ -212,6 +223,14 @@ class TextScanner:
     def is_own_token(self, text: str) -> bool:
         text = text.strip()
         return text[:1] == "[" and self._own_token is not None and self._own_token.fullmatch(text) is not None
+
+    def _drop_rules_without_context(self, text: str, bits: int) -> int:
+        """Rules that need a context word, and whose words the text lacks, go."""
+        folded = fold(text)
+        for i, context in self._context_rules:
+            if bits >> i & 1 and context.search(folded) is None:
+                bits &= ~(1 << i)
+        return bits
 
     def _plain_pattern(self) -> regex.Pattern[str]:
         everything = (1 << len(self._rules)) - 1
