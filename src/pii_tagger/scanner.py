@@ -72,6 +72,12 @@ _DIGIT_RUNS = re.compile(r"\d+")
 _MAX_PATTERNS = 512
 
 
+def _compile_before(pattern: str | None) -> regex.Pattern[str] | None:
+    """A rule's ``before`` pattern, searched backwards from the match (the
+    ``regex`` module's REVERSE flag), so that the engine starts at the match."""
+    return regex.compile(pattern, regex.REVERSE) if pattern else None
+
+
 def _compile_fast(pattern: str) -> re.Pattern[str] | regex.Pattern[str]:
     """Stdlib ``re`` where the pattern allows (faster on short texts), else ``regex``."""
     try:
@@ -136,7 +142,7 @@ class TextScanner:
         self._safe = _compile_fast("|".join(f"(?:{shape.pattern})" for shape in safe)) if safe else None
         self._rules = [
             _Compiled(
-                r, t, _words(r.context), _words(r.deny_context, adjacent=True), regex.compile(r.before) if r.before else None
+                r, t, _words(r.context), _words(r.deny_context, adjacent=True), _compile_before(r.before)
             )
             for r, t in zip(rules, targets)
         ]
