@@ -109,13 +109,13 @@ class TextScanner:
     """Finds personal data in text. ``key_target`` reads ``key=value`` keys."""
 
     __slots__ = (
+        "_context_bits",
+        "_context_rules",
         "_digit_bits",
         "_digit_floor",
         "_key_target",
         "_literal_bits",
         "_literals",
-        "_context_bits",
-        "_context_rules",
         "_optimise",
         "_own_token",
         "_patterns",

@@ -1,0 +1,302 @@
+"""OpenTelemetry: redact and tag spans and log records before they are exported.
+
+Spans are frozen by the time a processor sees them, so the redactor wraps the
+processors (or exporters) the application already has and hands them a
+redacted copy; log records are redacted in place before the wrapped log
+processor sees them::
+
+    provider.add_span_processor(RedactingSpanProcessor(BatchSpanProcessor(OTLPSpanExporter())))
+    logger_provider.add_log_record_processor(RedactingLogRecordProcessor(BatchLogRecordProcessor(exporter)))
+
+Every span and log record gets ``pii.categories`` (the category numbers it
+carried, an int array; empty when none) and ``pii.redactions`` (how many
+values were masked, hashed or dropped). Never a value. A counter
+``pii_tagger.redactions`` (attributes ``pii.category``, ``pii.rule``,
+``pii.action``) counts what each service redacts. A span or record that
+cannot be processed is exported with every string replaced by a marker and
+``pii.error`` set (fail closed), never dropped; the failure is counted
+(``pii_tagger.failures``) and logged once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from opentelemetry import metrics
+from opentelemetry.context import Context
+from opentelemetry.sdk._logs import LogRecordProcessor, ReadWriteLogRecord
+from opentelemetry.sdk.trace import Event, ReadableSpan, Span, SpanProcessor
+from opentelemetry.sdk.trace.export import SpanExporter, SpanExportResult
+from opentelemetry.sdk.util.instrumentation import InstrumentationScope
+from opentelemetry.trace import Link, Status
+
+from .engine import CATEGORIES_KEY, SUMMARY_KEY, Redactor
+from .failsafe import MARKER, report_once
+
+CATEGORIES_ATTRIBUTE = "pii.categories"
+COUNT_ATTRIBUTE = "pii.redactions"
+ERROR_ATTRIBUTE = "pii.error"
+# Span and event names, status descriptions and log bodies ride along with the
+# attributes under keys no attribute has, whose words ("span name", "body")
+# are neutral to the field-name rules: their text is scanned by value only.
+_NAME = "\x00span_name"
+
+
+class _Tally:
+    """Categories and redaction counts over every part of one span or record."""
+
+    __slots__ = ("categories", "count", "notes")
+
+    def __init__(self) -> None:
+        self.categories: set[int] = set()
+        self.count = 0
+        self.notes: dict[tuple[int, str, str], int] = {}
+
+    def add(self, event: dict[str, Any]) -> None:
+        self.categories.update(event.pop(CATEGORIES_KEY, ()))
+        for note in event.pop(SUMMARY_KEY, ()):
+            if note["action"] != "keep":
+                self.count += note["count"]
+            key = (note["category"], note["rule"], note["action"])
+            self.notes[key] = self.notes.get(key, 0) + note["count"]
+
+    def tags(self) -> dict[str, Any]:
+        return {CATEGORIES_ATTRIBUTE: sorted(self.categories), COUNT_ATTRIBUTE: self.count}
+
+
+class _Redaction:
+    """Shared by the span and log processors: the redactor, the counters, the tally."""
+
+    def __init__(self, redactor: Redactor | None, meter_provider: metrics.MeterProvider | None) -> None:
+        if redactor is None:
+            redactor = Redactor(summary=True)
+        elif not redactor.summary:
+            redactor = Redactor(redactor.policy, rules=redactor.rules, hasher=redactor.hasher, summary=True)
+        self.redactor = redactor
+        meter = (meter_provider or metrics.get_meter_provider()).get_meter("pii_tagger")
+        self.counter = meter.create_counter(
+            "pii_tagger.redactions", unit="{value}", description="Values masked, hashed, dropped or tagged, by category and rule"
+        )
+        self.failures = meter.create_counter(
+            "pii_tagger.failures", unit="{item}", description="Spans and log records exported redacted whole after an error"
+        )
+
+    def attributes(self, tally: _Tally, attributes: Mapping[str, Any] | None, name: str | None = None) -> dict[str, Any]:
+        event = dict(attributes or {})
+        if name is not None:
+            event[_NAME] = name
+        out = self.redactor.redact(event)
+        tally.add(out)
+        return out
+
+    def count(self, tally: _Tally) -> None:
+        for (category, rule, action), n in tally.notes.items():
+            self.counter.add(n, {"pii.category": category, "pii.rule": rule, "pii.action": action})
+
+    def failed(self, kind: str, exc: BaseException) -> None:
+        report_once(kind, exc)
+        self.failures.add(1, {"pii.kind": kind})
+
+
+class RedactingSpanProcessor(SpanProcessor):
+    """Hands a redacted, tagged copy of every ended span to ``processors``.
+
+    Args:
+        processors: the application's span processors (a BatchSpanProcessor
+            with its exporter, ...), called in order.
+        redactor: the :class:`~pii_tagger.Redactor` (default: shipped rules, policy from
+            the environment).
+        redact_resource: also redact resource attributes; off by default since
+            the resource is shared by every span and is usually service metadata.
+    """
+
+    def __init__(
+        self,
+        *processors: SpanProcessor,
+        redactor: Redactor | None = None,
+        redact_resource: bool = False,
+        meter_provider: metrics.MeterProvider | None = None,
+    ) -> None:
+        self._processors = processors
+        self._redaction = _Redaction(redactor, meter_provider)
+        self._redact_resource = redact_resource
+
+    def on_start(self, span: Span, parent_context: Context | None = None) -> None:
+        for processor in self._processors:
+            processor.on_start(span, parent_context=parent_context)
+
+    def on_end(self, span: ReadableSpan) -> None:
+        copy = redact_span(span, self._redaction, self._redact_resource)
+        for processor in self._processors:
+            processor.on_end(copy)
+
+    def shutdown(self) -> None:
+        for processor in self._processors:
+            processor.shutdown()
+
+    def force_flush(self, timeout_millis: int = 30000) -> bool:
+        return all(processor.force_flush(timeout_millis) for processor in self._processors)
+
+
+class RedactingSpanExporter(SpanExporter):
+    """For applications that wire exporters directly: exports redacted copies."""
+
+    def __init__(
+        self,
+        exporter: SpanExporter,
+        *,
+        redactor: Redactor | None = None,
+        redact_resource: bool = False,
+        meter_provider: metrics.MeterProvider | None = None,
+    ) -> None:
+        self._exporter = exporter
+        self._redaction = _Redaction(redactor, meter_provider)
+        self._redact_resource = redact_resource
+
+    def export(self, spans: Sequence[ReadableSpan]) -> SpanExportResult:
+        return self._exporter.export([redact_span(s, self._redaction, self._redact_resource) for s in spans])
+
+    def shutdown(self) -> None:
+        self._exporter.shutdown()
+
+    def force_flush(self, timeout_millis: int = 30000) -> bool:
+        return self._exporter.force_flush(timeout_millis)
+
+
+def redact_span(span: ReadableSpan, redaction: _Redaction, redact_resource: bool = False) -> ReadableSpan:
+    """A redacted, tagged copy of ``span``; on failure a copy with every string replaced."""
+    try:
+        return _redact_span(span, redaction, redact_resource)
+    except Exception as exc:  # noqa: BLE001 - a span is never lost and never raises into the app
+        redaction.failed("span", exc)
+        return _blank_span(span, exc)
+
+
+def _redact_span(span: ReadableSpan, redaction: _Redaction, redact_resource: bool) -> ReadableSpan:
+    tally = _Tally()
+    attributes = redaction.attributes(tally, span.attributes, span.name)
+    name = attributes.pop(_NAME)
+    events = []
+    for event in span.events:
+        event_attributes = redaction.attributes(tally, event.attributes, event.name)
+        events.append(Event(event_attributes.pop(_NAME), event_attributes, event.timestamp))
+    links = [Link(link.context, redaction.attributes(tally, link.attributes)) for link in span.links]
+    status = span.status
+    if status.description:
+        description = redaction.attributes(tally, {}, status.description)[_NAME]
+        status = Status(status.status_code, description)
+    scope = span.instrumentation_scope
+    if scope is not None and scope.attributes:
+        scope = InstrumentationScope(scope.name, scope.version, scope.schema_url, redaction.attributes(tally, scope.attributes))
+    resource = span.resource
+    if redact_resource and resource is not None:
+        resource = type(resource)(redaction.attributes(tally, resource.attributes), resource.schema_url)
+    attributes.update(tally.tags())
+    redaction.count(tally)
+    return _copy_span(span, name, attributes, events, links, status, scope, resource)
+
+
+def _copy_span(span: ReadableSpan, name: str, attributes: Mapping[str, Any], events: Sequence[Event],
+               links: Sequence[Link], status: Status, scope: InstrumentationScope | None, resource: Any) -> ReadableSpan:
+    return ReadableSpan(
+        name=name,
+        context=span.context,
+        parent=span.parent,
+        resource=resource,
+        attributes=attributes,
+        events=events,
+        links=links,
+        kind=span.kind,
+        status=status,
+        start_time=span.start_time,
+        end_time=span.end_time,
+        instrumentation_scope=scope,
+    )
+
+
+def _blank(attributes: Mapping[str, Any] | None) -> dict[str, Any]:
+    return {key: _blank_value(value) for key, value in (attributes or {}).items()}
+
+
+def _blank_value(value: Any) -> Any:
+    if isinstance(value, (bool, float)) or value is None:
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_blank_value(v) for v in value]
+    return MARKER
+
+
+def _blank_span(span: ReadableSpan, exc: BaseException) -> ReadableSpan:
+    attributes = _blank(span.attributes)
+    attributes.update({CATEGORIES_ATTRIBUTE: [], COUNT_ATTRIBUTE: 0, ERROR_ATTRIBUTE: type(exc).__name__})
+    events = [Event(MARKER, _blank(e.attributes), e.timestamp) for e in span.events]
+    links = [Link(link.context, _blank(link.attributes)) for link in span.links]
+    status = Status(span.status.status_code, MARKER if span.status.description else None)
+    return _copy_span(span, MARKER, attributes, events, links, status, span.instrumentation_scope, span.resource)
+
+
+class RedactingLogRecordProcessor(LogRecordProcessor):
+    """Redacts the body (string or structured) and attributes of every log
+    record, in place, then hands it to ``processors``. Works behind OTel's
+    ``LoggingHandler`` bridge from stdlib logging."""
+
+    def __init__(
+        self,
+        *processors: LogRecordProcessor,
+        redactor: Redactor | None = None,
+        meter_provider: metrics.MeterProvider | None = None,
+    ) -> None:
+        self._processors = processors
+        self._redaction = _Redaction(redactor, meter_provider)
+
+    def on_emit(self, log_record: ReadWriteLogRecord) -> None:
+        try:
+            _redact_log_record(log_record, self._redaction)
+        except Exception as exc:  # noqa: BLE001 - the record goes out redacted whole, never raises
+            self._redaction.failed("log record", exc)
+            _blank_log_record(log_record, exc)
+        for processor in self._processors:
+            processor.on_emit(log_record)
+
+    def shutdown(self) -> None:
+        for processor in self._processors:
+            processor.shutdown()
+
+    def force_flush(self, timeout_millis: int = 30000) -> bool:
+        return all(processor.force_flush(timeout_millis) for processor in self._processors)
+
+
+_BODY = "\x00body"
+
+
+def _redact_log_record(log_record: ReadWriteLogRecord, redaction: _Redaction) -> None:
+    record = log_record.log_record
+    tally = _Tally()
+    event = dict(record.attributes or {})
+    if record.body is not None:
+        event[_BODY] = record.body
+    out = redaction.attributes(tally, event)
+    if _BODY in out:
+        record.body = out.pop(_BODY)
+    out.update(tally.tags())
+    _replace_attributes(log_record, out)
+    redaction.count(tally)
+
+
+def _replace_attributes(log_record: ReadWriteLogRecord, attributes: Mapping[str, Any]) -> None:
+    """In place where the SDK's bounded attributes allow it (keeping their limits)."""
+    current: Any = log_record.log_record.attributes
+    if current is not None and hasattr(current, "clear"):
+        current.clear()
+        current.update(attributes)
+    else:
+        log_record.log_record.attributes = dict(attributes)
+
+
+def _blank_log_record(log_record: ReadWriteLogRecord, exc: BaseException) -> None:
+    record = log_record.log_record
+    record.body = MARKER if record.body is not None else None
+    attributes = _blank(record.attributes)
+    attributes.update({CATEGORIES_ATTRIBUTE: [], COUNT_ATTRIBUTE: 0, ERROR_ATTRIBUTE: type(exc).__name__})
+    _replace_attributes(log_record, attributes)

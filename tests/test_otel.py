@@ -1,0 +1,256 @@
+"""OpenTelemetry spans and log records, through the real SDK and the real OTLP/HTTP wire."""
+
+from __future__ import annotations
+
+import gzip
+import logging
+import threading
+import zlib
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from typing import Any, ClassVar
+
+import pytest
+from opentelemetry.exporter.otlp.proto.http._log_exporter import OTLPLogExporter
+from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+from opentelemetry.proto.collector.logs.v1.logs_service_pb2 import ExportLogsServiceRequest
+from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
+from opentelemetry.sdk._logs import LoggerProvider, LoggingHandler
+from opentelemetry.sdk._logs.export import InMemoryLogRecordExporter, SimpleLogRecordProcessor
+from opentelemetry.sdk.metrics import MeterProvider
+from opentelemetry.sdk.metrics.export import InMemoryMetricReader
+from opentelemetry.sdk.resources import Resource
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.trace import Link, Status, StatusCode
+
+from pii_tagger import Hasher, Redactor
+from pii_tagger.otel import RedactingLogRecordProcessor, RedactingSpanExporter, RedactingSpanProcessor
+
+CODE, IBAN, PHONE, EMAIL, SECRET = "161175-19997", "LV80BANK0000435195001", "+371 21 234 567", "anna.ozola@inbox.lv", "Ziema2026!"
+PLANTED = [CODE, IBAN, PHONE, EMAIL, SECRET, "16117519997", "21 234 567"]
+REDACTOR = Redactor(hasher=Hasher({"t1": "a-test-key-that-is-long-enough"}), summary=True)
+
+
+def _assert_clean(text: str) -> None:
+    for value in PLANTED:
+        assert value not in text, value
+
+
+def _tracer(processor: Any, resource: Resource | None = None) -> Any:
+    provider = TracerProvider(resource=resource or Resource.create({"service.name": "billing"}))
+    provider.add_span_processor(processor)
+    return provider.get_tracer("billing.payments", attributes={"scope.owner": EMAIL})
+
+
+def _record_everything(tracer: Any) -> None:
+    with tracer.start_as_current_span("seed") as seed:
+        seed_context = seed.get_span_context()
+    with tracer.start_as_current_span(f"GET /customers/{CODE}", links=[Link(seed_context, {"link.note": f"from {EMAIL}"})]) as span:
+        span.set_attribute("user.email", EMAIL)
+        span.set_attribute("iban", IBAN)
+        span.set_attribute("http.request.header.authorization", ["Bearer abcdefghijklmnop"])
+        span.set_attribute("note", f"call back on {PHONE}")
+        span.set_attribute("codes", [CODE, "ok"])
+        span.set_attribute("db.statement", f"SELECT * FROM customers WHERE code = '{CODE}' AND pwd = '{SECRET}'")
+        span.add_event(f"looked up {EMAIL}", {"customer.phone": PHONE})
+        try:
+            raise ValueError(f"invalid personal code {CODE}")
+        except ValueError as exc:
+            span.record_exception(exc)
+        span.set_status(Status(StatusCode.ERROR, f"customer {EMAIL} not found"))
+
+
+class TestSpans:
+    def test_every_covered_place_is_redacted_and_tagged(self) -> None:
+        exporter = InMemorySpanExporter()
+        tracer = _tracer(RedactingSpanProcessor(SimpleSpanProcessor(exporter), redactor=REDACTOR))
+        _record_everything(tracer)
+        seed, span = exporter.get_finished_spans()
+        rendered = span.to_json() + seed.to_json()
+        _assert_clean(rendered)
+        assert span.name == "GET /customers/[HASH:t1:" + span.name.split(":", 2)[2]
+        assert list(span.attributes["pii.categories"]) == [1, 2, 5, 11, 16]
+        assert span.attributes["pii.redactions"] >= 10
+        assert "http.request.header.authorization" not in span.attributes
+        assert span.attributes["codes"][1] == "ok"
+        exception = next(e for e in span.events if e.name == "exception")
+        assert exception.attributes["exception.type"] == "ValueError"
+        assert "[HASH:t1:" in exception.attributes["exception.message"]
+        assert span.status.description == "customer [REDACTED:email] not found"
+        assert span.instrumentation_scope.attributes["scope.owner"] == "[REDACTED:email]"
+        # the seed span shares the tracer's scope, whose attribute holds an e-mail
+        assert list(seed.attributes["pii.categories"]) == [2] and seed.attributes["pii.redactions"] == 1
+
+    def test_resource_is_redacted_only_when_asked(self) -> None:
+        resource = Resource.create({"service.name": "billing", "deployment.owner": EMAIL})
+        for opt_in in (False, True):
+            exporter = InMemorySpanExporter()
+            tracer = _tracer(RedactingSpanProcessor(SimpleSpanProcessor(exporter), redactor=REDACTOR, redact_resource=opt_in), resource)
+            with tracer.start_as_current_span("x"):
+                pass
+            owner = exporter.get_finished_spans()[0].resource.attributes["deployment.owner"]
+            assert (owner == "[REDACTED:email]") is opt_in
+
+    def test_exporter_wrapper(self) -> None:
+        inner = InMemorySpanExporter()
+        tracer = _tracer(SimpleSpanProcessor(RedactingSpanExporter(inner, redactor=REDACTOR)))
+        _record_everything(tracer)
+        _assert_clean("".join(s.to_json() for s in inner.get_finished_spans()))
+
+    def test_instrumented_code_that_raises(self) -> None:
+        exporter = InMemorySpanExporter()
+        tracer = _tracer(RedactingSpanProcessor(SimpleSpanProcessor(exporter), redactor=REDACTOR))
+        with pytest.raises(KeyError), tracer.start_as_current_span("lookup"):
+            {}[f"customer {EMAIL} / {CODE}"]
+        span = exporter.get_finished_spans()[0]
+        _assert_clean(span.to_json())
+        assert span.events[0].name == "exception" and span.status.status_code == StatusCode.ERROR
+
+    def test_a_span_that_cannot_be_processed_is_exported_redacted_whole(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        exporter = InMemorySpanExporter()
+        reader = InMemoryMetricReader()
+        processor = RedactingSpanProcessor(SimpleSpanProcessor(exporter), redactor=REDACTOR, meter_provider=MeterProvider([reader]))
+        monkeypatch.setattr(processor._redaction, "attributes", _boom)
+        _record_everything(_tracer(processor))
+        spans = exporter.get_finished_spans()
+        assert len(spans) == 2
+        _assert_clean("".join(s.to_json() for s in spans))
+        assert spans[1].name == "[REDACTED:error]" and spans[1].attributes["pii.error"] == "RuntimeError"
+        assert _metric_points(reader, "pii_tagger.failures") == {(("pii.kind", "span"),): 2}
+
+
+def _boom(*args: Any) -> Any:
+    raise RuntimeError(f"boom {CODE}")
+
+
+def _metric_points(reader: InMemoryMetricReader, name: str) -> dict[tuple[tuple[str, Any], ...], int]:
+    points: dict[tuple[tuple[str, Any], ...], int] = {}
+    data = reader.get_metrics_data()
+    for resource_metrics in data.resource_metrics if data else ():
+        for scope_metrics in resource_metrics.scope_metrics:
+            for metric in scope_metrics.metrics:
+                if metric.name == name:
+                    for point in metric.data.data_points:
+                        points[tuple(sorted(point.attributes.items()))] = point.value
+    return points
+
+
+def test_redaction_counter_by_category_and_rule() -> None:
+    reader = InMemoryMetricReader()
+    exporter = InMemorySpanExporter()
+    tracer = _tracer(RedactingSpanProcessor(SimpleSpanProcessor(exporter), redactor=REDACTOR, meter_provider=MeterProvider([reader])))
+    _record_everything(tracer)
+    points = _metric_points(reader, "pii_tagger.redactions")
+    assert points[(("pii.action", "hash"), ("pii.category", 5), ("pii.rule", "email"))] == 1
+    assert points[(("pii.action", "mask"), ("pii.category", 11), ("pii.rule", "bank_account"))] == 1
+    assert sum(points.values()) >= 10
+    assert all(EMAIL not in str(k) for k in points)
+
+
+class TestLogs:
+    def test_logging_bridge_body_and_attributes(self) -> None:
+        exporter = InMemoryLogRecordExporter()
+        provider = LoggerProvider(resource=Resource.create({"service.name": "billing"}))
+        provider.add_log_record_processor(RedactingLogRecordProcessor(SimpleLogRecordProcessor(exporter), redactor=REDACTOR))
+        log = logging.getLogger("otel.bridge")
+        handler = LoggingHandler(logger_provider=provider)
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+        try:
+            log.info("payment from %s to %s", EMAIL, IBAN, extra={"customer.phone": PHONE, "password": SECRET})
+            try:
+                raise ValueError(f"bad code {CODE}")
+            except ValueError:
+                log.exception("failed")
+        finally:
+            log.removeHandler(handler)
+        records = [r.log_record for r in exporter.get_finished_logs()]
+        rendered = "".join(r.to_json() for r in exporter.get_finished_logs())
+        _assert_clean(rendered)
+        assert records[0].body == "payment from [REDACTED:email] to [REDACTED:iban:..5001]"
+        assert list(records[0].attributes["pii.categories"]) == [2, 11, 16] and "password" not in records[0].attributes
+        assert "[HASH:t1:" in records[1].attributes["exception.message"]
+
+    def test_structured_body(self) -> None:
+        exporter = InMemoryLogRecordExporter()
+        provider = LoggerProvider()
+        provider.add_log_record_processor(RedactingLogRecordProcessor(SimpleLogRecordProcessor(exporter), redactor=REDACTOR))
+        from opentelemetry._logs import LogRecord
+
+        provider.get_logger("x").emit(LogRecord(body={"customer": {"email": EMAIL, "iban": IBAN}, "n": 3}, attributes={"k": "v"}))
+        record = exporter.get_finished_logs()[0].log_record
+        assert record.body == {"customer": {"email": "[REDACTED:email]", "iban": "[REDACTED:iban:..5001]"}, "n": 3}
+        assert list(record.attributes["pii.categories"]) == [2, 11] and record.attributes["k"] == "v"
+
+
+# ---- the real OTLP/HTTP exporter against a receiver on 127.0.0.1 --------------------
+
+
+class _Receiver(BaseHTTPRequestHandler):
+    bodies: ClassVar[dict[str, list[bytes]]] = {}
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        if self.headers.get("Content-Encoding") == "gzip":
+            body = gzip.decompress(body)
+        elif self.headers.get("Content-Encoding") == "deflate":
+            body = zlib.decompress(body)
+        self.bodies.setdefault(self.path, []).append(body)
+        self.send_response(200)
+        self.send_header("Content-Type", "application/x-protobuf")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def receiver() -> Iterator[tuple[str, dict[str, list[bytes]]]]:
+    _Receiver.bodies = {}
+    server = HTTPServer(("127.0.0.1", 0), _Receiver)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}", _Receiver.bodies
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_nothing_planted_crosses_the_wire(receiver: tuple[str, dict[str, list[bytes]]]) -> None:
+    url, bodies = receiver
+    tracer = _tracer(RedactingSpanProcessor(SimpleSpanProcessor(OTLPSpanExporter(endpoint=f"{url}/v1/traces")), redactor=REDACTOR))
+    _record_everything(tracer)
+
+    provider = LoggerProvider()
+    provider.add_log_record_processor(
+        RedactingLogRecordProcessor(SimpleLogRecordProcessor(OTLPLogExporter(endpoint=f"{url}/v1/logs")), redactor=REDACTOR)
+    )
+    log = logging.getLogger("otel.wire")
+    handler = LoggingHandler(logger_provider=provider)
+    log.addHandler(handler)
+    try:
+        log.warning("customer %s, phone %s", CODE, PHONE)
+    finally:
+        log.removeHandler(handler)
+
+    raw = b"".join(bodies["/v1/traces"] + bodies["/v1/logs"])
+    for value in PLANTED:
+        assert value.encode() not in raw, value
+    spans = []
+    for body in bodies["/v1/traces"]:
+        request = ExportTraceServiceRequest()
+        request.ParseFromString(body)
+        spans += [s for rs in request.resource_spans for ss in rs.scope_spans for s in ss.spans]
+    tagged = {s.name: {a.key: a.value for a in s.attributes} for s in spans}
+    main = next(v for k, v in tagged.items() if k.startswith("GET /customers/"))
+    assert [v.int_value for v in main["pii.categories"].array_value.values] == [1, 2, 5, 11, 16]
+    logs = ExportLogsServiceRequest()
+    logs.ParseFromString(bodies["/v1/logs"][0])
+    record = logs.resource_logs[0].scope_logs[0].log_records[0]
+    assert record.body.string_value.startswith("customer [HASH:t1:")
+    attributes = {a.key: a.value for a in record.attributes}
+    assert [v.int_value for v in attributes["pii.categories"].array_value.values] == [1, 2]
