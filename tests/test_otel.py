@@ -254,3 +254,19 @@ def test_nothing_planted_crosses_the_wire(receiver: tuple[str, dict[str, list[by
     assert record.body.string_value.startswith("customer [HASH:t1:")
     attributes = {a.key: a.value for a in record.attributes}
     assert [v.int_value for v in attributes["pii.categories"].array_value.values] == [1, 2]
+
+
+def test_a_log_record_that_cannot_be_processed_is_exported_redacted_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    exporter = InMemoryLogRecordExporter()
+    processor = RedactingLogRecordProcessor(SimpleLogRecordProcessor(exporter), redactor=REDACTOR)
+    monkeypatch.setattr(processor._redaction, "attributes", _boom)
+    provider = LoggerProvider()
+    provider.add_log_record_processor(processor)
+    from opentelemetry._logs import LogRecord
+
+    provider.get_logger("x").emit(LogRecord(body=f"code {CODE}", attributes={"email": EMAIL, "n": 2}))
+    record = exporter.get_finished_logs()[0].log_record
+    assert record.body == "[REDACTED:error]"
+    assert dict(record.attributes) == {
+        "email": "[REDACTED:error]", "n": "[REDACTED:error]", "pii.categories": (), "pii.redactions": 0, "pii.error": "RuntimeError",
+    }

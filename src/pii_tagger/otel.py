@@ -10,8 +10,8 @@ processor sees them::
 
 Every span and log record gets ``pii.categories`` (the category numbers it
 carried, an int array; empty when none) and ``pii.redactions`` (how many
-values were masked, hashed or dropped). Never a value. A counter
-``pii_tagger.redactions`` (attributes ``pii.category``, ``pii.rule``,
+values were masked, hashed or dropped). Never a value. An asynchronous
+counter ``pii_tagger.redactions`` (attributes ``pii.category``, ``pii.rule``,
 ``pii.action``) counts what each service redacts. A span or record that
 cannot be processed is exported with every string replaced by a marker and
 ``pii.error`` set (fail closed), never dropped; the failure is counted
@@ -20,7 +20,8 @@ cannot be processed is exported with every string replaced by a marker and
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import threading
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from opentelemetry import metrics
@@ -66,7 +67,12 @@ class _Tally:
 
 
 class _Redaction:
-    """Shared by the span and log processors: the redactor, the counters, the tally."""
+    """Shared by the span and log processors: the redactor, the totals, the tally.
+
+    Counts are added to in-process totals (a dict under a lock) and reported by
+    asynchronous counters when the metrics SDK collects: a span pays a dict
+    update, not a metrics call per category and rule.
+    """
 
     def __init__(self, redactor: Redactor | None, meter_provider: metrics.MeterProvider | None) -> None:
         if redactor is None:
@@ -74,13 +80,34 @@ class _Redaction:
         elif not redactor.summary:
             redactor = Redactor(redactor.policy, rules=redactor.rules, hasher=redactor.hasher, summary=True)
         self.redactor = redactor
+        self._lock = threading.Lock()
+        self._redactions: dict[tuple[int, str, str], int] = {}
+        self._failures: dict[str, int] = {}
         meter = (meter_provider or metrics.get_meter_provider()).get_meter("pii_tagger")
-        self.counter = meter.create_counter(
-            "pii_tagger.redactions", unit="{value}", description="Values masked, hashed, dropped or tagged, by category and rule"
+        meter.create_observable_counter(
+            "pii_tagger.redactions",
+            callbacks=[self._observe_redactions],
+            unit="{value}",
+            description="Values masked, hashed, dropped or tagged, by category, rule and action",
         )
-        self.failures = meter.create_counter(
-            "pii_tagger.failures", unit="{item}", description="Spans and log records exported redacted whole after an error"
+        meter.create_observable_counter(
+            "pii_tagger.failures",
+            callbacks=[self._observe_failures],
+            unit="{item}",
+            description="Spans and log records exported redacted whole after an error",
         )
+
+    def _observe_redactions(self, options: metrics.CallbackOptions) -> Iterable[metrics.Observation]:
+        with self._lock:
+            totals = list(self._redactions.items())
+        for (category, rule, action), n in totals:
+            yield metrics.Observation(n, {"pii.category": category, "pii.rule": rule, "pii.action": action})
+
+    def _observe_failures(self, options: metrics.CallbackOptions) -> Iterable[metrics.Observation]:
+        with self._lock:
+            totals = list(self._failures.items())
+        for kind, n in totals:
+            yield metrics.Observation(n, {"pii.kind": kind})
 
     def attributes(self, tally: _Tally, attributes: Mapping[str, Any] | None, name: str | None = None) -> dict[str, Any]:
         event = dict(attributes or {})
@@ -91,12 +118,16 @@ class _Redaction:
         return out
 
     def count(self, tally: _Tally) -> None:
-        for (category, rule, action), n in tally.notes.items():
-            self.counter.add(n, {"pii.category": category, "pii.rule": rule, "pii.action": action})
+        if tally.notes:
+            with self._lock:
+                totals = self._redactions
+                for key, n in tally.notes.items():
+                    totals[key] = totals.get(key, 0) + n
 
     def failed(self, kind: str, exc: BaseException) -> None:
         report_once(kind, exc)
-        self.failures.add(1, {"pii.kind": kind})
+        with self._lock:
+            self._failures[kind] = self._failures.get(kind, 0) + 1
 
 
 class RedactingSpanProcessor(SpanProcessor):

@@ -1,0 +1,59 @@
+"""OpenTelemetry, one run: the same TracerProvider pipeline (SimpleSpanProcessor,
+an exporter that discards) without and with RedactingSpanProcessor. A span with
+10 attributes and one event per round; the difference of medians is the
+per-span overhead."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from typing import Any
+
+import pytest
+from opentelemetry.sdk.metrics import MeterProvider
+from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor, SpanExporter, SpanExportResult
+
+from pii_tagger import Hasher, Redactor
+from pii_tagger.otel import RedactingSpanProcessor
+
+REDACTOR = Redactor(hasher=Hasher({"bench": "benchmark-key-0123456789"}), summary=True)
+
+
+class _Discard(SpanExporter):
+    def export(self, spans: Sequence[ReadableSpan]) -> SpanExportResult:
+        return SpanExportResult.SUCCESS
+
+
+def _attributes(i: int) -> dict[str, Any]:
+    return {
+        "http.request.method": "POST",
+        "url.path": "/api/v2/payments",
+        "http.response.status_code": 201,
+        "server.address": "billing.internal",
+        "user.id": f"u-{i % 997}",
+        "user.email": "anna.ozola@inbox.lv",
+        "iban": "LV80BANK0000435195001",
+        "amount": 42.5,
+        "note": "call back on +371 21 234 567" if i % 2 else "paper invoice requested",
+        "request_id": f"{i:08x}-4d2a-4c8e-9f3b-7a1d2e5c6b90",
+    }
+
+
+@pytest.mark.parametrize("redacted", [False, True], ids=["otel alone", "otel + RedactingSpanProcessor"])
+def test_span(benchmark: Any, redacted: bool) -> None:
+    benchmark.group = "span with 10 attributes and one event"
+    processor = SimpleSpanProcessor(_Discard())
+    if redacted:
+        processor = RedactingSpanProcessor(processor, redactor=REDACTOR, meter_provider=MeterProvider())
+    provider = TracerProvider()
+    provider.add_span_processor(processor)
+    tracer = provider.get_tracer("bench")
+    attributes = itertools.cycle([_attributes(i) for i in range(1024)])
+
+    def one_span() -> None:
+        span = tracer.start_span("POST /api/v2/payments", attributes=next(attributes))
+        span.add_event("payment.accepted", {"payment.id": "P-2026-000871"})
+        span.end()
+
+    benchmark(one_span)
