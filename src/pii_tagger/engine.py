@@ -180,6 +180,12 @@ class Redactor:
                         self._tag(node, run)
                     out[key] = value
                     continue
+            elif (
+                node.capture is not None and type(value) is str and value
+                and not (node.drop or node.key_findings or node.tags)
+            ):
+                out[node.key] = self._captured(value, node, run)
+                continue
             self._put(out, node, value, run, depth, seen)
 
     @staticmethod
@@ -253,10 +259,10 @@ class Redactor:
             parsed = self._json_in_string(text, node, run, depth, seen)
             if parsed is not None:
                 return parsed
-        if node.url:
-            return self._url(text, node, run)
         if self._scanner.is_clean(text):
             return text
+        if node.url:
+            return self._url(text, node, run)
         return self._text(text, node, run, checked=True)
 
     def _captured(self, text: str, node: Node, run: _Run) -> str:
