@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import sys
 import uuid
 from dataclasses import dataclass
@@ -37,9 +38,10 @@ class TestEmbedded:
 
     def test_url_credentials_and_secret_params(self, redactor: Redactor) -> None:
         text, categories = redactor.redact_text("GET https://bob:pa55word@db.example/x?token=abc123&lang=lv done")
-        assert "pa55word" not in text and "abc123" not in text and "bob" not in text
-        assert text.endswith("@db.example/x?token=%5BREDACTED%3Atoken%5D&lang=lv done") or "[REDACTED:token]" in text
-        assert 16 in categories
+        assert re.fullmatch(
+            r"GET https://\[HASH:t1:[0-9a-f]{20}\]:\[REDACTED:secret\]@db\.example/x\?token=\[REDACTED:token\]&lang=lv done", text
+        ), text
+        assert categories == [12, 16]
 
     def test_otel_header_lists(self, redactor: Redactor) -> None:
         out = redactor.redact({"http.request.header.authorization": ["Bearer abcdefghijklmnop"], "http.request.header.accept": ["*/*"]})

@@ -40,7 +40,7 @@ def test_invalid_code_named_by_field_or_context_is_still_hidden(redactor: Redact
 def test_ibans(redactor: Redactor, vectors: dict[str, Any]) -> None:
     for iban in vectors["iban_lv"]["valid"]:
         text, categories = redactor.redact_text(f"pārskaitījums uz {iban} saņemts")
-        assert iban not in text and "5001" in text or "8910" in text
+        assert text == f"pārskaitījums uz [REDACTED:iban:..{iban.replace(' ', '')[-4:]}] saņemts"
         assert categories == [11]
     for iban in vectors["iban_lv"]["invalid"]:
         assert redactor.redact({"detail": iban})["detail"] == iban
