@@ -81,6 +81,7 @@ class ValueRule:
     pattern: str
     starts: str
     needs: tuple[str, ...]
+    needs_all: tuple[str, ...] = ()
     handler: str = "value"
     before: str | None = None
     category: int | None = None
@@ -310,7 +311,7 @@ def _neutral(path: Path, table: dict[str, Any]) -> NeutralRule:
 
 
 _VALUE_KEYS = {
-    "id", "pattern", "starts", "needs", "handler", "before", "category", "label", "validator", "validator_in_context",
+    "id", "pattern", "starts", "needs", "needs_all", "handler", "before", "category", "label", "validator", "validator_in_context",
     "context", "context_required", "deny_context", "context_window", "min_digits", "action", "mask", "normalize",
     "examples", "counterexamples",
 }
@@ -366,6 +367,7 @@ def _value(path: Path, table: dict[str, Any], shipped: bool = False) -> ValueRul
         id=ident,
         pattern=pattern,
         starts=starts,
+        needs_all=e.strings("needs_all", None),
         before=before,
         needs=e.strings("needs"),
         handler=handler,

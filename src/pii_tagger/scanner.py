@@ -116,6 +116,7 @@ class TextScanner:
         "_key_target",
         "_literal_bits",
         "_literals",
+        "_needs_all",
         "_optimise",
         "_own_token",
         "_patterns",
@@ -171,6 +172,7 @@ class TextScanner:
             if c.context is not None and c.rule.context_required
         ]
         self._context_bits = sum(1 << i for i, _ in self._context_rules)
+        self._needs_all = [(i, r.needs_all) for i, r in enumerate(rules) if r.needs_all]
         self.is_clean = self._clean_test(rules)
         own = [r.pattern for r in rules if r.handler == "skip"]
         self._own_token = regex.compile("|".join(own)) if own else None
@@ -214,6 +216,9 @@ class TextScanner:
             if digits >= floor:
                 bits &= allowed
                 break
+        for i, literals in self._needs_all:
+            if bits >> i & 1 and not all(literal in text for literal in literals):
+                bits &= ~(1 << i)
         if bits & self._context_bits:
             bits = self._drop_rules_without_context(text, bits)
         if not bits:
