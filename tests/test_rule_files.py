@@ -87,3 +87,26 @@ def test_catalogue_must_be_complete(tmp_path: Path) -> None:
     path = _write(tmp_path, "[[category]]\nnumber = 1\nname_lv = 'a'\nname_en = 'b'\ndefault_action = 'mask'\n")
     with pytest.raises(RuleFileError, match="lacks categories"):
         load_rules([path], defaults=False)
+
+
+def test_only_untouched_shipped_value_rules_count_as_shipped(tmp_path: Path) -> None:
+    path = _write(tmp_path, """
+[[value]]
+id = "ipv4"
+enabled = false
+
+[[value]]
+id = "email"
+label = "mail"
+
+[[value]]
+id = "mine"
+category = 4
+starts = "K"
+needs = ["K"]
+pattern = '''KL-\\\\d{6}'''
+""")
+    rules = {r.id: r for r in load_rules([path]).values}
+    assert "ipv4" not in rules
+    assert not rules["mine"].shipped and not rules["email"].shipped
+    assert rules["iban"].shipped

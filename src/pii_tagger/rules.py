@@ -142,7 +142,9 @@ def load_rules(extra_files: Iterable[str | Path] = (), *, defaults: bool = True)
     tables: dict[str, list[tuple[Path, dict[str, Any]]]] = {s: [] for s in SECTIONS}
     for shipped_file in default_rule_files() if defaults else []:
         _merge_file(shipped_file, tables, user=False)
-    shipped = {id(table) for _, table in tables["value"]}
+    # Held, not just their ids: a freed table's id could be reused by a user's.
+    shipped_tables = [table for _, table in tables["value"]]
+    shipped = {id(table) for table in shipped_tables}
     for user_file in extra_files:
         _merge_file(Path(user_file), tables, user=True)
     categories = _build_categories(tables["category"])
