@@ -172,3 +172,34 @@ def test_two_handlers_redact_once(stream: io.StringIO) -> None:
             root.removeHandler(h)
     assert stream.getvalue() == second.getvalue()
     assert stream.getvalue().startswith("code [HASH:t1:") and stream.getvalue().endswith("[1]\n")
+
+
+def test_filter_and_processor_formatter_on_one_handler(stream: io.StringIO) -> None:
+    """structlog events reach the handler as dicts (wrap_for_formatter): the filter
+    redacts them as dicts, and a record carrying a forged pii_categories extra
+    is still redacted."""
+    shared = [structlog.processors.add_log_level]
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(PiiFilter(redactor=REDACTOR))
+    handler.setFormatter(structlog.stdlib.ProcessorFormatter(
+        foreign_pre_chain=[*shared, structlog.stdlib.ExtraAdder()],
+        processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, structlog.processors.JSONRenderer()],
+    ))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    structlog.configure(
+        processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
+        logger_factory=structlog.stdlib.LoggerFactory(),
+        wrapper_class=structlog.stdlib.BoundLogger,
+        cache_logger_on_first_use=False,
+    )
+    try:
+        structlog.get_logger("app").info("structlog path", iban=IBAN, note=f"zvanīt {PHONE}")
+        logging.getLogger("lib").info("foreign %s", EMAIL, extra={"pii_categories": [], "code": CODE})
+    finally:
+        root.removeHandler(handler)
+    _assert_clean(stream.getvalue())
+    first, second = (json.loads(line) for line in stream.getvalue().splitlines())
+    assert first["pii_categories"] == [2, 11] and first["event"] == "structlog path"
+    assert second["event"] == "foreign [REDACTED:email]" and second["pii_categories"] == [1, 2]

@@ -34,6 +34,9 @@ from .failsafe import MARKER, report_once
 # Attributes every LogRecord has; anything else on a record came from extra=.
 _STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime", "taskName"}
 _OWN = frozenset({CATEGORIES_KEY, SUMMARY_KEY, ERROR_KEY})
+# structlog.stdlib.ProcessorFormatter.wrap_for_formatter keeps these on the
+# record for the formatter; they are not data.
+_STRUCTLOG_INTERNALS = frozenset({"_logger", "_name"})
 _FORMATTER = logging.Formatter()
 _MESSAGE, _EXCEPTION, _STACK = "message", "exc_text", "stack_info"
 
@@ -71,8 +74,10 @@ class PiiFilter(logging.Filter):
         self.redactor = redactor
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if not super().filter(record) or CATEGORIES_KEY in record.__dict__:
-            return True  # another logger's, or already redacted by a filter on another handler
+        if not super().filter(record):
+            return True  # another logger's record: not ours to change
+        # A filter on another handler may have redacted this record already:
+        # redacting again changes nothing and keeps its categories.
         try:
             redact_record(record, self.redactor)
         except Exception as exc:  # noqa: BLE001 - logging must go on; the record fails closed
@@ -82,9 +87,21 @@ class PiiFilter(logging.Filter):
 
 
 def redact_record(record: logging.LogRecord, redactor: Redactor) -> None:
-    """Redact ``record`` in place and set ``record.pii_categories``."""
+    """Redact ``record`` in place and set ``record.pii_categories``.
+
+    A structlog event handed over by ``ProcessorFormatter.wrap_for_formatter``
+    (``msg`` is the event dict) is redacted as a dict and stays one.
+    """
+    if isinstance(record.msg, dict) and not record.args:
+        record.msg = redactor.redact(record.msg)
+        record.__dict__[CATEGORIES_KEY] = record.msg[CATEGORIES_KEY]
+        return
     event: dict[str, Any] = {_MESSAGE: record.getMessage()}
-    extras = [key for key in record.__dict__ if key not in _STANDARD and key not in _OWN]
+    if CATEGORIES_KEY in record.__dict__:  # from an earlier pass; merged, never trusted blindly
+        event[CATEGORIES_KEY] = record.__dict__[CATEGORIES_KEY]
+    extras = [
+        key for key in record.__dict__ if key not in _STANDARD and key not in _OWN and key not in _STRUCTLOG_INTERNALS
+    ]
     for key in extras:
         event[key] = record.__dict__[key]
     if record.exc_info:
@@ -96,6 +113,8 @@ def redact_record(record: logging.LogRecord, redactor: Redactor) -> None:
     out = redactor.redact(event)
     record.msg = out.pop(_MESSAGE, "")
     record.args = None
+    if "message" in record.__dict__:  # set by a formatter that ran before us, with the raw text
+        record.message = record.msg
     record.exc_info = None
     record.exc_text = out.pop(_EXCEPTION, None)
     record.stack_info = out.pop(_STACK, None)
@@ -110,7 +129,7 @@ def redact_record(record: logging.LogRecord, redactor: Redactor) -> None:
 
 def _fail_closed(record: logging.LogRecord, exc: BaseException) -> None:
     for key in list(record.__dict__):
-        if key not in _STANDARD and key not in _OWN:
+        if key not in _STANDARD and key not in _OWN and key not in _STRUCTLOG_INTERNALS:
             record.__dict__[key] = MARKER
     had_exception = bool(record.exc_info or record.exc_text)
     record.msg, record.args = MARKER, None
