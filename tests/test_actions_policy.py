@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from pii_tagger import Hasher, HashKeyError, Policy, PolicyError, Redactor
+from pii_tagger import Hasher, HashKeyError, Policy, PolicyError, Redactor, actions
 
 
 class TestMask:
@@ -53,12 +53,19 @@ class TestHash:
         assert hasher.key_id == "k2" and list(tokens) == ["k2", "k1"]
         assert hasher.token("x") == tokens["k2"]
 
-    def test_no_key_gives_a_random_key_and_one_warning(self, caplog: pytest.LogCaptureFixture) -> None:
+    def test_no_key_gives_one_random_key_per_process_and_one_warning(
+        self, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setattr(actions, "_ephemeral", None)  # as in a new process
+        monkeypatch.delenv("PII_TAGGER_HASH_KEY", raising=False)
         with caplog.at_level(logging.WARNING, "pii_tagger"):
             a, b = Hasher.from_env({}), Hasher.from_env({})
-        assert a.token("x") != b.token("x")
-        assert len([r for r in caplog.records if "no hash key" in r.getMessage()]) == 2  # one per hasher
-        assert all("x" not in r.getMessage().split("'")[1] for r in caplog.records)
+            first, second = Redactor(), Redactor()
+        assert a is b is first.hasher is second.hasher and a.key_id.startswith("tmp")
+        assert first.redact({"personal_code": "161175-19997"}) == second.redact({"personal_code": "161175-19997"})
+        assert len([r for r in caplog.records if "no hash key" in r.getMessage()]) == 1
+        monkeypatch.setattr(actions, "_ephemeral", None)
+        assert Hasher.from_env({}).token("x") != a.token("x")  # another process, another key
 
     @pytest.mark.parametrize(
         ("spec", "problem"),

@@ -14,6 +14,7 @@ import logging
 import os
 import re
 import secrets
+import threading
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -88,14 +89,19 @@ class Hasher:
 
     @classmethod
     def ephemeral(cls) -> Hasher:
-        key_id = "tmp" + secrets.token_hex(2)
-        logger.warning(
-            "pii_tagger: no hash key configured (%s); using a random key %r for this process. "
-            "Hash tokens will not match across processes or restarts.",
-            HASH_KEY_ENV,
-            key_id,
-        )
-        return cls({key_id: secrets.token_bytes(32)})
+        """The process's random key, made (and warned about) once."""
+        global _ephemeral
+        with _ephemeral_lock:
+            if _ephemeral is None:
+                key_id = "tmp" + secrets.token_hex(2)
+                logger.warning(
+                    "pii_tagger: no hash key configured (%s); using a random key %r for this process. "
+                    "Hash tokens will not match across processes or restarts.",
+                    HASH_KEY_ENV,
+                    key_id,
+                )
+                _ephemeral = cls({key_id: secrets.token_bytes(32)})
+            return _ephemeral
 
     def token(self, normalized: str) -> str:
         return self._token(self.key_id, normalized)
@@ -108,6 +114,10 @@ class Hasher:
         mac = self._keyed[key_id].copy()
         mac.update(normalized.encode("utf-8", "surrogatepass"))
         return f"[HASH:{key_id}:{mac.hexdigest()[:_TOKEN_HEX]}]"
+
+
+_ephemeral: Hasher | None = None
+_ephemeral_lock = threading.Lock()
 
 
 # ---- normalisers: one value written two ways gives one token -----------------
