@@ -36,6 +36,11 @@ class TestEmbedded:
         assert "anna" not in out["url.full"] and "19997" not in out["url.full"] and out["url.full"].endswith("&page=2")
         assert out["pii_categories"] == [1, 2, 12]
 
+    def test_plain_text_under_a_url_field_is_not_percent_encoded(self, redactor: Redactor) -> None:
+        out = redactor.redact({"location": "near Brīvības iela 39-5 today", "referer": "/p?name=J%C4%81nis&q=anna%40x.lv"})
+        assert out["location"] == "near [REDACTED:address] today"
+        assert out["referer"] == "/p?name=J%C4%81nis&q=[REDACTED:email]"
+
     def test_url_credentials_and_secret_params(self, redactor: Redactor) -> None:
         text, categories = redactor.redact_text("GET https://bob:pa55word@db.example/x?token=abc123&lang=lv done")
         assert re.fullmatch(

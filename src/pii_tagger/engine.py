@@ -358,9 +358,12 @@ class Redactor:
     def _url_piece(self, piece: str, node: Node, run: _Run) -> str:
         if not piece:
             return piece
-        decoded = unquote_plus(piece) if ("%" in piece or "+" in piece) else piece
+        encoded = "%" in piece or "+" in piece
+        decoded = unquote_plus(piece) if encoded else piece
         redacted = self._text(decoded, node, run, parse_urls=False)
-        return piece if redacted == decoded else _quote(redacted)
+        if redacted == decoded:
+            return piece
+        return _quote(redacted) if encoded else redacted
 
     # ---- classification (cached in the node tree) ---------------------------------
 
