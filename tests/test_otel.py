@@ -270,3 +270,32 @@ def test_a_log_record_that_cannot_be_processed_is_exported_redacted_whole(monkey
     assert dict(record.attributes) == {
         "email": "[REDACTED:error]", "n": "[REDACTED:error]", "pii.categories": (), "pii.redactions": 0, "pii.error": "RuntimeError",
     }
+
+
+def test_protect_wraps_existing_providers_in_place() -> None:
+    from pii_tagger.otel import protect
+
+    span_exporter = InMemorySpanExporter()
+    tracer_provider = TracerProvider()
+    tracer_provider.add_span_processor(SimpleSpanProcessor(span_exporter))
+    log_exporter = InMemoryLogRecordExporter()
+    logger_provider = LoggerProvider()
+    logger_provider.add_log_record_processor(SimpleLogRecordProcessor(log_exporter))
+    protect(tracer_provider, logger_provider, redactor=REDACTOR)
+    protect(tracer_provider, logger_provider, redactor=REDACTOR)  # not wrapped twice
+
+    with tracer_provider.get_tracer("x").start_as_current_span(f"GET /customers/{CODE}") as span:
+        span.set_attribute("user.email", EMAIL)
+    from opentelemetry._logs import LogRecord
+
+    logger_provider.get_logger("x").emit(LogRecord(body=f"call {PHONE}"))
+    _assert_clean(span_exporter.get_finished_spans()[0].to_json() + log_exporter.get_finished_logs()[0].to_json())
+    assert span_exporter.get_finished_spans()[0].attributes["pii.redactions"] == 2
+    assert log_exporter.get_finished_logs()[0].log_record.body == "call [REDACTED:phone:..67]"
+
+
+def test_protect_says_what_it_cannot_wrap() -> None:
+    from pii_tagger.otel import protect
+
+    with pytest.raises(TypeError, match="has no _active_span_processor._span_processors"):
+        protect(object())

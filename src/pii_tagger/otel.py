@@ -331,3 +331,48 @@ def _blank_log_record(log_record: ReadWriteLogRecord, exc: BaseException) -> Non
     attributes = _blank(record.attributes)
     attributes.update({CATEGORIES_ATTRIBUTE: [], COUNT_ATTRIBUTE: 0, ERROR_ATTRIBUTE: type(exc).__name__})
     _replace_attributes(log_record, attributes)
+
+
+def protect(
+    tracer_provider: Any = None,
+    logger_provider: Any = None,
+    *,
+    redactor: Redactor | None = None,
+    redact_resource: bool = False,
+    meter_provider: metrics.MeterProvider | None = None,
+) -> None:
+    """Wrap every processor an existing provider already has, in place.
+
+    For providers set up elsewhere (auto-instrumentation, a shared bootstrap):
+    ``protect(trace.get_tracer_provider(), logs.get_logger_provider())``. The
+    exporters stay as they are. Processors added afterwards are not wrapped:
+    wrap those yourself. Calling it twice does not wrap twice. It uses the
+    SDK's processor lists (``_active_span_processor``,
+    ``_multi_log_record_processor``) and says so if a version lacks them.
+    """
+    if tracer_provider is not None:
+        _wrap_in_place(
+            tracer_provider, "_active_span_processor", "_span_processors", RedactingSpanProcessor,
+            lambda existing: RedactingSpanProcessor(
+                *existing, redactor=redactor, redact_resource=redact_resource, meter_provider=meter_provider
+            ),
+        )
+    if logger_provider is not None:
+        _wrap_in_place(
+            logger_provider, "_multi_log_record_processor", "_log_record_processors", RedactingLogRecordProcessor,
+            lambda existing: RedactingLogRecordProcessor(*existing, redactor=redactor, meter_provider=meter_provider),
+        )
+
+
+def _wrap_in_place(provider: Any, multi_name: str, list_name: str, kind: type, wrap: Any) -> None:
+    multi = getattr(provider, multi_name, None)
+    if multi is None or not hasattr(multi, list_name) or not hasattr(multi, "_lock"):
+        raise TypeError(
+            f"pii_tagger.otel.protect: {type(provider).__name__} has no {multi_name}.{list_name} "
+            "(another SDK, or a version that changed it); wrap your processors explicitly instead"
+        )
+    with multi._lock:
+        existing = getattr(multi, list_name)
+        if existing and all(isinstance(p, kind) for p in existing):
+            return
+        setattr(multi, list_name, (wrap(existing),))
