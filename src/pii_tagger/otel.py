@@ -130,7 +130,20 @@ class _Redaction:
             self._failures[kind] = self._failures.get(kind, 0) + 1
 
 
-class RedactingSpanProcessor(SpanProcessor):
+class _FanOut:
+    """Shutdown and flush passed on to the wrapped processors."""
+
+    _processors: tuple[Any, ...]
+
+    def shutdown(self) -> None:
+        for processor in self._processors:
+            processor.shutdown()
+
+    def force_flush(self, timeout_millis: int = 30000) -> bool:
+        return all(processor.force_flush(timeout_millis) for processor in self._processors)
+
+
+class RedactingSpanProcessor(_FanOut, SpanProcessor):
     """Hands a redacted, tagged copy of every ended span to ``processors``.
 
     Args:
@@ -161,13 +174,6 @@ class RedactingSpanProcessor(SpanProcessor):
         copy = redact_span(span, self._redaction, self._redact_resource)
         for processor in self._processors:
             processor.on_end(copy)
-
-    def shutdown(self) -> None:
-        for processor in self._processors:
-            processor.shutdown()
-
-    def force_flush(self, timeout_millis: int = 30000) -> bool:
-        return all(processor.force_flush(timeout_millis) for processor in self._processors)
 
 
 class RedactingSpanExporter(SpanExporter):
@@ -267,7 +273,7 @@ def _blank_span(span: ReadableSpan, exc: BaseException) -> ReadableSpan:
     return _copy_span(span, MARKER, attributes, events, links, status, span.instrumentation_scope, span.resource)
 
 
-class RedactingLogRecordProcessor(LogRecordProcessor):
+class RedactingLogRecordProcessor(_FanOut, LogRecordProcessor):
     """Redacts the body (string or structured) and attributes of every log
     record, in place, then hands it to ``processors``. Works behind OTel's
     ``LoggingHandler`` bridge from stdlib logging."""
@@ -289,13 +295,6 @@ class RedactingLogRecordProcessor(LogRecordProcessor):
             _blank_log_record(log_record, exc)
         for processor in self._processors:
             processor.on_emit(log_record)
-
-    def shutdown(self) -> None:
-        for processor in self._processors:
-            processor.shutdown()
-
-    def force_flush(self, timeout_millis: int = 30000) -> bool:
-        return all(processor.force_flush(timeout_millis) for processor in self._processors)
 
 
 _BODY = "\x00body"
