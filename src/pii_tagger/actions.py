@@ -26,6 +26,10 @@ logger = logging.getLogger("pii_tagger")
 
 HASH_KEY_ENV = "PII_TAGGER_HASH_KEY"
 _HASH_DOMAIN = b"pii_tagger/v1\x00"
+# Alert fingerprints use their own domain: a fingerprint never equals, nor
+# can be turned into, the hash token written into a log line.
+_FINGERPRINT_DOMAIN = b"pii_tagger/fingerprint/v1\x00"
+_FINGERPRINT_HEX = 16
 _TOKEN_HEX = 20  # 80 bits: enough to group one person's events, short in a log line
 
 
@@ -52,7 +56,7 @@ class Hasher:
     others stay for :meth:`tokens` (finding events written before a rotation).
     """
 
-    __slots__ = ("_keyed", "_keys", "key_id")
+    __slots__ = ("_fingerprinted", "_keyed", "_keys", "key_id")
 
     def __init__(self, keys: Mapping[str, bytes | str]) -> None:
         if not keys:
@@ -68,6 +72,7 @@ class Hasher:
         self.key_id = next(iter(self._keys))
         # HMAC state after the key and domain prefix, copied per token.
         self._keyed = {kid: hmac.new(key, _HASH_DOMAIN, hashlib.sha256) for kid, key in self._keys.items()}
+        self._fingerprinted = hmac.new(self._keys[self.key_id], _FINGERPRINT_DOMAIN, hashlib.sha256)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Hasher:
@@ -109,6 +114,13 @@ class Hasher:
     def tokens(self, normalized: str) -> dict[str, str]:
         """The token under every configured key, by key id."""
         return {kid: self._token(kid, normalized) for kid in self._keys}
+
+    def fingerprint(self, value: str) -> str:
+        """``fp:<key id>:<hex>``: groups repeats of one value in alerts without
+        holding it. Keyed, and in another domain than the hash tokens."""
+        mac = self._fingerprinted.copy()
+        mac.update(" ".join(value.split()).encode("utf-8", "surrogatepass"))
+        return f"fp:{self.key_id}:{mac.hexdigest()[:_FINGERPRINT_HEX]}"
 
     def _token(self, key_id: str, normalized: str) -> str:
         mac = self._keyed[key_id].copy()
@@ -190,7 +202,10 @@ def _ip_prefix(value: str) -> str | None:
 
 
 def replacement(target: Target, value: str, hasher: Hasher) -> str:
-    """The text written in place of ``value`` (for ``drop``, the marker used in text)."""
+    """The text written in place of ``value`` (for ``drop``, the marker used in
+    text; for ``audit``, the value itself: audit mode leaves it and alerts)."""
+    if target.action == "audit":
+        return value
     if target.action == "hash":
         return hasher.token(normalize(target.normalize, value))
     return mask(target, value)

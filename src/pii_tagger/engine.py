@@ -10,7 +10,7 @@ import traceback
 import uuid
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import quote, unquote_plus, urlsplit, urlunsplit
 
 import orjson
@@ -22,6 +22,9 @@ from .nodes import Node, NodeTree, child_words
 from .policy import Policy
 from .rules import RuleSet, ValueRule, load_rules
 from .scanner import TextScanner
+
+if TYPE_CHECKING:
+    from .alerts import Alerter
 
 CATEGORIES_KEY = "pii_categories"
 SUMMARY_KEY = "pii_redactions"
@@ -38,20 +41,35 @@ _CLEAN_CACHE_SIZE = 8192  # texts that no rule can match, by value; cleared when
 _CLEAN_CACHE_MAX_LEN = 128
 
 
+class Found(NamedTuple):
+    """One finding of an event: what, where, and the value as found (None where
+    the engine has no single value: a tag by field name, a key)."""
+
+    target: Target
+    path: str
+    value: str | None
+
+
 class _Run:
-    """What one event carried: categories, and (with ``summary``) notes by path."""
+    """What one event carried: categories, (with ``summary``) notes by path,
+    and (with ``collect``) every finding, for alerts."""
 
-    __slots__ = ("categories", "changes", "notes")
+    __slots__ = ("categories", "changes", "found", "notes")
 
-    def __init__(self, summary: bool) -> None:
+    def __init__(self, summary: bool, collect: bool = False) -> None:
         self.categories: set[int] = set()
         self.notes: dict[tuple[str, str, int, str], int] | None = {} if summary else None
+        self.found: list[Found] | None = [] if collect else None
         self.changes = 0
 
-    def add(self, target: Target, path: str) -> None:
+    def add(self, target: Target, path: str, value: Any = None, *, leaked: bool = True) -> None:
+        """``leaked=False``: the value is already our own mask or token."""
         self.categories.add(target.category)
-        if target.action != "keep":
+        action = target.action
+        if action != "keep" and action != "audit":
             self.changes += 1
+        if self.found is not None and leaked:
+            self.found.append(Found(target, path, None if value is None else str(value)))
         if self.notes is not None:
             key = (path, target.rule, target.category, target.action)
             self.notes[key] = self.notes.get(key, 0) + 1
@@ -80,6 +98,10 @@ class Redactor:
         scan_timeout: seconds one text may take to scan; past it the text is
             replaced by a marker.
         raise_errors: re-raise internal errors instead of failing closed (tests).
+        alerts: where audit-mode findings are alerted (default, when the
+            policy audits anything: an :class:`~pii_tagger.alerts.Alerter`
+            logging to ``pii_tagger.alerts``).
+        source: the service name in alerts, for events without a ``logger`` field.
     """
 
     def __init__(
@@ -93,6 +115,8 @@ class Redactor:
         max_depth: int = 32,
         scan_timeout: float = 1.0,
         raise_errors: bool = False,
+        alerts: Alerter | None = None,
+        source: str = "",
     ) -> None:
         self.rules = rules if rules is not None else load_rules(rule_files)
         self.policy = policy or Policy()
@@ -112,6 +136,13 @@ class Redactor:
             self.rules.safe,
             scan_timeout,
         )
+        self.source = source
+        self.audits = self._may_audit()
+        if self.audits and alerts is None:
+            from .alerts import Alerter
+
+            alerts = Alerter(hasher=self.hasher)
+        self.alerts = alerts
 
     # ---- public ---------------------------------------------------------------
 
@@ -135,8 +166,77 @@ class Redactor:
 
     # ---- walking --------------------------------------------------------------
 
+    def inspect(self, event: Mapping[str, Any]) -> tuple[dict[str, Any], list[Found]]:
+        """The redacted copy of ``event`` and every finding in it (what the
+        export-edge guard and the archive scanner report). May raise."""
+        run = _Run(self.summary, collect=True)
+        return self._walk(event, run), run.found  # type: ignore[return-value]
+
+    def may_carry(self, event: Mapping[str, Any]) -> bool:
+        """False when nothing in ``event`` can be personal data: every key is a
+        plain field name and every value clean (a cheap, cached test; True
+        means "look closer", not "found")."""
+        return self._may_carry(event.items(), self._tree.root, 0)
+
+    def _may_carry(self, items: Iterable[tuple[Any, Any]], parent: Node, depth: int) -> bool:
+        children = parent.children
+        child = self._tree.child
+        clean = self._clean
+        is_clean = self._scanner.is_clean
+        for key, value in items:
+            if depth == 0 and key in OWN_KEYS:
+                continue
+            node = children.get(key) or child(parent, key)
+            if node.key_findings or node.drop:
+                return True
+            kind = type(value)
+            if kind is str:
+                if not value or value in clean:
+                    continue
+                if node.capture is not None or not is_clean(value):
+                    if value[0] == "[" and self._scanner.is_own_token(value):
+                        continue
+                    return True
+            elif kind is dict:
+                if depth >= self.max_depth or self._may_carry(value.items(), node, depth + 1):
+                    return True
+            elif kind is list:
+                if depth >= self.max_depth or self._may_carry(((key, v) for v in value), parent, depth + 1):
+                    return True
+            elif kind is int:
+                if node.capture is not None or not -_BIG_INT < value < _BIG_INT:
+                    return True
+            elif not (kind in _PLAIN_SCALARS and (node.capture is None or value is None or kind is bool)):
+                return True
+        return False
+
     def _redact(self, event: Mapping[str, Any]) -> dict[str, Any]:
-        run = _Run(self.summary)
+        if not self.audits:
+            return self._walk(event, _Run(self.summary))
+        run = _Run(self.summary, collect=True)
+        out = self._walk(event, run)
+        self._alert_audited(event, run.found)  # type: ignore[arg-type]
+        return out
+
+    def _alert_audited(self, event: Mapping[str, Any], found: list[Found]) -> None:
+        alerts = self.alerts
+        if alerts is None:
+            return
+        source = event.get("logger") or event.get("logger_name") or self.source
+        source = source if isinstance(source, str) else str(source)
+        for item in found:
+            if item.target.action == "audit":
+                alerts.report("audit", item.target, item.path, source, item.value)
+
+    def _may_audit(self) -> bool:
+        policy = self.policy
+        actions = {*policy.actions.values(), *policy.rule_actions.values()}
+        actions |= {c.default_action for c in self.rules.categories.values()}
+        actions |= {r.action for r in self.rules.fields if r.action}
+        actions |= {r.action for r in self.rules.values if r.action}
+        return policy.mode == "audit" or "audit" in actions
+
+    def _walk(self, event: Mapping[str, Any], run: _Run) -> dict[str, Any]:
         out: dict[str, Any] = {}
         items: Iterable[tuple[Any, Any]] = event.items()
         if event.get("exc_info"):
@@ -198,7 +298,8 @@ class Redactor:
             run.add(target, node.path)
         if node.drop:
             if value is not None and value != "":
-                run.add(node.capture, node.path)  # type: ignore[arg-type]
+                own = type(value) is str and self._scanner.is_own_token(value)
+                run.add(node.capture, node.path, value, leaked=not own)  # type: ignore[arg-type]
             return
         out[node.key] = self._value(value, node, run, depth, seen)
 
@@ -214,7 +315,7 @@ class Redactor:
             return self._container(value, node, run, depth, seen, False)
         if kind is int:
             if node.capture is not None:
-                return self._captured(str(value), node, run)
+                return self._captured_scalar(value, node, run)
             if value >= _BIG_INT or value <= -_BIG_INT:
                 text = str(value)
                 redacted = self._text(text, node, run)
@@ -222,7 +323,7 @@ class Redactor:
             return value
         if isinstance(value, _SAFE_TYPES):
             if node.capture is not None and value is not None and kind is not bool:
-                return self._captured(str(value), node, run)
+                return self._captured_scalar(value, node, run)
             return value
         if isinstance(value, (bytes, bytearray, memoryview)):
             text = bytes(value).decode("utf-8", "replace")
@@ -268,8 +369,17 @@ class Redactor:
     def _captured(self, text: str, node: Node, run: _Run) -> str:
         target = node.capture
         assert target is not None
-        run.add(target, node.path)
-        return text if self._scanner.is_own_token(text) else replacement(target, text, self.hasher)
+        if self._scanner.is_own_token(text):
+            run.add(target, node.path, leaked=False)
+            return text
+        run.add(target, node.path, text)
+        return replacement(target, text, self.hasher)
+
+    def _captured_scalar(self, value: Any, node: Node, run: _Run) -> Any:
+        """A number, date, ... under a personal field: its text is what is
+        redacted; in audit mode the value stays as it was, type and all."""
+        redacted = self._captured(str(value), node, run)
+        return value if node.capture.action == "audit" else redacted  # type: ignore[union-attr]
 
     def _text(self, text: str, node: Node, run: _Run, *, checked: bool = False, parse_urls: bool = True) -> str:
         """Free text with every finding replaced; URLs in it redacted part by part
@@ -287,8 +397,11 @@ class Redactor:
                 parts += (text[last:start], self._url(text[start:end], node, run, target))
                 last = end
                 continue
-            run.add(target, node.path)
-            if handler == "url" or target.action == "keep" or end == start:
+            if handler == "url" or end == start:
+                run.add(target, node.path)
+                continue
+            run.add(target, node.path, text[start:end])
+            if target.action == "keep" or target.action == "audit":
                 continue
             parts += (text[last:start], replacement(target, text[start:end], self.hasher))
             last = end
@@ -330,10 +443,11 @@ class Redactor:
                 if eq:
                     child = self._tree.child(node, unquote_plus(key))
                     if child.drop:
-                        run.add(child.capture, node.path)  # type: ignore[arg-type]
+                        run.add(child.capture, node.path, unquote_plus(value))  # type: ignore[arg-type]
                         value = _quote(f"[REDACTED:{child.capture.label}]")  # type: ignore[union-attr]
                     elif child.capture is not None:
-                        value = _quote(self._captured(unquote_plus(value), child, run))
+                        redacted = self._captured(unquote_plus(value), child, run)
+                        value = value if child.capture.action == "audit" else _quote(redacted)
                     else:
                         self._tag(child, run)
                         value = self._url_piece(value, node, run)
@@ -347,13 +461,17 @@ class Redactor:
     def _url_userinfo(self, netloc: str, node: Node, run: _Run) -> str:
         """``user:password@host``: the user name as a ``username`` field, the password dropped."""
         userinfo, _, host = netloc.rpartition("@")
-        user, sep, _ = userinfo.partition(":")
+        user, sep, password = userinfo.partition(":")
         user_node = self._tree.child(self._tree.root, "username")
         if user_node.capture is not None:
-            user = _quote(self._captured(unquote_plus(user), user_node, run))
+            redacted = self._captured(unquote_plus(user), user_node, run)
+            user = user if user_node.capture.action == "audit" else _quote(redacted)
         if sep:
-            run.add(_URL_PASSWORD, node.path)
-        return user + (":[REDACTED:secret]" if sep else "") + "@" + host
+            target = self._target("url_password", 16, "secret", "drop", "full", "text")
+            run.add(target, node.path, password)
+            if target.action != "audit":
+                password = "[REDACTED:secret]"
+        return user + sep + password + "@" + host
 
     def _url_piece(self, piece: str, node: Node, run: _Run) -> str:
         if not piece:
@@ -400,6 +518,8 @@ class Redactor:
                 parts += (key[last:start], replacement(target, key[start:end], self.hasher))
                 last = end
         node.key = "".join(parts) + key[last:] if last else key
+        if last:  # the path is written in summaries and alerts: never the raw key
+            node.path = f"{parent.path}.{node.key}" if parent.path else node.key
 
     def _key_target(self, node: object, key: str) -> Target | None:
         child = self._tree.child(node, key)  # type: ignore[arg-type]
@@ -422,9 +542,6 @@ class Redactor:
             )
             self._targets[key] = target
         return target
-
-
-_URL_PASSWORD = Target("url_password", 16, "secret", "drop")
 
 
 def _quote(text: str) -> str:

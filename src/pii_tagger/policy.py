@@ -5,12 +5,18 @@ id), ``actions`` (by category number), the rule's own ``action`` in the rule
 file, then the category's ``default_action`` in the catalogue. A rule whose
 own action is ``drop`` (passwords, tokens, keys) is never hashed: ``hash`` for
 it becomes ``drop``.
+
+Audit mode (``mode="audit"``, or ``audit`` as the action of some categories
+or rules) detects and tags as usual but leaves the value in place and raises
+an alert instead: teams roll out in audit mode, see what their services emit,
+then switch to enforcing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Literal
 
 from .actions import Target
 from .rules import ACTIONS, CATEGORY_NUMBERS, Action, Category
@@ -24,8 +30,11 @@ class PolicyError(ValueError):
 class Policy:
     actions: Mapping[int, Action] = field(default_factory=dict)
     rule_actions: Mapping[str, Action] = field(default_factory=dict)
+    mode: Literal["enforce", "audit"] = "enforce"
 
     def __post_init__(self) -> None:
+        if self.mode not in ("enforce", "audit"):
+            raise PolicyError(f"policy: unknown mode {self.mode!r}; use 'enforce' or 'audit'")
         for number, action in self.actions.items():
             if number not in CATEGORY_NUMBERS:
                 raise PolicyError(f"policy: category {number!r} does not exist; use 1 to 18")
@@ -59,4 +68,6 @@ class Policy:
         )
         if action == "hash" and rule_action == "drop":
             action = "drop"
+        if self.mode == "audit" and action != "keep":
+            action = "audit"
         return Target(rule, category, label, action, mask, normalize)

@@ -21,8 +21,8 @@ import regex
 from .text import name_tokens
 from .validators import VALIDATORS, Validator
 
-Action = Literal["mask", "hash", "drop", "keep"]
-ACTIONS: tuple[Action, ...] = ("mask", "hash", "drop", "keep")
+Action = Literal["mask", "hash", "drop", "keep", "audit"]
+ACTIONS: tuple[Action, ...] = ("mask", "hash", "drop", "keep", "audit")
 MASKS = ("full", "last2", "last4", "ip")
 NORMALIZERS = ("text", "compact", "digits", "phone", "email")
 KINDS = ("identity", "contact", "bank", "credential", "business", "network")

@@ -1,0 +1,258 @@
+"""Alerts: personal data left a process unmasked (a leak) or was let through
+in audit mode.
+
+An :class:`Alert` says what, where and how often, never the value: category
+numbers, rule id, field path, logger or service, count, first and last seen,
+and a keyed fingerprint of the value so that repeats can be grouped.
+
+The :class:`Alerter` groups findings by (kind, source, rule, category, path).
+The first finding of a new group is alerted at once (up to ``max_alerts``
+per interval); repeats are counted and alerted as one alert per group when
+the interval ends. A group is forgotten after an interval without findings. A hot path that leaks on every event
+therefore yields a handful of alerts per interval, with counts.
+
+Sinks are callables taking an :class:`Alert`: :class:`LoggerSink` (the
+``pii_tagger.alerts`` logger, for routing to a SIEM), any callback, and
+:class:`CounterSink` (an OpenTelemetry counter by category and rule). A sink
+that raises is reported once and never breaks logging.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import threading
+import time
+import weakref
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from .actions import Hasher, Target
+from .failsafe import report_once
+
+ALERT_LOGGER = "pii_tagger.alerts"
+
+Kind = Literal["leak", "audit"]
+Sink = Callable[["Alert"], object]
+MAX_FINGERPRINTS = 5  # kept per alert: enough to group repeats, never a list of people
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    """One group of findings: never the value, nor any part of it."""
+
+    kind: Kind
+    categories: tuple[int, ...]
+    rule: str
+    where: str  # field path, or "line N" in an archive
+    source: str  # logger or service name
+    count: int
+    first_seen: float  # Unix time
+    last_seen: float
+    fingerprints: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "categories": list(self.categories),
+            "rule": self.rule,
+            "where": self.where,
+            "source": self.source,
+            "count": self.count,
+            "first_seen": self.first_seen,
+            "last_seen": self.last_seen,
+            "fingerprints": list(self.fingerprints),
+        }
+
+    def describe(self) -> str:
+        """One line for people; holds nothing but the alert's own fields."""
+        what = "personal data left unmasked" if self.kind == "leak" else "personal data let through (audit mode)"
+        cats = ",".join(map(str, self.categories))
+        return (
+            f"{what}: category {cats}, rule {self.rule}, at {self.where} in {self.source}, "
+            f"{self.count} time(s)" + (f", fingerprint {self.fingerprints[0]}" if self.fingerprints else "")
+        )
+
+
+class LoggerSink:
+    """Logs each alert at WARNING to ``pii_tagger.alerts``; the alert's fields
+    are on the record as ``pii_alert`` (a dict) for JSON formatters."""
+
+    def __init__(self, logger: logging.Logger | str = ALERT_LOGGER, level: int = logging.WARNING) -> None:
+        self.logger = logging.getLogger(logger) if isinstance(logger, str) else logger
+        self.level = level
+
+    def __call__(self, alert: Alert) -> None:
+        self.logger.log(self.level, "pii_tagger: %s", alert.describe(), extra={"pii_alert": alert.as_dict()})
+
+
+class CounterSink:
+    """An OpenTelemetry counter ``pii_tagger.alerts`` of findings, by kind,
+    category and rule (the alert's count is added, so repeats are counted)."""
+
+    def __init__(self, meter_provider: Any = None) -> None:
+        from opentelemetry import metrics
+
+        meter = (meter_provider or metrics.get_meter_provider()).get_meter("pii_tagger")
+        self._counter = meter.create_counter(
+            "pii_tagger.alerts", unit="{finding}", description="Personal data found unmasked or let through in audit mode"
+        )
+
+    def __call__(self, alert: Alert) -> None:
+        for category in alert.categories:
+            self._counter.add(alert.count, {"pii.kind": alert.kind, "pii.category": category, "pii.rule": alert.rule})
+
+
+@dataclass(slots=True)
+class _Group:
+    category: int
+    first_seen: float
+    last_seen: float
+    pending: int = 0  # findings not yet in an alert
+    since: float = 0.0  # first_seen of the pending ones
+    fingerprints: list[str] = field(default_factory=list)
+
+
+_GroupKey = tuple[str, str, str, int, str]
+
+
+class Alerter:
+    """Groups, de-duplicates and rate-limits alerts, and hands them to sinks.
+
+    Args:
+        sinks: callables taking an :class:`Alert` (default: :class:`LoggerSink`).
+        hasher: the key for fingerprints (default: the hash key configuration).
+        interval: seconds per interval.
+        max_alerts: alerts sent at once per interval; past it, findings wait
+            for the interval's end, where each group gets one alert with its count.
+        max_groups: groups kept; findings beyond are counted in one overflow alert.
+    """
+
+    def __init__(
+        self,
+        sinks: Iterable[Sink] | None = None,
+        *,
+        hasher: Hasher | None = None,
+        interval: float = 60.0,
+        max_alerts: int = 10,
+        max_groups: int = 1000,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        if interval <= 0 or max_alerts < 1 or max_groups < 1:
+            raise ValueError("Alerter: interval must be > 0, max_alerts and max_groups >= 1")
+        self.sinks: list[Sink] = list(sinks) if sinks is not None else [LoggerSink()]
+        self.hasher = hasher or Hasher.from_env()
+        self.interval = interval
+        self.max_alerts = max_alerts
+        self.max_groups = max_groups
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._groups: dict[_GroupKey, _Group] = {}
+        self._window_start = clock()
+        self._sent = 0  # alerts sent at once in this window
+        self._overflow: dict[Kind, int] = {}
+        self._timer: threading.Timer | None = None
+        self._sending = threading.local()
+        _live.add(self)
+
+    def report(self, kind: Kind, target: Target, where: str, source: str, value: str | None) -> None:
+        """One finding. ``value`` is only fingerprinted, never kept."""
+        fingerprint = self.hasher.fingerprint(value) if value else ""
+        now = self._clock()
+        ready: list[Alert] = []
+        with self._lock:
+            if now - self._window_start >= self.interval:
+                ready = self._close_window(now)
+            key = (kind, source, target.rule, target.category, where)
+            group = self._groups.get(key)
+            new = group is None
+            if group is None:
+                if len(self._groups) >= self.max_groups:
+                    self._overflow[kind] = self._overflow.get(kind, 0) + 1
+                    self._start_timer()
+                    return
+                group = self._groups[key] = _Group(target.category, now, now)
+            group.last_seen = now
+            if fingerprint and fingerprint not in group.fingerprints and len(group.fingerprints) < MAX_FINGERPRINTS:
+                group.fingerprints.append(fingerprint)
+            if new and self._sent < self.max_alerts:
+                self._sent += 1
+                ready.append(self._alert(key, group, 1, now, (fingerprint,) if fingerprint else ()))
+            else:
+                if group.pending == 0:
+                    group.since = now
+                group.pending += 1
+                self._start_timer()
+        self._send(ready)
+
+    def flush(self) -> None:
+        """Send every pending count now (at exit, and when the interval ends)."""
+        with self._lock:
+            ready = self._close_window(self._clock())
+        self._send(ready)
+
+    def _close_window(self, now: float) -> list[Alert]:
+        ready = [
+            self._alert(key, g, g.pending, g.since, tuple(g.fingerprints))
+            for key, g in self._groups.items()
+            if g.pending
+        ]
+        for kind, n in self._overflow.items():
+            ready.append(Alert(kind, (), "*", "*", "*", n, self._window_start, now))
+        self._groups = {k: g for k, g in self._groups.items() if now - g.last_seen < self.interval}
+        for group in self._groups.values():
+            group.pending = 0
+        self._overflow = {}
+        self._window_start = now
+        self._sent = 0
+        return ready
+
+    @staticmethod
+    def _alert(key: _GroupKey, group: _Group, count: int, first: float, fingerprints: tuple[str, ...]) -> Alert:
+        kind, source, rule, category, where = key
+        return Alert(kind, (category,), rule, where, source, count, first, group.last_seen, fingerprints)  # type: ignore[arg-type]
+
+    def _start_timer(self) -> None:
+        if self._timer is None:
+            delay = max(0.0, self._window_start + self.interval - self._clock())
+            self._timer = threading.Timer(delay, self._on_timer)
+            self._timer.daemon = True
+            self._timer.start()
+
+    def _on_timer(self) -> None:
+        with self._lock:
+            self._timer = None
+        self.flush()
+
+    def _send(self, alerts: list[Alert]) -> None:
+        if not alerts or getattr(self._sending, "active", False):
+            return  # a sink that logs must not alert about its own alert
+        self._sending.active = True
+        try:
+            for alert in alerts:
+                for sink in self.sinks:
+                    try:
+                        sink(alert)
+                    except Exception as exc:  # noqa: BLE001 - a failing sink never breaks logging
+                        report_once("alert sink", exc)
+        finally:
+            self._sending.active = False
+
+    def close(self) -> None:
+        timer = self._timer
+        if timer is not None:
+            timer.cancel()
+        self.flush()
+
+
+_live: weakref.WeakSet[Alerter] = weakref.WeakSet()
+
+
+@atexit.register
+def _flush_all() -> None:
+    for alerter in list(_live):
+        try:
+            alerter.close()
+        except Exception:  # noqa: BLE001, S110 - never fail an interpreter's exit
+            pass

@@ -1,0 +1,200 @@
+"""Alerts: grouping, rate limits, sinks that fail, and never a value; audit mode."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+from typing import Any
+
+import pytest
+from opentelemetry.sdk.metrics import MeterProvider
+from opentelemetry.sdk.metrics.export import InMemoryMetricReader
+
+from pii_tagger import Hasher, Policy, PolicyError, Redactor, Target
+from pii_tagger.alerts import Alert, Alerter, CounterSink, LoggerSink
+
+EMAIL = "anna.ozola@inbox.lv"
+CODE = "161175-19997"
+TARGET = Target("email", 2, "email", "mask")
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+def _alerter(clock: Clock, hasher: Hasher, **options: Any) -> tuple[Alerter, list[Alert]]:
+    sent: list[Alert] = []
+    return Alerter([sent.append], hasher=hasher, clock=clock, **options), sent
+
+
+def test_first_finding_alerts_at_once_repeats_are_counted_per_interval(clock: Clock, hasher: Hasher) -> None:
+    alerter, sent = _alerter(clock, hasher, interval=60)
+    for _ in range(1000):
+        alerter.report("leak", TARGET, "user.email", "billing", EMAIL)
+    assert len(sent) == 1 and sent[0].count == 1
+    clock.now += 30
+    alerter.report("leak", TARGET, "user.email", "billing", EMAIL)
+    clock.now += 31
+    alerter.report("leak", TARGET, "user.email", "billing", EMAIL)  # closes the interval: one alert, counted
+    assert [a.count for a in sent] == [1, 1000]
+    assert sent[1].last_seen == sent[0].first_seen + 30
+    alerter.flush()
+    assert [a.count for a in sent] == [1, 1000, 1]
+    clock.now += 120  # a quiet interval: the group is forgotten, the next finding alerts at once
+    alerter.flush()
+    alerter.report("leak", TARGET, "user.email", "billing", EMAIL)
+    assert [a.count for a in sent] == [1, 1000, 1, 1]
+
+
+def test_alert_fields_and_fingerprints_group_repeats(clock: Clock, hasher: Hasher) -> None:
+    alerter, sent = _alerter(clock, hasher)
+    alerter.report("leak", TARGET, "user.email", "billing", EMAIL)
+    alerter.report("leak", TARGET, "user.email", "billing", f"  {EMAIL} ")
+    alerter.report("leak", TARGET, "user.email", "billing", "janis@example.lv")
+    alerter.flush()
+    first, summary = sent
+    assert (first.kind, first.categories, first.rule, first.where, first.source) == ("leak", (2,), "email", "user.email", "billing")
+    assert summary.count == 2
+    assert first.fingerprints[0] == hasher.fingerprint(EMAIL) == hasher.fingerprint(f" {EMAIL}")
+    assert len(set(summary.fingerprints)) == 2
+    # a fingerprint is not the hash token that a log line carries
+    assert first.fingerprints[0] not in hasher.token(EMAIL)
+    assert Hasher({"other": "another-key-long-enough"}).fingerprint(EMAIL) != first.fingerprints[0]
+
+
+def test_at_most_max_alerts_at_once_the_rest_at_the_interval_end(clock: Clock, hasher: Hasher) -> None:
+    alerter, sent = _alerter(clock, hasher, max_alerts=3)
+    for n in range(50):
+        alerter.report("leak", TARGET, f"field{n}", "svc", EMAIL)
+    assert len(sent) == 3
+    alerter.flush()
+    assert len(sent) == 50 and sum(a.count for a in sent) == 50
+
+
+def test_groups_are_bounded_and_overflow_is_counted(clock: Clock, hasher: Hasher) -> None:
+    alerter, sent = _alerter(clock, hasher, max_alerts=1, max_groups=5)
+    for n in range(100):
+        alerter.report("leak", TARGET, f"field{n}", "svc", EMAIL)
+    alerter.flush()
+    assert sum(a.count for a in sent) == 100
+    overflow = [a for a in sent if a.rule == "*"]
+    assert overflow and overflow[0].count == 95
+
+
+def test_pending_counts_are_sent_by_the_timer(hasher: Hasher) -> None:
+    sent: list[Alert] = []
+    alerter = Alerter([sent.append], hasher=hasher, interval=0.05)
+    alerter.report("leak", TARGET, "f", "svc", EMAIL)
+    alerter.report("leak", TARGET, "f", "svc", EMAIL)
+    timer = alerter._timer
+    assert timer is not None
+    timer.join(2)
+    assert [a.count for a in sent] == [1, 1]
+
+
+def test_a_failing_sink_never_breaks_the_others(clock: Clock, hasher: Hasher, caplog: pytest.LogCaptureFixture) -> None:
+    sent: list[Alert] = []
+
+    def broken(alert: Alert) -> None:
+        raise RuntimeError(f"SIEM down while sending {EMAIL}")
+
+    alerter = Alerter([broken, sent.append], hasher=hasher, clock=clock)
+    alerter.report("leak", TARGET, "user.email", "svc", EMAIL)
+    alerter.report("leak", TARGET, "other", "svc", EMAIL)
+    assert len(sent) == 2
+    assert "alert sink failed with RuntimeError" in caplog.text
+    assert EMAIL not in caplog.text
+
+
+def test_logger_and_counter_sinks_hold_no_value(clock: Clock, hasher: Hasher) -> None:
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter("%(name)s %(levelname)s %(message)s %(pii_alert)s"))
+    alert_logger = logging.getLogger("pii_tagger.alerts")
+    alert_logger.addHandler(handler)
+    reader = InMemoryMetricReader()
+    try:
+        alerter = Alerter([LoggerSink(), CounterSink(MeterProvider(metric_readers=[reader]))], hasher=hasher, clock=clock)
+        alerter.report("leak", TARGET, "user.email", "billing", EMAIL)
+        alerter.report("leak", TARGET, "user.email", "billing", EMAIL)
+        alerter.report("audit", Target("personal_code_lv", 1, "personal_code", "audit"), "note", "billing", CODE)
+        alerter.flush()
+    finally:
+        alert_logger.removeHandler(handler)
+    text = stream.getvalue()
+    assert text.count("pii_tagger.alerts WARNING") == 3
+    assert "category 2, rule email, at user.email in billing" in text and "let through (audit mode)" in text
+    for value in (EMAIL, CODE, "anna", "19997", "161175"):
+        assert value not in text
+    points = {
+        (p.attributes["pii.kind"], p.attributes["pii.category"], p.attributes["pii.rule"]): p.value
+        for m in reader.get_metrics_data().resource_metrics[0].scope_metrics[0].metrics
+        if m.name == "pii_tagger.alerts"
+        for p in m.data.data_points
+    }
+    assert points == {("leak", 2, "email"): 2, ("audit", 1, "personal_code_lv"): 1}
+
+
+class TestAuditMode:
+    def test_values_stay_tags_are_set_and_alerts_hold_no_value(self, hasher: Hasher) -> None:
+        sent: list[Alert] = []
+        redactor = Redactor(Policy(mode="audit"), hasher=hasher, alerts=Alerter([sent.append], hasher=hasher), raise_errors=True)
+        event = {
+            "event": f"login {EMAIL}",
+            "logger": "auth",
+            "customer": {"personal_code": CODE, "age": 42},
+            "password": "Ziema2026!",
+            "callback": "https://bob:hunter2@example.lv/x",
+        }
+        out = redactor.redact(event)
+        assert {k: v for k, v in out.items() if k != "pii_categories"} == event
+        assert out["pii_categories"] == [1, 2, 12, 16]  # 12: the URL is a request log
+        assert {(a.kind, a.rule, a.where, a.source) for a in sent} >= {
+            ("audit", "email", "event", "auth"),
+            ("audit", "personal_code", "customer.personal_code", "auth"),
+            ("audit", "secret", "password", "auth"),
+            ("audit", "url_password", "callback", "auth"),
+        }
+        rendered = json.dumps([a.as_dict() for a in sent])
+        for value in (EMAIL, CODE, "Ziema2026!", "hunter2"):
+            assert value not in rendered
+
+    def test_per_category_audit_and_enforce_the_rest(self, hasher: Hasher) -> None:
+        sent: list[Alert] = []
+        redactor = Redactor(Policy(actions={2: "audit"}), hasher=hasher, alerts=Alerter([sent.append], hasher=hasher))
+        out = redactor.redact({"email": EMAIL, "personal_code": CODE})
+        assert out["email"] == EMAIL and out["personal_code"] != CODE
+        assert [a.rule for a in sent] == ["email"]
+
+    def test_a_number_under_a_personal_field_keeps_its_type(self, hasher: Hasher) -> None:
+        redactor = Redactor(Policy(mode="audit"), hasher=hasher, alerts=Alerter([], hasher=hasher))
+        assert redactor.redact({"phone": 29123456})["phone"] == 29123456
+
+    def test_audit_by_default_alerts_to_the_alert_logger(self, hasher: Hasher, caplog: pytest.LogCaptureFixture) -> None:
+        with caplog.at_level(logging.WARNING, logger="pii_tagger.alerts"):
+            Redactor(Policy(mode="audit"), hasher=hasher).redact({"email": EMAIL})
+        assert [r.name for r in caplog.records] == ["pii_tagger.alerts"]
+        assert EMAIL not in caplog.text
+
+    def test_enforcing_policy_makes_no_alerter(self, hasher: Hasher) -> None:
+        assert Redactor(hasher=hasher).alerts is None
+
+    def test_unknown_mode_is_named(self) -> None:
+        with pytest.raises(PolicyError, match="unknown mode 'loud'"):
+            Policy(mode="loud")  # type: ignore[arg-type]
+
+
+def test_summary_paths_never_hold_a_personal_key(summary_redactor: Redactor) -> None:
+    out = summary_redactor.redact({"by_customer": {EMAIL: {"visits": 3}}})
+    assert EMAIL not in json.dumps(out)
+    assert out["pii_redactions"][0]["path"] == "by_customer.[REDACTED:email]"
