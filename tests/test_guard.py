@@ -1,0 +1,210 @@
+"""The export-edge guard on real output: structlog lines, logging formatters, OTel spans and records."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import logging.config
+from typing import Any
+
+import pytest
+import structlog
+from opentelemetry.sdk._logs import LoggerProvider, LoggingHandler
+from opentelemetry.sdk._logs.export import InMemoryLogRecordExporter, SimpleLogRecordProcessor
+from opentelemetry.sdk.resources import Resource
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+from pii_tagger import Hasher, Redactor
+from pii_tagger.alerts import Alert, Alerter
+from pii_tagger.guard import LEAK_MARKER, GuardedFormatter, LeakGuard
+from pii_tagger.otel_guard import GuardedLogRecordProcessor, GuardedSpanExporter
+
+HASHER = Hasher({"t1": "a-test-key-that-is-long-enough"})
+CODE, IBAN, PHONE, EMAIL, SECRET = "161175-19997", "LV80BANK0000435195001", "+371 21 234 567", "anna.ozola@inbox.lv", "Ziema2026!"
+PLANTED = [CODE, IBAN, PHONE, EMAIL, SECRET]
+
+
+def _guard(redact: bool = True) -> tuple[LeakGuard, list[Alert]]:
+    sent: list[Alert] = []
+    return LeakGuard(Redactor(hasher=HASHER), alerts=Alerter([sent.append], hasher=HASHER), redact=redact), sent
+
+
+def _assert_clean(text: str) -> None:
+    for value in PLANTED:
+        assert value not in text, value
+
+
+def _assert_alerts_hold_no_value(sent: list[Alert]) -> None:
+    rendered = json.dumps([a.as_dict() for a in sent])
+    _assert_clean(rendered)
+    assert "inbox" not in rendered and "19997" not in rendered
+
+
+class TestLines:
+    def test_clean_lines_pass_as_the_same_object(self) -> None:
+        guard, sent = _guard()
+        clean = [
+            '{"event":"request finished","status":200,"trace_id":"2e7abed5658ef30d856980bb0977e471","pii_categories":[12]}',
+            '{"event":"paid","email":"[REDACTED:email]","iban":"[REDACTED:iban:..5001]","customer":"[HASH:t1:0123456789abcdef0123]"}',
+            "2026-11-25 10:00:00,123 INFO api.http request finished in 23 ms",
+        ]
+        for line in clean:
+            assert guard.check_line(line) is line
+        assert sent == []
+
+    def test_a_leak_in_a_json_line_is_redacted_and_alerted(self) -> None:
+        guard, sent = _guard()
+        line = json.dumps({"event": "paid", "logger": "billing", "customer": {"email": EMAIL}, "note": f"code {CODE}"}) + "\n"
+        out = guard.check_line(line)
+        _assert_clean(out)
+        assert out.endswith("\n")
+        parsed = json.loads(out)
+        assert parsed["customer"]["email"] == "[REDACTED:email]" and parsed["event"] == "paid"
+        assert {(a.rule, a.where, a.source) for a in sent} == {("email", "customer.email", "billing"), ("personal_code_lv", "note", "billing")}
+        _assert_alerts_hold_no_value(sent)
+
+    def test_plain_text_and_bytes(self) -> None:
+        guard, sent = _guard()
+        out = guard.check_line(f"login failed for {EMAIL} password={SECRET}".encode())
+        assert isinstance(out, bytes)
+        _assert_clean(out.decode())
+        assert {a.rule for a in sent} == {"email", "secret"}
+
+    def test_alert_only_leaves_the_line(self) -> None:
+        guard, sent = _guard(redact=False)
+        line = f'{{"event":"call {PHONE}"}}'
+        assert guard.check_line(line) is line
+        assert [a.rule for a in sent] == ["phone_lv"]
+
+    def test_an_internal_error_fails_closed(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        guard, _ = _guard()
+
+        def broken(event: Any) -> Any:
+            raise RuntimeError("boom")
+
+        monkeypatch.setattr(guard, "find", broken)
+        assert guard.check_line(f'{{"email":"{EMAIL}"}}') == LEAK_MARKER
+        assert guard.check_event({"email": EMAIL})["event"] == "[REDACTED:error]"
+
+
+def test_structlog_guard_after_the_renderer_catches_what_came_after_redaction() -> None:
+    guard, sent = _guard()
+    stream = io.StringIO()
+
+    def added_too_late(logger: Any, name: str, event: dict[str, Any]) -> dict[str, Any]:
+        if event["event"] == "payment":
+            event["contact"] = EMAIL  # a processor placed after the redactor
+        return event
+
+    structlog.configure(
+        processors=[
+            structlog.processors.add_log_level,
+            Redactor(hasher=HASHER),
+            added_too_late,
+            structlog.processors.JSONRenderer(),
+            guard,
+        ],
+        logger_factory=structlog.PrintLoggerFactory(stream),
+        cache_logger_on_first_use=False,
+    )
+    try:
+        log = structlog.get_logger()
+        log.info("payment", iban=IBAN)
+        log.info("health check ok")
+    finally:
+        structlog.reset_defaults()
+    output = stream.getvalue()
+    _assert_clean(output)
+    first, second = (json.loads(line) for line in output.splitlines())
+    assert first["contact"] == "[REDACTED:email]" and first["pii_categories"] == [2, 11]
+    assert second == {"event": "health check ok", "level": "info", "pii_categories": []}
+    assert [(a.rule, a.where) for a in sent] == [("email", "contact")]
+
+
+def test_logging_dictconfig_guarded_json_formatter() -> None:
+    guard, sent = _guard()
+    stream = io.StringIO()
+    logging.config.dictConfig({
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {
+            "guarded": {
+                "()": "pii_tagger.guard.GuardedFormatter",
+                "formatter": {"()": "pythonjsonlogger.json.JsonFormatter", "fmt": "%(name)s %(levelname)s %(message)s"},
+                "guard": guard,
+            },
+        },
+        "handlers": {"out": {"class": "logging.StreamHandler", "stream": stream, "formatter": "guarded"}},
+        "loggers": {"shop": {"handlers": ["out"], "level": "INFO", "propagate": False}},
+    })
+    logger = logging.getLogger("shop")
+    try:
+        logger.info("order for %s", EMAIL, extra={"iban": IBAN})
+        logger.info("nothing personal here")
+        try:
+            raise ValueError(f"bad code {CODE}")
+        except ValueError:
+            logger.exception("failed")
+    finally:
+        logger.handlers.clear()
+    output = stream.getvalue()
+    _assert_clean(output)
+    lines = [json.loads(line) for line in output.splitlines()]
+    assert lines[1]["message"] == "nothing personal here"
+    assert {(a.rule, a.source) for a in sent} >= {("email", "shop"), ("bank_account", "shop"), ("personal_code_lv", "shop")}
+    _assert_alerts_hold_no_value(sent)
+
+
+def test_plain_formatter_wrapped_in_code() -> None:
+    guard, sent = _guard()
+    formatter = GuardedFormatter(logging.Formatter("%(levelname)s %(message)s"), guard)
+    record = logging.LogRecord("shop", logging.INFO, __file__, 1, "call %s", (PHONE,), None)
+    assert formatter.format(record) == "INFO call [REDACTED:phone:..67]"
+    assert sent[0].source == "shop"
+
+
+class TestOpenTelemetry:
+    def test_span_exporter_checks_every_part(self) -> None:
+        guard, sent = _guard()
+        exporter = InMemorySpanExporter()
+        provider = TracerProvider(resource=Resource.create({"service.name": "billing"}))
+        provider.add_span_processor(SimpleSpanProcessor(GuardedSpanExporter(exporter, guard=guard)))
+        tracer = provider.get_tracer("billing.payments")
+        with tracer.start_as_current_span(f"GET /customers/{CODE}") as span:
+            span.set_attribute("user.email", EMAIL)
+            span.add_event("looked up", {"note": f"call {PHONE}"})
+            try:
+                raise ValueError(f"iban {IBAN}")
+            except ValueError as exc:
+                span.record_exception(exc)
+        with tracer.start_as_current_span("health") as span:
+            span.set_attribute("http.response.status_code", 200)
+        leaked, clean = exporter.get_finished_spans()
+        _assert_clean(repr((leaked.name, dict(leaked.attributes or {}), [(e.name, dict(e.attributes or {})) for e in leaked.events])))
+        assert list(leaked.attributes["pii.categories"]) == [1, 2, 5, 11]  # user.* is portal-user data (5)
+        assert "pii.categories" not in (clean.attributes or {})
+        wheres = {a.where for a in sent}
+        assert {"span.name", "span.user.email", "events[0].note", "events[1].exception.message"} <= wheres
+        assert {a.source for a in sent} == {"billing.payments"}
+        _assert_alerts_hold_no_value(sent)
+
+    def test_log_record_processor_behind_the_logging_bridge(self) -> None:
+        guard, sent = _guard()
+        exporter = InMemoryLogRecordExporter()
+        provider = LoggerProvider()
+        provider.add_log_record_processor(GuardedLogRecordProcessor(SimpleLogRecordProcessor(exporter), guard=guard))
+        logger = logging.getLogger("otel.guarded")
+        logger.propagate = False
+        logger.addHandler(LoggingHandler(logger_provider=provider))
+        try:
+            logger.warning("card for %s", EMAIL, extra={"customer_phone": PHONE})
+            logger.warning("all quiet")
+        finally:
+            logger.handlers.clear()
+        records = [item.log_record for item in exporter.get_finished_logs()]
+        _assert_clean(repr([(r.body, dict(r.attributes or {})) for r in records]))
+        assert records[1].body == "all quiet"
+        assert {a.where for a in sent} == {"body", "customer_phone"}
