@@ -181,3 +181,9 @@ class TestBadInput:
             r.redact({f"user_{i}": {f"field_{i}": "x"}})
         assert r._tree._count <= 1000
         assert len(r._tree.root.children) <= 1000
+
+
+def test_our_own_tokens_after_key_equals_are_left_whole(redactor: Redactor) -> None:
+    once = redactor.redact({"message": "login for anna@example.lv password=Ziema2026!, phone=+37121234567"})
+    assert once["message"] == "login for [REDACTED:email] password=[REDACTED:secret], phone=[REDACTED:phone:..67]"
+    assert redactor.redact(once) == once

@@ -1,30 +1,38 @@
-"""The command line: ``pii-tagger redact [FILE...]``.
+"""The command line: ``pii-tagger redact [FILE...]`` and ``pii-tagger scan PATH...``.
 
-Reads JSON-lines or plain-text logs (files, ``-`` or stdin) and writes one
+``redact`` reads JSON-lines or plain-text logs (files, ``-`` or stdin) and writes one
 redacted, tagged JSON object per line to stdout. A JSON object line is
 redacted field by field; any other line (plain text, a truncated or non-object
 JSON line) becomes ``{"message": <line>}`` and is scanned as free text, so
 nothing is lost. Bytes that are not UTF-8 are kept as ``\\xNN`` escapes.
+
+``scan`` audits logs already written (see :mod:`pii_tagger.archive`): exit
+status 1 when personal data is found, 0 when none, 3 when some input could
+not be read (and nothing was found), 2 on a usage error.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
+import secrets
 import sys
+import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TextIO
 
 import orjson
 
 from . import __version__
-from .actions import HashKeyError
+from .actions import Hasher, HashKeyError
+from .archive import Report, ScanOptions, input_size, scan
 from .engine import Redactor
 from .policy import Policy, PolicyError
 from .rules import ACTIONS, RuleFileError
 
-EXIT_OK, EXIT_USAGE, EXIT_INPUT = 0, 2, 3
+EXIT_OK, EXIT_FOUND, EXIT_USAGE, EXIT_INPUT = 0, 1, 2, 3
 
 
 class _Counts:
@@ -38,6 +46,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="pii-tagger: %(message)s", stream=sys.stderr)
+    if args.command == "scan":
+        return _scan(args)
     if args.command != "redact":
         parser.print_help(sys.stderr)
         return EXIT_USAGE
@@ -65,7 +75,111 @@ def _parser() -> argparse.ArgumentParser:
         help=f"override a category's action, e.g. 1=mask; actions: {', '.join(ACTIONS)} (repeatable)",
     )
     redact.add_argument("--summary", action="store_true", help="add pii_redactions: what was acted on, by path")
+    scan_ = commands.add_parser(
+        "scan",
+        help="find personal data left unmasked in log files (exit status 1 when found)",
+        description="Scan JSON-lines and plain-text logs (files, directories, .gz, stdin) for personal data left unmasked. "
+        "Exit status: 0 nothing found, 1 found, 3 some input unreadable, 2 usage error.",
+    )
+    scan_.add_argument("paths", nargs="*", metavar="PATH", help="files or directories; '-' or none for stdin")
+    scan_.add_argument("--format", choices=("table", "json"), default="table", help="report for people (table) or machines (json)")
+    scan_.add_argument("--jobs", type=int, default=0, metavar="N", help="worker processes (default: every core on large inputs)")
+    scan_.add_argument("--details", type=int, default=50, metavar="N", help="leak locations listed (default 50)")
+    scan_.add_argument("--rules", action="append", default=[], metavar="FILE", help="a rule file of your own (repeatable)")
+    scan_.add_argument(
+        "--action", action="append", default=[], metavar="CATEGORY=ACTION",
+        help="e.g. 4=mask to report category 4 too; categories whose action is keep are not leaks (repeatable)",
+    )
+    scan_.add_argument("--no-progress", action="store_true", help="no progress bar, even on a terminal")
     return parser
+
+
+_PARALLEL_FROM = 32 << 20  # below this, starting workers costs more than it saves
+
+
+def _scan(args: argparse.Namespace) -> int:
+    paths = args.paths or ["-"]
+    try:
+        policy = _policy(args.action)
+        Redactor(policy, rule_files=args.rules, hasher=Hasher({"check": secrets.token_bytes(32)}))  # fail now, naming the bad file
+    except (RuleFileError, PolicyError) as e:
+        print(f"pii-tagger: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.jobs < 0 or args.details < 0:
+        print("pii-tagger: --jobs and --details take a number >= 0", file=sys.stderr)
+        return EXIT_USAGE
+    total = input_size(paths)
+    jobs = args.jobs or ((os.cpu_count() or 1) if total >= _PARALLEL_FROM else 1)
+    show = not args.no_progress and sys.stderr.isatty()
+    progress = _Progress(total, sys.stderr) if show else None
+    options = ScanOptions(tuple(str(r) for r in args.rules), tuple(policy.actions.items()))
+    report = scan(paths, options, jobs=jobs, max_details=args.details, progress=progress)
+    if progress is not None:
+        progress.done()
+    if args.format == "json":
+        sys.stdout.buffer.write(orjson.dumps(report.as_dict(), option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE))
+    else:
+        _print_table(report, sys.stdout)
+    sys.stdout.flush()
+    if report.leaks_total:
+        return EXIT_FOUND
+    return EXIT_INPUT if report.unread else EXIT_OK
+
+
+class _Progress:
+    """A one-line progress bar on a terminal, redrawn at most 5 times a second."""
+
+    def __init__(self, total: int, stream: TextIO) -> None:
+        self.total, self.stream = total, stream
+        self.read = 0
+        self.started = self.shown = time.monotonic()
+
+    def __call__(self, n: int, report: Report) -> None:
+        self.read += n
+        now = time.monotonic()
+        if now - self.shown < 0.2:
+            return
+        self.shown = now
+        mb = self.read / 1e6
+        rate = mb / max(now - self.started, 1e-6)
+        share = f" {100 * self.read / self.total:5.1f}% of {self.total / 1e6:.1f} MB" if self.total else ""
+        self.stream.write(f"\rscanning: {mb:8.1f} MB{share}  {rate:6.1f} MB/s  leaks: {report.leaks_total}   ")
+        self.stream.flush()
+
+    def done(self) -> None:
+        self.stream.write("\r\x1b[K")
+        self.stream.flush()
+
+
+def _print_table(report: Report, out: TextIO) -> None:
+    w = out.write
+    w(f"Scanned {report.files} file(s), {report.lines} lines, {report.bytes / 1e6:.1f} MB in {report.seconds:.1f} s.\n")
+    if report.leaks_total:
+        w(f"Personal data left unmasked: {report.leaks_total} finding(s) on {report.leaky_lines} line(s).\n\n")
+        w(f"{'category':>8}  {'rule':<24} {'findings':>9}\n")
+        for (category, rule), n in sorted(report.by_rule.items(), key=lambda kv: (-kv[1], kv[0])):
+            w(f"{category:>8}  {rule:<24} {n:>9}\n")
+        w(f"\n{'findings':>9}  file\n")
+        for name, n in report.by_file.most_common():
+            w(f"{n:>9}  {name}\n")
+        if report.leaks:
+            shown = f"first {len(report.leaks)}" if len(report.leaks) < report.leaks_total else "all"
+            w(f"\nWhere ({shown}; values are never shown):\n")
+            for leak in report.leaks:
+                w(f"  {leak.file}:{leak.line}  category {leak.category}  {leak.rule}  at {leak.path}\n")
+    else:
+        w("No personal data found unmasked.\n")
+    unread = []
+    if report.binary_lines:
+        unread.append(f"{report.binary_lines} binary line(s) skipped")
+    if report.long_lines:
+        unread.append(f"{report.long_lines} line(s) over 1 MiB skipped")
+    if report.not_utf8_lines:
+        unread.append(f"{report.not_utf8_lines} line(s) not UTF-8, scanned with replacement characters")
+    if unread or report.problems:
+        w("\nNot fully read:\n")
+        for problem in [*unread, *report.problems]:
+            w(f"  {problem}\n")
 
 
 def _policy(overrides: list[str]) -> Policy:

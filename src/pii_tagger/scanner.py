@@ -340,6 +340,9 @@ class TextScanner:
         if target.action == "keep":
             found.append(Finding(value_start, value_start, target))
             return value_start
+        own = self._own_token.match(text, value_start) if self._own_token is not None else None
+        if own is not None:  # already our mask or token (which may hold "]" or ":")
+            return own.end()
         start, end = _value_span(text, value_start)
         if end > start and not self.is_own_token(text[start:end]):
             found.append(Finding(start, end, target))

@@ -1,0 +1,112 @@
+"""`pii-tagger scan`: archives of real log files, bad input, exit status, no value in any report."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import orjson
+import pytest
+
+from pii_tagger import archive
+from pii_tagger.archive import ScanOptions, scan
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "examples" / "app.log"
+CODE, IBAN, EMAIL, PHONE = "161175-19997", "LV80BANK0000435195001", "anna.ozola@inbox.lv", "+371 21 234 567"
+
+
+def run(*args: str, stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run([sys.executable, "-m", "pii_tagger.cli", "scan", *args], input=stdin, capture_output=True, timeout=120, check=False)
+
+
+def _assert_no_value(text: str) -> None:
+    for value in (CODE, IBAN, EMAIL, PHONE, "anna.ozola", "19997", "2026!"):
+        assert value not in text, value
+
+
+def test_the_raw_sample_leaks_and_its_redacted_copy_does_not(tmp_path: Path) -> None:
+    raw = run("--format", "json", str(SAMPLE))
+    assert raw.returncode == 1, raw.stderr
+    report = orjson.loads(raw.stdout)
+    assert report["lines"] == 12 and report["leaks"] >= 20
+    assert {r["category"] for r in report["by_rule"]} >= {1, 2, 6, 11, 16}
+    assert all(d["file"] == str(SAMPLE) and d["line"] >= 1 for d in report["details"])
+    sample = SAMPLE.read_text(encoding="utf-8")
+    for planted in ("161175-19997", "LV80BANK0000435195001", "Ziema2026!", "anna.ozola@inbox.lv"):
+        assert planted in sample and planted.encode() not in raw.stdout
+
+    redacted = subprocess.run(
+        [sys.executable, "-m", "pii_tagger.cli", "redact", str(SAMPLE)], capture_output=True, check=True, timeout=60,
+        env={**os.environ, "PII_TAGGER_HASH_KEY": "cli:a-test-key-that-is-long-enough"},
+    ).stdout
+    (tmp_path / "redacted.log").write_bytes(redacted)
+    clean = run(str(tmp_path / "redacted.log"))
+    assert clean.returncode == 0, clean.stdout.decode()
+    assert b"No personal data found unmasked." in clean.stdout
+
+
+def test_directories_gzip_stdin_and_bad_input_are_counted_not_fatal(tmp_path: Path) -> None:
+    logs = tmp_path / "logs"
+    (logs / "2026" / "11").mkdir(parents=True)
+    (logs / "a.log").write_text(f'{{"event": "ok"}}\n{{"event": "paid", "customer": {{"email": "{EMAIL}"}}}}\n', encoding="utf-8")
+    with gzip.open(logs / "2026" / "11" / "b.log.gz", "wb") as f:
+        f.write(b"binary\x00line\n" + f"payment from {IBAN}\n".encode() + b"x" * (archive.MAX_LINE + 10) + b"\nlast " + CODE.encode() + b"\n")
+    whole = gzip.compress(b"".join(f'{{"n": {i}, "note": "call {PHONE}"}}\n'.encode() for i in range(5000)))
+    (logs / "2026" / "11" / "c.log.gz").write_bytes(whole[: len(whole) // 2])  # truncated
+    (logs / "d.log").write_bytes(b"\xff\xfe not utf-8, personas kods " + CODE.encode() + b"\n")
+    result = run("--format", "json", str(logs), str(tmp_path / "missing.log"))
+    assert result.returncode == 1
+    report = orjson.loads(result.stdout)
+    leaks = {(Path(d["file"]).name, d["line"], d["rule"], d["path"]) for d in report["details"]}
+    assert {("a.log", 2, "email", "customer.email"), ("b.log.gz", 2, "iban", "message"),
+            ("b.log.gz", 4, "personal_code_lv", "message"), ("d.log", 1, "personal_code_lv", "message")} <= leaks
+    assert report["not_read"]["binary_lines"] == 1 and report["not_read"]["long_lines"] == 1
+    assert report["not_utf8_lines_scanned_with_replacement"] == 1
+    problems = " ".join(report["not_read"]["problems"])
+    assert "c.log.gz: unreadable after line" in problems and "truncated" in problems and "missing.log" in problems
+    assert any(Path(d["file"]).name == "c.log.gz" for d in report["details"])  # what could be read was scanned
+    _assert_no_value(result.stdout.decode() + result.stderr.decode())
+
+    stdin = run(stdin=gzip.compress(f"call {PHONE}\n".encode()))
+    assert stdin.returncode == 1 and b"<stdin>:1  category 2  phone_lv  at message" in stdin.stdout
+
+
+def test_own_masks_and_tokens_are_not_leaks() -> None:
+    lines = (
+        b'{"event": "paid", "email": "[REDACTED:email]", "iban": "[REDACTED:iban:..5001]", "name": "[HASH:k1:0123456789abcdef0123]"}\n'
+        b"login for [REDACTED:email] password=[REDACTED:secret]\n"
+        b'{"event": "request finished", "trace_id": "2e7abed5658ef30d856980bb0977e471", "status": 200, "pii_categories": [12]}\n'
+    )
+    result = run(stdin=lines)
+    assert result.returncode == 0, result.stdout.decode()
+
+
+def test_unreadable_only_gives_exit_3_and_usage_errors_exit_2(tmp_path: Path) -> None:
+    result = run(str(tmp_path / "nope.log"))
+    assert result.returncode == 3 and b"nope.log" in result.stdout
+    bad = run("--action", "33=mask", str(SAMPLE))
+    assert bad.returncode == 2 and b"category 33 does not exist" in bad.stderr
+
+
+def test_workers_give_the_same_report_as_one_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(archive, "CHUNK_BYTES", 4096)  # many chunks, so order and merging are exercised
+    big = tmp_path / "big.log"
+    with big.open("w", encoding="utf-8") as f:
+        for i in range(3000):
+            f.write(f'{{"n": {i}, "event": "call {PHONE}"}}\n' if i % 7 == 0 else f'{{"n": {i}, "event": "ok"}}\n')
+    one = scan([str(big)], ScanOptions(), jobs=1, max_details=10_000)
+    two = scan([str(big)], ScanOptions(), jobs=2, max_details=10_000)
+    assert one.leaks == two.leaks and one.lines == two.lines == 3000
+    assert [leak.line for leak in one.leaks] == list(range(1, 3001, 7))
+
+
+def test_progress_is_reported_as_bytes_are_read(tmp_path: Path) -> None:
+    log = tmp_path / "p.log"
+    log.write_text('{"event": "ok"}\n' * 1000, encoding="utf-8")
+    seen: list[int] = []
+    report = scan([str(log)], progress=lambda n, r: seen.append(n))
+    assert sum(seen) == log.stat().st_size == report.bytes
