@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 
+pytest_plugins = ["pytester"]  # tests of our own pytest plugin
+
 # The default redactor (pii_tagger.redact) reads its key from the environment.
 os.environ.setdefault("PII_TAGGER_HASH_KEY", "test:pii-tagger-test-key-0123456789")
 

@@ -119,7 +119,7 @@ class LeakGuard:
         text = line.decode("utf-8", "replace") if isinstance(line, bytes) else line
         body = text.rstrip("\r\n")
         ending = text[len(body):]
-        event = _json_object(body)
+        event = json_object(body)
         if event is None:
             event = {"message": body}
         redacted, leaked = self.find(event)
@@ -153,7 +153,7 @@ class LeakGuard:
             self.alerts.report("leak", item.target, item.path, source, item.value)
 
 
-def _json_object(text: str) -> dict[str, Any] | None:
+def json_object(text: str) -> dict[str, Any] | None:
     stripped = text.strip()
     if not stripped.startswith("{") or not stripped.endswith("}"):
         return None

@@ -1,0 +1,93 @@
+"""A pytest plugin: fail a test whose captured output holds unmasked personal data.
+
+Installed with pii_tagger and inactive until asked for, so that a service
+catches a leaking log line in its own CI::
+
+    pytest --pii-guard                 # every test
+    [tool.pytest.ini_options]
+    pii_guard = true                   # the same, from the configuration
+    @pytest.mark.pii_guard             # one test (or pii_guard(False) to exempt one)
+
+What is checked, line by line, is what pytest captured for the test: stdout
+and stderr (structlog's and print output, a StreamHandler's formatted lines)
+and the ``logging`` records (caplog's "Captured log" section). Which of these
+is set by ``pii_guard_sections``. Note that caplog shows records before any
+handler's filters: with a :class:`~pii_tagger.stdlib.PiiFilter` on a handler
+rather than on the logger, leave ``log`` out. A finding is what the
+``pii-tagger scan`` command reports; the failure names the section, line,
+category, rule and field, never the value.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from .archive import ScanOptions, make_guard
+from .guard import LeakGuard, json_object
+
+SECTIONS = ("stdout", "stderr", "log")
+_guard: LeakGuard | None = None
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("pii_tagger")
+    group.addoption(
+        "--pii-guard", action="store_true", default=None,
+        help="fail tests whose captured output holds unmasked personal data (pii_tagger)",
+    )
+    parser.addini("pii_guard", type="bool", default=False, help="check every test's captured output for personal data")
+    parser.addini(
+        "pii_guard_sections", type="args", default=list(SECTIONS),
+        help="captured sections to check: stdout, stderr, log (default: all three)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "pii_guard(enabled=True): fail this test if its captured output holds unmasked personal data"
+    )
+    unknown = set(config.getini("pii_guard_sections")) - set(SECTIONS)
+    if unknown:
+        raise pytest.UsageError(f"pii_guard_sections: unknown section(s) {sorted(unknown)}; use {', '.join(SECTIONS)}")
+
+
+def _active(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("pii_guard")
+    if marker is not None:
+        return bool(marker.args[0] if marker.args else marker.kwargs.get("enabled", True))
+    return bool(item.config.getoption("--pii-guard") or item.config.getini("pii_guard"))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    report: pytest.TestReport = yield
+    if report.when in ("call", "teardown") and _active(item):
+        wanted = set(item.config.getini("pii_guard_sections"))
+        findings = list(_findings(report, wanted))
+        if findings:
+            text = "pii_tagger: personal data left unmasked in captured output (values not shown):\n" + "\n".join(findings)
+            if report.passed:
+                report.outcome = "failed"
+                report.longrepr = text
+            else:
+                report.sections.append(("pii_tagger", text))
+    return report
+
+
+def _findings(report: pytest.TestReport, wanted: set[str]) -> Any:
+    global _guard
+    for title, content in report.sections:
+        # "Captured stdout call", "Captured log setup", ...
+        parts = title.split()
+        if len(parts) != 3 or parts[0] != "Captured" or parts[1] not in wanted or parts[2] != report.when:
+            continue
+        for number, line in enumerate(content.splitlines(), 1):
+            if not line.strip():
+                continue
+            if _guard is None:
+                _guard = make_guard(ScanOptions())
+            _, found = _guard.find(json_object(line) or {"message": line})
+            for f in found:
+                yield f"  {title}, line {number}: category {f.target.category}, rule {f.target.rule}, at {f.path}"
