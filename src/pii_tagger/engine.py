@@ -182,7 +182,6 @@ class Redactor:
         children = parent.children
         child = self._tree.child
         clean = self._clean
-        is_clean = self._scanner.is_clean
         for key, value in items:
             if depth == 0 and key in OWN_KEYS:
                 continue
@@ -193,9 +192,8 @@ class Redactor:
             if kind is str:
                 if not value or value in clean:
                     continue
-                if node.capture is not None or not is_clean(value):
-                    if value[0] == "[" and self._scanner.is_own_token(value):
-                        continue
+                shape = node.shape
+                if (shape is None or shape(value) is None) and self._may_carry_text(node, value):
                     return True
             elif kind is dict:
                 if depth >= self.max_depth or self._may_carry(value.items(), node, depth + 1):
@@ -209,6 +207,25 @@ class Redactor:
             elif not (kind in _PLAIN_SCALARS and (node.capture is None or value is None or kind is bool)):
                 return True
         return False
+
+    def _may_carry_text(self, node: Node, value: str) -> bool:
+        """A string that is not cached as clean: what would redacting it act on?"""
+        scanner = self._scanner
+        if node.capture is not None:
+            return not scanner.is_own_token(value)
+        if self._clean_value(node, value):
+            return False
+        text = scanner.without_own_tokens(value)
+        if text is not value and scanner.is_clean(text):
+            return False  # nothing but our own masks and tokens
+        first = value[0]
+        if not node.plain or ((first == "{" or first == "[" or first.isspace()) and _is_json(value)):
+            return True  # URL fields and JSON inside strings: looked at whole
+        try:
+            found = scanner.scan(value, node, unchecked=False)
+        except TimeoutError:
+            return True
+        return any(f.handler != "value" or f.target.action != "keep" for f in found)
 
     def _redact(self, event: Mapping[str, Any]) -> dict[str, Any]:
         if not self.audits:
@@ -260,13 +277,13 @@ class Redactor:
         children = parent.children
         child = self._tree.child
         clean = self._clean
-        is_clean = self._scanner.is_clean
         for key, value in items:
             node = children.get(key) or child(parent, key)
             if node.plain:
                 kind = type(value)
                 if kind is str:
-                    if value in clean or is_clean(value):
+                    shape = node.shape
+                    if value in clean or (shape is not None and shape(value) is not None) or self._clean_value(node, value):
                         if len(value) <= _CLEAN_CACHE_MAX_LEN:
                             clean[value] = None
                             if len(clean) > _CLEAN_CACHE_SIZE:
@@ -287,6 +304,17 @@ class Redactor:
                 out[node.key] = self._captured(value, node, run)
                 continue
             self._put(out, node, value, run, depth, seen)
+
+    def _clean_value(self, node: Node, value: str) -> bool:
+        """``is_clean(value)``, learning the field's safe shape from its first values."""
+        if not self._scanner.is_clean(value):
+            return False
+        if node.shape_tries:
+            node.shape_tries -= 1
+            node.shape = self._scanner.shape_of(value)
+            if node.shape is not None:
+                node.shape_tries = 0
+        return True
 
     @staticmethod
     def _tag(node: Node, run: _Run) -> None:
@@ -553,6 +581,17 @@ def _as_text(value: Any) -> str:
         return str(value)
     except Exception:  # noqa: BLE001 - any __str__ may fail; the value is then replaced
         return f"[REDACTED:unprintable {type(value).__name__}]"
+
+
+def _is_json(text: str) -> bool:
+    stripped = text.strip()
+    if not stripped or (stripped[0], stripped[-1]) not in (("{", "}"), ("[", "]")):
+        return False
+    try:
+        orjson.loads(stripped)
+    except orjson.JSONDecodeError:
+        return False
+    return True
 
 
 def _previous_categories(value: Any) -> set[int]:

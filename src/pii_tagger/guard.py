@@ -117,11 +117,9 @@ class LeakGuard:
 
     def _check_line(self, line: str | bytes, source: str | None) -> str | bytes:
         text = line.decode("utf-8", "replace") if isinstance(line, bytes) else line
-        body = text.rstrip("\r\n")
-        ending = text[len(body):]
-        event = json_object(body)
+        event = json_object(text)
         if event is None:
-            event = {"message": body}
+            event = {"message": text.rstrip("\r\n")}
         redacted, leaked = self.find(event)
         if not leaked:
             return line
@@ -135,7 +133,7 @@ class LeakGuard:
             if event.get(CATEGORIES_KEY) is None:
                 redacted.pop(CATEGORIES_KEY, None)
             out = orjson.dumps(redacted, default=str, option=orjson.OPT_NON_STR_KEYS).decode()
-        out += ending
+        out += text[len(text.rstrip("\r\n")):]  # the line's own ending
         return out.encode() if isinstance(line, bytes) else out
 
     def _check_event(self, event: Mapping[str, Any], source: str | None) -> Mapping[str, Any]:
@@ -154,11 +152,12 @@ class LeakGuard:
 
 
 def json_object(text: str) -> dict[str, Any] | None:
-    stripped = text.strip()
-    if not stripped.startswith("{") or not stripped.endswith("}"):
+    """``text`` parsed, when it is one JSON object (surrounding blanks allowed)."""
+    first = text[:1]
+    if first != "{" and not (first.isspace() and text.lstrip()[:1] == "{"):
         return None
     try:
-        parsed = orjson.loads(stripped)
+        parsed = orjson.loads(text)
     except orjson.JSONDecodeError:
         return None
     return parsed if isinstance(parsed, dict) else None

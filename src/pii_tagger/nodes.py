@@ -28,6 +28,8 @@ class Node:
         "key_findings",
         "path",
         "plain",
+        "shape",
+        "shape_tries",
         "tags",
         "url",
         "words",
@@ -44,6 +46,8 @@ class Node:
         self.url = False
         self.children: dict[Any, Node] = {}
         self.plain = True  # no action and a clean name: values only need the value scan (tags aside)
+        self.shape: Callable[[str], object] | None = None  # the safe shape this field's values had
+        self.shape_tries = 3  # values looked at to learn it
 
     def seal(self) -> Node:
         self.plain = not (self.capture or self.drop or self.key_findings or self.url)

@@ -122,6 +122,7 @@ class TextScanner:
         "_patterns",
         "_rules",
         "_safe",
+        "_shape_tests",
         "_timeout",
         "_user_bits",
         "is_clean",
@@ -140,7 +141,8 @@ class TextScanner:
         """``optimise=False`` gives the plain scan (every rule at every position),
         which the tests compare the optimised one against."""
         self._optimise = optimise
-        self._safe = _compile_fast("|".join(f"(?:{shape.pattern})" for shape in safe)) if safe else None
+        self._safe = _compile_fast("|".join(f"(?P<s{i}>{shape.pattern})" for i, shape in enumerate(safe))) if safe else None
+        self._shape_tests = [_compile_fast(shape.pattern).fullmatch for shape in safe]
         self._rules = [
             _Compiled(
                 r, t, _words(r.context), _words(r.deny_context, adjacent=True), _compile_before(r.before)
@@ -202,6 +204,15 @@ class TextScanner:
 
         return is_clean
 
+    def shape_of(self, text: str) -> Callable[[str], object] | None:
+        """The test of the one safe shape ``text`` has (None: none). A field
+        whose values keep one shape (timestamps, UUIDs) remembers it: one
+        small test instead of every shape's."""
+        m = self._safe.fullmatch(text) if self._safe is not None and self._optimise else None
+        if m is None or m.lastgroup is None:
+            return None
+        return self._shape_tests[int(m.lastgroup[1:])]
+
     def _pattern_for(self, text: str) -> regex.Pattern[str] | None:
         """The pattern of the rules whose needs ``text`` meets (None: no rule)."""
         if not self._optimise:
@@ -230,6 +241,10 @@ class TextScanner:
                 self._patterns.clear()
             self._patterns[bits] = pattern
         return pattern
+
+    def without_own_tokens(self, text: str) -> str:
+        """``text`` with our masks and hash tokens blanked out."""
+        return self._own_token.sub(" ", text) if self._own_token is not None and "[" in text else text
 
     def is_own_token(self, text: str) -> bool:
         text = text.strip()

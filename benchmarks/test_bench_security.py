@@ -1,0 +1,87 @@
+"""Security tools, one run: the export-edge guard per rendered line, and the
+archive scanner's throughput on a realistic JSON-lines log.
+
+    pytest benchmarks/test_bench_security.py --benchmark-only --benchmark-group-by=group
+
+The scanner's figure is MB/s per core (jobs=1), in ``extra_info`` and printed.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+from events import clean_event, mixed_event
+
+from pii_tagger import Hasher, Redactor
+from pii_tagger.alerts import Alerter
+from pii_tagger.archive import ScanOptions, scan
+from pii_tagger.guard import LeakGuard
+
+HASHER = Hasher({"bench": "benchmark-key-0123456789"})
+REDACTOR = Redactor(hasher=HASHER)
+LINES = 4096
+
+
+def _rendered(factory: Any, redacted: bool = True) -> list[str]:
+    return [orjson.dumps(REDACTOR.redact(factory(i)) if redacted else factory(i)).decode() for i in range(LINES)]
+
+
+def _text_lines() -> list[str]:
+    rng = random.Random(7)
+    return [
+        f"2026-11-25 10:{i // 60 % 60:02d}:{i % 60:02d},{rng.randrange(1000):03d} INFO api.http "
+        f"request finished in {rng.randrange(900)} ms status=200 route=/api/v2/invoices/{{id}}"
+        for i in range(LINES)
+    ]
+
+
+KINDS = {
+    "clean JSON line": lambda: _rendered(clean_event),
+    "redacted JSON line (masks, tokens)": lambda: _rendered(mixed_event),
+    "leaking JSON line (redacted and alerted)": lambda: _rendered(mixed_event, redacted=False),
+    "clean plain-text line": _text_lines,
+}
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_guard_line(benchmark: Any, kind: str) -> None:
+    benchmark.group = "export-edge guard, per rendered line"
+    guard = LeakGuard(REDACTOR, alerts=Alerter([], hasher=HASHER))
+    lines: Iterator[str] = itertools.cycle(KINDS[kind]())
+    benchmark(lambda: guard.check_line(next(lines)))
+
+
+@pytest.fixture(scope="module")
+def archive_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """~25 MB as services write it: redacted events, 1 in 200 leaking, some plain text."""
+    path = tmp_path_factory.mktemp("archive") / "app.log"
+    rng = random.Random(11)
+    with path.open("wb") as f:
+        for i in range(80_000):
+            roll = rng.random()
+            if roll < 0.005:
+                event = mixed_event(i)  # a leak: written without redaction
+            else:
+                event = REDACTOR.redact(clean_event(i) if roll < 0.7 else mixed_event(i))
+            if roll > 0.97:
+                f.write(f"2026-11-25 10:00:{i % 60:02d},123 WARNING urllib3 retrying request {i} after timeout\n".encode())
+            else:
+                f.write(orjson.dumps(event) + b"\n")
+    return path
+
+
+@pytest.mark.parametrize("jobs", [1, 2], ids=["1 process", "2 processes"])
+def test_scan_archive(benchmark: Any, archive_log: Path, jobs: int) -> None:
+    benchmark.group = "pii-tagger scan, ~25 MB JSON-lines archive"
+    size = archive_log.stat().st_size
+    report = benchmark.pedantic(lambda: scan([str(archive_log)], ScanOptions(), jobs=jobs), rounds=3, iterations=1)
+    assert report.leaks_total > 0
+    median = benchmark.stats.stats.median
+    benchmark.extra_info.update({"MB": round(size / 1e6, 1), "MB/s": round(size / 1e6 / median, 1), "jobs": jobs})
+    print(f"\nscan, {jobs} job(s): {size / 1e6:.1f} MB in {median:.2f} s = {size / 1e6 / median:.1f} MB/s")
