@@ -208,3 +208,20 @@ class TestOpenTelemetry:
         _assert_clean(repr([(r.body, dict(r.attributes or {})) for r in records]))
         assert records[1].body == "all quiet"
         assert {a.where for a in sent} == {"body", "customer_phone"}
+
+
+def test_shared_vectors_through_the_guard_alerts_hold_none_of_them(vectors: dict[str, Any]) -> None:
+    guard, sent = _guard()
+    planted = [
+        *(("klients", v) for v in vectors["personal_code"]["valid"] + vectors["iban_lv"]["valid"]),
+        *(("tālrunis", v) for v in vectors["phone_lv"]["valid"]),  # a bare 8-digit number is a phone only after a phone word
+    ]
+    out = []
+    for word, value in planted:
+        out.append(guard.check_line(json.dumps({"event": "lookup", "note": f"{word} {value}", "logger": "crm"}, ensure_ascii=False)))
+        out.append(guard.check_line(f"2026-11-25 10:00:00 INFO crm {word} {value} sazinājās"))
+    rendered = "\n".join(out) + json.dumps([a.as_dict() for a in sent])
+    for _, value in planted:
+        assert value not in rendered, value
+    guard.alerts.flush()
+    assert sum(a.count for a in sent) >= 2 * len(planted)
