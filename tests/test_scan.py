@@ -110,3 +110,41 @@ def test_progress_is_reported_as_bytes_are_read(tmp_path: Path) -> None:
     seen: list[int] = []
     report = scan([str(log)], progress=lambda n, r: seen.append(n))
     assert sum(seen) == log.stat().st_size == report.bytes
+
+
+def test_memory_stays_flat_as_the_archive_grows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import tracemalloc
+
+    monkeypatch.setattr(archive, "CHUNK_BYTES", 16_384)  # both archives span many chunks
+
+    line = f'{{"event": "paid", "note": "call {PHONE}", "trace_id": "2e7abed5658ef30d856980bb0977e471"}}\n'.encode()
+
+    def peak(lines: int) -> int:
+        log = tmp_path / f"{lines}.log"
+        log.write_bytes(line * lines)
+        tracemalloc.start()
+        try:
+            report = scan([str(log)], max_details=100)
+            return tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+            assert report.leaks_total == lines
+
+    small, large = peak(3_000), peak(24_000)  # 0.3 MB and 2.4 MB of log
+    assert large < small * 1.5, (small, large)
+
+
+def test_progress_bar_draws_on_a_terminal_stream() -> None:
+    import io
+
+    from pii_tagger.archive import Report
+    from pii_tagger.cli import _Progress
+
+    stream = io.StringIO()
+    bar = _Progress(10_000_000, stream)
+    bar.shown -= 1  # as if the last redraw was a second ago
+    report = Report(leaks_total=3)
+    bar(2_500_000, report)
+    bar.done()
+    assert "2.5 MB  25.0% of 10.0 MB" in stream.getvalue() and "leaks: 3" in stream.getvalue()
+    assert stream.getvalue().endswith("\r\x1b[K")
