@@ -183,12 +183,12 @@ class Redactor:
         child = self._tree.child
         clean = self._clean
         for key, value in items:
-            if depth == 0 and key in OWN_KEYS:
-                continue
+            kind = type(value)
+            if kind is list and depth == 0 and key in OWN_KEYS:
+                continue  # our tags (the error note, a string, is scanned: it never holds a value)
             node = children.get(key) or child(parent, key)
             if node.key_findings or node.drop:
                 return True
-            kind = type(value)
             if kind is str:
                 if not value or value in clean:
                     continue
