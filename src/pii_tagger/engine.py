@@ -187,15 +187,19 @@ class Redactor:
             if kind is list and depth == 0 and key in OWN_KEYS:
                 continue  # our tags (the error note, a string, is scanned: it never holds a value)
             node = children.get(key) or child(parent, key)
+            if kind is str:
+                if node.plain:
+                    if not value or value in clean:
+                        continue
+                    shape = node.shape
+                    if (shape is None or shape(value) is None) and self._may_carry_text(node, value):
+                        return True
+                elif node.key_findings or node.drop or (value and self._may_carry_text(node, value)):
+                    return True
+                continue
             if node.key_findings or node.drop:
                 return True
-            if kind is str:
-                if not value or value in clean:
-                    continue
-                shape = node.shape
-                if (shape is None or shape(value) is None) and self._may_carry_text(node, value):
-                    return True
-            elif kind is dict:
+            if kind is dict:
                 if depth >= self.max_depth or self._may_carry(value.items(), node, depth + 1):
                     return True
             elif kind is list:
