@@ -11,7 +11,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from pii_tagger import archive
+from pii_tagger import logfiles
 from pii_tagger.archive import ScanOptions, scan
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -54,7 +54,7 @@ def test_directories_gzip_stdin_and_bad_input_are_counted_not_fatal(tmp_path: Pa
     (logs / "2026" / "11").mkdir(parents=True)
     (logs / "a.log").write_text(f'{{"event": "ok"}}\n{{"event": "paid", "customer": {{"email": "{EMAIL}"}}}}\n', encoding="utf-8")
     with gzip.open(logs / "2026" / "11" / "b.log.gz", "wb") as f:
-        f.write(b"binary\x00line\n" + f"payment from {IBAN}\n".encode() + b"x" * (archive.MAX_LINE + 10) + b"\nlast " + CODE.encode() + b"\n")
+        f.write(b"binary\x00line\n" + f"payment from {IBAN}\n".encode() + b"x" * (logfiles.MAX_LINE + 10) + b"\nlast " + CODE.encode() + b"\n")
     whole = gzip.compress(b"".join(f'{{"n": {i}, "note": "call {PHONE}"}}\n'.encode() for i in range(5000)))
     (logs / "2026" / "11" / "c.log.gz").write_bytes(whole[: len(whole) // 2])  # truncated
     (logs / "d.log").write_bytes(b"\xff\xfe not utf-8, personas kods " + CODE.encode() + b"\n")
@@ -93,7 +93,7 @@ def test_unreadable_only_gives_exit_3_and_usage_errors_exit_2(tmp_path: Path) ->
 
 
 def test_workers_give_the_same_report_as_one_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(archive, "CHUNK_BYTES", 4096)  # many chunks, so order and merging are exercised
+    monkeypatch.setattr(logfiles, "CHUNK_BYTES", 4096)  # many chunks, so order and merging are exercised
     big = tmp_path / "big.log"
     with big.open("w", encoding="utf-8") as f:
         for i in range(3000):
@@ -115,7 +115,7 @@ def test_progress_is_reported_as_bytes_are_read(tmp_path: Path) -> None:
 def test_memory_stays_flat_as_the_archive_grows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import tracemalloc
 
-    monkeypatch.setattr(archive, "CHUNK_BYTES", 16_384)  # both archives span many chunks
+    monkeypatch.setattr(logfiles, "CHUNK_BYTES", 16_384)  # both archives span many chunks
 
     line = f'{{"event": "paid", "note": "call {PHONE}", "trace_id": "2e7abed5658ef30d856980bb0977e471"}}\n'.encode()
 

@@ -16,18 +16,12 @@ unreadable files are reported. The report says how much could not be read.
 
 from __future__ import annotations
 
-import gzip
-import os
 import secrets
-import sys
 import time
-import zlib
-from collections import Counter, deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import IO, Any, Protocol
+from typing import Any
 
 import orjson
 
@@ -35,11 +29,8 @@ from .actions import Hasher
 from .alerts import Alerter
 from .engine import Redactor
 from .guard import LeakGuard
+from .logfiles import Chunk, ReadCounts, expand, map_chunks, read_chunks
 from .policy import Policy
-
-MAX_LINE = 1 << 20  # longer lines are skipped (and counted)
-CHUNK_BYTES = 1 << 20
-_READ_BLOCK = 1 << 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,10 +45,9 @@ class Leak:
 
 
 @dataclass(slots=True)
-class Report:
+class Report(ReadCounts):
     """What a scan found and what it could not read."""
 
-    files: int = 0
     lines: int = 0
     bytes: int = 0
     leaky_lines: int = 0
@@ -65,10 +55,7 @@ class Report:
     by_rule: Counter[tuple[int, str]] = field(default_factory=Counter)
     by_file: Counter[str] = field(default_factory=Counter)
     leaks: list[Leak] = field(default_factory=list)  # the first ``max_details``
-    binary_lines: int = 0
-    long_lines: int = 0
     not_utf8_lines: int = 0
-    problems: list[str] = field(default_factory=list)  # unreadable files, truncated archives
     seconds: float = 0.0
 
     @property
@@ -98,13 +85,6 @@ class Report:
             },
             "not_utf8_lines_scanned_with_replacement": self.not_utf8_lines,
         }
-
-
-@dataclass(frozen=True, slots=True)
-class Chunk:
-    file: str
-    first_line: int
-    lines: list[bytes]  # consecutive lines from first_line on
 
 
 @dataclass(slots=True)
@@ -142,8 +122,9 @@ def make_guard(options: ScanOptions) -> LeakGuard:
     return LeakGuard(redactor, alerts=Alerter([], hasher=hasher), redact=False)
 
 
-def scan_chunk(chunk: Chunk, guard: LeakGuard | None = None) -> ChunkResult:
-    guard = guard or _guard
+def scan_chunk(chunk: Chunk) -> ChunkResult:
+    """One chunk, with the guard made by ``_worker_init`` in this process."""
+    guard = _guard
     assert guard is not None
     result = ChunkResult()
     for offset, raw in enumerate(chunk.lines):
@@ -179,116 +160,6 @@ def _event(raw: bytes, result: ChunkResult) -> dict[str, Any] | None:
     return {"message": text}
 
 
-# ---- reading inputs (in the main process) -------------------------------------------
-
-
-def expand(paths: Sequence[str], report: Report) -> Iterator[str]:
-    """Files to scan, directories walked in sorted order; ``-`` is stdin."""
-    for name in paths:
-        if name == "-":
-            yield name
-        elif os.path.isdir(name):
-            for root, dirs, files in os.walk(name, onerror=lambda e: report.problems.append(_problem(e.filename, e))):
-                dirs.sort()
-                for file in sorted(files):
-                    yield os.path.join(root, file)
-        else:
-            yield name
-
-
-def _problem(name: str | None, exc: BaseException) -> str:
-    reason = getattr(exc, "strerror", None) or type(exc).__name__
-    return f"{name}: {reason}"
-
-
-def read_chunks(name: str, report: Report, progress: Callable[[int], None]) -> Iterator[Chunk]:
-    """Chunks of whole, consecutive lines from one input; bad input is
-    counted in ``report``, and what was read before an error is still scanned."""
-    try:
-        raw: IO[bytes] = sys.stdin.buffer if name == "-" else open(name, "rb")  # noqa: SIM115 - closed below
-    except OSError as exc:
-        report.problems.append(_problem(name, exc))
-        return
-    label = "<stdin>" if name == "-" else name
-    report.files += 1
-    lines: list[bytes] = []
-    size = first = last_pos = 0
-    try:
-        for number, line in _numbered_lines(raw, label, report):
-            if line is None or size >= CHUNK_BYTES:  # a skipped line ends a run of numbered lines
-                if lines:
-                    pos = _position(raw)
-                    progress(pos - last_pos)
-                    last_pos = pos
-                    yield Chunk(label, first, lines)
-                lines, size = [], 0
-                if line is None:
-                    continue
-            if not lines:
-                first = number
-            lines.append(line)
-            size += len(line)
-        if lines:
-            yield Chunk(label, first, lines)
-        progress(_position(raw) - last_pos)
-    finally:
-        if name != "-":
-            raw.close()
-
-
-def _numbered_lines(raw: IO[bytes], label: str, report: Report) -> Iterator[tuple[int, bytes | None]]:
-    """(line number, line or None when skipped); stops, saying why, at a read error."""
-    number = 0
-    try:
-        stream: _LineReader = gzip.GzipFile(fileobj=raw, mode="rb") if _is_gzip(raw) else raw
-        for line in _lines(stream, report):
-            number += 1
-            yield number, line
-    except (OSError, EOFError, zlib.error) as exc:
-        report.problems.append(f"{label}: unreadable after line {number} ({_reason(exc)}); the rest of it was not scanned")
-
-
-def _reason(exc: BaseException) -> str:
-    if isinstance(exc, EOFError):
-        return "truncated"
-    return getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
-
-
-def _is_gzip(stream: IO[bytes]) -> bool:
-    peek = getattr(stream, "peek", None)
-    head = peek(2)[:2] if peek is not None else b""
-    return head == b"\x1f\x8b"
-
-
-def _position(stream: IO[bytes]) -> int:
-    try:
-        return stream.tell()
-    except (OSError, ValueError):
-        return 0
-
-
-class _LineReader(Protocol):
-    def readline(self, size: int = -1, /) -> bytes: ...
-
-
-def _lines(stream: _LineReader, report: Report) -> Iterator[bytes | None]:
-    """Lines, or None for a skipped one (binary, or longer than MAX_LINE)."""
-    while True:
-        line = stream.readline(MAX_LINE + 1)
-        if not line:
-            return
-        if len(line) > MAX_LINE and not line.endswith(b"\n"):
-            while line and not line.endswith(b"\n"):  # skip the rest of it, a block at a time
-                line = stream.readline(_READ_BLOCK)
-            report.long_lines += 1
-            yield None
-        elif b"\x00" in line:
-            report.binary_lines += 1
-            yield None
-        else:
-            yield line
-
-
 # ---- the scan ---------------------------------------------------------------------
 
 
@@ -309,26 +180,9 @@ def scan(
             progress(n, report)
 
     chunks = (chunk for name in expand(paths, report) for chunk in read_chunks(name, report, advanced))
-    if jobs <= 1:
-        guard = make_guard(options)
-        results: Iterable[ChunkResult] = (scan_chunk(c, guard) for c in chunks)
-        _merge(report, results, max_details)
-    else:
-        with ProcessPoolExecutor(jobs, initializer=_worker_init, initargs=(options,)) as pool:
-            _merge(report, _in_order(pool, chunks, 2 * jobs), max_details)
+    _merge(report, map_chunks(scan_chunk, chunks, jobs, _worker_init, (options,)), max_details)
     report.seconds = time.perf_counter() - started
     return report
-
-
-def _in_order(pool: ProcessPoolExecutor, chunks: Iterator[Chunk], window: int) -> Iterator[ChunkResult]:
-    """Results in input order, with at most ``window`` chunks in flight."""
-    pending: deque[Future[ChunkResult]] = deque()
-    for chunk in chunks:
-        pending.append(pool.submit(scan_chunk, chunk))
-        if len(pending) >= window:
-            yield pending.popleft().result()
-    while pending:
-        yield pending.popleft().result()
 
 
 def _merge(report: Report, results: Iterable[ChunkResult], max_details: int) -> None:
@@ -344,16 +198,3 @@ def _merge(report: Report, results: Iterable[ChunkResult], max_details: int) -> 
         room = max_details - len(report.leaks)
         if room > 0:
             report.leaks.extend(result.leaks[:room])
-
-
-def input_size(paths: Sequence[str]) -> int:
-    """Bytes on disk to read (0 when unknown: stdin), for the progress bar."""
-    total = 0
-    for name in paths:
-        if name == "-":
-            continue
-        if os.path.isdir(name):
-            total += sum(p.stat().st_size for p in Path(name).rglob("*") if p.is_file())
-        elif os.path.isfile(name):
-            total += os.path.getsize(name)
-    return total

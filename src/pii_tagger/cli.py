@@ -25,10 +25,11 @@ from typing import BinaryIO, TextIO
 
 import orjson
 
-from . import __version__
+from . import __version__, cli_sre
 from .actions import Hasher, HashKeyError
-from .archive import Report, ScanOptions, input_size, scan
+from .archive import Report, ScanOptions, scan
 from .engine import Redactor
+from .logfiles import input_size
 from .policy import Policy, PolicyError
 from .rules import ACTIONS, RuleFileError
 
@@ -48,6 +49,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="pii-tagger: %(message)s", stream=sys.stderr)
     if args.command == "scan":
         return _scan(args)
+    if args.command in ("query", "stats"):
+        return cli_sre.query_command(args) if args.command == "query" else cli_sre.stats_command(args)
+    if args.command in ("token", "categories"):
+        try:
+            policy = _policy(args.action)
+        except PolicyError as e:
+            print(f"pii-tagger: {e}", file=sys.stderr)
+            return EXIT_USAGE
+        return cli_sre.token_command(args, policy) if args.command == "token" else cli_sre.categories_command(args, policy)
     if args.command != "redact":
         parser.print_help(sys.stderr)
         return EXIT_USAGE
@@ -91,6 +101,7 @@ def _parser() -> argparse.ArgumentParser:
         help="e.g. 4=mask to report category 4 too; categories whose action is keep are not leaks (repeatable)",
     )
     scan_.add_argument("--no-progress", action="store_true", help="no progress bar, even on a terminal")
+    cli_sre.add_parsers(commands, f"override a category's action, e.g. 1=hash; actions: {', '.join(ACTIONS)} (repeatable)")
     return parser
 
 

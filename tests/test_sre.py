@@ -1,0 +1,199 @@
+"""SRE tools on a tagged archive written by a real structlog pipeline:
+`query`, `stats`, `token`, `categories`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+import structlog
+
+from pii_tagger import Hasher, Redactor
+from pii_tagger.logstats import collect
+
+OLD_KEY = "k1:the-old-key-0123456789abcdef"
+NEW_KEYS = "k2:the-new-key-0123456789abcdef," + OLD_KEY
+CODE, OTHER_CODE = "161175-19997", "328673-00679"
+EMAIL, NAME = "anna.ozola@inbox.lv", "Anna Ozola"
+
+
+def _write_archive(path: Path, hasher: Hasher, start: dt.datetime, hours: int) -> list[dict[str, Any]]:
+    """Events as services log them: structlog, Redactor(summary=True), JSON lines."""
+    stream = io.StringIO()
+    clock = {"now": start}
+
+    def timestamp(logger: Any, name: str, event: dict[str, Any]) -> dict[str, Any]:
+        event["timestamp"] = clock["now"].isoformat().replace("+00:00", "Z")
+        return event
+
+    structlog.configure(
+        processors=[timestamp, Redactor(hasher=hasher, summary=True), structlog.processors.JSONRenderer()],
+        logger_factory=structlog.PrintLoggerFactory(stream),
+        cache_logger_on_first_use=False,
+    )
+    try:
+        for i in range(hours * 10):
+            clock["now"] = start + dt.timedelta(minutes=6 * i)
+            billing = structlog.get_logger().bind(service="billing")
+            crm = structlog.get_logger().bind(logger="crm.contacts")
+            billing.info("payment received", customer={"personal_code": CODE if i % 2 else OTHER_CODE}, iban="LV80BANK0000435195001")
+            crm.info("contact updated", email=EMAIL, full_name=NAME)
+            structlog.get_logger().bind(service="portal").info("health check ok", status=200)
+    finally:
+        structlog.reset_defaults()
+    text = stream.getvalue()
+    path.write_text(text + "plain text line from a library\n{\"event\": \"untagged\"}\n{broken json\n", encoding="utf-8")
+    return [orjson.loads(line) for line in text.splitlines()]
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[dict[str, Any]]]:
+    root = tmp_path_factory.mktemp("logs")
+    start = dt.datetime(2026, 11, 24, 8, tzinfo=dt.UTC)
+    old = _write_archive(root / "2026-11-24.log", Hasher({"k1": "the-old-key-0123456789abcdef"}), start, 3)
+    new_path = root / "2026-11-25.log"
+    new = _write_archive(new_path, Hasher({"k2": "the-new-key-0123456789abcdef", "k1": "the-old-key-0123456789abcdef"}),
+                         start + dt.timedelta(days=1), 2)
+    with gzip.open(root / "2026-11-25.log.gz", "wb") as f:  # the same day again, compressed
+        f.write(new_path.read_bytes())
+    new_path.unlink()
+    return root, old + new
+
+
+def cli(*args: str, stdin: bytes = b"", key: str | None = NEW_KEYS) -> subprocess.CompletedProcess[bytes]:
+    env = {k: v for k, v in os.environ.items() if k != "PII_TAGGER_HASH_KEY"}
+    if key:
+        env["PII_TAGGER_HASH_KEY"] = key
+    return subprocess.run([sys.executable, "-m", "pii_tagger.cli", *args], input=stdin, capture_output=True, env=env,
+                          timeout=120, check=False)
+
+
+def _events(output: bytes) -> list[dict[str, Any]]:
+    return [orjson.loads(line) for line in output.splitlines()]
+
+
+class TestQuery:
+    def test_by_category_any_and_all(self, archive: tuple[Path, list[dict[str, Any]]]) -> None:
+        root, events = archive
+        result = cli("query", "--category", "11", str(root))
+        assert result.returncode == 0
+        assert _events(result.stdout) == [e for e in events if 11 in e["pii_categories"]]
+        both = _events(cli("query", "-c", "2,11", "--all", str(root)).stdout)
+        assert both == [] and len(_events(cli("query", "-c", "2,11", str(root)).stdout)) == 100
+        none = _events(cli("query", "-c", "0", str(root)).stdout)
+        assert none and all(e["pii_categories"] == [] for e in none)
+        assert b"4 not JSON, 2 without pii_categories" in result.stderr  # per file: a plain line, a broken one, an untagged one
+
+    def test_by_field_source_and_time(self, archive: tuple[Path, list[dict[str, Any]]]) -> None:
+        root, _ = archive
+        by_field = _events(cli("query", "--field", "customer.*", str(root)).stdout)
+        assert len(by_field) == 50 and all("customer" in e for e in by_field)
+        by_source = _events(cli("query", "--source", "crm.*", str(root)).stdout)
+        assert len(by_source) == 50 and {e["logger"] for e in by_source} == {"crm.contacts"}
+        window = cli("query", "--since", "2026-11-25T08:00", "--until", "2026-11-25T09:00", "--service", "billing", str(root))
+        selected = _events(window.stdout)
+        assert [e["timestamp"][:13] for e in selected] == ["2026-11-25T08"] * 10
+
+    def test_one_persons_events_by_token_across_a_key_rotation(self, archive: tuple[Path, list[dict[str, Any]]], tmp_path: Path) -> None:
+        root, _ = archive
+        tokens = cli("token", "-", stdin=f"{CODE}\n".encode())  # from stdin: not in shell history
+        assert tokens.returncode == 0, tokens.stderr
+        lines = tokens.stdout.decode().split()
+        assert len(lines) == 2 and lines[0].startswith("[HASH:k2:") and lines[1].startswith("[HASH:k1:")
+        (tmp_path / "tokens.txt").write_bytes(tokens.stdout)
+        found = _events(cli("query", "--contains-from", str(tmp_path / "tokens.txt"), str(root)).stdout)
+        assert len(found) == 25  # every other billing event, on both days, under both keys
+        assert {e["timestamp"][:10] for e in found} == {"2026-11-24", "2026-11-25"}
+        assert CODE not in tokens.stdout.decode() + tokens.stderr.decode()
+        name = cli("token", NAME, "--category", "1", "-v").stdout.decode()
+        assert "rule person_name" in name
+        name_tokens = [line.split("\t")[0] for line in name.splitlines()]
+        assert len(_events(cli("query", *(a for t in name_tokens for a in ("--contains", t)), str(root)).stdout)) == 50
+
+    def test_table_limit_stdin_and_exit_status(self, archive: tuple[Path, list[dict[str, Any]]]) -> None:
+        root, _ = archive
+        table = cli("query", "-c", "1", "--format", "table", "--limit", "3", str(root)).stdout.decode().splitlines()
+        assert table[0].split() == ["time", "source", "categories", "event"] and len(table) == 4
+        assert "billing" in table[1] and "1,11" in table[1]
+        data = (root / "2026-11-24.log").read_bytes()
+        assert len(_events(cli("query", "-c", "12", stdin=data).stdout)) == 0
+        assert cli("query", "-c", "12", stdin=data).returncode == 1
+
+    def test_bad_filters_say_what_is_valid(self, archive: tuple[Path, list[dict[str, Any]]]) -> None:
+        root, _ = archive
+        bad = cli("query", "-c", "19", str(root))
+        assert bad.returncode == 2 and b"Valid: 0 (none); 1 Personal identification data;" in bad.stderr
+        when = cli("query", "--since", "yesterday", str(root))
+        assert when.returncode == 2 and b"use ISO 8601" in when.stderr and b"15m, 2h, 7d" in when.stderr
+        empty = cli("query", "--since", "2026-11-25", "--until", "2026-11-24", str(root))
+        assert empty.returncode == 2 and b"--since must be before --until" in empty.stderr
+
+
+class TestStats:
+    def test_counts_by_category_source_path_and_time(self, archive: tuple[Path, list[dict[str, Any]]]) -> None:
+        root, events = archive
+        result = cli("stats", "--format", "json", str(root))
+        assert result.returncode == 0, result.stderr
+        report = orjson.loads(result.stdout)
+        assert report["files"] == 2 and report["events"] == len(events) + 2 and report["not_json_lines"] == 4
+        assert report["untagged_events"] == 2
+        expected: dict[int, int] = {}
+        for e in events:
+            for c in e["pii_categories"] or [0]:
+                expected[c] = expected.get(c, 0) + 1
+        assert {r["category"]: r["events"] for r in report["events_by_category"]} == expected
+        sources = {(r["source"], r["category"]): r["events"] for r in report["events_by_source"]}
+        assert sources[("billing", 1)] == 50 and sources[("crm.contacts", 2)] == 50 and sources[("portal", 0)] == 50
+        paths = {(r["path"], r["action"]): r["count"] for r in report["redactions_by_path"]}
+        assert paths[("customer.personal_code", "hash")] == 50 and paths[("email", "mask")] == 50
+        assert {r["category"]: r["redactions"] for r in report["redactions_by_category"]}[1] == 100  # codes and names
+        hours = {r["bucket"] for r in report["events_by_time"]}
+        assert hours == {"2026-11-24T08", "2026-11-24T09", "2026-11-24T10", "2026-11-25T08", "2026-11-25T09"}
+
+    def test_table_and_html_report(self, archive: tuple[Path, list[dict[str, Any]]], tmp_path: Path) -> None:
+        root, _ = archive
+        html = tmp_path / "report.html"
+        result = cli("stats", "--bucket", "day", "--html", str(html), str(root))
+        text = result.stdout.decode()
+        assert "Personal identification data" in text and "2026-11-24" in text and "4 lines not JSON" in text
+        page = html.read_text(encoding="utf-8")
+        assert page.count("<svg") == 4 and "crm.contacts" in page and "category 11, 20 events" in page
+        for value in (CODE, EMAIL, NAME):
+            assert value not in page + text
+
+    def test_in_worker_processes_the_counts_are_the_same(self, archive: tuple[Path, list[dict[str, Any]]]) -> None:
+        root, _ = archive
+        one, two = collect([str(root)], jobs=1), collect([str(root)], jobs=2)
+        assert one.as_dict() == two.as_dict() and one.cube == two.cube
+
+    def test_unreadable_input_is_reported(self, tmp_path: Path) -> None:
+        result = cli("stats", str(tmp_path / "missing.log"))
+        assert result.returncode == 3 and b"missing.log" in result.stderr
+
+
+class TestTokenAndCategories:
+    def test_token_needs_the_key_and_says_what_to_give(self) -> None:
+        assert b"PII_TAGGER_HASH_KEY is not set" in cli("token", CODE, key=None).stderr
+        assert b"give --category N" in cli("token", NAME).stderr
+        masked = cli("token", EMAIL)
+        assert masked.returncode == 2 and b"rule email (category 2)" in masked.stderr and b"mask, not hash" in masked.stderr
+        assert EMAIL.encode() not in masked.stderr
+        assert b"category 19 does not exist" in cli("token", NAME, "--category", "19").stderr
+        assert cli("token", EMAIL, "--action", "2=hash").returncode == 0
+
+    def test_categories_in_both_languages_with_active_actions(self) -> None:
+        en = cli("categories").stdout.decode()
+        assert "16  Portal access data" in en and "drop" in en
+        lv = cli("categories", "--lang", "lv", "--action", "1=mask").stdout.decode()
+        assert lv.splitlines()[0].split()[:2] == ["Nr.", "Kategorija"]
+        assert "Personas identifikācijas dati" in lv and " mask " in lv.splitlines()[1]
+        rows = orjson.loads(cli("categories", "--format", "json").stdout)
+        assert [r["number"] for r in rows] == list(range(1, 19)) and rows[0]["action"] == "hash"
