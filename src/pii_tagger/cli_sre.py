@@ -51,7 +51,8 @@ def add_parsers(commands: Any, action_help: str) -> None:
     query.add_argument("--contains-from", metavar="FILE", help="texts to look for, one per line ('-': stdin)")
     query.add_argument("--format", choices=("json", "table"), default="json", help="the lines as they are (json) or a table")
     query.add_argument("--limit", type=int, default=0, metavar="N", help="stop after N events")
-    query.add_argument("--jobs", type=int, default=0, metavar="N", help="worker processes (default: every core on large inputs)")
+    query.add_argument("--jobs", type=int, default=1, metavar="N",
+                       help="worker processes (default 1: the byte-level prefilter outruns shipping lines to workers)")
 
     stats = commands.add_parser(
         "stats", help="count events and redactions by category, source, field and time",
@@ -85,6 +86,7 @@ def add_parsers(commands: Any, action_help: str) -> None:
 
 
 def _jobs(requested: int, paths: list[str]) -> int:
+    """``--jobs``; 0 means every core on inputs large enough to pay for the workers."""
     if requested < 0:
         raise SelectionError("--jobs takes a number >= 0")
     return requested or ((os.cpu_count() or 1) if input_size(paths) >= _PARALLEL_FROM else 1)
