@@ -198,3 +198,22 @@ def test_summary_paths_never_hold_a_personal_key(summary_redactor: Redactor) -> 
     out = summary_redactor.redact({"by_customer": {EMAIL: {"visits": 3}}})
     assert EMAIL not in json.dumps(out)
     assert out["pii_redactions"][0]["path"] == "by_customer.[REDACTED:email]"
+
+
+def test_closing_a_window_at_the_group_cap_loses_no_count(clock: Clock, hasher: Hasher) -> None:
+    alerter, sent = _alerter(clock, hasher, max_groups=1, interval=60)
+    for n in range(500):
+        alerter.report("leak", TARGET, f"f{n % 3}", "svc", EMAIL)
+        if n == 250:
+            clock.now += 61  # the next report closes the window while the table is full
+    alerter.flush()
+    assert sum(a.count for a in sent) == 500
+
+
+def test_audit_mode_never_shows_a_personal_key_in_paths_or_alerts(hasher: Hasher) -> None:
+    sent: list[Alert] = []
+    redactor = Redactor(Policy(mode="audit"), hasher=hasher, alerts=Alerter([sent.append], hasher=hasher), summary=True)
+    out = redactor.redact({"contacts": {EMAIL: {"phone": "+371 21 234 567"}}})
+    assert EMAIL in out["contacts"]  # audit leaves the key as it was
+    shown = json.dumps([a.as_dict() for a in sent]) + json.dumps(out["pii_redactions"])
+    assert EMAIL not in shown and "contacts.[REDACTED:email].phone" in shown

@@ -187,3 +187,9 @@ def test_our_own_tokens_after_key_equals_are_left_whole(redactor: Redactor) -> N
     once = redactor.redact({"message": "login for anna@example.lv password=Ziema2026!, phone=+37121234567"})
     assert once["message"] == "login for [REDACTED:email] password=[REDACTED:secret], phone=[REDACTED:phone:..67]"
     assert redactor.redact(once) == once
+
+
+def test_integer_keys_that_are_personal_codes_are_redacted(summary_redactor: Redactor) -> None:
+    out = summary_redactor.redact({"by_code": {16117519997: {"visits": 2}, 12345: 1}})
+    assert "16117519997" not in str(out) and out["by_code"][12345] == 1
+    assert out["pii_categories"] == [1] and out["pii_redactions"][0]["path"].startswith("by_code.[HASH:")

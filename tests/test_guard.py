@@ -232,3 +232,34 @@ def test_a_value_seen_clean_elsewhere_is_still_a_leak_under_a_personal_field() -
     guard.redactor.redact({"event": "Anna Ozola"})  # the pipeline's redactor, shared: a name alone in free text is clean
     out = guard.check_line('{"event": "x", "full_name": "Anna Ozola"}')
     assert "Anna" not in out and [a.rule for a in sent] == ["person_name"]
+
+
+class TestGuardEdges:
+    def test_the_alert_source_never_carries_a_value(self) -> None:
+        guard, sent = _guard()
+        guard.check_line(json.dumps({"event": f"mail {EMAIL}", "logger": f"svc.{EMAIL}"}))
+        assert {a.source for a in sent} == {"[REDACTED:source]"}
+
+    def test_exc_info_true_is_formatted_and_checked(self) -> None:
+        guard, sent = _guard()
+        try:
+            raise ValueError(f"no account for {EMAIL}")
+        except ValueError:
+            out = guard.check_event({"event": "lookup failed", "exc_info": True})
+        assert EMAIL not in json.dumps(out) and [a.rule for a in sent] == ["email"]
+
+    def test_a_text_past_the_scan_time_limit_is_a_leak_and_replaced(self) -> None:
+        sent: list[Alert] = []
+        guard = LeakGuard(Redactor(hasher=HASHER, scan_timeout=1e-9), alerts=Alerter([sent.append], hasher=HASHER))
+        text = "lorem ipsum dolor 12345 " * 2000 + f" mail {EMAIL}"
+        assert guard.check_line(text) == "[REDACTED:scan_timeout]"
+        assert [(a.rule, a.categories) for a in sent] == [("scan_timeout", (0,))]
+
+    def test_a_rewritten_json_line_stays_json_and_keeps_our_notes(self) -> None:
+        guard, _ = _guard()
+        assert json.loads(guard.check_line(json.dumps({"message": f"mail {EMAIL}"}))) == {"message": "mail [REDACTED:email]"}
+        nested = json.loads(guard.check_line(json.dumps({"message": {"email": EMAIL, "n": 1}})))
+        assert nested["message"] == {"email": "[REDACTED:email]", "n": 1}
+        noted = json.loads(guard.check_line(json.dumps(
+            {"event": f"mail {EMAIL}", "pii_error": "upstream note", "pii_redactions": [], "pii_categories": [16]})))
+        assert noted["pii_error"] == "upstream note" and noted["pii_redactions"] == [] and noted["pii_categories"] == [2, 16]

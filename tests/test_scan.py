@@ -148,3 +148,15 @@ def test_progress_bar_draws_on_a_terminal_stream() -> None:
     bar.done()
     assert "2.5 MB  25.0% of 10.0 MB" in stream.getvalue() and "leaks: 3" in stream.getvalue()
     assert stream.getvalue().endswith("\r\x1b[K")
+
+
+def test_odd_file_names_and_an_empty_directory(tmp_path: Path) -> None:
+    odd = tmp_path / os.fsdecode(b"log-\xff.log")
+    odd.write_text(f"call {PHONE}\n", encoding="utf-8")
+    result = run("--format", "json", str(tmp_path))
+    assert result.returncode == 1, result.stderr
+    assert orjson.loads(result.stdout)["details"][0]["file"].endswith("log-\ufffd.log")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    nothing = run(str(empty))
+    assert nothing.returncode == 3 and b"no files to scan" in nothing.stdout

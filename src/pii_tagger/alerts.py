@@ -166,25 +166,28 @@ class Alerter:
                 ready = self._close_window(now)
             key = (kind, source, target.rule, target.category, where)
             group = self._groups.get(key)
-            new = group is None
-            if group is None:
-                if len(self._groups) >= self.max_groups:
-                    self._overflow[kind] = self._overflow.get(kind, 0) + 1
-                    self._start_timer()
-                    return
-                group = self._groups[key] = _Group(target.category, now, now)
-            group.last_seen = now
-            if fingerprint and fingerprint not in group.fingerprints and len(group.fingerprints) < MAX_FINGERPRINTS:
-                group.fingerprints.append(fingerprint)
-            if new and self._sent < self.max_alerts:
-                self._sent += 1
-                ready.append(self._alert(key, group, 1, now, (fingerprint,) if fingerprint else ()))
-            else:
-                if group.pending == 0:
-                    group.since = now
-                group.pending += 1
+            if group is None and len(self._groups) >= self.max_groups:
+                self._overflow[kind] = self._overflow.get(kind, 0) + 1
                 self._start_timer()
+            else:
+                self._count(key, group, now, fingerprint, ready)
         self._send(ready)
+
+    def _count(self, key: _GroupKey, group: _Group | None, now: float, fingerprint: str, ready: list[Alert]) -> None:
+        new = group is None
+        if group is None:
+            group = self._groups[key] = _Group(key[3], now, now)
+        group.last_seen = now
+        if fingerprint and fingerprint not in group.fingerprints and len(group.fingerprints) < MAX_FINGERPRINTS:
+            group.fingerprints.append(fingerprint)
+        if new and self._sent < self.max_alerts:
+            self._sent += 1
+            ready.append(self._alert(key, group, 1, now, (fingerprint,) if fingerprint else ()))
+        else:
+            if group.pending == 0:
+                group.since = now
+            group.pending += 1
+            self._start_timer()
 
     def flush(self) -> None:
         """Send every pending count now (at exit, and when the interval ends)."""
@@ -240,7 +243,8 @@ class Alerter:
             self._sending.active = False
 
     def close(self) -> None:
-        timer = self._timer
+        with self._lock:
+            timer, self._timer = self._timer, None
         if timer is not None:
             timer.cancel()
         self.flush()

@@ -8,7 +8,8 @@ nothing is lost. Bytes that are not UTF-8 are kept as ``\\xNN`` escapes.
 
 ``scan`` audits logs already written (see :mod:`pii_tagger.archive`): exit
 status 1 when personal data is found, 0 when none, 3 when some input could
-not be read (and nothing was found), 2 on a usage error.
+not be read or there was none (and nothing was found), 2 on a usage error, 4
+on an internal error.
 """
 
 from __future__ import annotations
@@ -29,11 +30,12 @@ from . import __version__, cli_sre
 from .actions import Hasher, HashKeyError
 from .archive import Report, ScanOptions, scan
 from .engine import Redactor
+from .failsafe import where
 from .logfiles import input_size
 from .policy import Policy, PolicyError
 from .rules import ACTIONS, RuleFileError
 
-EXIT_OK, EXIT_FOUND, EXIT_USAGE, EXIT_INPUT = 0, 1, 2, 3
+EXIT_OK, EXIT_FOUND, EXIT_USAGE, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3, 4
 
 
 class _Counts:
@@ -47,6 +49,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="pii-tagger: %(message)s", stream=sys.stderr)
+    try:
+        return _run(parser, args)
+    except BrokenPipeError:  # `pii-tagger query ... | head`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # noqa: BLE001 - a bug: say where, never the message (it may quote a value)
+        print(f"pii-tagger: internal error ({type(exc).__name__} at {where(exc)}); nothing after this point was "
+              "processed. Please report it.", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     if args.command == "scan":
         return _scan(args)
     if args.command in ("query", "stats"):
@@ -89,7 +105,7 @@ def _parser() -> argparse.ArgumentParser:
         "scan",
         help="find personal data left unmasked in log files (exit status 1 when found)",
         description="Scan JSON-lines and plain-text logs (files, directories, .gz, stdin) for personal data left unmasked. "
-        "Exit status: 0 nothing found, 1 found, 3 some input unreadable, 2 usage error.",
+        "Exit status: 0 nothing found, 1 found, 3 some input unreadable or none given, 2 usage error, 4 internal error.",
     )
     scan_.add_argument("paths", nargs="*", metavar="PATH", help="files or directories; '-' or none for stdin")
     scan_.add_argument("--format", choices=("table", "json"), default="table", help="report for people (table) or machines (json)")
@@ -127,6 +143,8 @@ def _scan(args: argparse.Namespace) -> int:
     report = scan(paths, options, jobs=jobs, max_details=args.details, progress=progress)
     if progress is not None:
         progress.done()
+    if report.files == 0 and not report.problems:
+        report.problems.append(f"no files to scan in {', '.join(paths)}")
     if args.format == "json":
         sys.stdout.buffer.write(orjson.dumps(report.as_dict(), option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE))
     else:

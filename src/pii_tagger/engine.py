@@ -15,7 +15,7 @@ from urllib.parse import quote, unquote_plus, urlsplit, urlunsplit
 
 import orjson
 
-from .actions import Hasher, Target, replacement
+from .actions import Hasher, Target, mask, replacement
 from .failsafe import fail_closed, report_once
 from .fieldnames import FieldNames
 from .nodes import Node, NodeTree, child_words
@@ -50,6 +50,10 @@ class Found(NamedTuple):
     value: str | None
 
 
+# Category 0 is no category: the finding is that nothing could be checked.
+UNCHECKED = Target("scan_timeout", 0, "scan_timeout", "drop")
+
+
 class _Run:
     """What one event carried: categories, (with ``summary``) notes by path,
     and (with ``collect``) every finding, for alerts."""
@@ -61,6 +65,13 @@ class _Run:
         self.notes: dict[tuple[str, str, int, str], int] | None = {} if summary else None
         self.found: list[Found] | None = [] if collect else None
         self.changes = 0
+
+    def unsure(self, path: str) -> None:
+        """A text that could not be checked (a scan past its time limit): it is
+        replaced whole, and to the guard it is a leak (in doubt, redact)."""
+        self.changes += 1
+        if self.found is not None:
+            self.found.append(Found(UNCHECKED, path, None))
 
     def add(self, target: Target, path: str, value: Any = None, *, leaked: bool = True) -> None:
         """``leaked=False``: the value is already our own mask or token."""
@@ -176,6 +187,8 @@ class Redactor:
         """False when nothing in ``event`` can be personal data: every key is a
         plain field name and every value clean (a cheap, cached test; True
         means "look closer", not "found")."""
+        if event.get("exc_info"):
+            return True  # the current exception is formatted and scanned by redact()
         return self._may_carry(event.items(), self._tree.root, 0)
 
     def _may_carry(self, items: Iterable[tuple[Any, Any]], parent: Node, depth: int) -> bool:
@@ -243,11 +256,22 @@ class Redactor:
         alerts = self.alerts
         if alerts is None:
             return
-        source = event.get("logger") or event.get("logger_name") or self.source
-        source = source if isinstance(source, str) else str(source)
+        source = self.alert_source(event.get("logger") or event.get("logger_name") or self.source)
         for item in found:
             if item.target.action == "audit":
                 alerts.report("audit", item.target, item.path, source, item.value)
+
+    def alert_source(self, value: Any) -> str:
+        """A logger or service name fit for an alert: ``[REDACTED:source]`` if
+        it holds anything a value rule finds (it comes from the event)."""
+        text = value if isinstance(value, str) else str(value)
+        if self._scanner.is_clean(text):
+            return text
+        try:
+            found = self._scanner.scan(text, self._tree.root)
+        except TimeoutError:
+            return "[REDACTED:source]"
+        return "[REDACTED:source]" if any(f.target.action != "keep" for f in found) else text
 
     def _may_audit(self) -> bool:
         policy = self.policy
@@ -420,7 +444,7 @@ class Redactor:
             findings = self._scanner.scan(text, node, unchecked=not checked)
         except TimeoutError as exc:
             report_once("scan_timeout", exc)
-            run.changes += 1
+            run.unsure(node.path)
             return "[REDACTED:scan_timeout]"
         parts: list[str] = []
         last = 0
@@ -534,24 +558,33 @@ class Redactor:
                 elif node.capture is None or node.capture.action != "drop":
                     node.capture = target
                     node.drop = target.action == "drop"
-        if type(key) is str and self._scanner.may_match(key):
-            self._redact_key(node, parent, key)
+        scanned = type(key) is str or (type(key) is int and not -_BIG_INT < key < _BIG_INT)
+        if scanned and self._scanner.may_match(name):
+            self._redact_key(node, parent, key, name)
         return node.seal()
 
-    def _redact_key(self, node: Node, parent: Node, key: str) -> None:
-        findings = [f for f in self._scanner.scan(key, parent) if f.handler == "value" and f.end > f.start]
+    def _redact_key(self, node: Node, parent: Node, key: Any, name: str) -> None:
+        """A key that holds personal data: written redacted (as it was in audit
+        mode), and always masked in the path that summaries and alerts show."""
+        findings = [f for f in self._scanner.scan(name, parent) if f.handler == "value" and f.end > f.start]
         if not findings:
             return
         node.key_findings = tuple(f.target for f in findings)
-        parts: list[str] = []
+        written: list[str] = []
+        shown: list[str] = []
         last = 0
         for start, end, target, _ in findings:
-            if target.action != "keep":
-                parts += (key[last:start], replacement(target, key[start:end], self.hasher))
-                last = end
-        node.key = "".join(parts) + key[last:] if last else key
-        if last:  # the path is written in summaries and alerts: never the raw key
-            node.path = f"{parent.path}.{node.key}" if parent.path else node.key
+            if target.action == "keep":
+                continue
+            piece = name[start:end]
+            written += (name[last:start], replacement(target, piece, self.hasher))
+            shown += (name[last:start], mask(target, piece) if target.action == "audit" else written[-1])
+            last = end
+        if last:
+            out = "".join(written) + name[last:]
+            node.key = key if out == name else out
+            path_key = "".join(shown) + name[last:]
+            node.path = f"{parent.path}.{path_key}" if parent.path else path_key
 
     def _key_target(self, node: object, key: str) -> Target | None:
         child = self._tree.child(node, key)  # type: ignore[arg-type]

@@ -32,7 +32,7 @@ from typing import Any, overload
 import orjson
 
 from .alerts import Alerter
-from .engine import CATEGORIES_KEY, ERROR_KEY, Found, Redactor
+from .engine import CATEGORIES_KEY, ERROR_KEY, SUMMARY_KEY, Found, Redactor
 from .failsafe import MARKER, report_once
 
 LEAK_MARKER = '{"event":"[REDACTED:error]","pii_error":"pii_tagger guard could not check this line; it was replaced"}'
@@ -117,9 +117,8 @@ class LeakGuard:
 
     def _check_line(self, line: str | bytes, source: str | None) -> str | bytes:
         text = line.decode("utf-8", "replace") if isinstance(line, bytes) else line
-        event = json_object(text)
-        if event is None:
-            event = {"message": text.rstrip("\r\n")}
+        parsed = json_object(text)
+        event = parsed if parsed is not None else {"message": text.rstrip("\r\n")}
         redacted, leaked = self.find(event)
         if not leaked:
             return line
@@ -127,11 +126,14 @@ class LeakGuard:
         if not self.redact:
             return line
         assert redacted is not None
-        if "message" in event and len(event) == 1:
+        if parsed is None:
             out = str(redacted["message"])
         else:
-            if event.get(CATEGORIES_KEY) is None:
+            if CATEGORIES_KEY not in event:
                 redacted.pop(CATEGORIES_KEY, None)
+            for key in (SUMMARY_KEY, ERROR_KEY):  # our own notes on the line, kept
+                if key in event:
+                    redacted[key] = event[key]
             out = orjson.dumps(redacted, default=str, option=orjson.OPT_NON_STR_KEYS).decode()
         out += text[len(text.rstrip("\r\n")):]  # the line's own ending
         return out.encode() if isinstance(line, bytes) else out
@@ -144,9 +146,10 @@ class LeakGuard:
         return redacted if self.redact and redacted is not None else event
 
     def _alert(self, event: Mapping[str, Any], leaked: list[Found], source: str | None) -> None:
-        if source is None:
-            named = event.get("logger") or event.get("logger_name") or event.get("service.name") or self.source
-            source = named if isinstance(named, str) else str(named)
+        named = source if source is not None else (
+            event.get("logger") or event.get("logger_name") or event.get("service.name") or self.source
+        )
+        source = self.redactor.alert_source(named)
         for item in leaked:
             self.alerts.report("leak", item.target, item.path, source, item.value)
 

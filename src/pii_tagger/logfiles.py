@@ -59,9 +59,14 @@ def expand(paths: Sequence[str], report: ReadCounts) -> Iterator[str]:
             yield name
 
 
+def printable(name: str) -> str:
+    """A file name as text: bytes that are not UTF-8 shown as U+FFFD."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def _problem(name: str | None, exc: BaseException) -> str:
     reason = getattr(exc, "strerror", None) or type(exc).__name__
-    return f"{name}: {reason}"
+    return f"{printable(name or '')}: {reason}"
 
 
 def read_chunks(name: str, report: ReadCounts, progress: Callable[[int], None]) -> Iterator[Chunk]:
@@ -72,7 +77,7 @@ def read_chunks(name: str, report: ReadCounts, progress: Callable[[int], None]) 
     except OSError as exc:
         report.problems.append(_problem(name, exc))
         return
-    label = "<stdin>" if name == "-" else name
+    label = "<stdin>" if name == "-" else printable(name)
     report.files += 1
     lines: list[bytes] = []
     size = first = last_pos = 0

@@ -78,7 +78,8 @@ class _Redaction:
         if redactor is None:
             redactor = Redactor(summary=True)
         elif not redactor.summary:
-            redactor = Redactor(redactor.policy, rules=redactor.rules, hasher=redactor.hasher, summary=True)
+            redactor = Redactor(redactor.policy, rules=redactor.rules, hasher=redactor.hasher, summary=True,
+                                alerts=redactor.alerts, source=redactor.source)
         self.redactor = redactor
         self._lock = threading.Lock()
         self._redactions: dict[tuple[int, str, str], int] = {}

@@ -38,6 +38,7 @@ class _Edge:
     def leaked(self, parts: Iterator[tuple[str, Mapping[str, Any]]], source: str) -> bool:
         """Alerts every leak in ``parts``; True when there was one."""
         found = False
+        source = self.guard.redactor.alert_source(source)
         for prefix, part in parts:
             _, leaks = self.guard.find(part)
             for item in leaks:

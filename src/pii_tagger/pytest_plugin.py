@@ -8,9 +8,11 @@ catches a leaking log line in its own CI::
     pii_guard = true                   # the same, from the configuration
     @pytest.mark.pii_guard             # one test (or pii_guard(False) to exempt one)
 
-What is checked, line by line, is what pytest captured for the test: stdout
-and stderr (structlog's and print output, a StreamHandler's formatted lines)
-and the ``logging`` records (caplog's "Captured log" section). Which of these
+What is checked, line by line, is what pytest captured for the test, in
+setup, call and teardown: stdout and stderr (structlog's and print output, a
+StreamHandler's formatted lines) and the ``logging`` records (caplog's
+"Captured log" section). pytest prints captured output of failing tests: the
+plugin redacts it there too. Which of these
 is set by ``pii_guard_sections``. Note that caplog shows records before any
 handler's filters: with a :class:`~pii_tagger.stdlib.PiiFilter` on a handler
 rather than on the logger, leave ``log`` out. A finding is what the
@@ -20,6 +22,7 @@ category, rule and field, never the value.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -28,7 +31,7 @@ from .archive import ScanOptions, make_guard
 from .guard import LeakGuard, json_object
 
 SECTIONS = ("stdout", "stderr", "log")
-_guard: LeakGuard | None = None
+_checker: LeakGuard | None = None
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -63,31 +66,47 @@ def _active(item: pytest.Item) -> bool:
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
     report: pytest.TestReport = yield
-    if report.when in ("call", "teardown") and _active(item):
-        wanted = set(item.config.getini("pii_guard_sections"))
-        findings = list(_findings(report, wanted))
-        if findings:
-            text = "pii_tagger: personal data left unmasked in captured output (values not shown):\n" + "\n".join(findings)
-            if report.passed:
-                report.outcome = "failed"
-                report.longrepr = text
-            else:
-                report.sections.append(("pii_tagger", text))
+    if not _active(item):
+        return report
+    wanted = set(item.config.getini("pii_guard_sections"))
+    findings: list[str] = []
+    sections = []
+    for title, content in report.sections:
+        parts = title.split()  # "Captured stdout call", "Captured log setup", ...
+        if len(parts) == 3 and parts[0] == "Captured" and parts[1] in wanted:
+            found = list(_findings(title, content))
+            if found:
+                content = _redacted(content)  # pytest prints captured output: not the values
+                if parts[2] == report.when:
+                    findings += found
+        sections.append((title, content))
+    report.sections = sections
+    if findings:
+        text = "pii_tagger: personal data left unmasked in captured output (values not shown):\n" + "\n".join(findings)
+        if report.passed:
+            report.outcome = "failed"
+            report.longrepr = text
+        else:
+            report.sections.append(("pii_tagger", text))
     return report
 
 
-def _findings(report: pytest.TestReport, wanted: set[str]) -> Any:
-    global _guard
-    for title, content in report.sections:
-        # "Captured stdout call", "Captured log setup", ...
-        parts = title.split()
-        if len(parts) != 3 or parts[0] != "Captured" or parts[1] not in wanted or parts[2] != report.when:
-            continue
-        for number, line in enumerate(content.splitlines(), 1):
-            if not line.strip():
-                continue
-            if _guard is None:
-                _guard = make_guard(ScanOptions())
-            _, found = _guard.find(json_object(line) or {"message": line})
+def _guard() -> LeakGuard:
+    global _checker
+    if _checker is None:
+        _checker = make_guard(ScanOptions())
+    return _checker
+
+
+def _findings(title: str, content: str) -> Iterator[str]:
+    for number, line in enumerate(content.splitlines(), 1):
+        if line.strip():
+            _, found = _guard().find(json_object(line) or {"message": line})
             for f in found:
                 yield f"  {title}, line {number}: category {f.target.category}, rule {f.target.rule}, at {f.path}"
+
+
+def _redacted(content: str) -> str:
+    guard = _guard()
+    redacting = LeakGuard(guard.redactor, alerts=guard.alerts, redact=True)
+    return "".join(redacting.check_line(line) for line in content.splitlines(keepends=True))
