@@ -20,6 +20,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from .rules import Action
+from .text import digits
 from .validators import lv_phone
 
 logger = logging.getLogger("pii_tagger")
@@ -146,8 +147,7 @@ def _compact(value: str) -> str:
     return _NOT_ALNUM.sub("", value).upper()
 
 
-def _digits(value: str) -> str:
-    return "".join(ch for ch in value if ch.isdigit())
+_digits = digits
 
 
 def _phone(value: str) -> str:

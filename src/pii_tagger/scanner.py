@@ -86,9 +86,12 @@ def _compile_fast(pattern: str) -> re.Pattern[str] | regex.Pattern[str]:
         return regex.compile(pattern)
 
 
+_ASCII_DIGITS = b"0123456789"
+
+
 def count_digits(text: str) -> int:
     if text.isascii():
-        return sum(map(text.count, "0123456789"))
+        return len(text) - len(text.encode("ascii").translate(None, _ASCII_DIGITS))
     return sum(map(len, _DIGIT_RUNS.findall(text)))
 
 
@@ -109,6 +112,7 @@ class TextScanner:
     """Finds personal data in text. ``key_target`` reads ``key=value`` keys."""
 
     __slots__ = (
+        "_any_context",
         "_context_bits",
         "_context_rules",
         "_digit_bits",
@@ -174,6 +178,9 @@ class TextScanner:
             if c.context is not None and c.rule.context_required
         ]
         self._context_bits = sum(1 << i for i, _ in self._context_rules)
+        # One search for any of those rules' words: most texts have none.
+        words = sorted({fold(w) for c in self._rules if c.context is not None and c.rule.context_required for w in c.rule.context})
+        self._any_context = re.compile("|".join(map(re.escape, words))) if words else None
         self._needs_all = [(i, r.needs_all) for i, r in enumerate(rules) if r.needs_all]
         self.is_clean = self._clean_test(rules)
         own = [r.pattern for r in rules if r.handler == "skip"]
@@ -253,6 +260,8 @@ class TextScanner:
     def _drop_rules_without_context(self, text: str, bits: int) -> int:
         """Rules that need a context word, and whose words the text lacks, go."""
         folded = fold(text)
+        if self._any_context is not None and self._any_context.search(folded) is None:
+            return bits & ~self._context_bits
         for i, context in self._context_rules:
             if bits >> i & 1 and context.search(folded) is None:
                 bits &= ~(1 << i)

@@ -10,6 +10,16 @@ _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z0-9])|(?<=[0-9])(?=[A-Za-z])|(?<=[A-Z])(?
 _SEPARATORS = re.compile(r"[^0-9a-z]+")
 
 
+_NOT_ASCII_DIGITS = bytes(b for b in range(128) if not 48 <= b <= 57)
+
+
+def digits(text: str) -> str:
+    """The digits of ``text`` (``str.isdigit``), in order."""
+    if text.isascii():
+        return text.encode("ascii").translate(None, _NOT_ASCII_DIGITS).decode("ascii")
+    return "".join(ch for ch in text if ch.isdigit())
+
+
 def fold(text: str) -> str:
     """Lower case without diacritics: ``Tālrunis`` -> ``talrunis``."""
     if text.isascii():

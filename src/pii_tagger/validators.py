@@ -19,11 +19,12 @@ from stdnum import iban as _iban
 from stdnum import luhn as _luhn
 from stdnum.lv import pvn as _lv_pvn
 
+from .text import digits
+
 Validator = Callable[[str], int]
 
 
-def _digits(text: str) -> str:
-    return "".join(ch for ch in text if ch.isdigit())
+_digits = digits
 
 
 def lv_personal_code(text: str) -> int:
