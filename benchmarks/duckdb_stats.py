@@ -31,7 +31,7 @@ _EVENTS = r"""
                                         IF json_type(x) IN ('UBIGINT', 'BIGINT') AND x::BIGINT BETWEEN 1 AND 18])
                END AS cats,
                CASE WHEN json_type("timestamp") = 'VARCHAR'
-                         AND regexp_matches("timestamp"->>'$', '^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2})?')
+                         AND regexp_full_match(left("timestamp"->>'$', $width), '\d{4}-\d{2}-\d{2}([T ]\d{2}(:\d{2})?)?')
                          AND length("timestamp"->>'$') >= $width
                     THEN replace(left("timestamp"->>'$', $width), ' ', 'T') ELSE '-' END AS bucket,
                coalesce(CASE WHEN json_type(service) = 'VARCHAR' THEN nullif(service->>'$', '') END,
@@ -62,7 +62,8 @@ _REDACTIONS = _EVENTS + """
     FROM (SELECT unnest(from_json(pii_redactions, '["JSON"]')) AS note
           FROM events WHERE cats IS NOT NULL AND json_type(pii_redactions) = 'ARRAY')
     WHERE json_type(note) = 'OBJECT' AND json_type(note, '$.category') IN ('UBIGINT', 'BIGINT')
-          AND json_type(note, '$.count') IN ('UBIGINT', 'BIGINT')
+          AND (note->>'$.category')::BIGINT BETWEEN 1 AND 18
+          AND json_type(note, '$.count') = 'UBIGINT'
     GROUP BY ALL
 """
 

@@ -7,6 +7,7 @@ import datetime as dt
 import gzip
 import io
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -106,15 +107,15 @@ class TestQuery:
         root, _ = archive
         tokens = cli("token", "-", stdin=f"{CODE}\n".encode())  # from stdin: not in shell history
         assert tokens.returncode == 0, tokens.stderr
-        lines = tokens.stdout.decode().split()
-        assert len(lines) == 2 and lines[0].startswith("[HASH:k2:") and lines[1].startswith("[HASH:k1:")
+        lines = tokens.stdout.decode().split()  # two normalisations (a code field, a name-like field), two keys
+        assert len(lines) == 4 and [t[:9] for t in lines] == ["[HASH:k2:"] * 2 + ["[HASH:k1:"] * 2
         (tmp_path / "tokens.txt").write_bytes(tokens.stdout)
         found = _events(cli("query", "--contains-from", str(tmp_path / "tokens.txt"), str(root)).stdout)
         assert len(found) == 25  # every other billing event, on both days, under both keys
         assert {e["timestamp"][:10] for e in found} == {"2026-11-24", "2026-11-25"}
         assert CODE not in tokens.stdout.decode() + tokens.stderr.decode()
         name = cli("token", NAME, "--category", "1", "-v").stdout.decode()
-        assert "rule person_name" in name
+        assert "\ttext\tperson_name" in name
         name_tokens = [line.split("\t")[0] for line in name.splitlines()]
         assert len(_events(cli("query", *(a for t in name_tokens for a in ("--contains", t)), str(root)).stdout)) == 50
 
@@ -135,6 +136,32 @@ class TestQuery:
         assert when.returncode == 2 and b"use ISO 8601" in when.stderr and b"15m, 2h, 7d" in when.stderr
         empty = cli("query", "--since", "2026-11-25", "--until", "2026-11-24", str(root))
         assert empty.returncode == 2 and b"--since must be before --until" in empty.stderr
+        assert b"too far back" in cli("query", "--since", "99999999999d", str(root)).stderr
+        assert b"can never match" in cli("query", "-c", "0,11", "--all", str(root)).stderr
+
+    def test_a_failed_token_step_never_selects_everything(self, archive: tuple[Path, list[dict[str, Any]]], tmp_path: Path) -> None:
+        root, _ = archive
+        (tmp_path / "tokens.txt").write_bytes(cli("token", "-", stdin=CODE.encode(), key=None).stdout)  # fails: no key
+        result = cli("query", "--contains-from", str(tmp_path / "tokens.txt"), str(root))
+        assert result.returncode == 2 and result.stdout == b"" and b"no texts to look for" in result.stderr
+        both = cli("query", "--contains-from", "-", stdin=b"[HASH:k1:00]\n")
+        assert both.returncode == 2 and b"cannot both come from stdin" in both.stderr
+
+    def test_an_incomplete_search_says_so(self, archive: tuple[Path, list[dict[str, Any]]], tmp_path: Path) -> None:
+        root, _ = archive
+        result = cli("query", "-c", "5", str(root), str(tmp_path / "missing.log"))
+        assert result.returncode == 3 and b"the result is incomplete" in result.stderr
+
+    def test_odd_lines_do_not_stop_or_fool_the_query(self, tmp_path: Path) -> None:
+        deep = b'{"pii_categories":[1],"x":[' * 490 + b'{"a":{"b":1}}' + b"]}" * 490  # ~980 levels
+        lines = [
+            deep,
+            b'{"pii_categorie\\u0073": [11], "ctx": {"pii_categories": [1]}}',
+            b'{"pii_categories": [11], "customer": {"email": "[REDACTED:email]"}}',
+        ]
+        (tmp_path / "odd.log").write_bytes(b"\n".join(lines) + b"\n")
+        assert len(_events(cli("query", "--field", "customer.email", str(tmp_path)).stdout)) == 1
+        assert len(_events(cli("query", "-c", "11", str(tmp_path)).stdout)) == 2
 
 
 class TestStats:
@@ -166,6 +193,7 @@ class TestStats:
         assert "Personal identification data" in text and "2026-11-24" in text and "4 lines not JSON" in text
         page = html.read_text(encoding="utf-8")
         assert page.count("<svg") == 4 and "crm.contacts" in page and "category 11, 20 events" in page
+        assert "billing <small>(50 events)</small>" in page  # events, not event-category pairs
         for value in (CODE, EMAIL, NAME):
             assert value not in page + text
 
@@ -182,12 +210,23 @@ class TestStats:
 class TestTokenAndCategories:
     def test_token_needs_the_key_and_says_what_to_give(self) -> None:
         assert b"PII_TAGGER_HASH_KEY is not set" in cli("token", CODE, key=None).stderr
-        assert b"give --category N" in cli("token", NAME).stderr
-        masked = cli("token", EMAIL)
-        assert masked.returncode == 2 and b"rule email (category 2)" in masked.stderr and b"mask, not hash" in masked.stderr
+        masked = cli("token", EMAIL, "--category", "2")
+        assert masked.returncode == 2 and b"category 2: nothing is hashed under this policy" in masked.stderr
         assert EMAIL.encode() not in masked.stderr
         assert b"category 19 does not exist" in cli("token", NAME, "--category", "19").stderr
-        assert cli("token", EMAIL, "--action", "2=hash").returncode == 0
+        assert b"no rule 'nope'" in cli("token", NAME, "--rule", "nope").stderr
+        assert cli("token", EMAIL, "--category", "2", "--action", "2=hash").returncode == 0
+
+    def test_token_finds_the_value_wherever_a_field_hashed_it(self) -> None:
+        """A data-subject search must not miss events: whatever field or text held the value."""
+        events = b"".join(orjson.dumps(e) + b"\n" for e in (
+            {"personal_code": CODE}, {"user_id": CODE}, {"login": CODE}, {"customer": {"name": CODE}},
+            {"note": f"personas kods {CODE}"}, {"username": EMAIL.upper()}, {"full_name": "  anna   OZOLA "},
+        ))
+        written = set(re.findall(rb"\[HASH:k2:[0-9a-f]+\]", cli("redact", stdin=events).stdout))
+        tokens = set(cli("token", CODE).stdout.split()) | set(cli("token", EMAIL).stdout.split())
+        tokens |= set(cli("token", NAME).stdout.split())
+        assert len(written) >= 4 and written <= tokens
 
     def test_categories_in_both_languages_with_active_actions(self) -> None:
         en = cli("categories").stdout.decode()

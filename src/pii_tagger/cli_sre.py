@@ -11,7 +11,6 @@ import argparse
 import os
 import sys
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any, TextIO
 
 import orjson
@@ -72,11 +71,11 @@ def add_parsers(commands: Any, action_help: str) -> None:
         "Use the same key configuration as the services. Find the events with: pii-tagger query --contains TOKEN.",
     )
     token.add_argument("value", metavar="VALUE", help="the value; '-' reads it from stdin (keeps it out of shell history)")
-    token.add_argument("--category", type=int, metavar="N", help="what the value is, when its shape does not say (a name: 1)")
-    token.add_argument("--rule", metavar="ID", help="the rule that hashes it (see patterns/*.toml)")
+    token.add_argument("--category", type=int, metavar="N", help="only the rules that write category N (default: every hashing rule)")
+    token.add_argument("--rule", metavar="ID", help="only this rule (see patterns/*.toml)")
     token.add_argument("--rules", action="append", default=[], metavar="FILE", help="the services' own rule files")
     token.add_argument("--action", action="append", default=[], metavar="CATEGORY=ACTION", help=action_help)
-    token.add_argument("--verbose", "-v", action="store_true", help="also say which rule and key made each token")
+    token.add_argument("--verbose", "-v", action="store_true", help="also say which key, normalisation and rules made each token")
 
     categories = commands.add_parser("categories", help="the personal-data categories, their examples and actions")
     categories.add_argument("--lang", choices=("en", "lv"), default="en", help="language of names and examples")
@@ -113,9 +112,7 @@ def query_command(args: argparse.Namespace) -> int:
         catalogue = load_rules().categories
         contains = [t.encode() for t in args.contains]
         if args.contains_from:
-            stream = sys.stdin if args.contains_from == "-" else open(args.contains_from, encoding="utf-8")  # noqa: SIM115
-            with stream:
-                contains += [line.strip().encode() for line in stream if line.strip()]
+            contains += _texts_from(args.contains_from, paths)
         selection = Selection(
             categories=_category_numbers(args.category, catalogue),
             match_all=args.all,
@@ -130,6 +127,9 @@ def query_command(args: argparse.Namespace) -> int:
         jobs = _jobs(args.jobs, paths)
     except (SelectionError, OSError) as e:
         print(f"pii-tagger: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    except UnicodeDecodeError:
+        print(f"pii-tagger: --contains-from {args.contains_from}: not UTF-8 text", file=sys.stderr)
         return EXIT_USAGE
     read = ReadCounts()
     out = sys.stdout.buffer
@@ -159,7 +159,23 @@ def query_command(args: argparse.Namespace) -> int:
         print(f"pii-tagger: {selected} of {total} line(s) selected; " + ", ".join(notes), file=sys.stderr)
         for problem in read.problems:
             print(f"pii-tagger: {problem}", file=sys.stderr)
+    if read.problems:  # an incomplete search must not look like "nothing there"
+        print("pii-tagger: some input could not be read; the result is incomplete", file=sys.stderr)
+        return EXIT_INPUT
     return EXIT_OK if selected else EXIT_NONE
+
+
+def _texts_from(name: str, paths: list[str]) -> list[bytes]:
+    if name == "-":
+        if "-" in paths:
+            raise SelectionError("--contains-from - and the logs cannot both come from stdin")
+        texts = [line.strip() for line in sys.stdin if line.strip()]
+    else:
+        with open(name, encoding="utf-8") as stream:
+            texts = [line.strip() for line in stream if line.strip()]
+    if not texts:  # an empty filter would select everything
+        raise SelectionError(f"--contains-from {name}: no texts to look for (did 'pii-tagger token' fail?)")
+    return [t.encode() for t in texts]
 
 
 def _table_row(raw: bytes) -> bytes:
@@ -169,7 +185,16 @@ def _table_row(raw: bytes) -> bytes:
     text = event.get("event", event.get("message", ""))
     text = text if isinstance(text, str) else orjson.dumps(text).decode()
     text = " ".join(text.split())
-    return f"{event.get('timestamp', '-')!s:<27} {source_of(event)[:24]:<24} {cats:<12} {text[:80]}\n".encode()
+    when = _cell(str(event.get("timestamp", "-")))
+    return f"{when:<27} {_cell(source_of(event))[:24]:<24} {cats:<12} {_cell(text)[:80]}\n".encode()
+
+
+_CONTROL = dict.fromkeys([*range(32), 127], "?")
+
+
+def _cell(text: str) -> str:
+    """Text for a terminal table: control characters (escape sequences) shown as ?."""
+    return text.translate(_CONTROL)
 
 
 # ---- stats ----------------------------------------------------------------------------
@@ -184,14 +209,20 @@ def stats_command(args: argparse.Namespace) -> int:
     except SelectionError as e:
         print(f"pii-tagger: {e}", file=sys.stderr)
         return EXIT_USAGE
+    try:
+        html = open(args.html, "w", encoding="utf-8") if args.html else None  # noqa: SIM115 - fail before the scan
+    except OSError as e:
+        print(f"pii-tagger: --html {args.html}: {e.strerror or e}", file=sys.stderr)
+        return EXIT_USAGE
     stats = collect(paths, bucket=args.bucket, jobs=jobs)
     catalogue = load_rules().categories
     if args.format == "json":
         sys.stdout.buffer.write(orjson.dumps(stats.as_dict(), option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE))
     else:
         _print_stats(stats, catalogue, args.top, sys.stdout)
-    if args.html:
-        Path(args.html).write_text(render_html(stats, catalogue, args.bucket), encoding="utf-8")
+    if html is not None:
+        with html:
+            html.write(render_html(stats, catalogue, args.bucket))
         print(f"pii-tagger: wrote {args.html}", file=sys.stderr)
     for problem in stats.problems:
         print(f"pii-tagger: {problem}", file=sys.stderr)
@@ -213,18 +244,18 @@ def _print_stats(stats: Stats, catalogue: Mapping[int, Category], top: int, out:
         w("(redaction counts need pii_redactions: Redactor(summary=True))\n")
     w(f"\n{'source':<32} {'category':>8} {'events':>9}\n")
     for (source, number), n in _top(stats.by_source(), top):
-        w(f"{source[:32]:<32} {number:>8} {n:>9}\n")
+        w(f"{_cell(source)[:32]:<32} {number:>8} {n:>9}\n")
     if stats.redactions:
         w(f"\n{'field path':<40} {'category':>8} {'action':<7} {'values':>9}\n")
         for (path, number, action), n in _top(stats.redactions, top):
-            w(f"{path[:40]:<40} {number:>8} {action:<7} {n:>9}\n")
+            w(f"{_cell(path)[:40]:<40} {number:>8} {_cell(action):<7} {n:>9}\n")
     by_time = stats.by_time()
     if by_time:
         buckets = sorted({b for b, _ in by_time})
         numbers = sorted({c for _, c in by_time})
         w(f"\n{'time':<16}" + "".join(f"{c:>8}" for c in numbers) + "\n")
         for bucket in buckets[-top * 4:]:
-            w(f"{bucket:<16}" + "".join(f"{by_time.get((bucket, c), 0):>8}" for c in numbers) + "\n")
+            w(f"{_cell(bucket):<16}" + "".join(f"{by_time.get((bucket, c), 0):>8}" for c in numbers) + "\n")
 
 
 def _top(counter: Mapping[Any, int], n: int) -> list[tuple[Any, int]]:
@@ -247,7 +278,7 @@ def token_command(args: argparse.Namespace, policy: Policy) -> int:
         print(f"pii-tagger: {e}", file=sys.stderr)
         return EXIT_USAGE
     for token in tokens:
-        line = f"{token.token}\tkey {token.key_id}\trule {token.rule}\tcategory {token.category}" if args.verbose else token.token
+        line = f"{token.token}\tkey {token.key_id}\t{token.normalize}\t{','.join(token.rules)}" if args.verbose else token.token
         print(line)
     return EXIT_OK
 

@@ -54,7 +54,9 @@ def expand(paths: Sequence[str], report: ReadCounts) -> Iterator[str]:
             for root, dirs, files in os.walk(name, onerror=lambda e: report.problems.append(_problem(e.filename, e))):
                 dirs.sort()
                 for file in sorted(files):
-                    yield os.path.join(root, file)
+                    path = os.path.join(root, file)
+                    if os.path.isfile(path):  # not a FIFO or a socket, which would block
+                        yield path
         else:
             yield name
 

@@ -51,6 +51,8 @@ class Selection:
         bad = sorted(c for c in self.categories if not 0 <= c <= 18)
         if bad:
             raise SelectionError(f"category {bad[0]} does not exist; use 1 to 18 (0: events with none)")
+        if self.match_all and 0 in self.categories and len(self.categories) > 1:
+            raise SelectionError("--all with category 0 (no personal data) and other categories can never match")
         if self.since and self.until and self.since >= self.until:
             raise SelectionError("the time range is empty: --since must be before --until")
 
@@ -61,7 +63,10 @@ def parse_time(text: str, now: dt.datetime | None = None) -> dt.datetime:
     relative = _RELATIVE.fullmatch(text.strip())
     if relative:
         now = now or dt.datetime.now(dt.UTC)
-        return now - dt.timedelta(**{_UNITS[relative.group(2)]: int(relative.group(1))})
+        try:
+            return now - dt.timedelta(**{_UNITS[relative.group(2)]: int(relative.group(1))})
+        except OverflowError:
+            raise SelectionError(f"time {text!r} is too far back") from None
     try:
         moment = dt.datetime.fromisoformat(text.strip())
     except ValueError:
@@ -101,7 +106,10 @@ class QueryResult:
 
 
 def _categories(raw: bytes) -> set[int] | None:
-    """The event's categories read from the raw line (None: not found once)."""
+    """The event's categories read from the raw line (None: not found once, or
+    the line has backslash-u escapes, which could spell the key another way)."""
+    if b"\\u" in raw:
+        return None
     found = _TAGS.findall(raw)
     if len(found) != 1:
         return None
@@ -118,16 +126,24 @@ def _tag_set(event: Mapping[str, Any]) -> set[int] | None:
     return {n for n in tags if type(n) is int and 1 <= n <= 18} or {0}
 
 
-def _paths(value: Any, prefix: str, out: set[str]) -> None:
-    if isinstance(value, dict):
-        for key, item in value.items():
-            path = f"{prefix}.{key}" if prefix else str(key)
-            if item not in (None, "", [], {}):
-                out.add(path)
-            _paths(item, path, out)
-    elif isinstance(value, list):
-        for item in value:
-            _paths(item, prefix, out)
+MAX_DEPTH = 64  # paths deeper than this are not listed (a line may nest 1000 deep)
+
+
+def _paths(value: Any, out: set[str]) -> None:
+    """Every key path of ``value`` with a non-empty value, lists looked through."""
+    stack: list[tuple[Any, str, int]] = [(value, "", 0)]
+    while stack:
+        item, prefix, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            continue
+        if isinstance(item, dict):
+            for key, child in item.items():
+                path = f"{prefix}.{key}" if prefix else str(key)
+                if child not in (None, "", [], {}):
+                    out.add(path)
+                stack.append((child, path, depth + 1))
+        elif isinstance(item, list):
+            stack.extend((child, prefix, depth + 1) for child in item)
 
 
 class Selector:
@@ -173,7 +189,7 @@ class Selector:
                 return False
         if s.fields:
             paths: set[str] = set()
-            _paths({k: v for k, v in event.items() if k not in ("pii_categories", "pii_redactions")}, "", paths)
+            _paths({k: v for k, v in event.items() if k not in ("pii_categories", "pii_redactions")}, paths)
             notes = event.get("pii_redactions")
             if isinstance(notes, list):
                 paths.update(str(n["path"]) for n in notes if isinstance(n, dict) and n.get("path"))

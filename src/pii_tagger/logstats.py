@@ -16,13 +16,14 @@ Definitions (the tests hold both the CLI and the benchmark's DuckDB query to the
   under category 0 ("no personal data"); an event without the list is
   counted in ``untagged``;
 * *source* is the event's ``service`` (or ``service.name``), else its
-  ``logger`` (or ``logger_name``), else ``-`` (strings only);
+  ``logger`` (or ``logger_name``), else ``-`` (strings only); past
+  ``MAX_SOURCES`` distinct sources in a worker, new ones count as one;
 * the time *bucket* is the start of the ``timestamp`` string (ISO 8601,
   ``2026-11-25T10`` for hours), in the timestamp's own zone; events without
-  one are under ``-``;
+  one, or whose timestamp does not reach the bucket's width, are under ``-``;
 * *redactions* come from ``pii_redactions`` (written with ``summary=True``):
-  counts by field path, category and action; actions ``keep`` are tags, not
-  redactions.
+  counts by field path, category (1–18) and action, counts of 0 or more;
+  actions ``keep`` are tags, not redactions.
 """
 
 from __future__ import annotations
@@ -38,8 +39,13 @@ import orjson
 from .logfiles import Chunk, ReadCounts, expand, map_chunks, read_chunks
 
 BUCKETS = {"minute": 16, "hour": 13, "day": 10}
-_TIMESTAMP_START = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2})?")
+_BUCKET_SHAPES = {
+    width: re.compile(pattern)
+    for width, pattern in ((10, r"\d{4}-\d{2}-\d{2}"), (13, r"\d{4}-\d{2}-\d{2}[T ]\d{2}"), (16, r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}"))
+}
 NO_TAGS = -1  # in the cube: an event without pii_categories
+MAX_SOURCES = 10_000  # sources come from the logs: past this many, the rest are counted as one
+OTHER_SOURCES = "(other sources)"
 
 
 @dataclass(slots=True)
@@ -53,6 +59,7 @@ class Stats:
     untagged: int = 0
     cube: Counter[tuple[str, str, int]] = field(default_factory=Counter)
     redactions: Counter[tuple[str, int, str]] = field(default_factory=Counter)
+    sources: Counter[str] = field(default_factory=Counter)  # events by source
     problems: list[str] = field(default_factory=list)
     files: int = 0
 
@@ -95,6 +102,7 @@ class Stats:
         self.untagged += other.untagged
         self.cube.update(other.cube)
         self.redactions.update(other.redactions)
+        self.sources.update(other.sources)
         self.problems += other.problems
 
     def as_dict(self) -> dict[str, Any]:
@@ -128,7 +136,7 @@ def _text(value: Any) -> str:
 
 
 def bucket_of(timestamp: Any, width: int) -> str:
-    if isinstance(timestamp, str) and _TIMESTAMP_START.match(timestamp) and len(timestamp) >= width:
+    if isinstance(timestamp, str) and _BUCKET_SHAPES[width].fullmatch(timestamp[:width]):
         return timestamp[:width].replace(" ", "T")
     return "-"
 
@@ -146,6 +154,9 @@ def add_event(stats: Stats, event: dict[str, Any], width: int) -> None:
     stats.events += 1
     bucket = bucket_of(event.get("timestamp"), width)
     source = source_of(event)
+    if source not in stats.sources:
+        source = OTHER_SOURCES if len(stats.sources) >= MAX_SOURCES else source
+    stats.sources[source] += 1
     tags = event.get("pii_categories")
     if not isinstance(tags, list):
         stats.untagged += 1
@@ -157,8 +168,11 @@ def add_event(stats: Stats, event: dict[str, Any], width: int) -> None:
     notes = event.get("pii_redactions")
     if isinstance(notes, list):
         for note in notes:
-            if isinstance(note, dict) and type(note.get("category")) is int and type(note.get("count")) is int:
-                stats.redactions[_text(note.get("path")), note["category"], _text(note.get("action"))] += note["count"]
+            if not isinstance(note, dict):
+                continue
+            number, count = note.get("category"), note.get("count")
+            if type(number) is int and 1 <= number <= 18 and type(count) is int and count >= 0:
+                stats.redactions[_text(note.get("path")), number, _text(note.get("action"))] += count
 
 
 def stats_chunk(chunk: Chunk) -> Stats:

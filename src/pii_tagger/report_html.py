@@ -20,15 +20,13 @@ _W, _H, _PAD = 760, 220, 40
 
 
 def render_html(stats: Stats, catalogue: Mapping[int, Category], bucket: str) -> str:
-    sources = Counter[str]()
+    sources = stats.sources  # events, each counted once
     per_source: dict[str, Counter[tuple[str, int]]] = {}
     for (time, source, category), n in stats.cube.items():
-        if category == NO_TAGS:
-            continue
-        sources[source] += n
-        per_source.setdefault(source, Counter())[time, category] += n
+        if category != NO_TAGS:
+            per_source.setdefault(source, Counter())[time, category] += n
     buckets = sorted({t for (t, _, c) in stats.cube if c != NO_TAGS})
-    shown = [s for s, _ in sources.most_common(MAX_SOURCES)]
+    shown = [s for s, _ in sources.most_common() if s in per_source][:MAX_SOURCES]
     used = sorted({c for (_, _, c) in stats.cube if c != NO_TAGS})
     parts = [
         "<!doctype html><html lang=en><meta charset=utf-8><title>pii_tagger: categories over time</title>",
@@ -46,9 +44,9 @@ def render_html(stats: Stats, catalogue: Mapping[int, Category], bucket: str) ->
     ]
     for source in shown:
         parts += [f"<h2>{escape(source)} <small>({sources[source]} events)</small></h2>",
-                  _chart(Counter(per_source[source]), buckets, used)]
-    if len(sources) > MAX_SOURCES:
-        parts.append(f"<p>{len(sources) - MAX_SOURCES} more sources not drawn; see pii-tagger stats.</p>")
+                  _chart(per_source.get(source, Counter()), buckets, used)]
+    if len(per_source) > MAX_SOURCES:
+        parts.append(f"<p>{len(per_source) - MAX_SOURCES} more sources not drawn; see pii-tagger stats.</p>")
     parts.append(_category_table(stats, catalogue))
     return "\n".join(parts) + "\n</html>\n"
 
