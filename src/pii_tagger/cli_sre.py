@@ -50,8 +50,7 @@ def add_parsers(commands: Any, action_help: str) -> None:
     query.add_argument("--contains-from", metavar="FILE", help="texts to look for, one per line ('-': stdin)")
     query.add_argument("--format", choices=("json", "table"), default="json", help="the lines as they are (json) or a table")
     query.add_argument("--limit", type=int, default=0, metavar="N", help="stop after N events")
-    query.add_argument("--jobs", type=int, default=1, metavar="N",
-                       help="worker processes (default 1: the byte-level prefilter outruns shipping lines to workers)")
+    query.add_argument("--jobs", type=int, default=0, metavar="N", help="worker processes (default: every core on large inputs)")
 
     stats = commands.add_parser(
         "stats", help="count events and redactions by category, source, field and time",
