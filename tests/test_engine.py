@@ -193,3 +193,11 @@ def test_integer_keys_that_are_personal_codes_are_redacted(summary_redactor: Red
     out = summary_redactor.redact({"by_code": {16117519997: {"visits": 2}, 12345: 1}})
     assert "16117519997" not in str(out) and out["by_code"][12345] == 1
     assert out["pii_categories"] == [1] and out["pii_redactions"][0]["path"].startswith("by_code.[HASH:")
+
+
+def test_url_query_names_and_bare_query_values_are_scanned(redactor: Redactor) -> None:
+    out = redactor.redact({"url": "https://example.lv/unsubscribe?anna.ozola%40inbox.lv",
+                           "callback": "https://example.lv/cb?anna.ozola@inbox.lv=1&page=2"})
+    assert "anna" not in str(out)
+    assert out["callback"] == "https://example.lv/cb?[REDACTED:email]=1&page=2"
+    assert redactor.redact({"url": "https://example.lv/a?flag&page=2"})["url"] == "https://example.lv/a?flag&page=2"

@@ -496,17 +496,25 @@ class Redactor:
             pairs = []
             for pair in query.split("&"):
                 key, eq, value = pair.partition("=")
-                if eq:
-                    child = self._tree.child(node, unquote_plus(key))
-                    if child.drop:
-                        run.add(child.capture, node.path, unquote_plus(value))  # type: ignore[arg-type]
-                        value = _quote(f"[REDACTED:{child.capture.label}]")  # type: ignore[union-attr]
-                    elif child.capture is not None:
-                        redacted = self._captured(unquote_plus(value), child, run)
-                        value = value if child.capture.action == "audit" else _quote(redacted)
-                    else:
-                        self._tag(child, run)
-                        value = self._url_piece(value, node, run)
+                if not eq:  # a bare value: ?anna@example.lv
+                    pairs.append(self._url_piece(pair, node, run))
+                    continue
+                name = unquote_plus(key)
+                child = self._tree.child(node, name)
+                if child.key_findings:  # the parameter's name holds personal data
+                    for found in child.key_findings:
+                        run.add(found, node.path, name)
+                    if child.key != name:
+                        key = _quote(str(child.key))
+                if child.drop:
+                    run.add(child.capture, node.path, unquote_plus(value))  # type: ignore[arg-type]
+                    value = _quote(f"[REDACTED:{child.capture.label}]")  # type: ignore[union-attr]
+                elif child.capture is not None:
+                    redacted = self._captured(unquote_plus(value), child, run)
+                    value = value if child.capture.action == "audit" else _quote(redacted)
+                else:
+                    self._tag(child, run)
+                    value = self._url_piece(value, node, run)
                 pairs.append(key + eq + value)
             query = "&".join(pairs)
         fragment = self._url_piece(parts.fragment, node, run)
