@@ -263,3 +263,11 @@ class TestGuardEdges:
         noted = json.loads(guard.check_line(json.dumps(
             {"event": f"mail {EMAIL}", "pii_error": "upstream note", "pii_redactions": [], "pii_categories": [16]})))
         assert noted["pii_error"] == "upstream note" and noted["pii_redactions"] == [] and noted["pii_categories"] == [2, 16]
+
+
+def test_text_shaped_like_our_token_is_not_taken_for_one() -> None:
+    guard, sent = _guard()
+    out = guard.check_line(json.dumps({"event": f"note [REDACTED:{EMAIL}]", "contact": f"[HASH:{EMAIL}]"}))
+    assert EMAIL not in out and {a.rule for a in sent} == {"email"}
+    ours = '{"event": "ok [REDACTED:ip:93.177.x.x] [HASH:k1:0f3a9c2b7d1e4f5a6b7c]"}'
+    assert guard.check_line(ours) is ours

@@ -68,6 +68,7 @@ enabled = false
         ("[[rule]]\nid = 'x'\n", "unknown section(s) ['rule']"),
         ("[[field]\nid = 'x'\n", "not valid TOML"),
         ("[[context]]\nid = 'c'\ncategory = 3\napplies_to = ['martians']\nterms = ['a']\n", "unknown kind(s) ['martians']"),
+        ("[[field]]\nid = 'x'\ncategory = 2\nkind = 'contact'\nterms = ['a']\nlabel = 'my label'\n", "'label' is 'my label'"),
     ],
 )
 def test_malformed_file_names_file_rule_and_problem(tmp_path: Path, text: str, problem: str) -> None:

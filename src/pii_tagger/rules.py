@@ -208,6 +208,9 @@ def _merge_entry(
     existing.insert(at, (path, entry))
 
 
+_LABEL = regex.compile(r"[A-Za-z][A-Za-z0-9_]{0,47}")
+
+
 class _Entry:
     """Typed access to one rule table, with errors that say where."""
 
@@ -232,6 +235,14 @@ class _Entry:
         if choices is not None and value not in choices:
             self.fail(f"{key!r} is {value!r}; expected one of {list(choices)}")
         return value
+
+    def label(self, ident: str) -> str:
+        """The label written in masks (``[REDACTED:<label>]``): a plain word, so
+        that our own masks are told apart from text shaped like them."""
+        label = self.get("label", str, ident)
+        if not _LABEL.fullmatch(label):
+            self.fail(f"'label' is {label!r}: use a letter, then letters, digits or '_' (at most 48)")
+        return str(label)
 
     def strings(self, key: str, default: Any = ...) -> tuple[str, ...]:
         values = self.get(key, list, default)
@@ -292,7 +303,7 @@ def _field(path: Path, table: dict[str, Any]) -> FieldRule:
         action=cast(Action | None, e.get("action", str, None, ACTIONS)),
         mask=e.get("mask", str, "full", MASKS),
         normalize=e.get("normalize", str, "text", NORMALIZERS),
-        label=e.get("label", str, ident),
+        label=e.label(ident),
         format=e.get("format", str, None, ("url",)),
     )
 
@@ -374,7 +385,7 @@ def _value(path: Path, table: dict[str, Any], shipped: bool = False) -> ValueRul
         needs=e.strings("needs"),
         handler=handler,
         category=category,
-        label=e.get("label", str, ident),
+        label=e.label(ident),
         validator=e.validator("validator"),
         validator_in_context=validator_in_context,
         context=context,
