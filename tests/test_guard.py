@@ -271,3 +271,11 @@ def test_text_shaped_like_our_token_is_not_taken_for_one() -> None:
     assert EMAIL not in out and {a.rule for a in sent} == {"email"}
     ours = '{"event": "ok [REDACTED:ip:93.177.x.x] [HASH:k1:0f3a9c2b7d1e4f5a6b7c]"}'
     assert guard.check_line(ours) is ours
+
+
+def test_urls_already_redacted_are_not_leaks() -> None:
+    guard, sent = _guard()
+    redacted = guard.redactor.redact({"url": "https://bob:hunter2@example.lv/cb?password=Ziema2026!&page=2"})
+    line = json.dumps(redacted)
+    assert "hunter2" not in line and "Ziema2026!" not in line
+    assert guard.check_line(line) is line and sent == []

@@ -507,7 +507,9 @@ class Redactor:
                     if child.key != name:
                         key = _quote(str(child.key))
                 if child.drop:
-                    run.add(child.capture, node.path, unquote_plus(value))  # type: ignore[arg-type]
+                    dropped = unquote_plus(value)
+                    own = self._scanner.is_own_token(dropped)
+                    run.add(child.capture, node.path, dropped, leaked=not own)  # type: ignore[arg-type]
                     value = _quote(f"[REDACTED:{child.capture.label}]")  # type: ignore[union-attr]
                 elif child.capture is not None:
                     redacted = self._captured(unquote_plus(value), child, run)
@@ -532,7 +534,7 @@ class Redactor:
             user = user if user_node.capture.action == "audit" else _quote(redacted)
         if sep:
             target = self._target("url_password", 16, "secret", "drop", "full", "text")
-            run.add(target, node.path, password)
+            run.add(target, node.path, password, leaked=not self._scanner.is_own_token(password))
             if target.action != "audit":
                 password = "[REDACTED:secret]"
         return user + sep + password + "@" + host
