@@ -73,3 +73,12 @@ def test_action_override_and_summary() -> None:
     event = orjson.loads(result.stdout)
     assert event["message"] == "personas kods [REDACTED:personal_code]"
     assert event["pii_redactions"] == [{"path": "message", "rule": "personal_code_lv", "category": 1, "action": "mask", "count": 1}]
+
+
+def test_a_reader_that_goes_away_is_not_an_error(tmp_path: Path) -> None:
+    big = tmp_path / "big.log"
+    big.write_bytes(SAMPLE.read_bytes() * 300)  # more than a pipe holds
+    env = {**os.environ, "PII_TAGGER_HASH_KEY": "cli:a-test-key-that-is-long-enough"}
+    command = f"{sys.executable} -m pii_tagger.cli redact {big} | head -c 10 > /dev/null; exit ${{PIPESTATUS[0]}}"
+    result = subprocess.run(["bash", "-c", command], capture_output=True, env=env, timeout=120, check=False)
+    assert result.returncode == 0 and b"cannot read" not in result.stderr

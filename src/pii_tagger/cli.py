@@ -231,6 +231,8 @@ def _redact_files(redactor: Redactor, files: list[str], out: BinaryIO) -> int:
             else:
                 with open(Path(name), "rb") as stream:
                     _redact_stream(redactor, stream, out, counts)
+        except BrokenPipeError:
+            raise  # the reader went away (| head): not a file we could not read
         except OSError as e:
             print(f"pii-tagger: {name}: cannot read ({e.strerror or e}); skipped", file=sys.stderr)
             status = EXIT_INPUT
