@@ -70,6 +70,10 @@ def _words(words: Sequence[str], *, adjacent: bool = False) -> regex.Pattern[str
 
 _DIGIT_RUNS = re.compile(r"\d+")
 _MAX_PATTERNS = 512
+_SKELETON_MAX = 512  # longer texts choose their rules each time
+_MAX_SKELETONS = 4096
+_ZERO_DIGITS = {ord(d): "0" for d in "123456789"}
+_ZERO_DIGITS_BYTES = bytes.maketrans(b"123456789", b"000000000")
 
 
 def _compile_before(pattern: str | None) -> regex.Pattern[str] | None:
@@ -113,10 +117,12 @@ class TextScanner:
 
     __slots__ = (
         "_any_context",
+        "_by_skeleton",
         "_context_bits",
         "_context_rules",
         "_digit_bits",
         "_digit_floor",
+        "_digit_words",
         "_key_target",
         "_literal_bits",
         "_literals",
@@ -179,9 +185,17 @@ class TextScanner:
         ]
         self._context_bits = sum(1 << i for i, _ in self._context_rules)
         # One search for any of those rules' words: most texts have none.
-        words = sorted({fold(w) for c in self._rules if c.context is not None and c.rule.context_required for w in c.rule.context})
-        self._any_context = re.compile("|".join(map(re.escape, words))) if words else None
+        context_words = sorted({fold(w) for c in self._rules if c.context is not None and c.rule.context_required
+                                for w in c.rule.context})
+        self._any_context = re.compile("|".join(map(re.escape, context_words))) if context_words else None
         self._needs_all = [(i, r.needs_all) for i, r in enumerate(rules) if r.needs_all]
+        # The skeleton of a text (digits as 0) keeps every word without an ASCII
+        # digit; needs that hold one are looked up in the text and join the key.
+        # A context word with a digit (none is shipped) turns the memo off.
+        needs = {*self._literals, *(w for _, ws in self._needs_all for w in ws)}
+        self._digit_words = tuple(sorted(w for w in needs if any("0" <= ch <= "9" for ch in w)))
+        memo = not any("0" <= ch <= "9" for w in context_words for ch in w)
+        self._by_skeleton: dict[object, regex.Pattern[str] | None] | None = {} if memo else None
         self.is_clean = self._clean_test(rules)
         own = [r.pattern for r in rules if r.handler == "skip"]
         self._own_token = regex.compile("|".join(own)) if own else None
@@ -221,9 +235,34 @@ class TextScanner:
         return self._shape_tests[int(m.lastgroup[1:])]
 
     def _pattern_for(self, text: str) -> regex.Pattern[str] | None:
-        """The pattern of the rules whose needs ``text`` meets (None: no rule)."""
+        """The pattern of the rules whose needs ``text`` meets (None: no rule).
+
+        Kept by the text's skeleton (its digits as 0): the choice depends only
+        on which needs and context words a text holds and on how many digits,
+        and none of those words holds a digit 1-9 (the few that do are part of
+        the key), so texts of one template share it: "call 2xxxxxxx" once.
+        """
         if not self._optimise:
             return self._plain_pattern()
+        if len(text) > _SKELETON_MAX or self._by_skeleton is None:
+            return self._select(text)
+        if text.isascii():
+            key: object = text.encode("ascii").translate(_ZERO_DIGITS_BYTES)
+        else:
+            key = text.translate(_ZERO_DIGITS)
+        if self._digit_words:
+            key = (key, *(word in text for word in self._digit_words))
+        try:
+            return self._by_skeleton[key]
+        except KeyError:
+            pass
+        pattern = self._select(text)
+        if len(self._by_skeleton) >= _MAX_SKELETONS:
+            self._by_skeleton.clear()
+        self._by_skeleton[key] = pattern
+        return pattern
+
+    def _select(self, text: str) -> regex.Pattern[str] | None:
         bits = 0
         for literal in filter(text.__contains__, self._literals):
             bits |= self._literal_bits[literal]
