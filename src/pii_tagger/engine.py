@@ -310,16 +310,20 @@ class Redactor:
             if node.plain:
                 kind = type(value)
                 if kind is str:
-                    shape = node.shape
-                    if value in clean or (shape is not None and shape(value) is not None) or self._clean_value(node, value):
+                    # Cached: clean texts seen before. Not cached: values of the
+                    # field's safe shape (timestamps, ids: each one new).
+                    if value not in clean and ((shape := node.shape) is None or shape(value) is None):
+                        if not self._clean_value(node, value):
+                            self._put(out, node, value, run, depth, seen)
+                            continue
                         if len(value) <= _CLEAN_CACHE_MAX_LEN:
-                            clean[value] = None
-                            if len(clean) > _CLEAN_CACHE_SIZE:
+                            if len(clean) >= _CLEAN_CACHE_SIZE:
                                 clean.clear()
-                        if node.tags and value:
-                            self._tag(node, run)
-                        out[key] = value
-                        continue
+                            clean[value] = None
+                    if node.tags and value:
+                        self._tag(node, run)
+                    out[key] = value
+                    continue
                 elif kind in _PLAIN_SCALARS or (kind is int and -_BIG_INT < value < _BIG_INT):
                     if node.tags and value is not None:
                         self._tag(node, run)
