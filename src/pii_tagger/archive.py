@@ -9,7 +9,7 @@ results are merged in input order. Our own masks and hash tokens are never
 reported.
 
 Bad input is counted, not fatal: binary lines (NUL bytes) and lines longer
-than ``max_line`` are skipped, lines that are not UTF-8 are scanned with
+than 1 MiB (``logfiles.MAX_LINE``) are skipped, lines that are not UTF-8 are scanned with
 replacement characters, a truncated ``.gz`` is read up to where it breaks,
 unreadable files are reported. The report says how much could not be read.
 """
