@@ -25,6 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from opentelemetry import metrics
+from opentelemetry.attributes import BoundedAttributes
 from opentelemetry.context import Context
 from opentelemetry.sdk._logs import LogRecordProcessor, ReadWriteLogRecord
 from opentelemetry.sdk.trace import Event, ReadableSpan, Span, SpanProcessor
@@ -111,7 +112,8 @@ class _Redaction:
             yield metrics.Observation(n, {"pii.kind": kind})
 
     def attributes(self, tally: _Tally, attributes: Mapping[str, Any] | None, name: str | None = None) -> dict[str, Any]:
-        event = dict(attributes or {})
+        # BoundedAttributes.copy() is a plain copy; dict() would take its lock per key.
+        event = dict(attributes.copy()) if isinstance(attributes, BoundedAttributes) else dict(attributes or {})
         if name is not None:
             event[_NAME] = name
         out = self.redactor.redact(event)
