@@ -281,7 +281,17 @@ class Redactor:
         actions |= {r.action for r in self.rules.values if r.action}
         return policy.mode == "audit" or "audit" in actions
 
-    def _walk(self, event: Mapping[str, Any], run: _Run) -> dict[str, Any]:
+    def redact_counted(self, event: Mapping[str, Any]) -> tuple[dict[str, Any], set[int], dict[tuple[str, str, int, str], int]]:
+        """For callers that total what was done (OpenTelemetry): the redacted
+        copy without tag fields, its categories, and counts by (path, rule,
+        category, action). May raise: the caller fails closed."""
+        run = _Run(True, collect=self.audits)
+        out = self._walk(event, run, tags=False)
+        if self.audits:
+            self._alert_audited(event, run.found)  # type: ignore[arg-type]
+        return out, run.categories, run.notes  # type: ignore[return-value]
+
+    def _walk(self, event: Mapping[str, Any], run: _Run, *, tags: bool = True) -> dict[str, Any]:
         out: dict[str, Any] = {}
         items: Iterable[tuple[Any, Any]] = event.items()
         if event.get("exc_info"):
@@ -293,6 +303,8 @@ class Redactor:
             out.update((k, event[k]) for k in STRUCTLOG_META_KEYS if k in event)
             items = [(k, v) for k, v in items if k not in STRUCTLOG_META_KEYS]
         self._fields(items, self._tree.root, out, run, 1, set())
+        if not tags:
+            return out
         out[CATEGORIES_KEY] = sorted(run.categories)
         if run.notes is not None:
             out[SUMMARY_KEY] = [

@@ -33,7 +33,7 @@ from opentelemetry.sdk.trace.export import SpanExporter, SpanExportResult
 from opentelemetry.sdk.util.instrumentation import InstrumentationScope
 from opentelemetry.trace import Link, Status
 
-from .engine import CATEGORIES_KEY, SUMMARY_KEY, Redactor
+from .engine import Redactor
 from .failsafe import MARKER, report_once
 
 CATEGORIES_ATTRIBUTE = "pii.categories"
@@ -55,13 +55,13 @@ class _Tally:
         self.count = 0
         self.notes: dict[tuple[int, str, str], int] = {}
 
-    def add(self, event: dict[str, Any]) -> None:
-        self.categories.update(event.pop(CATEGORIES_KEY, ()))
-        for note in event.pop(SUMMARY_KEY, ()):
-            if note["action"] != "keep":
-                self.count += note["count"]
-            key = (note["category"], note["rule"], note["action"])
-            self.notes[key] = self.notes.get(key, 0) + note["count"]
+    def add(self, categories: set[int], notes: Mapping[tuple[str, str, int, str], int]) -> None:
+        self.categories |= categories
+        for (_, rule, category, action), n in notes.items():
+            if action != "keep":
+                self.count += n
+            key = (category, rule, action)
+            self.notes[key] = self.notes.get(key, 0) + n
 
     def tags(self) -> dict[str, Any]:
         return {CATEGORIES_ATTRIBUTE: sorted(self.categories), COUNT_ATTRIBUTE: self.count}
@@ -76,12 +76,7 @@ class _Redaction:
     """
 
     def __init__(self, redactor: Redactor | None, meter_provider: metrics.MeterProvider | None) -> None:
-        if redactor is None:
-            redactor = Redactor(summary=True)
-        elif not redactor.summary:
-            redactor = Redactor(redactor.policy, rules=redactor.rules, hasher=redactor.hasher, summary=True,
-                                alerts=redactor.alerts, source=redactor.source)
-        self.redactor = redactor
+        self.redactor = redactor or Redactor()
         self._lock = threading.Lock()
         self._redactions: dict[tuple[int, str, str], int] = {}
         self._failures: dict[str, int] = {}
@@ -116,8 +111,8 @@ class _Redaction:
         event = dict(attributes.copy()) if isinstance(attributes, BoundedAttributes) else dict(attributes or {})
         if name is not None:
             event[_NAME] = name
-        out = self.redactor.redact(event)
-        tally.add(out)
+        out, categories, notes = self.redactor.redact_counted(event)
+        tally.add(categories, notes)
         return out
 
     def count(self, tally: _Tally) -> None:
