@@ -82,12 +82,14 @@ def _compile_before(pattern: str | None) -> regex.Pattern[str] | None:
     return regex.compile(pattern, regex.REVERSE) if pattern else None
 
 
-def _compile_fast(pattern: str) -> re.Pattern[str] | regex.Pattern[str]:
-    """Stdlib ``re`` where the pattern allows (faster on short texts), else ``regex``."""
+def _compile_safe(pattern: str) -> re.Pattern[str] | regex.Pattern[str]:
+    """A safe shape: stdlib ``re`` where the pattern allows (faster on short
+    texts), else ``regex``; ASCII classes, so ``\\d`` is 0-9 and a shape never
+    takes more texts than it says (a text it does not take is scanned)."""
     try:
-        return re.compile(pattern)
+        return re.compile(pattern, re.ASCII)
     except re.error:
-        return regex.compile(pattern)
+        return regex.compile(pattern, regex.ASCII)
 
 
 _ASCII_DIGITS = b"0123456789"
@@ -151,8 +153,8 @@ class TextScanner:
         """``optimise=False`` gives the plain scan (every rule at every position),
         which the tests compare the optimised one against."""
         self._optimise = optimise
-        self._safe = _compile_fast("|".join(f"(?P<s{i}>{shape.pattern})" for i, shape in enumerate(safe))) if safe else None
-        self._shape_tests = [_compile_fast(shape.pattern).fullmatch for shape in safe]
+        self._safe = _compile_safe("|".join(f"(?P<s{i}>{shape.pattern})" for i, shape in enumerate(safe))) if safe else None
+        self._shape_tests = [_compile_safe(shape.pattern).fullmatch for shape in safe]
         self._rules = [
             _Compiled(
                 r, t, _words(r.context), _words(r.deny_context, adjacent=True), _compile_before(r.before)
