@@ -1,8 +1,9 @@
 """The SRE commands: ``query``, ``stats``, ``token`` and ``categories``.
 
 Exit status: ``query`` 0 when something was selected, 1 when nothing was
-(like grep), 2 for a usage error; ``stats`` 0, or 3 when some input could not
-be read; ``token`` and ``categories`` 0, or 2 for a usage error.
+(like grep), 2 for a usage error, 3 when some input could not be read (the
+search is incomplete); ``stats`` 0, or 3 when some input could not be read;
+``token`` and ``categories`` 0, or 2 for a usage error.
 """
 
 from __future__ import annotations
