@@ -111,3 +111,17 @@ pattern = '''KL-\\\\d{6}'''
     assert "ipv4" not in rules
     assert not rules["mine"].shipped and not rules["email"].shipped
     assert rules["iban"].shipped
+
+
+def test_a_user_need_with_a_superscript_digit_is_not_taken_for_a_digit(tmp_path: Path) -> None:
+    path = _write(tmp_path, """
+[[value]]
+id = "flat_area"
+category = 4
+label = "area"
+starts = '0-9'
+needs = ["m²"]
+pattern = '''\\d{1,4} m²'''
+""")
+    redactor = Redactor(rule_files=[path], hasher=HASHER)
+    assert redactor.redact_text("dzīvoklis 45 m² Rīgā") == ("dzīvoklis 45 m² Rīgā", [4])

@@ -68,7 +68,8 @@ def _words(words: Sequence[str], *, adjacent: bool = False) -> regex.Pattern[str
     return regex.compile(rf"(?<![a-z0-9])(?:{alternatives}){tail}")
 
 
-_DIGIT_RUNS = re.compile(r"\d+")
+# The rules' \d is the regex module's (newer Unicode than re's): count with it.
+_DIGIT_RUNS = regex.compile(r"\d+")
 _MAX_PATTERNS = 512
 _SKELETON_MAX = 512  # longer texts choose their rules each time
 _MAX_SKELETONS = 4096
@@ -109,8 +110,17 @@ def prefilter(rules: Sequence[ValueRule]) -> tuple[Callable[[str], object], tupl
     needs = {n for r in rules for n in r.needs}
     single = {n for n in needs if len(n) == 1}
     chars = sorted(re.escape(c) for c in single) + ([r"\d"] if "digit" in needs else [])
-    search: Callable[[str], object] = re.compile(f"[{''.join(chars)}]").search if chars else (lambda text: None)
-    words = {n for n in needs - single - {"digit"} if not any(c in single or c.isdigit() for c in n)}
+    search: Callable[[str], object] = lambda text: None
+    if chars:
+        # stdlib re for ASCII text (faster); the regex module, whose \d the rules use, for any other
+        ascii_search, any_search = re.compile(f"[{''.join(chars)}]").search, regex.compile(f"[{''.join(chars)}]").search
+
+        def search(text: str) -> object:
+            return ascii_search(text) if text.isascii() else any_search(text)
+
+    # A longer need is left to the class only when one of its characters is in
+    # it: a single need, or an ASCII digit (\d). "m²" stays: "²" is no \d.
+    words = {n for n in needs - single - {"digit"} if not any(c in single or "0" <= c <= "9" for c in n)}
     return search, tuple(sorted(w for w in words if not any(o != w and o in w for o in words)))
 
 
@@ -197,7 +207,7 @@ class TextScanner:
         needs = {*self._literals, *(w for _, ws in self._needs_all for w in ws)}
         self._digit_words = tuple(sorted(w for w in needs if any("0" <= ch <= "9" for ch in w)))
         memo = not any("0" <= ch <= "9" for w in context_words for ch in w)
-        self._by_skeleton: dict[object, regex.Pattern[str] | None] | None = {} if memo else None
+        self._by_skeleton: dict[object, int] | None = {} if memo else None
         self.is_clean = self._clean_test(rules)
         own = [r.pattern for r in rules if r.handler == "skip"]
         self._own_token = regex.compile("|".join(own)) if own else None
@@ -236,8 +246,8 @@ class TextScanner:
             return None
         return self._shape_tests[int(m.lastgroup[1:])]
 
-    def _pattern_for(self, text: str) -> regex.Pattern[str] | None:
-        """The pattern of the rules whose needs ``text`` meets (None: no rule).
+    def _rules_for(self, text: str) -> int:
+        """The rules (bits) whose needs ``text`` meets: 0 when none.
 
         Kept by the text's skeleton (its digits as 0): the choice depends only
         on which needs and context words a text holds and on how many digits,
@@ -245,7 +255,7 @@ class TextScanner:
         the key), so texts of one template share it: "call 2xxxxxxx" once.
         """
         if not self._optimise:
-            return self._plain_pattern()
+            return (1 << len(self._rules)) - 1
         if len(text) > _SKELETON_MAX or self._by_skeleton is None:
             return self._select(text)
         if text.isascii():
@@ -254,17 +264,15 @@ class TextScanner:
             key = text.translate(_ZERO_DIGITS)
         if self._digit_words:
             key = (key, *(word in text for word in self._digit_words))
-        try:
-            return self._by_skeleton[key]
-        except KeyError:
-            pass
-        pattern = self._select(text)
-        if len(self._by_skeleton) >= _MAX_SKELETONS:
-            self._by_skeleton.clear()
-        self._by_skeleton[key] = pattern
-        return pattern
+        bits = self._by_skeleton.get(key)
+        if bits is None:
+            bits = self._select(text)
+            if len(self._by_skeleton) >= _MAX_SKELETONS:
+                self._by_skeleton.clear()
+            self._by_skeleton[key] = bits
+        return bits
 
-    def _select(self, text: str) -> regex.Pattern[str] | None:
+    def _select(self, text: str) -> int:
         bits = 0
         for literal in filter(text.__contains__, self._literals):
             bits |= self._literal_bits[literal]
@@ -280,11 +288,13 @@ class TextScanner:
                 bits &= ~(1 << i)
         if bits & self._context_bits:
             bits = self._drop_rules_without_context(text, bits)
-        if not bits:
-            return None
+        return bits
+
+    def _pattern(self, bits: int) -> regex.Pattern[str]:
+        """The compiled alternation of the rules in ``bits`` (kept)."""
         pattern = self._patterns.get(bits)
         if pattern is None:
-            pattern = self.compile_rules(bits)
+            pattern = self.compile_rules(bits, skip_positions=self._optimise)
             if len(self._patterns) >= _MAX_PATTERNS:
                 self._patterns.clear()
             self._patterns[bits] = pattern
@@ -307,13 +317,6 @@ class TextScanner:
             if bits >> i & 1 and context.search(folded) is None:
                 bits &= ~(1 << i)
         return bits
-
-    def _plain_pattern(self) -> regex.Pattern[str]:
-        everything = (1 << len(self._rules)) - 1
-        pattern = self._patterns.get(everything)
-        if pattern is None:
-            pattern = self._patterns[everything] = self.compile_rules(everything, skip_positions=False)
-        return pattern
 
     def compile_rules(self, bits: int, *, skip_positions: bool = True) -> regex.Pattern[str]:
         """One pattern for the rules whose bits are set, in file order.
@@ -339,40 +342,47 @@ class TextScanner:
         found: list[Finding] = []
         if unchecked and self.is_clean(text):
             return found
-        pattern = self._pattern_for(text)
-        if pattern is None:
+        bits = self._rules_for(text)
+        if not bits:
             return found
-        search = pattern.search
-        rules = self._rules
+        search = self._pattern(bits).search
         pos, size = 0, len(text)
         timeout = self._timeout if size > UNTIMED_TEXT_LENGTH or self._user_bits else None
         while pos < size:
             m = search(text, pos, timeout=timeout)
             if m is None:
                 break
-            compiled = rules[int(str(m.lastgroup)[1:])]
+            pos = self._take(text, m, bits, node, found, timeout)
+        return found
+
+    def _take(self, text: str, m: regex.Match[str], bits: int, node: object, found: list[Finding],
+              timeout: float | None) -> int:
+        """Acts on a match; returns where to search on. A value rejected at its
+        position (no context, a failed check) lets the rules after it in file
+        order try the same position, as they would had it not matched."""
+        at = m.start()
+        while True:
+            i = int(str(m.lastgroup)[1:])
+            compiled = self._rules[i]
             handler = compiled.rule.handler
-            start = m.start()
-            if handler == "value":
-                if compiled.before is not None:
-                    start = self._extend_back(compiled.before, text, start, found)
-                    if start < 0:
-                        pos = m.start() + 1
-                        continue
+            if handler == "key_value":
+                return self._key_value(text, m, node, found)
+            if handler == "url":
+                found.append(Finding(at, m.end(), compiled.target, "url"))  # type: ignore[arg-type]
+                return m.end()
+            if handler != "value":  # "skip": our own token
+                return m.end()
+            start = at if compiled.before is None else self._extend_back(compiled.before, text, at, found)
+            if start >= 0:
                 length = self._check(compiled, text, start, text[start : m.end()])
                 if length:
                     found.append(Finding(start, start + length, compiled.target))  # type: ignore[arg-type]
-                    pos = start + length
-                else:
-                    pos = m.start() + 1
-            elif handler == "key_value":
-                pos = self._key_value(text, m, node, found)
-            elif handler == "url":
-                found.append(Finding(start, m.end(), compiled.target, "url"))  # type: ignore[arg-type]
-                pos = m.end()
-            else:  # "skip": our own token
-                pos = m.end()
-        return found
+                    return start + length
+            later = bits & -(2 << i)  # the rules after rule i
+            retry = self._pattern(later).match(text, at, timeout=timeout) if later else None
+            if retry is None:
+                return at + 1
+            m = retry
 
     @staticmethod
     def _extend_back(before: regex.Pattern[str], text: str, start: int, found: list[Finding]) -> int:
