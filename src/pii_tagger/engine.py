@@ -231,6 +231,7 @@ class Redactor:
         if node.capture is not None:
             return not scanner.is_own_token(value)
         if self._clean_value(node, value):
+            self._remember_clean(value)
             return False
         text = scanner.without_own_tokens(value)
         if text is not value and scanner.is_clean(text):
@@ -328,10 +329,7 @@ class Redactor:
                         if not self._clean_value(node, value):
                             self._put(out, node, value, run, depth, seen)
                             continue
-                        if len(value) <= _CLEAN_CACHE_MAX_LEN:
-                            if len(clean) >= _CLEAN_CACHE_SIZE:
-                                clean.clear()
-                            clean[value] = None
+                        self._remember_clean(value)
                     if node.tags and value:
                         self._tag(node, run)
                     out[key] = value
@@ -348,6 +346,14 @@ class Redactor:
                 out[node.key] = self._captured(value, node, run)
                 continue
             self._put(out, node, value, run, depth, seen)
+
+    def _remember_clean(self, value: str) -> None:
+        """Into the bounded cache of clean texts (short ones; cleared when full)."""
+        if len(value) <= _CLEAN_CACHE_MAX_LEN:
+            clean = self._clean
+            if len(clean) >= _CLEAN_CACHE_SIZE:
+                clean.clear()
+            clean[value] = None
 
     def _clean_value(self, node: Node, value: str) -> bool:
         """``is_clean(value)``, learning the field's safe shape from its first values."""
