@@ -196,27 +196,35 @@ class Redactor:
         child = self._tree.child
         clean = self._clean
         for key, value in items:
-            kind = type(value)
-            if kind is list and depth == 0 and key in OWN_KEYS:
-                continue  # our tags (the error note, a string, is scanned: it never holds a value)
             node = children.get(key) or child(parent, key)
-            if kind is str:
-                if node.plain:
+            kind = type(value)
+            if node.plain:  # no action by name: the value decides
+                if kind is str:
                     if not value or value in clean:
                         continue
                     shape = node.shape
                     if (shape is None or shape(value) is None) and self._may_carry_text(node, value):
                         return True
-                elif node.key_findings or node.drop or (value and self._may_carry_text(node, value)):
+                    continue
+                if kind is int:
+                    if -_BIG_INT < value < _BIG_INT:
+                        continue
+                    return True
+                if kind in _PLAIN_SCALARS:
+                    continue
+            elif node.key_findings or node.drop:
+                return True
+            elif kind is str:
+                if value and self._may_carry_text(node, value):
                     return True
                 continue
-            if node.key_findings or node.drop:
-                return True
-            if kind is dict:
-                if depth >= self.max_depth or self._may_carry(value.items(), node, depth + 1):
-                    return True
-            elif kind is list:
+            if kind is list:
+                if depth == 0 and key in OWN_KEYS:
+                    continue  # our tags (the error note, a string, is scanned: it never holds a value)
                 if depth >= self.max_depth or self._may_carry(((key, v) for v in value), parent, depth + 1):
+                    return True
+            elif kind is dict:
+                if depth >= self.max_depth or self._may_carry(value.items(), node, depth + 1):
                     return True
             elif kind is int:
                 if node.capture is not None or not -_BIG_INT < value < _BIG_INT:
