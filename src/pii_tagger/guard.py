@@ -68,6 +68,7 @@ class LeakGuard:
         self.alerts = alerts if alerts is not None else Alerter(hasher=self.redactor.hasher)
         self.redact = redact
         self.source = source or self.redactor.source
+        self._may_carry = self.redactor.may_carry
 
     # ---- integrations ---------------------------------------------------------
 
@@ -92,6 +93,13 @@ class LeakGuard:
         """``line`` as it may be written: the same object when clean (or when
         only alerting), else redacted. Never raises: in doubt, redact."""
         try:
+            if type(line) is str and line[:1] == "{":  # the common case first: a clean JSON line
+                try:
+                    event = orjson.loads(line)
+                except orjson.JSONDecodeError:
+                    event = None
+                if type(event) is dict:
+                    return line if not self._may_carry(event) else self._check_parsed(line, line, event, source)
             return self._check_line(line, source)
         except Exception as exc:  # noqa: BLE001 - the guard never breaks logging
             report_once("guard", exc)
@@ -117,7 +125,10 @@ class LeakGuard:
 
     def _check_line(self, line: str | bytes, source: str | None) -> str | bytes:
         text = line.decode("utf-8", "replace") if isinstance(line, bytes) else line
-        parsed = json_object(text)
+        return self._check_parsed(line, text, json_object(text), source)
+
+    def _check_parsed(self, line: str | bytes, text: str, parsed: dict[str, Any] | None, source: str | None) -> str | bytes:
+        """``line``, whose text is ``text``, parsed when a JSON object."""
         event = parsed if parsed is not None else {"message": text.rstrip("\r\n")}
         redacted, leaked = self.find(event)
         if not leaked:
