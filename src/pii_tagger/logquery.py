@@ -97,13 +97,6 @@ class QueryResult:
     no_time: int = 0
     matches: list[bytes] = field(default_factory=list)
 
-    def merge(self, other: QueryResult) -> None:
-        self.lines += other.lines
-        self.selected += other.selected
-        self.not_json += other.not_json
-        self.untagged += other.untagged
-        self.no_time += other.no_time
-
 
 def _categories(raw: bytes) -> set[int] | None:
     """The event's categories read from the raw line (None: not found once, or
