@@ -217,3 +217,24 @@ def test_audit_mode_never_shows_a_personal_key_in_paths_or_alerts(hasher: Hasher
     assert EMAIL in out["contacts"]  # audit leaves the key as it was
     shown = json.dumps([a.as_dict() for a in sent]) + json.dumps(out["pii_redactions"])
     assert EMAIL not in shown and "contacts.[REDACTED:email].phone" in shown
+
+
+def test_a_timer_from_a_closed_window_waits_for_the_current_one(clock: Clock, hasher: Hasher) -> None:
+    alerter, sent = _alerter(clock, hasher, interval=60)
+    alerter.report("leak", TARGET, "f", "svc", EMAIL)
+    alerter.report("leak", TARGET, "f", "svc", EMAIL)  # pending: a timer is set for this window's end
+    assert alerter._timer is not None
+    alerter._timer.cancel()  # it fires by hand below, late
+    clock.now += 30
+    alerter.report("leak", TARGET, "f", "svc", EMAIL)
+    clock.now += 31
+    alerter.report("leak", TARGET, "f", "svc", EMAIL)  # closes the window (2 pending sent), opens one with 1 pending
+    assert [a.count for a in sent] == [1, 2]
+    alerter._timer = None
+    alerter._on_timer()  # the old window's timer, late: it must not close the new window
+    assert [a.count for a in sent] == [1, 2]
+    assert alerter._timer is not None
+    alerter._timer.cancel()
+    clock.now += 60
+    alerter._on_timer()
+    assert [a.count for a in sent] == [1, 2, 1]

@@ -226,6 +226,9 @@ class Alerter:
     def _on_timer(self) -> None:
         with self._lock:
             self._timer = None
+            if self._clock() - self._window_start < self.interval:
+                self._start_timer()  # set for a window a report has closed since: wait for this one's end
+                return
         self.flush()
 
     def _send(self, alerts: list[Alert]) -> None:
