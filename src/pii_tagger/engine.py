@@ -39,6 +39,7 @@ _BIG_INT = 1_000_000  # smaller integers cannot be a phone, code, card or accoun
 _PLAIN_SCALARS = (float, bool, type(None))
 _CLEAN_CACHE_SIZE = 8192  # texts that no rule can match, by value; cleared when full
 _CLEAN_CACHE_MAX_LEN = 128
+_KEPT_MAX_LEN = 256  # texts with tags only (a request path, a span name), kept per field
 
 
 class Found(NamedTuple):
@@ -58,12 +59,13 @@ class _Run:
     """What one event carried: categories, (with ``summary``) notes by path,
     and (with ``collect``) every finding, for alerts."""
 
-    __slots__ = ("categories", "changes", "found", "notes")
+    __slots__ = ("categories", "changes", "found", "journal", "notes")
 
     def __init__(self, summary: bool, collect: bool = False) -> None:
         self.categories: set[int] = set()
         self.notes: dict[tuple[str, str, int, str], int] | None = {} if summary else None
         self.found: list[Found] | None = [] if collect else None
+        self.journal: list[tuple[Target, str]] | None = None  # what one text added (see Redactor._string)
         self.changes = 0
 
     def unsure(self, path: str) -> None:
@@ -81,6 +83,8 @@ class _Run:
             self.changes += 1
         if self.found is not None and leaked:
             self.found.append(Found(target, path, None if value is None else str(value)))
+        if self.journal is not None:
+            self.journal.append((target, path))
         if self.notes is not None:
             key = (path, target.rule, target.category, target.action)
             self.notes[key] = self.notes.get(key, 0) + 1
@@ -241,6 +245,8 @@ class Redactor:
         if self._clean_value(node, value):
             self._remember_clean(value)
             return False
+        if node.kept is not None and value in node.kept:
+            return False  # tags only, seen in this field before
         text = scanner.without_own_tokens(value)
         if text is not value and scanner.is_clean(text):
             return False  # nothing but our own masks and tokens
@@ -334,10 +340,14 @@ class Redactor:
                     # Cached: clean texts seen before. Not cached: values of the
                     # field's safe shape (timestamps, ids: each one new).
                     if value not in clean and ((shape := node.shape) is None or shape(value) is None):
-                        if not self._clean_value(node, value):
+                        if node.kept is not None and value in node.kept:  # tags only, seen here before
+                            for target, path in node.kept[value]:
+                                run.add(target, path)
+                        elif not self._clean_value(node, value):
                             self._put(out, node, value, run, depth, seen)
                             continue
-                        self._remember_clean(value)
+                        else:
+                            self._remember_clean(value)
                     if node.tags and value:
                         self._tag(node, run)
                     out[key] = value
@@ -448,9 +458,21 @@ class Redactor:
                 return parsed
         if self._scanner.is_clean(text):
             return text
-        if node.url:
-            return self._url(text, node, run)
-        return self._text(text, node, run, checked=True)
+        kept = node.kept
+        if kept is not None and text in kept:  # seen here before: tags only, nothing to change
+            for target, path in kept[text]:
+                run.add(target, path)
+            return text
+        journal: list[tuple[Target, str]] = []
+        run.journal, changes = journal, run.changes
+        try:
+            out = self._url(text, node, run) if node.url else self._text(text, node, run, checked=True)
+        finally:
+            run.journal = None
+        # Tags only, nothing changed: no personal value in it, safe to keep.
+        if out == text and run.changes == changes and len(text) <= _KEPT_MAX_LEN and all(t.action == "keep" for t, _ in journal):
+            node.keep_text(text, tuple(journal))
+        return out
 
     def _captured(self, text: str, node: Node, run: _Run) -> str:
         target = node.capture
