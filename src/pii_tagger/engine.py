@@ -39,7 +39,8 @@ _BIG_INT = 1_000_000  # smaller integers cannot be a phone, code, card or accoun
 _PLAIN_SCALARS = (float, bool, type(None))
 _CLEAN_CACHE_SIZE = 8192  # texts that no rule can match, by value; cleared when full
 _CLEAN_CACHE_MAX_LEN = 128
-_KEPT_MAX_LEN = 256  # texts with tags only (a request path, a span name), kept per field
+_KEPT_MAX_LEN = 256  # texts with tags only (a request path, a span name), kept by field
+_KEPT_SIZE = 4096  # such texts in all; cleared when full
 
 
 class Found(NamedTuple):
@@ -144,6 +145,8 @@ class Redactor:
         self._targets: dict[tuple[str, int], Target] = {}
         self._tree = NodeTree(self._make_node)
         self._clean: dict[str, None] = {}
+        # Texts in which only tags were found, by field: nothing personal in them.
+        self._kept: dict[tuple[Node, str], tuple[tuple[Target, str], ...]] = {}
         self._scanner = TextScanner(
             self.rules.values,
             [self._value_target(r) for r in self.rules.values],
@@ -245,7 +248,7 @@ class Redactor:
         if self._clean_value(node, value):
             self._remember_clean(value)
             return False
-        if node.kept is not None and value in node.kept:
+        if (node, value) in self._kept:
             return False  # tags only, seen in this field before
         text = scanner.without_own_tokens(value)
         if text is not value and scanner.is_clean(text):
@@ -340,8 +343,8 @@ class Redactor:
                     # Cached: clean texts seen before. Not cached: values of the
                     # field's safe shape (timestamps, ids: each one new).
                     if value not in clean and ((shape := node.shape) is None or shape(value) is None):
-                        if node.kept is not None and value in node.kept:  # tags only, seen here before
-                            for target, path in node.kept[value]:
+                        if (tags := self._kept.get((node, value))) is not None:  # tags only, seen here before
+                            for target, path in tags:
                                 run.add(target, path)
                         elif not self._clean_value(node, value):
                             self._put(out, node, value, run, depth, seen)
@@ -458,9 +461,9 @@ class Redactor:
                 return parsed
         if self._scanner.is_clean(text):
             return text
-        kept = node.kept
-        if kept is not None and text in kept:  # seen here before: tags only, nothing to change
-            for target, path in kept[text]:
+        tags = self._kept.get((node, text))
+        if tags is not None:  # seen here before: tags only, nothing to change
+            for target, path in tags:
                 run.add(target, path)
             return text
         journal: list[tuple[Target, str]] = []
@@ -471,7 +474,10 @@ class Redactor:
             run.journal = None
         # Tags only, nothing changed: no personal value in it, safe to keep.
         if out == text and run.changes == changes and len(text) <= _KEPT_MAX_LEN and all(t.action == "keep" for t, _ in journal):
-            node.keep_text(text, tuple(journal))
+            kept = self._kept
+            if len(kept) >= _KEPT_SIZE:
+                kept.clear()
+            kept[node, text] = tuple(journal)  # the node itself: never confused with another field
         return out
 
     def _captured(self, text: str, node: Node, run: _Run) -> str:

@@ -15,7 +15,6 @@ from .actions import Target
 from .text import name_tokens
 
 MAX_CONTEXT_WORDS = 24
-MAX_KEPT_TEXTS = 64  # per field
 
 
 class Node:
@@ -25,7 +24,6 @@ class Node:
         "capture",
         "children",
         "drop",
-        "kept",
         "key",
         "key_findings",
         "path",
@@ -50,16 +48,6 @@ class Node:
         self.plain = True  # no action and a clean name: values only need the value scan (tags aside)
         self.shape: Callable[[str], object] | None = None  # the safe shape this field's values had
         self.shape_tries = 3  # values looked at to learn it
-        self.kept: dict[str, tuple[tuple[Target, str], ...]] | None = None  # texts with tags only, and the tags
-
-    def keep_text(self, text: str, tags: tuple[tuple[Target, str], ...]) -> None:
-        """Remember a text in which nothing is personal, only tagged (bounded)."""
-        kept = self.kept
-        if kept is None:
-            kept = self.kept = {}
-        elif len(kept) >= MAX_KEPT_TEXTS:
-            kept.clear()
-        kept[text] = tags
 
     def seal(self) -> Node:
         self.plain = not (self.capture or self.drop or self.key_findings or self.url)
