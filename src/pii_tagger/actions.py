@@ -147,11 +147,8 @@ def _compact(value: str) -> str:
     return _NOT_ALNUM.sub("", value).upper()
 
 
-_digits = digits
-
-
 def _phone(value: str) -> str:
-    number = _digits(value)
+    number = digits(value)
     number = number.removeprefix("00")
     if len(number) == 8 and lv_phone(number):
         number = "371" + number
@@ -165,7 +162,7 @@ def _email(value: str) -> str:
 NORMALIZE: dict[str, Callable[[str], str]] = {
     "text": _text,
     "compact": _compact,
-    "digits": _digits,
+    "digits": digits,
     "phone": _phone,
     "email": _email,
 }

@@ -254,7 +254,7 @@ class Redactor:
         if text is not value and scanner.is_clean(text):
             return False  # nothing but our own masks and tokens
         first = value[0]
-        if not node.plain or ((first == "{" or first == "[" or first.isspace()) and _is_json(value)):
+        if not node.plain or ((first == "{" or first == "[" or first.isspace()) and _json_container(value) is not None):
             return True  # URL fields and JSON inside strings: looked at whole
         try:
             found = scanner.scan(value, node, unchecked=False)
@@ -347,7 +347,9 @@ class Redactor:
                             for target, path in tags:
                                 run.add(target, path)
                         elif not self._clean_value(node, value):
-                            self._put(out, node, value, run, depth, seen)
+                            if node.tags:
+                                self._tag(node, run)
+                            out[key] = self._string(value, node, run, depth, seen, unclean=True)
                             continue
                         else:
                             self._remember_clean(value)
@@ -449,7 +451,8 @@ class Redactor:
         finally:
             seen.discard(ident)
 
-    def _string(self, text: str, node: Node, run: _Run, depth: int, seen: set[int]) -> Any:
+    def _string(self, text: str, node: Node, run: _Run, depth: int, seen: set[int], *, unclean: bool = False) -> Any:
+        """``unclean``: the caller found ``is_clean(text)`` false (a plain field's text)."""
         if not text:
             return text
         if node.capture is not None:
@@ -459,7 +462,7 @@ class Redactor:
             parsed = self._json_in_string(text, node, run, depth, seen)
             if parsed is not None:
                 return parsed
-        if self._scanner.is_clean(text):
+        if not unclean and self._scanner.is_clean(text):
             return text
         tags = self._kept.get((node, text))
         if tags is not None:  # seen here before: tags only, nothing to change
@@ -522,12 +525,8 @@ class Redactor:
         return text if last == 0 else "".join(parts) + text[last:]
 
     def _json_in_string(self, text: str, node: Node, run: _Run, depth: int, seen: set[int]) -> str | None:
-        stripped = text.strip()
-        if not stripped or (stripped[0], stripped[-1]) not in (("{", "}"), ("[", "]")):
-            return None
-        try:
-            parsed = orjson.loads(stripped)
-        except orjson.JSONDecodeError:
+        parsed = _json_container(text)
+        if parsed is None:
             return None
         before = run.changes
         redacted = self._value(parsed, node, run, depth + 1, seen)
@@ -688,15 +687,16 @@ def _as_text(value: Any) -> str:
         return f"[REDACTED:unprintable {type(value).__name__}]"
 
 
-def _is_json(text: str) -> bool:
+def _json_container(text: str) -> dict[str, Any] | list[Any] | None:
+    """``text`` parsed, when it is a JSON object or array (blanks around allowed)."""
     stripped = text.strip()
     if not stripped or (stripped[0], stripped[-1]) not in (("{", "}"), ("[", "]")):
-        return False
+        return None
     try:
-        orjson.loads(stripped)
+        parsed: dict[str, Any] | list[Any] = orjson.loads(stripped)
     except orjson.JSONDecodeError:
-        return False
-    return True
+        return None
+    return parsed
 
 
 def _previous_categories(value: Any) -> set[int]:

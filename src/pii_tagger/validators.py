@@ -24,12 +24,9 @@ from .text import digits
 Validator = Callable[[str], int]
 
 
-_digits = digits
-
-
 def lv_personal_code(text: str) -> int:
     """Latvian personas kods: old DDMMYY-CNNNQ (date and check digit) or new 3X."""
-    number = _digits(text)
+    number = digits(text)
     if len(number) != 11 or number[0] > "3":
         return 0  # 4..9 are legal entities (company registration numbers)
     if number[0] == "3" and number[1] >= "2":
@@ -43,7 +40,7 @@ def lv_personal_code(text: str) -> int:
 
 def lv_personal_code_format(text: str) -> int:
     """Shape only, for codes named by a context word (``personas kods: ...``)."""
-    number = _digits(text)
+    number = digits(text)
     return len(text) if len(number) == 11 and number[0] <= "3" else 0
 
 
@@ -65,7 +62,7 @@ def iban(text: str) -> int:
 
 def payment_card(text: str) -> int:
     """13-19 digits, a known issuer prefix, and the Luhn check digit."""
-    number = _digits(text)
+    number = digits(text)
     if not 13 <= len(number) <= 19 or not _card_prefix(number):
         return 0
     return len(text) if _luhn.is_valid(number) else 0
@@ -93,7 +90,7 @@ _LV_PHONE_PREFIXES = ("2", "6", "80", "81", "90")
 def lv_phone(text: str) -> int:
     """Eight national digits after an optional +371/00371: 2x mobile, 6x fixed,
     80 toll-free, 81 shared cost, 90 premium (libphonenumber's LV metadata)."""
-    number = _digits(text)
+    number = digits(text)
     if number.startswith("00371"):
         number = number[5:]
     elif number.startswith("371") and len(number) == 11:
@@ -105,7 +102,7 @@ def lv_phone(text: str) -> int:
 
 def e164_length(text: str) -> int:
     """An international number in + form: country code and 8 to 15 digits."""
-    return len(text) if 8 <= len(_digits(text)) <= 15 else 0
+    return len(text) if 8 <= len(digits(text)) <= 15 else 0
 
 
 def public_ipv4(text: str) -> int:
