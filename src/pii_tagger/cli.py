@@ -31,7 +31,7 @@ from .actions import Hasher, HashKeyError
 from .archive import Report, ScanOptions, scan
 from .engine import Redactor
 from .failsafe import where
-from .logfiles import input_size
+from .logfiles import input_size, workers
 from .policy import Policy, PolicyError
 from .rules import ACTIONS, RuleFileError
 
@@ -136,7 +136,7 @@ def _scan(args: argparse.Namespace) -> int:
         print("pii-tagger: --jobs and --details take a number >= 0", file=sys.stderr)
         return EXIT_USAGE
     total = input_size(paths)
-    jobs = args.jobs or ((os.cpu_count() or 1) if total >= _PARALLEL_FROM else 1)
+    jobs = workers(args.jobs, total, _PARALLEL_FROM)
     show = not args.no_progress and sys.stderr.isatty()
     progress = _Progress(total, sys.stderr) if show else None
     options = ScanOptions(tuple(str(r) for r in args.rules), tuple(policy.actions.items()))

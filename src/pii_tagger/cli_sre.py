@@ -18,7 +18,7 @@ import orjson
 
 from .actions import HASH_KEY_ENV, Hasher, HashKeyError
 from .engine import Redactor
-from .logfiles import ReadCounts, input_size
+from .logfiles import ReadCounts, input_size, workers
 from .logquery import Selection, SelectionError, parse_time, run
 from .logstats import BUCKETS, Stats, collect, source_of
 from .policy import Policy, PolicyError
@@ -88,7 +88,7 @@ def _jobs(requested: int, paths: list[str]) -> int:
     """``--jobs``; 0 means every core on inputs large enough to pay for the workers."""
     if requested < 0:
         raise SelectionError("--jobs takes a number >= 0")
-    return requested or ((os.cpu_count() or 1) if input_size(paths) >= _PARALLEL_FROM else 1)
+    return workers(requested, input_size(paths), _PARALLEL_FROM)
 
 
 def _category_numbers(items: list[str], catalogue: Mapping[int, Category]) -> frozenset[int]:

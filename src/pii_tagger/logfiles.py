@@ -189,6 +189,12 @@ def _in_order(pool: ProcessPoolExecutor, work: Callable[[Chunk], R], chunks: Ite
         yield pending.popleft().result()
 
 
+def workers(requested: int, size: int, parallel_from: int) -> int:
+    """Worker processes: ``requested``, or when 0, every core on inputs of
+    ``parallel_from`` bytes or more (below, starting workers costs more than they save)."""
+    return requested or ((os.cpu_count() or 1) if size >= parallel_from else 1)
+
+
 def input_size(paths: Sequence[str]) -> int:
     """Bytes on disk to read (0 when unknown: stdin), for the progress bar."""
     total = 0
