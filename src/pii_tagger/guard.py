@@ -99,7 +99,7 @@ class LeakGuard:
                 except orjson.JSONDecodeError:
                     event = None
                 if type(event) is dict:
-                    return line if not self._may_carry(event) else self._check_parsed(line, line, event, source)
+                    return line if not self._may_carry(event) else self._check_parsed(line, line, event, source, suspected=True)
             return self._check_line(line, source)
         except Exception as exc:  # noqa: BLE001 - the guard never breaks logging
             report_once("guard", exc)
@@ -115,9 +115,10 @@ class LeakGuard:
             report_once("guard", exc)
             return {"event": MARKER, ERROR_KEY: "pii_tagger guard could not check this event"} if self.redact else event
 
-    def find(self, event: Mapping[str, Any]) -> tuple[dict[str, Any] | None, list[Found]]:
-        """The leaks in ``event`` and its redacted copy (None when there are none). May raise."""
-        if not self.redactor.may_carry(event):
+    def find(self, event: Mapping[str, Any], *, suspected: bool = False) -> tuple[dict[str, Any] | None, list[Found]]:
+        """The leaks in ``event`` and its redacted copy (None when there are none).
+        ``suspected``: ``may_carry(event)`` was already found true. May raise."""
+        if not suspected and not self.redactor.may_carry(event):
             return None, []
         redacted, found = self.redactor.inspect(event)
         leaked = leaks(found)
@@ -127,10 +128,11 @@ class LeakGuard:
         text = line.decode("utf-8", "replace") if isinstance(line, bytes) else line
         return self._check_parsed(line, text, json_object(text), source)
 
-    def _check_parsed(self, line: str | bytes, text: str, parsed: dict[str, Any] | None, source: str | None) -> str | bytes:
+    def _check_parsed(self, line: str | bytes, text: str, parsed: dict[str, Any] | None, source: str | None, *,
+                      suspected: bool = False) -> str | bytes:
         """``line``, whose text is ``text``, parsed when a JSON object."""
         event = parsed if parsed is not None else {"message": text.rstrip("\r\n")}
-        redacted, leaked = self.find(event)
+        redacted, leaked = self.find(event, suspected=suspected)
         if not leaked:
             return line
         self._alert(event, leaked, source)

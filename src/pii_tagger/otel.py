@@ -174,7 +174,19 @@ class RedactingSpanProcessor(_FanOut, SpanProcessor):
             processor.on_end(copy)
 
 
-class RedactingSpanExporter(SpanExporter):
+class _Wrapping:
+    """Shutdown and flush passed on to the wrapped exporter."""
+
+    _exporter: SpanExporter
+
+    def shutdown(self) -> None:
+        self._exporter.shutdown()
+
+    def force_flush(self, timeout_millis: int = 30000) -> bool:
+        return self._exporter.force_flush(timeout_millis)
+
+
+class RedactingSpanExporter(_Wrapping, SpanExporter):
     """For applications that wire exporters directly: exports redacted copies."""
 
     def __init__(
@@ -191,12 +203,6 @@ class RedactingSpanExporter(SpanExporter):
 
     def export(self, spans: Sequence[ReadableSpan]) -> SpanExportResult:
         return self._exporter.export([redact_span(s, self._redaction, self._redact_resource) for s in spans])
-
-    def shutdown(self) -> None:
-        self._exporter.shutdown()
-
-    def force_flush(self, timeout_millis: int = 30000) -> bool:
-        return self._exporter.force_flush(timeout_millis)
 
 
 def redact_span(span: ReadableSpan, redaction: _Redaction, redact_resource: bool = False) -> ReadableSpan:

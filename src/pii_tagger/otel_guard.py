@@ -23,7 +23,7 @@ from opentelemetry.sdk.trace.export import SpanExporter, SpanExportResult
 
 from .failsafe import report_once
 from .guard import LeakGuard
-from .otel import _BODY, _NAME, _blank_log_record, _blank_span, _FanOut, _redact_log_record, _Redaction, redact_span
+from .otel import _BODY, _NAME, _blank_log_record, _blank_span, _FanOut, _redact_log_record, _Redaction, _Wrapping, redact_span
 
 _PART_NAMES = {_NAME: "name", _BODY: "body"}
 
@@ -49,7 +49,7 @@ class _Edge:
         return found
 
 
-class GuardedSpanExporter(SpanExporter):
+class GuardedSpanExporter(_Wrapping, SpanExporter):
     """Checks every span on its way into ``exporter``; leaks are alerted and
     (with ``redact``, the default) exported redacted."""
 
@@ -78,12 +78,6 @@ class GuardedSpanExporter(SpanExporter):
             report_once("span guard", exc)
             return _blank_span(span, exc) if edge.guard.redact else span
         return redact_span(span, edge.redaction, self._check_resource) if edge.guard.redact else span
-
-    def shutdown(self) -> None:
-        self._exporter.shutdown()
-
-    def force_flush(self, timeout_millis: int = 30000) -> bool:
-        return self._exporter.force_flush(timeout_millis)
 
 
 def _span_parts(span: ReadableSpan, resource: bool) -> Iterator[tuple[str, Mapping[str, Any]]]:
