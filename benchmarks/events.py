@@ -1,21 +1,51 @@
-"""Realistic events for the benchmarks: unique ids and timestamps in every event,
-so that no cache sees the same value twice in a row."""
+"""Realistic events for the benchmarks.
+
+Every event has ids and timestamps of its own, and a rotation is longer than
+any of pii_tagger's caches (4096 texts), so a value that would be new in a
+real service is new to the redactor here too. Personal data comes from
+``people``: a few customers who recur (a service's logs name the same person
+in every line of a request), or ``None``: a new person in every event, the
+worst case for the caches.
+"""
 
 from __future__ import annotations
 
 import itertools
 import random
 import uuid
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, NamedTuple
+
+from stdnum import iban
+
+ROTATION = 20_000  # events in a rotation: over four times the redactor's caches
 
 _rng = random.Random(20261125)
-_NAMES = ["Jānis Bērziņš", "Anna Ozola", "Līga Kalniņa", "Pēteris Liepa"]
-_EMAILS = ["janis.berzins@example.lv", "anna.ozola@inbox.lv", "liga.kalnina@kokmaina.lv", "peteris.liepa@gmail.com"]
+_FIRST = ["Jānis", "Anna", "Līga", "Pēteris", "Kristaps", "Ilze", "Mārtiņš", "Inese", "Andris", "Dace",
+          "Edgars", "Zane", "Raivis", "Santa", "Gatis", "Laura", "Uldis", "Agnese", "Normunds", "Elīna"]
+_LAST = ["Bērziņš", "Ozols", "Kalniņš", "Liepa", "Kļaviņš", "Jansons", "Krūmiņš", "Zariņš", "Lapiņš", "Vītols",
+         "Eglītis", "Balodis", "Strazds", "Siliņš", "Āboliņš", "Zvirbulis", "Grīnbergs", "Kalējs", "Celmiņš", "Pētersons"]
+_DOMAINS = ["example.lv", "inbox.lv", "gmail.com", "kokmaina.lv", "mail.com"]
+_ASCII = str.maketrans("āčēģīķļņšūžĀČĒĢĪĶĻŅŠŪŽ", "acegiklnsuzACEGIKLNSUZ")
+
+
+class Person(NamedTuple):
+    name: str
+    email: str
+    iban: str
+
+
+def person(n: int) -> Person:
+    """Person number ``n``: a name, an e-mail and a valid IBAN of their own."""
+    first, last, second = _FIRST[n % 20], _LAST[n // 20 % 20], _LAST[n // 400 % 20]
+    name = f"{first} {last}" if n < 400 else f"{first} {last}-{second}"
+    email = f"{first}.{last}{n // 400 or ''}@{_DOMAINS[n % 5]}".translate(_ASCII).lower()
+    account = f"LV00BANK{n:013d}"
+    return Person(name, email, account[:2] + iban.calc_check_digits(account) + account[4:])
 
 
 def _ts(i: int) -> str:
-    return f"2026-11-25T10:{i // 60 % 60:02d}:{i % 60:02d}.{_rng.randrange(10**6):06d}Z"
+    return f"2026-11-25T{i // 3600 % 24:02d}:{i // 60 % 60:02d}:{i % 60:02d}.{_rng.randrange(10**6):06d}Z"
 
 
 def clean_event(i: int) -> dict[str, Any]:
@@ -33,9 +63,12 @@ def clean_event(i: int) -> dict[str, Any]:
     }
 
 
-def mixed_event(i: int) -> dict[str, Any]:
-    """A dozen fields: some personal data by name and by value, some free text."""
-    k = i % 4
+def mixed_event(i: int, people: int | None = 4) -> dict[str, Any]:
+    """A dozen fields: some personal data by name and by value, some free text.
+
+    ``people``: how many customers recur; ``None``: a new one in every event.
+    """
+    who = person(i % people if people else i + 1000)
     return {
         "event": "payment received",
         "timestamp": _ts(i),
@@ -43,13 +76,13 @@ def mixed_event(i: int) -> dict[str, Any]:
         "logger": "billing.payments",
         "request_id": str(uuid.UUID(int=_rng.getrandbits(128))),
         "trace_id": f"{_rng.getrandbits(128):032x}",
-        "customer": {"id": f"C-{_rng.randrange(10**5)}", "full_name": _NAMES[k], "email": _EMAILS[k]},
-        "iban": "LV80BANK0000435195001",
+        "customer": {"id": f"C-{_rng.randrange(10**6)}", "full_name": who.name, "email": who.email},
+        "iban": who.iban,
         "amount": round(_rng.uniform(5, 500), 2),
         "currency": "EUR",
         "status": "ok",
         "note": _rng.choice([
-            f"customer asked for a receipt by e-mail {_EMAILS[k]}",
+            f"customer asked for a receipt by e-mail {who.email}",
             "customer asked for a paper invoice",
             f"call back on +371 2{_rng.randrange(10**7):07d} before noon",
             f"order ORD-2026-{_rng.randrange(10**6):06d} shipped",
@@ -57,5 +90,10 @@ def mixed_event(i: int) -> dict[str, Any]:
     }
 
 
-def rotating(factory: Any, n: int = 4096) -> Iterator[dict[str, Any]]:
+def new_people_event(i: int) -> dict[str, Any]:
+    """:func:`mixed_event` with a new person in every event."""
+    return mixed_event(i, people=None)
+
+
+def rotating(factory: Callable[[int], dict[str, Any]], n: int = ROTATION) -> Iterator[dict[str, Any]]:
     return itertools.cycle([factory(i) for i in range(n)])

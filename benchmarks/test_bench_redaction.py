@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 import structlog
-from events import clean_event, mixed_event, rotating
+from events import clean_event, mixed_event, new_people_event, rotating
 
 from pii_tagger import Hasher, Redactor
 
@@ -63,8 +63,14 @@ def test_clean_event(benchmark: Any, name: str) -> None:
 
 @pytest.mark.parametrize("name", list(PIPELINES))
 def test_mixed_event(benchmark: Any, name: str) -> None:
-    benchmark.group = "mixed event (12 fields, personal data, free text)"
+    benchmark.group = "mixed event (12 fields, personal data, free text; 4 customers recur)"
     _bench(benchmark, PIPELINES[name](), rotating(mixed_event))
+
+
+@pytest.mark.parametrize("name", list(PIPELINES))
+def test_new_people_event(benchmark: Any, name: str) -> None:
+    benchmark.group = "mixed event, a new person in every event"
+    _bench(benchmark, PIPELINES[name](), rotating(new_people_event))
 
 
 def test_redact_only_clean(benchmark: Any) -> None:
@@ -76,4 +82,10 @@ def test_redact_only_clean(benchmark: Any) -> None:
 def test_redact_only_mixed(benchmark: Any) -> None:
     benchmark.group = "pii_tagger.redact alone"
     events = rotating(mixed_event)
+    benchmark(lambda: REDACTOR.redact(next(events)))
+
+
+def test_redact_only_new_people(benchmark: Any) -> None:
+    benchmark.group = "pii_tagger.redact alone"
+    events = rotating(new_people_event)
     benchmark(lambda: REDACTOR.redact(next(events)))

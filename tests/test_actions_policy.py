@@ -47,6 +47,19 @@ class TestHash:
         expected = hmac.new(b"first-key-0123456789", b"pii_tagger/v1\x00" + "jānis".encode(), hashlib.sha256).hexdigest()
         assert Hasher({"k1": "first-key-0123456789"}).token("jānis") == f"[HASH:k1:{expected[:20]}]"
 
+    @pytest.mark.parametrize("size", [16, 63, 64, 65, 200])
+    def test_tokens_and_fingerprints_equal_hmac_for_any_key_length(self, size: int) -> None:
+        import hashlib
+        import hmac
+
+        key = bytes(range(size))
+        hasher = Hasher({"k": key})
+        for value in ["", "jānis bērziņš", "x" * 500]:
+            token = hmac.new(key, b"pii_tagger/v1\x00" + value.encode(), hashlib.sha256).hexdigest()
+            assert hasher.token(value) == f"[HASH:k:{token[:20]}]"
+            fingerprint = hmac.new(key, b"pii_tagger/fingerprint/v1\x00" + " ".join(value.split()).encode(), hashlib.sha256)
+            assert hasher.fingerprint(value) == f"fp:k:{fingerprint.hexdigest()[:16]}"
+
     def test_rotation_keeps_old_keys_for_lookup(self) -> None:
         hasher = Hasher.from_env({"PII_TAGGER_HASH_KEY": "k2:new-secret-0123456789,k1:old-secret-0123456789"})
         tokens = hasher.tokens("x")

@@ -13,7 +13,7 @@ from typing import Any
 import orjson
 import pytest
 
-from pii_tagger import Hasher, Redactor
+from pii_tagger import Hasher, Policy, Redactor
 
 CODE = "161175-19997"
 
@@ -218,11 +218,26 @@ def test_texts_of_one_template_share_rules_but_not_findings(redactor: Redactor) 
     assert redactor.redact_text("order 161175-19997 shipped")[1] == [1]
 
 
-def test_texts_with_tags_only_are_kept_by_field_and_personal_ones_never(summary_redactor: Redactor) -> None:
+def test_a_text_redacted_again_in_its_field_gives_what_it_gave_first(summary_redactor: Redactor) -> None:
     first = summary_redactor.redact({"span": "GET /api/v2/invoices?page=2"})
     again = summary_redactor.redact({"span": "GET /api/v2/invoices?page=2"})
     assert first == again and first["pii_categories"] == [12]  # the second from the kept tags
     node = summary_redactor._tree.root.children["span"]
-    assert (node, "GET /api/v2/invoices?page=2") in summary_redactor._kept
-    summary_redactor.redact({"span": "GET /api/v2/customers/161175-19997"})
-    assert not any("161175" in text for _, text in summary_redactor._kept)
+    assert (node, "GET /api/v2/invoices?page=2") in summary_redactor._seen
+    event = {"span": "GET /api/v2/customers/161175-19997", "email": "anna@example.lv", "n": "zvaniet 29123456"}
+    first, again = summary_redactor.redact(event), summary_redactor.redact(event)
+    assert first == again and "161175" not in str(again) and first["pii_categories"] == [1, 2]
+    assert (summary_redactor._tree.root.children["email"], "anna@example.lv") in summary_redactor._seen
+    redactor = Redactor(rules=summary_redactor.rules, remember_personal=False)
+    redactor.redact(event)
+    redactor.redact({"span": "GET /api/v2/invoices?page=2"})
+    assert [text for _, text in redactor._seen] == ["GET /api/v2/invoices?page=2"]
+
+
+def test_a_remembered_text_is_found_again_for_alerts_and_audits() -> None:
+    redactor = Redactor(Policy(mode="audit"))
+    event = {"note": "zvaniet 29123456", "email": "anna@example.lv"}
+    for _ in range(2):
+        out, found = redactor.inspect(event)
+        assert out == {**event, "pii_categories": [2]} and sorted((f.target.rule, f.value) for f in found) == [
+            ("email", "anna@example.lv"), ("phone_lv_national", "29123456")]

@@ -39,8 +39,8 @@ _BIG_INT = 1_000_000  # smaller integers cannot be a phone, code, card or accoun
 _PLAIN_SCALARS = (float, bool, type(None))
 _CLEAN_CACHE_SIZE = 8192  # texts that no rule can match, by value; cleared when full
 _CLEAN_CACHE_MAX_LEN = 128
-_KEPT_MAX_LEN = 256  # texts with tags only (a request path, a span name), kept by field
-_KEPT_SIZE = 4096  # such texts in all; cleared when full
+_SEEN_MAX_LEN = 256  # texts redacted once and replayed after, by field (see Redactor._seen)
+_SEEN_SIZE = 4096  # such texts in all; cleared when full
 
 
 class Found(NamedTuple):
@@ -56,6 +56,16 @@ class Found(NamedTuple):
 UNCHECKED = Target("scan_timeout", 0, "scan_timeout", "drop")
 
 
+class _Seen(NamedTuple):
+    """A text's redaction in one field, kept for when it comes again: what to
+    write, and what redacting it added to the event (target, path, value,
+    leaked), replayed in order. ``acts``: anything besides tags."""
+
+    out: Any
+    added: tuple[tuple[Target, str, Any, bool], ...]
+    acts: bool
+
+
 class _Run:
     """What one event carried: categories, (with ``summary``) notes by path,
     and (with ``collect``) every finding, for alerts."""
@@ -66,7 +76,7 @@ class _Run:
         self.categories: set[int] = set()
         self.notes: dict[tuple[str, str, int, str], int] | None = {} if summary else None
         self.found: list[Found] | None = [] if collect else None
-        self.journal: list[tuple[Target, str]] | None = None  # what one text added (see Redactor._string)
+        self.journal: list[tuple[Target, str, Any, bool]] | None = None  # what one text added (see Redactor._string)
         self.changes = 0
 
     def unsure(self, path: str) -> None:
@@ -75,6 +85,8 @@ class _Run:
         self.changes += 1
         if self.found is not None:
             self.found.append(Found(UNCHECKED, path, None))
+        if self.journal is not None:
+            self.journal.append((UNCHECKED, path, None, True))  # never kept: checked again next time
 
     def add(self, target: Target, path: str, value: Any = None, *, leaked: bool = True) -> None:
         """``leaked=False``: the value is already our own mask or token."""
@@ -85,10 +97,16 @@ class _Run:
         if self.found is not None and leaked:
             self.found.append(Found(target, path, None if value is None else str(value)))
         if self.journal is not None:
-            self.journal.append((target, path))
+            self.journal.append((target, path, value, leaked))
         if self.notes is not None:
             key = (path, target.rule, target.category, target.action)
             self.notes[key] = self.notes.get(key, 0) + 1
+
+    def replay(self, seen: _Seen) -> None:
+        """What a text added the first time it was redacted, added again."""
+        add = self.add
+        for target, path, value, leaked in seen.added:
+            add(target, path, value, leaked=leaked)
 
 
 class Redactor:
@@ -118,6 +136,11 @@ class Redactor:
             policy audits anything: an :class:`~pii_tagger.alerts.Alerter`
             logging to ``pii_tagger.alerts``).
         source: the service name in alerts, for events without a ``logger`` field.
+        remember_personal: keep the redactions of recently seen texts that
+            held personal data (at most 4096 texts of up to 256 characters, by
+            field, in this process's memory), so that a value that comes again
+            (one customer's name across a request's events) is not scanned and
+            hashed again. False: only clean texts and texts with tags only are kept.
     """
 
     def __init__(
@@ -133,6 +156,7 @@ class Redactor:
         raise_errors: bool = False,
         alerts: Alerter | None = None,
         source: str = "",
+        remember_personal: bool = True,
     ) -> None:
         self.rules = rules if rules is not None else load_rules(rule_files)
         self.policy = policy or Policy()
@@ -145,8 +169,10 @@ class Redactor:
         self._targets: dict[tuple[str, int], Target] = {}
         self._tree = NodeTree(self._make_node)
         self._clean: dict[str, None] = {}
-        # Texts in which only tags were found, by field: nothing personal in them.
-        self._kept: dict[tuple[Node, str], tuple[tuple[Target, str], ...]] = {}
+        # Texts redacted before, by field (see _Seen); with remember_personal
+        # False, only those in which nothing but tags was found.
+        self._seen: dict[tuple[Node, str], _Seen] = {}
+        self.remember_personal = remember_personal
         self._scanner = TextScanner(
             self.rules.values,
             [self._value_target(r) for r in self.rules.values],
@@ -244,12 +270,14 @@ class Redactor:
         """A string that is not cached as clean: what would redacting it act on?"""
         scanner = self._scanner
         if node.capture is not None:
-            return not scanner.is_own_token(value)
+            seen = self._seen.get((node, value))
+            return seen.acts if seen is not None else not scanner.is_own_token(value)
         if self._clean_value(node, value):
             self._remember_clean(value)
             return False
-        if (node, value) in self._kept:
-            return False  # tags only, seen in this field before
+        seen = self._seen.get((node, value))
+        if seen is not None:
+            return seen.acts
         text = scanner.without_own_tokens(value)
         if text is not value and scanner.is_clean(text):
             return False  # nothing but our own masks and tokens
@@ -343,16 +371,18 @@ class Redactor:
                     # Cached: clean texts seen before. Not cached: values of the
                     # field's safe shape (timestamps, ids: each one new).
                     if value not in clean and ((shape := node.shape) is None or shape(value) is None):
-                        if (tags := self._kept.get((node, value))) is not None:  # tags only, seen here before
-                            for target, path in tags:
-                                run.add(target, path)
-                        elif not self._clean_value(node, value):
+                        if (again := self._seen.get((node, value))) is not None:  # redacted here before
+                            if node.tags:
+                                self._tag(node, run)
+                            run.replay(again)
+                            out[key] = again.out
+                            continue
+                        if not self._clean_value(node, value):
                             if node.tags:
                                 self._tag(node, run)
                             out[key] = self._string(value, node, run, depth, seen, unclean=True)
                             continue
-                        else:
-                            self._remember_clean(value)
+                        self._remember_clean(value)
                     if node.tags and value:
                         self._tag(node, run)
                     out[key] = value
@@ -429,7 +459,7 @@ class Redactor:
         if isinstance(value, (bytes, bytearray, memoryview)):
             text = bytes(value).decode("utf-8", "replace")
             redacted = self._string(text, node, run, depth, seen)
-            return value if redacted is text else redacted
+            return value if redacted == text else redacted
         # Any other object: what a renderer would write is its text, so that is
         # what is scanned and written out.
         return self._string(_as_text(value), node, run, depth, seen)
@@ -464,33 +494,49 @@ class Redactor:
                 return parsed
         if not unclean and self._scanner.is_clean(text):
             return text
-        tags = self._kept.get((node, text))
-        if tags is not None:  # seen here before: tags only, nothing to change
-            for target, path in tags:
-                run.add(target, path)
-            return text
-        journal: list[tuple[Target, str]] = []
-        run.journal, changes = journal, run.changes
+        again = self._seen.get((node, text))
+        if again is not None:
+            run.replay(again)
+            return again.out
+        journal: list[tuple[Target, str, Any, bool]] = []
+        run.journal = journal
         try:
             out = self._url(text, node, run) if node.url else self._text(text, node, run, checked=True)
         finally:
             run.journal = None
-        # Tags only, nothing changed: no personal value in it, safe to keep.
-        if out == text and run.changes == changes and len(text) <= _KEPT_MAX_LEN and all(t.action == "keep" for t, _ in journal):
-            kept = self._kept
-            if len(kept) >= _KEPT_SIZE:
-                kept.clear()
-            kept[node, text] = tuple(journal)  # the node itself: never confused with another field
+        self._remember(node, text, out, journal)
         return out
 
+    def _remember(self, node: Node, text: str, out: Any, added: list[tuple[Target, str, Any, bool]]) -> None:
+        """Keeps a text's redaction in its field (the node itself: never
+        confused with another field's), unless it could not be checked, or it
+        held personal data and ``remember_personal`` is off."""
+        if len(text) > _SEEN_MAX_LEN or (added and any(t is UNCHECKED for t, _, _, _ in added)):
+            return
+        acts = out != text or bool(added and any(t.action != "keep" for t, _, _, _ in added))
+        if acts and not self.remember_personal:
+            return
+        self._store(node, text, _Seen(out, tuple(added), acts))
+
+    def _store(self, node: Node, text: str, seen: _Seen) -> None:
+        cache = self._seen
+        if len(cache) >= _SEEN_SIZE:
+            cache.clear()
+        cache[node, text] = seen
+
     def _captured(self, text: str, node: Node, run: _Run) -> str:
+        again = self._seen.get((node, text))
+        if again is not None:
+            run.replay(again)
+            return again.out  # type: ignore[no-any-return]
         target = node.capture
         assert target is not None
-        if self._scanner.is_own_token(text):
-            run.add(target, node.path, leaked=False)
-            return text
-        run.add(target, node.path, text)
-        return replacement(target, text, self.hasher)
+        own = self._scanner.is_own_token(text)
+        out = text if own else replacement(target, text, self.hasher)
+        run.add(target, node.path, None if own else text, leaked=not own)
+        if self.remember_personal and len(text) <= _SEEN_MAX_LEN:
+            self._store(node, text, _Seen(out, ((target, node.path, None if own else text, not own),), not own))
+        return out
 
     def _captured_scalar(self, value: Any, node: Node, run: _Run) -> Any:
         """A number, date, ... under a personal field: its text is what is
