@@ -1,11 +1,12 @@
 """Realistic events for the benchmarks.
 
-Every event has ids and timestamps of its own, and a rotation is longer than
-any of pii_tagger's caches (4096 texts), so a value that would be new in a
-real service is new to the redactor here too. Personal data comes from
-``people``: a few customers who recur (a service's logs name the same person
-in every line of a request), or ``None``: a new person in every event, the
-worst case for the caches.
+Every event has ids and timestamps of its own, so a value that would be new
+in a real service is new to the redactor here too. :func:`fresh` builds each
+round's event just before the round (untimed), as an application builds an
+event just before logging it. Personal data comes from ``people``: a few
+customers who recur (a service's logs name the same person in every line of
+a request), or ``None``: a new person in every event, the worst case for the
+redactor's caches.
 """
 
 from __future__ import annotations
@@ -96,4 +97,19 @@ def new_people_event(i: int) -> dict[str, Any]:
 
 
 def rotating(factory: Callable[[int], dict[str, Any]], n: int = ROTATION) -> Iterator[dict[str, Any]]:
+    """Events built beforehand, over and over (for runs that cannot build one per round)."""
     return itertools.cycle([factory(i) for i in range(n)])
+
+
+def fresh(factory: Callable[[int], Any]) -> Callable[[], tuple[tuple[Any], dict[str, Any]]]:
+    """A pytest-benchmark ``setup``: each round's argument, new, built untimed."""
+    counter = itertools.count()
+    return lambda: ((factory(next(counter)),), {})
+
+
+ROUNDS = 20_000
+
+
+def bench_fresh(benchmark: Any, target: Callable[[Any], Any], factory: Callable[[int], Any]) -> None:
+    """``target`` timed on a new ``factory`` value per round."""
+    benchmark.pedantic(target, setup=fresh(factory), rounds=ROUNDS, warmup_rounds=1000)

@@ -100,6 +100,21 @@ def test_optimised_scan_equals_plain_scan(redactor: Redactor, parts: list[str]) 
     assert _findings(redactor._scanner, redactor, text) == _findings(_plain(redactor), redactor, text)
 
 
+@pytest.mark.parametrize("padding", [0, 600])  # short texts, and long ones (searched with a time limit)
+@pytest.mark.parametrize(("example", "rule"), [("2026-11-25 10:00:00", None), ("zvaniet 29123456", "phone_lv_national"),
+                                               ("order ORD-2026-410627 shipped", None), ("anna@example.lv", "email")])
+def test_each_scan_order_finds_the_same(redactor: Redactor, padding: int, example: str, rule: str | None) -> None:
+    """The scanner tests a short text's safe shape after searching it, a long
+    one's before: either way as the plain scan finds, safe shapes aside."""
+    text = "x " * (padding // 2) + example
+    found = _findings(redactor._scanner, redactor, text)
+    assert [r for _, _, r in found] == ([rule] if rule else [])
+    if padding:
+        assert found == _findings(_plain(redactor), redactor, text)
+    assert redactor._scanner.scan(example, redactor._tree.root) == ([] if rule is None else redactor._scanner.scan(
+        example, redactor._tree.root, unchecked=False))
+
+
 def _kawi(digits: str) -> str:  # digits newer than the stdlib's Unicode tables (U+11F50)
     return "".join(chr(0x11F50 + int(d)) for d in digits)
 

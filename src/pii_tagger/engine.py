@@ -193,7 +193,9 @@ class Redactor:
     def redact(self, event: Mapping[str, Any]) -> dict[str, Any]:
         """A redacted, tagged copy of ``event``; never raises (see the class)."""
         try:
-            return self._redact(event)
+            if not self.audits:
+                return self._walk(event, _Run(self.summary))
+            return self._audited(event)
         except Exception as exc:
             if self.raise_errors:
                 raise
@@ -290,9 +292,7 @@ class Redactor:
             return True
         return any(f.handler != "value" or f.target.action != "keep" for f in found)
 
-    def _redact(self, event: Mapping[str, Any]) -> dict[str, Any]:
-        if not self.audits:
-            return self._walk(event, _Run(self.summary))
+    def _audited(self, event: Mapping[str, Any]) -> dict[str, Any]:
         run = _Run(self.summary, collect=True)
         out = self._walk(event, run)
         self._alert_audited(event, run.found)  # type: ignore[arg-type]
@@ -377,10 +377,13 @@ class Redactor:
                             run.replay(again)
                             out[key] = again.out
                             continue
-                        if not self._clean_value(node, value):
+                        # Still learning the field's shape: is_clean first. Else
+                        # the scan tests what it must, in its cheapest order.
+                        checked = bool(node.shape_tries)
+                        if not checked or not self._clean_value(node, value):
                             if node.tags:
                                 self._tag(node, run)
-                            out[key] = self._string(value, node, run, depth, seen, unclean=True)
+                            out[key] = self._string(value, node, run, depth, seen, unseen=True, checked=checked)
                             continue
                         self._remember_clean(value)
                     if node.tags and value:
@@ -481,8 +484,10 @@ class Redactor:
         finally:
             seen.discard(ident)
 
-    def _string(self, text: str, node: Node, run: _Run, depth: int, seen: set[int], *, unclean: bool = False) -> Any:
-        """``unclean``: the caller found ``is_clean(text)`` false (a plain field's text)."""
+    def _string(self, text: str, node: Node, run: _Run, depth: int, seen: set[int], *,
+                unseen: bool = False, checked: bool = False) -> Any:
+        """``unseen``: the caller found the text not redacted in this field
+        before; ``checked``: and ``is_clean(text)`` false (a plain field's text)."""
         if not text:
             return text
         if node.capture is not None:
@@ -492,16 +497,18 @@ class Redactor:
             parsed = self._json_in_string(text, node, run, depth, seen)
             if parsed is not None:
                 return parsed
-        if not unclean and self._scanner.is_clean(text):
-            return text
-        again = self._seen.get((node, text))
-        if again is not None:
-            run.replay(again)
-            return again.out
+        if not unseen:
+            if self._scanner.is_clean(text):
+                return text
+            checked = True
+            again = self._seen.get((node, text))
+            if again is not None:
+                run.replay(again)
+                return again.out
         journal: list[tuple[Target, str, Any, bool]] = []
         run.journal = journal
         try:
-            out = self._url(text, node, run) if node.url else self._text(text, node, run, checked=True)
+            out = self._url(text, node, run) if node.url else self._text(text, node, run, checked=checked)
         finally:
             run.journal = None
         self._remember(node, text, out, journal)

@@ -184,6 +184,7 @@ class TextScanner:
         "_digit_bits",
         "_digit_floor",
         "_digit_words",
+        "_group_rule",
         "_key_target",
         "_literal_bits",
         "_literals",
@@ -220,6 +221,7 @@ class TextScanner:
             )
             for r, t in zip(rules, targets)
         ]
+        self._group_rule = {f"r{i}": i for i in range(len(rules))}  # a match's group name: its rule
         literal_bits: dict[str, int] = {}
         self._digit_bits = 0
         for i, rule in enumerate(rules):
@@ -418,15 +420,31 @@ class TextScanner:
         for ``key=value`` pairs); ``unchecked=False`` when the caller has
         already found that ``is_clean(text)`` is false. Raises
         ``TimeoutError`` past the time limit.
+
+        An unchecked text that cannot run long (short, shipped rules only)
+        is searched first and tested for a safe shape only if something was
+        found: most texts that reach here hold nothing, and the rule choice
+        already tells a text with none of the rules' needs (is_clean's
+        pre-filter) by choosing none.
         """
         found: list[Finding] = []
-        if unchecked and self.is_clean(text):
-            return found
+        size = len(text)
+        timeout = self._timeout if size > UNTIMED_TEXT_LENGTH or self._user_bits else None
+        if unchecked and self._optimise:
+            if timeout is None:
+                if self._search(text, node, found, None) and self._safe is not None and self._safe.fullmatch(text):
+                    found.clear()  # wholly a safe shape
+                return found
+            if self.is_clean(text):
+                return found
+        return self._search(text, node, found, timeout)
+
+    def _search(self, text: str, node: object, found: list[Finding], timeout: float | None) -> list[Finding]:
+        """``scan`` without the clean tests: appends to ``found`` and returns it."""
         bits = self._rules_for(text)
         if not bits:
             return found
         pos, size = 0, len(text)
-        timeout = self._timeout if size > UNTIMED_TEXT_LENGTH or self._user_bits else None
         stdlib = timeout is None and text.isascii()
         pattern = self._pattern(bits, stdlib)
         search = pattern.search if type(pattern) is re.Pattern else functools.partial(pattern.search, timeout=timeout)
@@ -444,7 +462,7 @@ class TextScanner:
         order try the same position, as they would had it not matched."""
         at = m.start()
         while True:
-            i = int(str(m.lastgroup)[1:])
+            i = self._group_rule[m.lastgroup]  # type: ignore[index]
             compiled = self._rules[i]
             handler = compiled.rule.handler
             if handler == "key_value":
