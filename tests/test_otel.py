@@ -112,7 +112,7 @@ class TestSpans:
         exporter = InMemorySpanExporter()
         reader = InMemoryMetricReader()
         processor = RedactingSpanProcessor(SimpleSpanProcessor(exporter), redactor=REDACTOR, meter_provider=MeterProvider([reader]))
-        monkeypatch.setattr(processor._redaction, "attributes", _boom)
+        monkeypatch.setattr(processor._redaction, "redact", _boom)
         _record_everything(_tracer(processor))
         spans = exporter.get_finished_spans()
         assert len(spans) == 2
@@ -259,7 +259,7 @@ def test_nothing_planted_crosses_the_wire(receiver: tuple[str, dict[str, list[by
 def test_a_log_record_that_cannot_be_processed_is_exported_redacted_whole(monkeypatch: pytest.MonkeyPatch) -> None:
     exporter = InMemoryLogRecordExporter()
     processor = RedactingLogRecordProcessor(SimpleLogRecordProcessor(exporter), redactor=REDACTOR)
-    monkeypatch.setattr(processor._redaction, "attributes", _boom)
+    monkeypatch.setattr(processor._redaction, "redact", _boom)
     provider = LoggerProvider()
     provider.add_log_record_processor(processor)
     from opentelemetry._logs import LogRecord

@@ -8,7 +8,7 @@ import enum
 import sys
 import traceback
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import quote, unquote_plus, urlsplit, urlunsplit
@@ -101,6 +101,18 @@ class _Run:
         if self.notes is not None:
             key = (path, target.rule, target.category, target.action)
             self.notes[key] = self.notes.get(key, 0) + 1
+
+    def tag(self, node: Node) -> None:
+        """A field's tags, as ``add`` adds them (tags change nothing)."""
+        if self.found is not None or self.journal is not None:
+            for target in node.tags:
+                self.add(target, node.path)
+            return
+        self.categories |= node.tag_categories
+        notes = self.notes
+        if notes is not None:
+            for key in node.tag_notes:
+                notes[key] = notes.get(key, 0) + 1
 
     def replay(self, seen: _Seen) -> None:
         """What a text added the first time it was redacted, added again."""
@@ -327,15 +339,18 @@ class Redactor:
         actions |= {r.action for r in self.rules.values if r.action}
         return policy.mode == "audit" or "audit" in actions
 
-    def redact_counted(self, event: Mapping[str, Any]) -> tuple[dict[str, Any], set[int], dict[tuple[str, str, int, str], int]]:
-        """For callers that total what was done (OpenTelemetry): the redacted
-        copy without tag fields, its categories, and counts by (path, rule,
-        category, action). May raise: the caller fails closed."""
+    def redact_counted(
+        self, parts: Sequence[Mapping[str, Any]]
+    ) -> tuple[list[dict[str, Any]], set[int], dict[tuple[str, str, int, str], int]]:
+        """For callers that total what was done (OpenTelemetry): redacted
+        copies, without tag fields, of the parts of one item (a span's
+        attributes, its events', ...), the categories they carried, and counts
+        by (path, rule, category, action). May raise: the caller fails closed."""
         run = _Run(True, collect=self.audits)
-        out = self._walk(event, run, tags=False)
-        if self.audits:
-            self._alert_audited(event, run.found)  # type: ignore[arg-type]
-        return out, run.categories, run.notes  # type: ignore[return-value]
+        outs = [self._walk(part, run, tags=False) for part in parts]
+        if self.audits and parts:
+            self._alert_audited(parts[0], run.found)  # type: ignore[arg-type]
+        return outs, run.categories, run.notes  # type: ignore[return-value]
 
     def _walk(self, event: Mapping[str, Any], run: _Run, *, tags: bool = True) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -373,7 +388,7 @@ class Redactor:
                     if value not in clean and ((shape := node.shape) is None or shape(value) is None):
                         if (again := self._seen.get((node, value))) is not None:  # redacted here before
                             if node.tags:
-                                self._tag(node, run)
+                                run.tag(node)
                             run.replay(again)
                             out[key] = again.out
                             continue
@@ -382,17 +397,17 @@ class Redactor:
                         checked = bool(node.shape_tries)
                         if not checked or not self._clean_value(node, value):
                             if node.tags:
-                                self._tag(node, run)
+                                run.tag(node)
                             out[key] = self._string(value, node, run, depth, seen, unseen=True, checked=checked)
                             continue
                         self._remember_clean(value)
                     if node.tags and value:
-                        self._tag(node, run)
+                        run.tag(node)
                     out[key] = value
                     continue
                 elif kind in _PLAIN_SCALARS or (kind is int and -_BIG_INT < value < _BIG_INT):
                     if node.tags and value is not None:
-                        self._tag(node, run)
+                        run.tag(node)
                     out[key] = value
                     continue
             elif (
@@ -422,11 +437,6 @@ class Redactor:
                 node.shape_tries = 0
         return True
 
-    @staticmethod
-    def _tag(node: Node, run: _Run) -> None:
-        for target in node.tags:
-            run.add(target, node.path)
-
     def _put(self, out: dict[Any, Any], node: Node, value: Any, run: _Run, depth: int, seen: set[int]) -> None:
         for target in node.key_findings:
             run.add(target, node.path)
@@ -439,7 +449,7 @@ class Redactor:
 
     def _value(self, value: Any, node: Node, run: _Run, depth: int, seen: set[int]) -> Any:
         if node.tags and value is not None and value != "":
-            self._tag(node, run)
+            run.tag(node)
         kind = type(value)
         if kind is str:
             return self._string(value, node, run, depth, seen)
@@ -498,7 +508,10 @@ class Redactor:
             if parsed is not None:
                 return parsed
         if not unseen:
+            if text in self._clean:
+                return text
             if self._scanner.is_clean(text):
+                self._remember_clean(text)
                 return text
             checked = True
             again = self._seen.get((node, text))
@@ -625,7 +638,7 @@ class Redactor:
                     redacted = self._captured(unquote_plus(value), child, run)
                     value = value if child.capture.action == "audit" else _quote(redacted)
                 else:
-                    self._tag(child, run)
+                    run.tag(child)
                     value = self._url_piece(value, node, run)
                 pairs.append(key + eq + value)
             query = "&".join(pairs)

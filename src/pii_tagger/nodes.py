@@ -30,6 +30,8 @@ class Node:
         "plain",
         "shape",
         "shape_tries",
+        "tag_categories",
+        "tag_notes",
         "tags",
         "url",
         "words",
@@ -40,6 +42,8 @@ class Node:
         self.words = words
         self.capture: Target | None = None
         self.tags: tuple[Target, ...] = ()  # "keep" fields: tagged when the value is not empty
+        self.tag_categories: frozenset[int] = frozenset()
+        self.tag_notes: tuple[tuple[str, str, int, str], ...] = ()  # the tags as summary notes: (path, rule, category, action)
         self.drop = False
         self.key: Any = None  # the key as written out (redacted if the name held personal data)
         self.key_findings: tuple[Target, ...] = ()
@@ -51,6 +55,8 @@ class Node:
 
     def seal(self) -> Node:
         self.plain = not (self.capture or self.drop or self.key_findings or self.url)
+        self.tag_categories = frozenset(t.category for t in self.tags)
+        self.tag_notes = tuple((self.path, t.rule, t.category, t.action) for t in self.tags)
         return self
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Mapping, Sequence
+from types import MappingProxyType
 from typing import Any
 
 from opentelemetry import metrics
@@ -106,14 +107,18 @@ class _Redaction:
         for kind, n in totals:
             yield metrics.Observation(n, {"pii.kind": kind})
 
-    def attributes(self, tally: _Tally, attributes: Mapping[str, Any] | None, name: str | None = None) -> dict[str, Any]:
-        # BoundedAttributes.copy() is a plain copy; dict() would take its lock per key.
-        event = dict(attributes.copy()) if isinstance(attributes, BoundedAttributes) else dict(attributes or {})
-        if name is not None:
-            event[_NAME] = name
-        out, categories, notes = self.redactor.redact_counted(event)
+    def redact(self, tally: _Tally, parts: Sequence[tuple[Mapping[str, Any] | None, str | None]]) -> list[dict[str, Any]]:
+        """The redacted attributes of each (attributes, name) part of one span
+        or record, in one pass; a part's name comes back under ``_NAME``."""
+        events = []
+        for attributes, name in parts:
+            event = _plain_copy(attributes)
+            if name is not None:
+                event[_NAME] = name
+            events.append(event)
+        outs, categories, notes = self.redactor.redact_counted(events)
         tally.add(categories, notes)
-        return out
+        return outs
 
     def count(self, tally: _Tally) -> None:
         if tally.notes:
@@ -126,6 +131,17 @@ class _Redaction:
         report_once(kind, exc)
         with self._lock:
             self._failures[kind] = self._failures.get(kind, 0) + 1
+
+
+def _plain_copy(attributes: Mapping[str, Any] | None) -> dict[str, Any]:
+    """A dict of ``attributes``. The SDK's (BoundedAttributes, also behind the
+    read-only view a span gives) copy themselves without taking their lock
+    per key, as ``dict()`` would."""
+    if attributes is None:
+        return {}
+    if isinstance(attributes, (BoundedAttributes, MappingProxyType)):
+        return dict(attributes.copy())
+    return dict(attributes)
 
 
 class _FanOut:
@@ -215,24 +231,32 @@ def redact_span(span: ReadableSpan, redaction: _Redaction, redact_resource: bool
 
 
 def _redact_span(span: ReadableSpan, redaction: _Redaction, redact_resource: bool) -> ReadableSpan:
-    tally = _Tally()
-    attributes = redaction.attributes(tally, span.attributes, span.name)
-    name = attributes.pop(_NAME)
-    events = []
-    for event in span.events:
-        event_attributes = redaction.attributes(tally, event.attributes, event.name)
-        events.append(Event(event_attributes.pop(_NAME), event_attributes, event.timestamp))
-    links = [Link(link.context, redaction.attributes(tally, link.attributes)) for link in span.links]
-    status = span.status
+    events, links, status = span.events, span.links, span.status
+    scope, resource = span.instrumentation_scope, span.resource
+    scoped = scope is not None and bool(scope.attributes)
+    resourced = redact_resource and resource is not None
+    # Every part of the span in one pass, in this order.
+    parts: list[tuple[Mapping[str, Any] | None, str | None]] = [(span.attributes, span.name)]
+    parts += [(event.attributes, event.name) for event in events]
+    parts += [(link.attributes, None) for link in links]
     if status.description:
-        description = redaction.attributes(tally, {}, status.description)[_NAME]
-        status = Status(status.status_code, description)
-    scope = span.instrumentation_scope
-    if scope is not None and scope.attributes:
-        scope = InstrumentationScope(scope.name, scope.version, scope.schema_url, redaction.attributes(tally, scope.attributes))
-    resource = span.resource
-    if redact_resource and resource is not None:
-        resource = type(resource)(redaction.attributes(tally, resource.attributes), resource.schema_url)
+        parts.append((None, status.description))
+    if scoped:
+        parts.append((scope.attributes, None))  # type: ignore[union-attr]
+    if resourced:
+        parts.append((resource.attributes, None))
+    tally = _Tally()
+    outs = iter(redaction.redact(tally, parts))
+    attributes = next(outs)
+    name = attributes.pop(_NAME)
+    events = [Event(out.pop(_NAME), out, event.timestamp) for event, out in zip(events, outs)]
+    links = [Link(link.context, next(outs)) for link in links]
+    if status.description:
+        status = Status(status.status_code, next(outs)[_NAME])
+    if scoped:
+        scope = InstrumentationScope(scope.name, scope.version, scope.schema_url, next(outs))  # type: ignore[union-attr]
+    if resourced:
+        resource = type(resource)(next(outs), resource.schema_url)
     attributes.update(tally.tags())
     redaction.count(tally)
     return _copy_span(span, name, attributes, events, links, status, scope, resource)
@@ -310,7 +334,7 @@ def _redact_log_record(log_record: ReadWriteLogRecord, redaction: _Redaction) ->
     event = dict(record.attributes or {})
     if record.body is not None:
         event[_BODY] = record.body
-    out = redaction.attributes(tally, event)
+    out = redaction.redact(tally, [(event, None)])[0]
     if _BODY in out:
         record.body = out.pop(_BODY)
     out.update(tally.tags())
