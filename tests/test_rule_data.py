@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pii_tagger import Redactor, load_rules
-from pii_tagger.scanner import TextScanner
+from pii_tagger.scanner import TextScanner, ascii_pattern
 
 RULES = load_rules()
 VALUE_RULES = [r for r in RULES.values if r.handler != "skip"]
@@ -113,6 +113,29 @@ def test_each_scan_order_finds_the_same(redactor: Redactor, padding: int, exampl
         assert found == _findings(_plain(redactor), redactor, text)
     assert redactor._scanner.scan(example, redactor._tree.root) == ([] if rule is None else redactor._scanner.scan(
         example, redactor._tree.root, unchecked=False))
+
+
+@pytest.mark.parametrize(
+    ("pattern", "ascii"),
+    [
+        (r"[\p{L}_][\w.\-]*\p{Lu}", r"[A-Za-z_][\w.\-]*[A-Z]"),
+        (r"[^\p{Ll}\]]\d", r"[^a-z\]]\d"),
+        (r"[]\p{L}]", r"[]A-Za-z]"),  # a "]" first in a class is a character
+        (r"(?r)abc", None),
+        (r"\p{N}", None),
+        (r"(?|(a)|(b))", None),
+    ],
+)
+def test_patterns_for_the_standard_re(pattern: str, ascii: str | None) -> None:
+    assert ascii_pattern(pattern) == ascii
+
+
+def test_every_shipped_rule_has_a_form_for_the_standard_re(redactor: Redactor) -> None:
+    """Short ASCII texts are searched with ``re`` only when every rule chosen
+    has a form it compiles; a rule without one sends them to ``regex`` (slower)."""
+    scanner = redactor._scanner
+    without = [c.rule.id for i, c in enumerate(scanner._rules) if scanner._stdlib_rules(1 << i) is None]
+    assert without == []
 
 
 def _kawi(digits: str) -> str:  # digits newer than the stdlib's Unicode tables (U+11F50)

@@ -358,7 +358,7 @@ class TextScanner:
         a form ``re`` compiles: none for the plain scan, which stays the reference."""
         if not self._optimise or bits & self._user_bits:
             return None
-        translated = self.compile_rules(bits, translate=ascii_pattern)
+        translated = self._alternation(bits, translate=ascii_pattern)
         if translated is None:
             return None
         try:
@@ -386,32 +386,32 @@ class TextScanner:
                 bits &= ~(1 << i)
         return bits
 
-    @typing.overload
-    def compile_rules(self, bits: int, *, skip_positions: bool = True) -> regex.Pattern[str]: ...
-    @typing.overload
-    def compile_rules(self, bits: int, *, translate: Callable[[str], str | None]) -> str | None: ...
-
-    def compile_rules(self, bits: int, *, skip_positions: bool = True,
-                      translate: Callable[[str], str | None] | None = None) -> regex.Pattern[str] | str | None:
+    def compile_rules(self, bits: int, *, skip_positions: bool = True) -> regex.Pattern[str]:
         """One pattern for the rules whose bits are set, in file order.
 
         With ``skip_positions``, a leading look-ahead for the rules' first
         characters lets the engine pass over every other position quickly.
-        With ``translate``, the pattern's text with every rule's pattern and
-        first characters translated (None if one cannot be), not compiled.
         """
-        rules = [(i, c.rule.pattern, f"[{c.rule.starts}]") for i, c in enumerate(self._rules) if bits >> i & 1]
-        if translate is not None:
-            skip_positions = True
-            translated = [(i, translate(p), translate(f)) for i, p, f in rules]
-            if any(p is None or f is None for _, p, f in translated):
-                return None
-            rules = translated  # type: ignore[assignment]
+        return regex.compile(self._alternation(bits, skip_positions=skip_positions))
+
+    @typing.overload
+    def _alternation(self, bits: int, *, skip_positions: bool = True) -> str: ...
+    @typing.overload
+    def _alternation(self, bits: int, *, translate: Callable[[str], str | None]) -> str | None: ...
+
+    def _alternation(self, bits: int, *, skip_positions: bool = True,
+                     translate: Callable[[str], str | None] = lambda pattern: pattern) -> str | None:
+        """The text of ``compile_rules``' pattern; each rule's pattern and first
+        characters passed through ``translate`` (None if one cannot be)."""
+        rules = [(i, translate(c.rule.pattern), translate(f"[{c.rule.starts}]"))
+                 for i, c in enumerate(self._rules) if bits >> i & 1]
+        if any(pattern is None or first is None for _, pattern, first in rules):
+            return None
         alternation = "|".join(f"(?P<r{i}>{pattern})" for i, pattern, _ in rules)
-        if skip_positions:
-            first = "|".join(dict.fromkeys(f for _, _, f in rules))
-            alternation = f"(?={first})(?:{alternation})"
-        return alternation if translate is not None else regex.compile(alternation)
+        if not skip_positions:
+            return alternation
+        first = "|".join(dict.fromkeys(first for _, _, first in rules))  # type: ignore[misc]
+        return f"(?={first})(?:{alternation})"
 
     def scan(self, text: str, node: object, *, unchecked: bool = True) -> list[Finding]:
         """Every finding in ``text``, in order, not overlapping.
