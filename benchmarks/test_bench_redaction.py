@@ -83,3 +83,10 @@ def test_redact_only_mixed(benchmark: Any) -> None:
 def test_redact_only_new_people(benchmark: Any) -> None:
     benchmark.group = "pii_tagger.redact alone"
     bench_fresh(benchmark, REDACTOR.redact, new_people_event)
+
+
+def test_redact_only_mixed_remembering_nothing_personal(benchmark: Any) -> None:
+    """The mixed event with ``remember_personal=False``: repeats redacted again."""
+    benchmark.group = "pii_tagger.redact alone"
+    redactor = Redactor(hasher=REDACTOR.hasher, remember_personal=False)
+    bench_fresh(benchmark, redactor.redact, mixed_event)

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import logging
+import unicodedata
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pii_tagger import Hasher, HashKeyError, Policy, PolicyError, Redactor, actions
 
@@ -134,3 +137,11 @@ class TestPolicy:
 def test_drop_removes_the_field_and_tags_it(redactor: Redactor) -> None:
     out = redactor.redact({"event": "login", "password": "hunter2", "token": None})
     assert out == {"event": "login", "pii_categories": [16]}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.characters(max_codepoint=127)))
+def test_ascii_normalisers_equal_the_general_ones(value: str) -> None:
+    """The ASCII shortcuts of the text and compact normalisers change nothing."""
+    assert actions._text(value) == " ".join(unicodedata.normalize("NFKC", value).casefold().split())
+    assert actions._compact(value) == actions._NOT_ALNUM.sub("", value).upper()

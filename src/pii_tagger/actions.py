@@ -157,13 +157,18 @@ _ephemeral_lock = threading.Lock()
 
 
 def _text(value: str) -> str:
+    if value.isascii():  # NFKC leaves ASCII as it is; casefold is lower
+        return " ".join(value.lower().split())
     return " ".join(unicodedata.normalize("NFKC", value).casefold().split())
 
 
 _NOT_ALNUM = re.compile(r"[\W_]+")
+_ASCII_NOT_ALNUM = bytes(b for b in range(128) if not chr(b).isalnum())
 
 
 def _compact(value: str) -> str:
+    if value.isascii():
+        return value.encode("ascii").translate(None, _ASCII_NOT_ALNUM).decode("ascii").upper()
     return _NOT_ALNUM.sub("", value).upper()
 
 

@@ -56,14 +56,33 @@ class Found(NamedTuple):
 UNCHECKED = Target("scan_timeout", 0, "scan_timeout", "drop")
 
 
-class _Seen(NamedTuple):
-    """A text's redaction in one field, kept for when it comes again: what to
-    write, and what redacting it added to the event (target, path, value,
-    leaked), replayed in order. ``acts``: anything besides tags."""
+Added = tuple[Target, str, Any, bool]  # what _Run.add was given: target, path, value, leaked
 
-    out: Any
-    added: tuple[tuple[Target, str, Any, bool], ...]
-    acts: bool
+
+class _Seen:
+    """A text's redaction in one field, kept for when it comes again: what to
+    write, and what redacting it added to the event, replayed in order (or,
+    for a run that keeps no findings, added up at once: ``sums``, made when
+    first replayed). ``acts``: anything besides tags."""
+
+    __slots__ = ("acts", "added", "out", "sums")
+
+    def __init__(self, out: Any, added: tuple[Added, ...], acts: bool) -> None:
+        self.out = out
+        self.added = added
+        self.acts = acts
+        self.sums: tuple[frozenset[int], int, tuple[tuple[str, str, int, str], ...]] | None = None
+
+    def summed(self) -> tuple[frozenset[int], int, tuple[tuple[str, str, int, str], ...]]:
+        """The categories, the number of changes and the summary notes it adds."""
+        if self.sums is None:
+            added = self.added
+            self.sums = (
+                frozenset(target.category for target, _, _, _ in added),
+                sum(target.action not in ("keep", "audit") for target, _, _, _ in added),
+                tuple((path, target.rule, target.category, target.action) for target, path, _, _ in added),
+            )
+        return self.sums
 
 
 class _Run:
@@ -76,7 +95,7 @@ class _Run:
         self.categories: set[int] = set()
         self.notes: dict[tuple[str, str, int, str], int] | None = {} if summary else None
         self.found: list[Found] | None = [] if collect else None
-        self.journal: list[tuple[Target, str, Any, bool]] | None = None  # what one text added (see Redactor._string)
+        self.journal: list[Added] | None = None  # what one text added (see Redactor._string)
         self.changes = 0
 
     def unsure(self, path: str) -> None:
@@ -107,18 +126,25 @@ class _Run:
         if self.found is not None or self.journal is not None:
             for target in node.tags:
                 self.add(target, node.path)
-            return
-        self.categories |= node.tag_categories
-        notes = self.notes
-        if notes is not None:
-            for key in node.tag_notes:
-                notes[key] = notes.get(key, 0) + 1
+        else:
+            self._sum(node.tag_categories, 0, node.tag_notes)
 
     def replay(self, seen: _Seen) -> None:
         """What a text added the first time it was redacted, added again."""
-        add = self.add
-        for target, path, value, leaked in seen.added:
-            add(target, path, value, leaked=leaked)
+        if self.found is not None or self.journal is not None:
+            add = self.add
+            for target, path, value, leaked in seen.added:
+                add(target, path, value, leaked=leaked)
+        else:
+            self._sum(*seen.summed())
+
+    def _sum(self, categories: frozenset[int], changes: int, notes: tuple[tuple[str, str, int, str], ...]) -> None:
+        """Several ``add`` calls' effect at once, for a run that keeps no findings."""
+        self.categories |= categories
+        self.changes += changes
+        if self.notes is not None:
+            for key in notes:
+                self.notes[key] = self.notes.get(key, 0) + 1
 
 
 class Redactor:
@@ -518,7 +544,7 @@ class Redactor:
             if again is not None:
                 run.replay(again)
                 return again.out
-        journal: list[tuple[Target, str, Any, bool]] = []
+        journal: list[Added] = []
         run.journal = journal
         try:
             out = self._url(text, node, run) if node.url else self._text(text, node, run, checked=checked)
@@ -527,7 +553,7 @@ class Redactor:
         self._remember(node, text, out, journal)
         return out
 
-    def _remember(self, node: Node, text: str, out: Any, added: list[tuple[Target, str, Any, bool]]) -> None:
+    def _remember(self, node: Node, text: str, out: Any, added: list[Added]) -> None:
         """Keeps a text's redaction in its field (the node itself: never
         confused with another field's), unless it could not be checked, or it
         held personal data and ``remember_personal`` is off."""
