@@ -241,3 +241,18 @@ def test_a_remembered_text_is_found_again_for_alerts_and_audits() -> None:
         out, found = redactor.inspect(event)
         assert out == {**event, "pii_categories": [2]} and sorted((f.target.rule, f.value) for f in found) == [
             ("email", "anna@example.lv"), ("phone_lv_national", "29123456")]
+
+
+@pytest.mark.parametrize("value", ["\t{}\n", '["a", "b"]', '{"phone": "29123456"}', "zvaniet 29123456", "ORD-2026-000871"])
+def test_a_fields_history_does_not_change_what_a_value_gives(value: str) -> None:
+    """A field that has seen many values (and stopped learning their shape)
+    gives a value the same result, tag counts included, as a new redactor."""
+    hasher = Hasher({"t1": "a-test-key-that-is-long-enough"})
+    fresh, used = Redactor(hasher=hasher, summary=True), Redactor(hasher=hasher, summary=True)
+    for n in range(8):
+        used.redact({"contract": "contract note " + "abcdefgh"[n], "note": "note " + "abcdefgh"[n]})
+    for redactor in (fresh, used):
+        assert redactor._tree.child(redactor._tree.root, "contract").shape_tries == (3 if redactor is fresh else 0)
+    event = {"contract": value, "note": value}
+    assert used.redact(event) == fresh.redact(event) == used.redact(event)
+    assert used.inspect(event)[1] == fresh.inspect(event)[1]

@@ -529,17 +529,21 @@ class Redactor:
         if node.capture is not None:
             return self._captured(text, node, run)
         first = text[0]
-        if (first == "{" or first == "[" or first.isspace()) and len(text) > 1:
-            parsed = self._json_in_string(text, node, run, depth, seen)
-            if parsed is not None:
-                return parsed
-        if not unseen:
+        json_like = (first == "{" or first == "[" or first.isspace()) and len(text) > 1
+        # A clean text is never parsed: JSON with keys is never clean, and one
+        # without (``[]``, ``["a"]``) would only tag the field again.
+        if not checked and (json_like or not unseen):
             if text in self._clean:
                 return text
             if self._scanner.is_clean(text):
                 self._remember_clean(text)
                 return text
             checked = True
+        if json_like:
+            parsed = self._json_in_string(text, node, run, depth, seen)
+            if parsed is not None:
+                return parsed
+        if not unseen:
             again = self._seen.get((node, text))
             if again is not None:
                 run.replay(again)
