@@ -90,6 +90,9 @@ class TestEmbedded:
         assert CODE not in orjson.dumps(out, default=str).decode()
         assert out["clean_raw"] == b"ok" and out["small"] == 42 and out["when"] == dt.date(2026, 11, 25)
         assert isinstance(out["obj"], str) and out["n"].startswith("[HASH:")
+        # bytes with tags only (a URL) stay bytes, first time and again
+        for _ in range(2):
+            assert redactor.redact({"raw": b"see https://example.com/docs"})["raw"] == b"see https://example.com/docs"
 
     def test_keys_holding_personal_data(self, redactor: Redactor) -> None:
         out = redactor.redact({"verified": {"anna@example.lv": True}})
@@ -256,3 +259,21 @@ def test_a_fields_history_does_not_change_what_a_value_gives(value: str) -> None
     event = {"contract": value, "note": value}
     assert used.redact(event) == fresh.redact(event) == used.redact(event)
     assert used.inspect(event)[1] == fresh.inspect(event)[1]
+
+
+def test_an_empty_value_in_a_tagged_field_is_never_tagged() -> None:
+    redactor = Redactor(hasher=Hasher({"t1": "a-test-key-that-is-long-enough"}), summary=True)
+    for n in range(6):  # the field stops learning its shape
+        assert redactor.redact({"contract": "contract note " + "abcdef"[n]})["pii_categories"] == [8]
+    assert redactor.redact({"contract": ""}) == {"contract": "", "pii_categories": [], "pii_redactions": []}
+
+
+def test_audit_alerts_of_each_part_name_that_parts_source() -> None:
+    from pii_tagger.alerts import Alerter
+
+    reported: list[tuple[str, str]] = []
+    alerter = Alerter([], hasher=Hasher({"t1": "a-test-key-that-is-long-enough"}))
+    alerter.report = lambda kind, target, where, source, value: reported.append((where, source))  # type: ignore[method-assign]
+    redactor = Redactor(Policy(mode="audit"), alerts=alerter, source="svc")
+    redactor.redact_counted([{"logger": "checkout", "email": "anna@example.lv"}, {"note": "zvaniet 29123456"}])
+    assert reported == [("email", "checkout"), ("note", "svc")]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 import regex
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from pii_tagger import Redactor, load_rules
@@ -94,10 +94,13 @@ def _plain(redactor: Redactor) -> TextScanner:
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(_FRAGMENTS) | st.text(max_size=12) | st.text(st.characters(max_codepoint=127), max_size=12),
                 max_size=6))
+@example(["/93.177.12.4"])  # wholly a safe shape (a URL path): clean, though it holds an IPv4 address
 def test_optimised_scan_equals_plain_scan(redactor: Redactor, parts: list[str]) -> None:
     """Also the standard ``re`` search of ASCII texts against the regex module's."""
     text = "".join(parts)
-    assert _findings(redactor._scanner, redactor, text) == _findings(_plain(redactor), redactor, text)
+    # The plain scan knows no safe shapes: a text that is wholly one is clean.
+    plain = [] if redactor._scanner.shape_of(text) else _findings(_plain(redactor), redactor, text)
+    assert _findings(redactor._scanner, redactor, text) == plain
 
 
 @pytest.mark.parametrize("padding", [0, 600])  # short texts, and long ones (searched with a time limit)
@@ -124,6 +127,10 @@ def test_each_scan_order_finds_the_same(redactor: Redactor, padding: int, exampl
         (r"(?r)abc", None),
         (r"\p{N}", None),
         (r"(?|(a)|(b))", None),
+        (r"(?:anna){e<=1}", None),  # fuzzy matching
+        (r"[a[b]]", None),  # re: a possible nested set
+        (r"[a--b]", None),  # re: a possible set difference
+        (r"-----BEGIN", "-----BEGIN"),
     ],
 )
 def test_patterns_for_the_standard_re(pattern: str, ascii: str | None) -> None:

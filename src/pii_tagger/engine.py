@@ -373,9 +373,12 @@ class Redactor:
         attributes, its events', ...), the categories they carried, and counts
         by (path, rule, category, action). May raise: the caller fails closed."""
         run = _Run(True, collect=self.audits)
-        outs = [self._walk(part, run, tags=False) for part in parts]
-        if self.audits and parts:
-            self._alert_audited(parts[0], run.found)  # type: ignore[arg-type]
+        outs = []
+        for part in parts:
+            first = len(run.found) if run.found is not None else 0
+            outs.append(self._walk(part, run, tags=False))
+            if run.found is not None:  # audits: each part's findings, with its own source
+                self._alert_audited(part, run.found[first:])
         return outs, run.categories, run.notes  # type: ignore[return-value]
 
     def _walk(self, event: Mapping[str, Any], run: _Run, *, tags: bool = True) -> dict[str, Any]:
@@ -411,7 +414,7 @@ class Redactor:
                 if kind is str:
                     # Cached: clean texts seen before. Not cached: values of the
                     # field's safe shape (timestamps, ids: each one new).
-                    if value not in clean and ((shape := node.shape) is None or shape(value) is None):
+                    if value and value not in clean and ((shape := node.shape) is None or shape(value) is None):
                         if (again := self._seen.get((node, value))) is not None:  # redacted here before
                             if node.tags:
                                 run.tag(node)
@@ -561,9 +564,9 @@ class Redactor:
         """Keeps a text's redaction in its field (the node itself: never
         confused with another field's), unless it could not be checked, or it
         held personal data and ``remember_personal`` is off."""
-        if len(text) > _SEEN_MAX_LEN or (added and any(t is UNCHECKED for t, _, _, _ in added)):
+        if len(text) > _SEEN_MAX_LEN or any(t is UNCHECKED for t, _, _, _ in added):
             return
-        acts = out != text or bool(added and any(t.action != "keep" for t, _, _, _ in added))
+        acts = out != text or any(t.action != "keep" for t, _, _, _ in added)
         if acts and not self.remember_personal:
             return
         self._store(node, text, _Seen(out, tuple(added), acts))
@@ -583,9 +586,10 @@ class Redactor:
         assert target is not None
         own = self._scanner.is_own_token(text)
         out = text if own else replacement(target, text, self.hasher)
-        run.add(target, node.path, None if own else text, leaked=not own)
+        value = None if own else text
+        run.add(target, node.path, value, leaked=not own)
         if self.remember_personal and len(text) <= _SEEN_MAX_LEN:
-            self._store(node, text, _Seen(out, ((target, node.path, None if own else text, not own),), not own))
+            self._store(node, text, _Seen(out, ((target, node.path, value, not own),), not own))
         return out
 
     def _captured_scalar(self, value: Any, node: Node, run: _Run) -> Any:

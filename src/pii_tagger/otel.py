@@ -246,11 +246,14 @@ def _redact_span(span: ReadableSpan, redaction: _Redaction, redact_resource: boo
     if resourced:
         parts.append((resource.attributes, None))
     tally = _Tally()
-    outs = iter(redaction.redact(tally, parts))
+    outs = iter(redaction.redact(tally, parts))  # taken in the order the parts were put
     attributes = next(outs)
     name = attributes.pop(_NAME)
-    events = [Event(out.pop(_NAME), out, event.timestamp) for event, out in zip(events, outs)]
-    links = [Link(link.context, next(outs)) for link in links]
+    new_events = []
+    for event in events:
+        out = next(outs)
+        new_events.append(Event(out.pop(_NAME), out, event.timestamp))
+    new_links = [Link(link.context, next(outs)) for link in links]
     if status.description:
         status = Status(status.status_code, next(outs)[_NAME])
     if scoped:
@@ -259,7 +262,7 @@ def _redact_span(span: ReadableSpan, redaction: _Redaction, redact_resource: boo
         resource = type(resource)(next(outs), resource.schema_url)
     attributes.update(tally.tags())
     redaction.count(tally)
-    return _copy_span(span, name, attributes, events, links, status, scope, resource)
+    return _copy_span(span, name, attributes, new_events, new_links, status, scope, resource)
 
 
 def _copy_span(span: ReadableSpan, name: str, attributes: Mapping[str, Any], events: Sequence[Event],

@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import functools
 import re
+import sys
 import typing
-import warnings
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
@@ -86,17 +86,25 @@ _ZERO_DIGITS_BYTES = bytes.maketrans(b"123456789", b"000000000")
 # What the regex module's letter classes match in an ASCII text, inside a
 # character class and outside one.
 _ASCII_CLASSES = {r"\p{L}": "A-Za-z", r"\p{Lu}": "A-Z", r"\p{Ll}": "a-z"}
-_REGEX_ONLY = regex.compile(r"\\[pPXmMGK]|\(\?[rVbefw]|\(\?\|")
+_REGEX_ONLY = regex.compile(r"\\[pPXmMGK]|\(\?[rVbefw]|\(\?\||\{[^}]*[A-Za-z]")  # ..., fuzzy matching {e<=1}
+# re's possessive quantifiers gave wrong results before 3.11.5 (CPython gh-100061, gh-106052).
+_RE_POSSESSIVE_RIGHT = sys.version_info >= (3, 11, 5)
 
 
 def ascii_pattern(pattern: str) -> str | None:
     """``pattern`` for the standard ``re``, applied to ASCII text only: the
     letter properties as ASCII ranges; None when it uses anything else only
-    the regex module has (``re`` compiling it is checked by the caller)."""
+    the regex module has, or what ``re`` reads another way or may in a later
+    version (a "[" or a doubled set operator inside a class: re warns)
+    (``re`` compiling it is checked by the caller)."""
+    if not _RE_POSSESSIVE_RIGHT:
+        return None
     out: list[str] = []
     i, in_class = 0, False
     while i < len(pattern):
         ch = pattern[i]
+        if in_class and (ch == "[" or pattern[i : i + 2] in ("--", "&&", "~~", "||")):
+            return None
         if ch == "\\":
             for name, ranges in _ASCII_CLASSES.items():
                 if pattern.startswith(name, i):
@@ -126,6 +134,9 @@ def ascii_pattern(pattern: str) -> str | None:
     return None if _REGEX_ONLY.search(translated) else translated
 
 
+_POSSESSIVE = re.compile(r"[*+?}]\+|\(\?>")
+
+
 def _compile_before(pattern: str | None) -> regex.Pattern[str] | None:
     """A rule's ``before`` pattern, searched backwards from the match (the
     ``regex`` module's REVERSE flag), so that the engine starts at the match."""
@@ -136,10 +147,12 @@ def _compile_safe(pattern: str) -> re.Pattern[str] | regex.Pattern[str]:
     """A safe shape: stdlib ``re`` where the pattern allows (faster on short
     texts), else ``regex``; ASCII classes, so ``\\d`` is 0-9 and a shape never
     takes more texts than it says (a text it does not take is scanned)."""
-    try:
-        return re.compile(pattern, re.ASCII)
-    except re.error:
-        return regex.compile(pattern, regex.ASCII)
+    if _RE_POSSESSIVE_RIGHT or not _POSSESSIVE.search(pattern):
+        try:
+            return re.compile(pattern, re.ASCII)
+        except re.error:
+            pass
+    return regex.compile(pattern, regex.ASCII)
 
 
 _ASCII_DIGITS = b"0123456789"
@@ -362,10 +375,8 @@ class TextScanner:
         if translated is None:
             return None
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("error")  # e.g. re's "possible nested set": another meaning ahead
-                return re.compile(translated, re.ASCII)
-        except (re.error, FutureWarning):
+            return re.compile(translated, re.ASCII)
+        except re.error:
             return None
 
     def without_own_tokens(self, text: str) -> str:
