@@ -24,7 +24,7 @@ import re
 import sys
 import typing
 from collections.abc import Callable, Sequence
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import regex
 
@@ -354,7 +354,7 @@ class TextScanner:
             bits = self._drop_rules_without_context(text, bits)
         return bits
 
-    def _pattern(self, bits: int, stdlib: bool) -> Any:
+    def _pattern(self, bits: int, stdlib: bool) -> re.Pattern[str] | regex.Pattern[str]:
         """The compiled alternation of the rules in ``bits`` (kept): with
         ``stdlib``, ``re``'s where there is one (for a short ASCII text),
         else the regex module's (call it with ``timeout``)."""
