@@ -14,12 +14,10 @@ from __future__ import annotations
 import itertools
 import random
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from stdnum import iban
-
-ROTATION = 20_000  # events in a rotation: over four times the redactor's caches
 
 _rng = random.Random(20261125)
 _FIRST = ["Jānis", "Anna", "Līga", "Pēteris", "Kristaps", "Ilze", "Mārtiņš", "Inese", "Andris", "Dace",
@@ -94,11 +92,6 @@ def mixed_event(i: int, people: int | None = 4) -> dict[str, Any]:
 def new_people_event(i: int) -> dict[str, Any]:
     """:func:`mixed_event` with a new person in every event."""
     return mixed_event(i, people=None)
-
-
-def rotating(factory: Callable[[int], dict[str, Any]], n: int = ROTATION) -> Iterator[dict[str, Any]]:
-    """Events built beforehand, over and over (for runs that cannot build one per round)."""
-    return itertools.cycle([factory(i) for i in range(n)])
 
 
 def fresh(factory: Callable[[int], Any]) -> Callable[[], tuple[tuple[Any], dict[str, Any]]]:

@@ -9,7 +9,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from pii_tagger import Redactor, load_rules
-from pii_tagger.scanner import TextScanner, ascii_pattern
+from pii_tagger.scanner import STDLIB_RE_USABLE, TextScanner, ascii_pattern
 
 RULES = load_rules()
 VALUE_RULES = [r for r in RULES.values if r.handler != "skip"]
@@ -133,10 +133,12 @@ def test_each_scan_order_finds_the_same(redactor: Redactor, padding: int, exampl
         (r"-----BEGIN", "-----BEGIN"),
     ],
 )
+@pytest.mark.skipif(not STDLIB_RE_USABLE, reason="the standard re is not used before Python 3.11.5")
 def test_patterns_for_the_standard_re(pattern: str, ascii: str | None) -> None:
     assert ascii_pattern(pattern) == ascii
 
 
+@pytest.mark.skipif(not STDLIB_RE_USABLE, reason="the standard re is not used before Python 3.11.5")
 def test_every_shipped_rule_has_a_form_for_the_standard_re(redactor: Redactor) -> None:
     """Short ASCII texts are searched with ``re`` only when every rule chosen
     has a form it compiles; a rule without one sends them to ``regex`` (slower)."""

@@ -125,3 +125,18 @@ pattern = '''m² [a-z]+'''
 """)
     redactor = Redactor(rule_files=[path], hasher=HASHER)
     assert redactor.redact_text("platība m² dzīvoklim") == ("platība m² dzīvoklim", [4])  # no digit 0-9 in the text
+
+
+def test_json_inside_strings_is_parsed_whatever_the_value_rules(tmp_path: Path) -> None:
+    """Field names inside JSON in a string are read even when no value rule
+    left needs a ':' (so no JSON text counts as unclean any more)."""
+    path = _write(tmp_path, "".join(f'[[value]]\nid = "{rule}"\nenabled = false\n\n' for rule in ("key_value", "ipv6", "cookie_header")))
+    r = Redactor(rule_files=[path], hasher=HASHER, raise_errors=True)
+    for _ in range(6):  # the fields stop learning their shapes
+        r.redact({"note": "a note", "url": "/a/path"})
+    text = '{"first_name": "Anna"}'
+    for event in ({"note": text}, {"note": [text]}, {"url": text}):
+        out, found = r.inspect(event)
+        assert "Anna" not in str(out) and 1 in out["pii_categories"], event
+        assert [f.value for f in found if f.value] == ["Anna"]
+        assert r.may_carry(event)

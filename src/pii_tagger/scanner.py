@@ -87,17 +87,22 @@ _ZERO_DIGITS_BYTES = bytes.maketrans(b"123456789", b"000000000")
 # character class and outside one.
 _ASCII_CLASSES = {r"\p{L}": "A-Za-z", r"\p{Lu}": "A-Z", r"\p{Ll}": "a-z"}
 _REGEX_ONLY = regex.compile(r"\\[pPXmMGK]|\(\?[rVbefw]|\(\?\||\{[^}]*[A-Za-z]")  # ..., fuzzy matching {e<=1}
-# re's possessive quantifiers gave wrong results before 3.11.5 (CPython gh-100061, gh-106052).
-_RE_POSSESSIVE_RIGHT = sys.version_info >= (3, 11, 5)
+# Whether the shipped rules may run on the standard re: its possessive
+# quantifiers gave wrong results before 3.11.5 (CPython gh-100061, gh-106052).
+STDLIB_RE_USABLE = sys.version_info >= (3, 11, 5)
 
 
 def ascii_pattern(pattern: str) -> str | None:
     """``pattern`` for the standard ``re``, applied to ASCII text only: the
-    letter properties as ASCII ranges; None when it uses anything else only
-    the regex module has, or what ``re`` reads another way or may in a later
-    version (a "[" or a doubled set operator inside a class: re warns)
-    (``re`` compiling it is checked by the caller)."""
-    if not _RE_POSSESSIVE_RIGHT:
+    letter properties written as ASCII ranges.
+
+    None when ``re`` is not to be used (``STDLIB_RE_USABLE``), when the
+    pattern uses anything only the regex module has, and when it holds what
+    ``re`` may read another way in a later version (a "[" or a doubled set
+    operator inside a class, which re warns about). Whether ``re`` compiles
+    the result is the caller's test.
+    """
+    if not STDLIB_RE_USABLE:
         return None
     out: list[str] = []
     i, in_class = 0, False
@@ -147,7 +152,7 @@ def _compile_safe(pattern: str) -> re.Pattern[str] | regex.Pattern[str]:
     """A safe shape: stdlib ``re`` where the pattern allows (faster on short
     texts), else ``regex``; ASCII classes, so ``\\d`` is 0-9 and a shape never
     takes more texts than it says (a text it does not take is scanned)."""
-    if _RE_POSSESSIVE_RIGHT or not _POSSESSIVE.search(pattern):
+    if STDLIB_RE_USABLE or not _POSSESSIVE.search(pattern):
         try:
             return re.compile(pattern, re.ASCII)
         except re.error:
