@@ -32,7 +32,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 
@@ -44,6 +44,7 @@ _BUCKET_SHAPES = {
     for width, pattern in ((10, r"\d{4}-\d{2}-\d{2}"), (13, r"\d{4}-\d{2}-\d{2}[T ]\d{2}"), (16, r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}"))
 }
 NO_TAGS = -1  # in the cube: an event without pii_categories
+_K = TypeVar("_K")
 MAX_SOURCES = 10_000  # sources come from the logs: past this many, the rest are counted as one
 OTHER_SOURCES = "(other sources)"
 
@@ -68,24 +69,20 @@ class Stats:
         return self.events - self.untagged
 
     def by_category(self) -> Counter[int]:
-        out: Counter[int] = Counter()
-        for (_, _, category), n in self.cube.items():
-            if category != NO_TAGS:
-                out[category] += n
-        return out
+        return self._tagged(lambda bucket, source, category: category)
 
     def by_source(self) -> Counter[tuple[str, int]]:
-        out: Counter[tuple[str, int]] = Counter()
-        for (_, source, category), n in self.cube.items():
-            if category != NO_TAGS:
-                out[source, category] += n
-        return out
+        return self._tagged(lambda bucket, source, category: (source, category))
 
     def by_time(self) -> Counter[tuple[str, int]]:
-        out: Counter[tuple[str, int]] = Counter()
-        for (bucket, _, category), n in self.cube.items():
+        return self._tagged(lambda bucket, source, category: (bucket, category))
+
+    def _tagged(self, key: Callable[[str, str, int], _K]) -> Counter[_K]:
+        """The tagged events of the cube, added up by ``key(bucket, source, category)``."""
+        out: Counter[_K] = Counter()
+        for (bucket, source, category), n in self.cube.items():
             if category != NO_TAGS:
-                out[bucket, category] += n
+                out[key(bucket, source, category)] += n
         return out
 
     def redactions_by_category(self) -> Counter[int]:
