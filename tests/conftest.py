@@ -3,9 +3,11 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import structlog
 
 pytest_plugins = ["pytester"]  # tests of our own pytest plugin
 
@@ -14,8 +16,7 @@ os.environ.setdefault("PII_TAGGER_HASH_KEY", "test:pii-tagger-test-key-012345678
 
 from pii_tagger import Hasher, Redactor
 
-ROOT = Path(__file__).resolve().parents[1]
-VECTORS = ROOT.parent / "shared" / "vectors" / "latvia.toml"
+VECTORS = Path(__file__).resolve().parent / "data" / "latvia.toml"
 
 
 @pytest.fixture(scope="session")
@@ -37,3 +38,12 @@ def redactor(hasher: Hasher) -> Redactor:
 @pytest.fixture(scope="session")
 def summary_redactor(hasher: Hasher) -> Redactor:
     return Redactor(hasher=hasher, raise_errors=True, summary=True)
+
+
+@pytest.fixture(autouse=True)
+def _restore_structlog() -> Iterator[None]:
+    """Tests that configure structlog globally leave it as they found it."""
+    saved = structlog.get_config()
+    yield
+    structlog.reset_defaults()
+    structlog.configure(**saved)

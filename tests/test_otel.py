@@ -6,7 +6,7 @@ import gzip
 import logging
 import threading
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any, ClassVar
 
@@ -15,7 +15,8 @@ from opentelemetry.exporter.otlp.proto.http._log_exporter import OTLPLogExporter
 from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 from opentelemetry.proto.collector.logs.v1.logs_service_pb2 import ExportLogsServiceRequest
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
-from opentelemetry.sdk._logs import LoggerProvider, LoggingHandler
+from opentelemetry.instrumentation.logging.handler import LoggingHandler
+from opentelemetry.sdk._logs import LoggerProvider
 from opentelemetry.sdk._logs.export import InMemoryLogRecordExporter, SimpleLogRecordProcessor
 from opentelemetry.sdk.metrics import MeterProvider
 from opentelemetry.sdk.metrics.export import InMemoryMetricReader
@@ -149,13 +150,22 @@ def test_redaction_counter_by_category_and_rule() -> None:
     assert all(EMAIL not in str(k) for k in points)
 
 
+def _sdk_logging_handler(logger_provider: LoggerProvider) -> logging.Handler:
+    """The SDK's own bridge, deprecated since opentelemetry-sdk 1.39 but still in use."""
+    from opentelemetry.sdk._logs import LoggingHandler as SdkLoggingHandler
+
+    with pytest.warns(DeprecationWarning, match="LoggingHandler"):
+        return SdkLoggingHandler(logger_provider=logger_provider)
+
+
 class TestLogs:
-    def test_logging_bridge_body_and_attributes(self) -> None:
+    @pytest.mark.parametrize("make_handler", [LoggingHandler, _sdk_logging_handler], ids=["instrumentation", "sdk"])
+    def test_logging_bridge_body_and_attributes(self, make_handler: Callable[..., logging.Handler]) -> None:
         exporter = InMemoryLogRecordExporter()
         provider = LoggerProvider(resource=Resource.create({"service.name": "billing"}))
         provider.add_log_record_processor(RedactingLogRecordProcessor(SimpleLogRecordProcessor(exporter), redactor=REDACTOR))
         log = logging.getLogger("otel.bridge")
-        handler = LoggingHandler(logger_provider=provider)
+        handler = make_handler(logger_provider=provider)
         log.addHandler(handler)
         log.setLevel(logging.INFO)
         try:

@@ -1,4 +1,4 @@
-"""The public Latvian vectors (../shared/vectors/latvia.toml) through the default policy."""
+"""The Latvian vectors (tests/data/latvia.toml) through the default policy."""
 
 from __future__ import annotations
 
@@ -38,24 +38,32 @@ def test_invalid_code_named_by_field_or_context_is_still_hidden(redactor: Redact
 
 
 def test_ibans(redactor: Redactor, vectors: dict[str, Any]) -> None:
-    for iban in vectors["iban_lv"]["valid"]:
+    for iban in vectors["iban"]["valid"]:
         text, categories = redactor.redact_text(f"pārskaitījums uz {iban} saņemts")
         assert text == f"pārskaitījums uz [REDACTED:iban:..{iban.replace(' ', '')[-4:]}] saņemts"
         assert categories == [11]
-    for iban in vectors["iban_lv"]["invalid"]:
+    for iban in vectors["iban"]["invalid"]:
         assert redactor.redact({"detail": iban})["detail"] == iban
 
 
 def test_phones(redactor: Redactor, vectors: dict[str, Any]) -> None:
-    for phone in vectors["phone_lv"]["valid"]:
+    for phone in vectors["phone"]["international"] + vectors["phone"]["national"]:
         text, categories = redactor.redact_text(f"tālr. {phone}")
         assert phone not in text and categories == [2], phone
-        if phone.startswith(("+", "00")):
-            assert phone not in redactor.redact({"detail": phone})["detail"]
-        else:  # eight bare digits are a phone only next to a phone word
-            assert redactor.redact({"detail": phone})["detail"] == phone
-    for phone in vectors["phone_lv"]["invalid"]:
+    for phone in vectors["phone"]["international"]:
+        assert phone not in redactor.redact({"detail": phone})["detail"]
+    for phone in vectors["phone"]["national"]:  # eight bare digits are a phone only next to a phone word
+        assert redactor.redact({"detail": phone})["detail"] == phone
+    for phone in vectors["phone"]["invalid"]:
         assert redactor.redact({"detail": phone})["detail"] == phone, phone
+
+
+def test_cards(redactor: Redactor, vectors: dict[str, Any]) -> None:
+    for card in vectors["card"]["valid"]:
+        text, categories = redactor.redact_text(f"samaksāts ar karti {card} vakar")
+        assert card not in text and categories == [11], card
+    for card in vectors["card"]["invalid"] + vectors["card"]["no_issuer"]:
+        assert redactor.redact({"detail": card})["detail"] == card, card
 
 
 def test_company_registration_numbers_are_kept(vectors: dict[str, Any]) -> None:
