@@ -167,15 +167,12 @@ class TestBadInput:
         assert CODE not in out["event"] and len(out["blob"]) == 2_000_000
 
     @pytest.mark.parametrize("piece", ["1", "a", "a.", "a@", "@a.", "1 ", "1-", "+1", "a=", "/a", "A ", "ab:", "LV80", "eyJ", "-" * 5, "%", "\"'"])
-    def test_adversarial_strings_finish_within_the_scan_limit(self, piece: str) -> None:
-        r = Redactor(hasher=Hasher({"t1": "a-test-key-that-is-long-enough"}), raise_errors=True, scan_timeout=1.0)
-        out = r.redact({"event": piece * 50_000})  # a TimeoutError would fail closed to a marker
-        assert out["event"] != "[REDACTED:scan_timeout]"
-
-    def test_scan_timeout_fails_closed(self) -> None:
-        r = Redactor(hasher=Hasher({"t1": "a-test-key-that-is-long-enough"}), scan_timeout=1e-9)
-        out = r.redact({"event": f"{CODE} " * 20_000})
-        assert out["event"] == "[REDACTED:scan_timeout]"
+    def test_adversarial_strings_are_redacted_whole(self, redactor: Redactor, piece: str) -> None:
+        """Every search takes linear time: no text needs a time limit (the speed
+        of such texts is measured in benchmarks/)."""
+        text = piece * 50_000 + f" {CODE}"
+        out = redactor.redact({"event": text})
+        assert CODE not in out["event"] and out["event"].startswith(piece * 10)
 
     def test_node_cache_is_bounded(self, redactor: Redactor) -> None:
         r = Redactor(hasher=Hasher({"t1": "a-test-key-that-is-long-enough"}), raise_errors=True)
@@ -204,21 +201,6 @@ def test_url_query_names_and_bare_query_values_are_scanned(redactor: Redactor) -
     assert "anna" not in str(out)
     assert out["callback"] == "https://example.lv/cb?[REDACTED:email]=1&page=2"
     assert redactor.redact({"url": "https://example.lv/a?flag&page=2"})["url"] == "https://example.lv/a?flag&page=2"
-
-
-def test_texts_of_one_template_share_rules_but_not_findings(redactor: Redactor) -> None:
-    """The rules chosen for a text are kept by its skeleton (digits as 0); a need
-    with digits ("371") is part of the key, so the cache cannot hide a rule."""
-    scanner = redactor._scanner
-
-    def rules(text: str) -> set[str]:
-        bits = scanner._rules_for(text)
-        return {c.rule.id for i, c in enumerate(scanner._rules) if bits >> i & 1}
-
-    assert "phone_lv" not in rules("zvaniet +381 21 234 567 rīt")
-    assert "phone_lv" in rules("zvaniet +371 21 234 567 rīt")  # same skeleton, "371" in the key
-    assert redactor.redact_text("order ORD-2026-410627 shipped") == ("order ORD-2026-410627 shipped", [])
-    assert redactor.redact_text("order 161175-19997 shipped")[1] == [1]
 
 
 def test_a_text_redacted_again_in_its_field_gives_what_it_gave_first(summary_redactor: Redactor) -> None:

@@ -169,8 +169,7 @@ class Redactor:
         summary: also write ``pii_redactions``: which paths were acted on, by
             rule, category and action, with counts (never a value).
         max_depth: nesting deeper than this is replaced by a marker.
-        scan_timeout: seconds one text may take to scan; past it the text is
-            replaced by a marker.
+        scan_timeout: accepted and ignored: every search takes linear time.
         raise_errors: re-raise internal errors instead of failing closed (tests).
         alerts: where audit-mode findings are alerted (default, when the
             policy audits anything: an :class:`~pii_tagger.alerts.Alerter`
@@ -218,7 +217,6 @@ class Redactor:
             [self._value_target(r) for r in self.rules.values],
             self._key_target,
             self.rules.safe,
-            scan_timeout,
         )
         self.source = source
         self.audits = self._may_audit()
@@ -327,10 +325,7 @@ class Redactor:
             return False  # nothing but our own masks and tokens
         if not node.plain:
             return True  # URL fields: looked at whole
-        try:
-            found = scanner.scan(value, node, unchecked=False)
-        except TimeoutError:
-            return True
+        found = scanner.scan(value, node, unchecked=False)
         return any(f.handler != "value" or f.target.action != "keep" for f in found)
 
     def _audited(self, event: Mapping[str, Any]) -> dict[str, Any]:
@@ -354,10 +349,7 @@ class Redactor:
         text = value if isinstance(value, str) else str(value)
         if self._scanner.is_clean(text):
             return text
-        try:
-            found = self._scanner.scan(text, self._tree.root)
-        except TimeoutError:
-            return "[REDACTED:source]"
+        found = self._scanner.scan(text, self._tree.root)
         return "[REDACTED:source]" if any(f.target.action != "keep" for f in found) else text
 
     def _may_audit(self) -> bool:
@@ -600,12 +592,7 @@ class Redactor:
     def _text(self, text: str, node: Node, run: _Run, *, checked: bool = False, parse_urls: bool = True) -> str:
         """Free text with every finding replaced; URLs in it redacted part by part
         (not inside a URL: ``parse_urls=False``). ``checked``: ``is_clean`` was false."""
-        try:
-            findings = self._scanner.scan(text, node, unchecked=not checked)
-        except TimeoutError as exc:
-            report_once("scan_timeout", exc)
-            run.unsure(node.path)
-            return "[REDACTED:scan_timeout]"
+        findings = self._scanner.scan(text, node, unchecked=not checked)
         parts: list[str] = []
         last = 0
         for start, end, target, handler in findings:

@@ -10,16 +10,16 @@ sets a category's ``default_action``. Anything malformed raises
 
 from __future__ import annotations
 
+import json
+import re
 import tomllib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Literal, cast
 
-import regex
-
+from . import _native
 from .text import name_tokens
-from .validators import VALIDATORS, Validator
 
 Action = Literal["mask", "hash", "drop", "keep", "audit"]
 ACTIONS: tuple[Action, ...] = ("mask", "hash", "drop", "keep", "audit")
@@ -28,6 +28,10 @@ NORMALIZERS = ("text", "compact", "digits", "phone", "email")
 KINDS = ("identity", "contact", "bank", "credential", "business", "network")
 MATCHES = ("suffix", "any", "path")
 HANDLERS = ("value", "skip", "url", "key_value")
+VALIDATORS = (
+    "lv_personal_code", "lv_personal_code_format", "iban", "payment_card", "lv_phone",
+    "e164_length", "public_ipv4", "public_ipv6", "basic_auth", "email_domain",
+)
 CATEGORY_NUMBERS = range(1, 19)
 SECTIONS = ("category", "field", "context", "neutral", "value", "safe")
 
@@ -77,17 +81,23 @@ class NeutralRule:
 
 @dataclass(frozen=True, slots=True)
 class ValueRule:
+    """A value rule as its file says (see the comments at the top of
+    ``patterns/values.toml``); the native scanner compiles it."""
+
     id: str
     pattern: str
-    starts: str
     needs: tuple[str, ...]
     needs_all: tuple[str, ...] = ()
     handler: str = "value"
     before: str | None = None
+    not_before: str | None = None
+    not_after: str | None = None
+    not_start: str | None = None
+    shorter: str | None = None
     category: int | None = None
     label: str = ""
-    validator: Validator | None = None
-    validator_in_context: Validator | None = None
+    validator: str | None = None
+    validator_in_context: str | None = None
     context: tuple[str, ...] = ()
     context_required: bool = True
     deny_context: tuple[str, ...] = ()
@@ -98,7 +108,11 @@ class ValueRule:
     normalize: str = "text"
     examples: tuple[str, ...] = ()
     counterexamples: tuple[str, ...] = ()
-    shipped: bool = False  # from patterns/: written and tested not to backtrack without end
+    shipped: bool = False  # from patterns/, untouched by a user's file
+
+    def as_json(self) -> str:
+        """The table the native scanner reads."""
+        return json.dumps(asdict(self))
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +121,13 @@ class SafeShape:
 
     id: str
     pattern: str
+    unless: str | None = None
+    min_len: int | None = None
+    max_len: int | None = None
     examples: tuple[str, ...] = ()
+
+    def as_json(self) -> str:
+        return json.dumps(asdict(self))
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,26 +142,20 @@ class RuleSet:
     safe: tuple[SafeShape, ...] = ()
 
 
-_DEFAULT_FILES = ("categories.toml", "fields.toml", "values.toml")
+SHIPPED_DIR = Path("pii_tagger/patterns")  # how errors and notes name the shipped files
 
 
-_HERE = Path(__file__).resolve().parent
-
-
-def default_rule_files() -> list[Path]:
-    """The shipped rule files: ``pii_tagger/patterns`` in an installed wheel,
-    ``patterns/`` beside ``src/`` in a source checkout (editable install)."""
-    for base in (_HERE / "patterns", _HERE.parents[1] / "patterns"):
-        if (base / _DEFAULT_FILES[0]).is_file():
-            return [base / name for name in _DEFAULT_FILES]
-    raise RuleFileError(f"the shipped rule files are missing: no patterns/ beside {_HERE}")
+def shipped_rule_files() -> list[tuple[Path, str]]:
+    """The shipped rule files (``patterns/`` of the source tree, compiled into
+    the native module), as (name, text)."""
+    return [(SHIPPED_DIR / name, text) for name, text in _native.SHIPPED_RULE_FILES]
 
 
 def load_rules(extra_files: Iterable[str | Path] = (), *, defaults: bool = True) -> RuleSet:
     """Read the shipped rules (unless ``defaults=False``), then each extra file."""
     tables: dict[str, list[tuple[Path, dict[str, Any]]]] = {s: [] for s in SECTIONS}
-    for shipped_file in default_rule_files() if defaults else []:
-        _merge_file(shipped_file, tables, user=False)
+    for shipped_file, text in shipped_rule_files() if defaults else []:
+        _merge_file(shipped_file, tables, user=False, text=text)
     # Held, not just their ids: a freed table's id could be reused by a user's.
     shipped_tables = [table for _, table in tables["value"]]
     shipped = {id(table) for table in shipped_tables}
@@ -158,10 +172,13 @@ def load_rules(extra_files: Iterable[str | Path] = (), *, defaults: bool = True)
     )
 
 
-def _merge_file(path: Path, tables: dict[str, list[tuple[Path, dict[str, Any]]]], *, user: bool) -> None:
+def _merge_file(path: Path, tables: dict[str, list[tuple[Path, dict[str, Any]]]], *, user: bool, text: str | None = None) -> None:
     try:
-        with open(path, "rb") as f:
-            data = tomllib.load(f)
+        if text is not None:
+            data = tomllib.loads(text)
+        else:
+            with open(path, "rb") as f:
+                data = tomllib.load(f)
     except OSError as e:
         raise RuleFileError(f"{path}: cannot read the rule file ({e.strerror or e})") from None
     except tomllib.TOMLDecodeError as e:
@@ -208,7 +225,7 @@ def _merge_entry(
     existing.insert(at, (path, entry))
 
 
-_LABEL = regex.compile(r"[A-Za-z][A-Za-z0-9_]{0,47}")
+_LABEL = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,47}")
 
 
 class _Entry:
@@ -261,13 +278,11 @@ class _Entry:
     def category(self, default: Any = ...) -> Any:
         return self.get("category", int, default, CATEGORY_NUMBERS if default is ... else None)
 
-    def validator(self, key: str) -> Validator | None:
+    def validator(self, key: str) -> str | None:
         name = self.get(key, str, None)
-        if name is None:
-            return None
-        if name not in VALIDATORS:
+        if name is not None and name not in VALIDATORS:
             self.fail(f"{key!r} names unknown validator {name!r}; known: {sorted(VALIDATORS)}")
-        return VALIDATORS[name]
+        return cast(str | None, name)
 
 
 def _build_categories(entries: list[tuple[Path, dict[str, Any]]]) -> dict[int, Category]:
@@ -324,32 +339,38 @@ def _neutral(path: Path, table: dict[str, Any]) -> NeutralRule:
 
 
 _VALUE_KEYS = {
-    "id", "pattern", "starts", "needs", "needs_all", "handler", "before", "category", "label", "validator", "validator_in_context",
-    "context", "context_required", "deny_context", "context_window", "min_digits", "action", "mask", "normalize",
-    "examples", "counterexamples",
+    "id", "pattern", "starts", "needs", "needs_all", "handler", "before", "not_before", "not_after", "not_start", "shorter",
+    "category", "label", "validator", "validator_in_context", "context", "context_required", "deny_context",
+    "context_window", "min_digits", "action", "mask", "normalize", "examples", "counterexamples",
 }
 
 
-def _pattern(e: _Entry) -> str:
-    pattern: str = e.get("pattern", str)
+def _native_check(e: _Entry, check: Any, rule: ValueRule | SafeShape) -> None:
+    """What the native scanner compiles (patterns, classes, validators) is checked by it."""
     try:
-        compiled = regex.compile(pattern)
-    except regex.error as err:
-        e.fail(f"'pattern' does not compile: {err}")
-    if compiled.groups:
-        e.fail("'pattern' has capturing groups; write (?:...) instead")
-    return pattern
+        check(rule.as_json())
+    except ValueError as err:
+        e.fail(str(err))
 
 
 def _safe(path: Path, table: dict[str, Any]) -> SafeShape:
-    e = _Entry(path, table, "safe", {"id", "pattern", "examples"})
-    return SafeShape(id=e.get("id", str), pattern=_pattern(e), examples=e.strings("examples", None))
+    e = _Entry(path, table, "safe", {"id", "pattern", "unless", "min_len", "max_len", "examples"})
+    shape = SafeShape(
+        id=e.get("id", str),
+        pattern=e.get("pattern", str),
+        unless=e.get("unless", str, None),
+        min_len=e.get("min_len", int, None),
+        max_len=e.get("max_len", int, None),
+        examples=e.strings("examples", None),
+    )
+    _native_check(e, _native.check_safe_shape, shape)
+    return shape
 
 
 def _value(path: Path, table: dict[str, Any], shipped: bool = False) -> ValueRule:
     e = _Entry(path, table, "value", _VALUE_KEYS)
     ident = e.get("id", str)
-    pattern = _pattern(e)
+    pattern = e.get("pattern", str)
     handler = e.get("handler", str, "value", HANDLERS)
     category = e.category(None)
     if category is not None and category not in CATEGORY_NUMBERS:
@@ -363,25 +384,18 @@ def _value(path: Path, table: dict[str, Any], shipped: bool = False) -> ValueRul
     window = e.get("context_window", int, 40)
     if not 1 <= window <= 200:
         e.fail(f"'context_window' is {window}; expected 1 to 200 characters")
-    starts = e.get("starts", str)
-    try:
-        regex.compile(f"[{starts}]")
-    except regex.error as err:
-        e.fail(f"'starts' is not the inside of a character class: {err}")
+    e.get("starts", str, None)  # written for the earlier engine; not needed
     before = e.get("before", str, None)
-    if before is not None:
-        try:
-            regex.compile(before)
-        except regex.error as err:
-            e.fail(f"'before' does not compile: {err}")
-        if not before.endswith("$"):
-            e.fail("'before' must end with $: it matches the text just before the match")
-    return ValueRule(
+    shorter = e.get("shorter", str, None, ("groups",))
+    rule = ValueRule(
         id=ident,
         pattern=pattern,
-        starts=starts,
         needs_all=e.strings("needs_all", None),
         before=before,
+        not_before=e.get("not_before", str, None),
+        not_after=e.get("not_after", str, None),
+        not_start=e.get("not_start", str, None),
+        shorter=shorter,
         needs=e.strings("needs"),
         handler=handler,
         category=category,
@@ -400,3 +414,5 @@ def _value(path: Path, table: dict[str, Any], shipped: bool = False) -> ValueRul
         counterexamples=e.strings("counterexamples", None),
         shipped=shipped,
     )
+    _native_check(e, _native.check_value_rule, rule)
+    return rule

@@ -1,0 +1,10 @@
+//! pii_tagger's engine, with no Python in it: rule files compiled into a rule
+//! set, field names, value scanning, validators, actions and the walk.
+//! `pii-python` drives it from Python.
+
+pub mod act;
+pub mod names;
+pub mod rules;
+pub mod scan;
+pub mod text;
+pub mod validate;

@@ -1,0 +1,235 @@
+//! The rules as data: what a rule file holds, typed.
+//!
+//! The Python package reads, merges (a user's file overrides a shipped rule by
+//! its id) and checks the TOML files, then hands the merged tables here as
+//! JSON; `cargo test` and `cargo bench` read the shipped files directly
+//! ([`RuleSet::shipped`]). Either way the same structs are filled, so there is
+//! one schema. Compiling them is the job of [`crate::names`] and [`crate::scan`].
+
+use serde::Deserialize;
+
+/// The shipped rule files, compiled into the library.
+pub const SHIPPED_FILES: [(&str, &str); 3] = [
+    ("categories.toml", include_str!("../../../patterns/categories.toml")),
+    ("fields.toml", include_str!("../../../patterns/fields.toml")),
+    ("values.toml", include_str!("../../../patterns/values.toml")),
+];
+
+/// Everything the engine compiles: the catalogue and the rule kinds.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSet {
+    #[serde(default, rename = "category")]
+    pub categories: Vec<Category>,
+    #[serde(default, rename = "field")]
+    pub fields: Vec<FieldRule>,
+    #[serde(default, rename = "context")]
+    pub contexts: Vec<ContextRule>,
+    #[serde(default, rename = "neutral")]
+    pub neutrals: Vec<NeutralRule>,
+    #[serde(default, rename = "value")]
+    pub values: Vec<ValueRule>,
+    #[serde(default)]
+    pub safe: Vec<SafeShape>,
+}
+
+/// One of the 18 categories of the privacy policy.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Category {
+    pub number: u8,
+    #[serde(default)]
+    pub name_lv: String,
+    #[serde(default)]
+    pub name_en: String,
+    #[serde(default)]
+    pub examples_lv: String,
+    #[serde(default)]
+    pub examples_en: String,
+    pub default_action: String,
+}
+
+/// A field-name rule: keys whose values are personal data, whatever they look like.
+#[derive(Debug, Clone, Deserialize)]
+pub struct FieldRule {
+    pub id: String,
+    pub category: u8,
+    pub kind: String,
+    /// Names as written in the file ("first name", "vārds"); split into words by `names`.
+    pub terms: Vec<String>,
+    /// "suffix" (default), "any" or "path".
+    #[serde(default = "suffix", rename = "match")]
+    pub matches: String,
+    #[serde(default)]
+    pub action: Option<String>,
+    #[serde(default = "full")]
+    pub mask: String,
+    #[serde(default = "text")]
+    pub normalize: String,
+    #[serde(default)]
+    pub label: Option<String>,
+    /// "url": the value is redacted part by part as a URL.
+    #[serde(default)]
+    pub format: Option<String>,
+}
+
+/// A parent or leading word that sets the category of the field after it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ContextRule {
+    pub id: String,
+    pub category: u8,
+    pub applies_to: Vec<String>,
+    pub terms: Vec<String>,
+}
+
+/// Keys that a shorter term would claim but that hold no personal data.
+#[derive(Debug, Clone, Deserialize)]
+pub struct NeutralRule {
+    pub id: String,
+    pub terms: Vec<String>,
+    #[serde(default = "suffix", rename = "match")]
+    pub matches: String,
+}
+
+/// A value rule: personal data recognised by what it looks like.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ValueRule {
+    pub id: String,
+    pub pattern: String,
+    /// Accepted from rule files written for the earlier engine, and ignored:
+    /// the search needs no hint of where matches start.
+    #[serde(default)]
+    pub starts: Option<String>,
+    pub needs: Vec<String>,
+    #[serde(default)]
+    pub needs_all: Vec<String>,
+    /// "value" (default), "skip", "url" or "key_value".
+    #[serde(default = "value")]
+    pub handler: String,
+    /// A pattern ending in `$` that extends the match back over what precedes it.
+    #[serde(default)]
+    pub before: Option<String>,
+    /// The inside of a character class: the character just before a finding may not be one of these.
+    #[serde(default)]
+    pub not_before: Option<String>,
+    /// A pattern that may not match right after a finding.
+    #[serde(default)]
+    pub not_after: Option<String>,
+    /// A pattern a finding may not begin with.
+    #[serde(default)]
+    pub not_start: Option<String>,
+    /// "groups": a candidate that fails is tried again cut at each space or
+    /// hyphen inside it, longest first ("4111 1111 1111 1111 12/27").
+    #[serde(default)]
+    pub shorter: Option<String>,
+    #[serde(default)]
+    pub category: Option<u8>,
+    #[serde(default)]
+    pub label: Option<String>,
+    #[serde(default)]
+    pub validator: Option<String>,
+    #[serde(default)]
+    pub validator_in_context: Option<String>,
+    #[serde(default)]
+    pub context: Vec<String>,
+    #[serde(default = "yes")]
+    pub context_required: bool,
+    #[serde(default)]
+    pub deny_context: Vec<String>,
+    #[serde(default = "forty")]
+    pub context_window: usize,
+    #[serde(default)]
+    pub min_digits: usize,
+    #[serde(default)]
+    pub action: Option<String>,
+    #[serde(default = "full")]
+    pub mask: String,
+    #[serde(default = "text")]
+    pub normalize: String,
+    #[serde(default)]
+    pub examples: Vec<String>,
+    #[serde(default)]
+    pub counterexamples: Vec<String>,
+}
+
+/// A whole value that is never personal data (a timestamp, a UUID, ...).
+#[derive(Debug, Clone, Deserialize)]
+pub struct SafeShape {
+    pub id: String,
+    /// Matched against the whole value, with ASCII classes (`\d` is 0-9).
+    pub pattern: String,
+    /// The shape does not apply to a value in which this pattern is found.
+    #[serde(default)]
+    pub unless: Option<String>,
+    #[serde(default)]
+    pub min_len: Option<usize>,
+    #[serde(default)]
+    pub max_len: Option<usize>,
+    #[serde(default)]
+    pub examples: Vec<String>,
+}
+
+fn suffix() -> String {
+    "suffix".into()
+}
+fn full() -> String {
+    "full".into()
+}
+fn text() -> String {
+    "text".into()
+}
+fn value() -> String {
+    "value".into()
+}
+fn yes() -> bool {
+    true
+}
+fn forty() -> usize {
+    40
+}
+
+/// A rule set that cannot be read; the message names the place and the problem.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleError(pub String);
+
+impl std::fmt::Display for RuleError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for RuleError {}
+
+impl RuleSet {
+    /// The shipped rules, as the files in `patterns/` define them (no user files).
+    pub fn shipped() -> Result<RuleSet, RuleError> {
+        let mut all = RuleSet::default();
+        for (name, text) in SHIPPED_FILES {
+            let part: RuleSet = toml::from_str(text).map_err(|e| RuleError(format!("{name}: {e}")))?;
+            all.categories.extend(part.categories);
+            all.fields.extend(part.fields);
+            all.contexts.extend(part.contexts);
+            all.neutrals.extend(part.neutrals);
+            all.values.extend(part.values);
+            all.safe.extend(part.safe);
+        }
+        Ok(all)
+    }
+
+    /// Merged tables as the Python loader hands them over (JSON, one array per section).
+    pub fn from_json(text: &str) -> Result<RuleSet, RuleError> {
+        serde_json::from_str(text).map_err(|e| RuleError(format!("rule set: {e}")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shipped_files_parse() {
+        let rules = RuleSet::shipped().unwrap();
+        assert_eq!(rules.categories.len(), 18);
+        assert!(rules.fields.iter().any(|f| f.id == "person_name"));
+        assert!(rules.values.iter().any(|v| v.id == "email"));
+    }
+}

@@ -1,0 +1,846 @@
+//! Detection by value: every value rule in one search over a text.
+//!
+//! The rules' patterns are compiled once into one multi-pattern regex
+//! (`regex-automata`'s meta engine: linear time in the text, whatever it
+//! holds). At each position the first rule in file order that matches wins
+//! (leftmost-first, as an alternation would). A candidate then passes the
+//! checks that a pattern cannot say in linear time: the characters around it
+//! (`not_before`, `not_after`, `not_start`), context words, and its
+//! validator. A candidate that fails lets the rules after it try the same
+//! position; rules marked `shorter = "groups"` first try the candidate cut
+//! before each space or hyphen, longest first. Then the search goes on.
+//!
+//! Detection only: what to write instead is the caller's business. Offsets are
+//! byte offsets into the text.
+
+use std::borrow::Cow;
+
+use aho_corasick::AhoCorasick;
+use regex_automata::meta::Regex;
+use regex_automata::util::syntax;
+use regex_automata::{Anchored, Input, PatternID};
+
+use crate::rules::{RuleError, SafeShape, ValueRule};
+use crate::text::fold;
+use crate::validate::{self, Validator};
+
+/// How far back (in characters) a rule's `before` pattern may reach.
+pub const MAX_BEFORE: usize = 80;
+/// The longest key (in characters) of `key=value` text read as a field name.
+pub const MAX_TEXT_KEY: usize = 64;
+
+/// What a rule does with its match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Handler {
+    /// A value to act on.
+    Value,
+    /// Our own output: passed over.
+    Skip,
+    /// A URL, redacted part by part by the caller.
+    Url,
+    /// `key=value`: the key is read as a field name.
+    KeyValue,
+}
+
+impl Handler {
+    fn from_name(name: &str) -> Option<Handler> {
+        Some(match name {
+            "value" => Handler::Value,
+            "skip" => Handler::Skip,
+            "url" => Handler::Url,
+            "key_value" => Handler::KeyValue,
+            _ => return None,
+        })
+    }
+}
+
+/// Where a finding came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// A value rule, by its index in the rule list.
+    Rule(usize),
+    /// The value after `key=`, by the target the caller gave for the key.
+    Key(usize),
+}
+
+/// A span of the text and what it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Finding {
+    pub start: usize,
+    pub end: usize,
+    pub source: Source,
+    /// The span is a URL (a `url` rule's match).
+    pub url: bool,
+}
+
+/// What the caller knows of a key in `key=value` text: a target id (its own
+/// numbering) and whether that target keeps the value (tags it only).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyTarget {
+    pub id: usize,
+    pub keep: bool,
+}
+
+/// The field-name decisions for keys found in text.
+pub trait KeyTargets {
+    fn key_target(&mut self, key: &str) -> Option<KeyTarget>;
+}
+
+/// No key is a field name (for scanning a text out of any field).
+pub struct NoKeys;
+
+impl KeyTargets for NoKeys {
+    fn key_target(&mut self, _key: &str) -> Option<KeyTarget> {
+        None
+    }
+}
+
+impl<F: FnMut(&str) -> Option<KeyTarget>> KeyTargets for F {
+    fn key_target(&mut self, key: &str) -> Option<KeyTarget> {
+        self(key)
+    }
+}
+
+struct Words {
+    regex: Regex,
+}
+
+impl Words {
+    /// Context words, matched folded, not inside another word; `adjacent`: only
+    /// directly before the candidate, allowing "no."/"nr." and a sign between.
+    fn new(words: &[String], adjacent: bool) -> Result<Option<Words>, String> {
+        if words.is_empty() {
+            return Ok(None);
+        }
+        let mut folded: Vec<String> = words.iter().map(|w| fold(w).into_owned()).collect();
+        folded.sort_by_key(|w| std::cmp::Reverse(w.len()));
+        let alternatives: Vec<String> = folded.iter().map(|w| regex_syntax::escape(w)).collect();
+        let tail = if adjacent {
+            r"[ \t]*(?:(?:no|nr|number|numurs)\.?[ \t]*)?[:#]?[ \t]*$"
+        } else {
+            r"(?:[^a-z]|$)"
+        };
+        let pattern = format!(r"(?:^|[^a-z0-9])(?:{}){tail}", alternatives.join("|"));
+        Regex::new(&pattern).map(|regex| Some(Words { regex })).map_err(|e| e.to_string())
+    }
+
+    fn found_in(&self, text: &str) -> bool {
+        self.regex.is_match(text)
+    }
+}
+
+struct Rule {
+    handler: Handler,
+    before: Option<Regex>,
+    not_before: Option<Regex>,
+    not_after: Option<Regex>,
+    not_start: Option<Regex>,
+    shorter_groups: bool,
+    validator: Option<Validator>,
+    validator_in_context: Option<Validator>,
+    context: Option<Words>,
+    context_required: bool,
+    deny: Option<Words>,
+    window: usize,
+    min_digits: usize,
+    needs_all: Vec<String>,
+}
+
+struct Shape {
+    unless: Option<Regex>,
+    min_len: usize,
+    max_len: usize,
+}
+
+/// The compiled value rules and safe shapes.
+pub struct Scanner {
+    rules: Vec<Rule>,
+    search: Regex,
+    needs_literals: Option<AhoCorasick>,
+    needs_digit: bool,
+    shapes: Vec<Shape>,
+    shape_search: Option<Regex>,
+    own_token: Option<Regex>,
+    digit_runs: Regex,
+    key_then_separator: Regex,
+}
+
+/// `ascii`: classes match ASCII only (`\d` is 0-9), as the safe shapes are written.
+fn compile(pattern: &str, what: &str, ascii: bool) -> Result<Regex, String> {
+    let config = syntax::Config::new().unicode(!ascii).utf8(!ascii);
+    Regex::builder().syntax(config).build(pattern).map_err(|e| {
+        let detail = e.syntax_error().map_or_else(|| e.to_string(), |s| s.to_string());
+        explain(pattern, what, &detail)
+    })
+}
+
+/// A compile error, with what to write instead where the pattern used syntax
+/// of the earlier engine (look-around, possessive or atomic groups).
+fn explain(pattern: &str, what: &str, error: &str) -> String {
+    let hint = if ["(?=", "(?!", "(?<=", "(?<!"].iter().any(|s| pattern.contains(s)) {
+        "; look-around is not supported: say what may not stand just before or after a match with \
+         not_before (a character class) or not_after (a pattern), or what it may not begin with with not_start"
+    } else if pattern.contains("(?>") {
+        "; atomic groups are not needed (every search takes linear time): write (?:...)"
+    } else {
+        ""
+    };
+    let first_line = error.lines().last().unwrap_or(error).trim();
+    format!("{what} does not compile: {first_line}{hint}")
+}
+
+/// A quantifier (`*`, `+`, `?`, `{m,n}`) followed by `+`, outside classes and escapes.
+fn possessive(pattern: &str) -> bool {
+    let mut chars = pattern.chars().peekable();
+    let (mut in_class, mut in_braces) = (false, false);
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                chars.next();
+            }
+            '[' if !in_class => {
+                in_class = true;
+                if chars.peek() == Some(&'^') {
+                    chars.next();
+                }
+                if chars.peek() == Some(&']') {
+                    chars.next();
+                }
+            }
+            ']' if in_class => in_class = false,
+            '{' if !in_class => in_braces = true,
+            '}' if in_braces => {
+                in_braces = false;
+                if chars.peek() == Some(&'+') {
+                    return true;
+                }
+            }
+            '*' | '+' | '?' if !in_class && chars.peek() == Some(&'+') => return true,
+            _ => {}
+        }
+    }
+    false
+}
+
+fn has_captures(pattern: &str) -> bool {
+    regex_syntax::ParserBuilder::new()
+        .build()
+        .parse(pattern)
+        .map(|hir| hir.properties().explicit_captures_len() > 0)
+        .unwrap_or(false)
+}
+
+fn validator(name: &Option<String>, key: &str) -> Result<Option<Validator>, String> {
+    match name {
+        None => Ok(None),
+        Some(name) => validate::by_name(name).map(Some).ok_or_else(|| {
+            format!("'{key}' names unknown validator '{name}'; known: {:?}", validate::NAMES)
+        }),
+    }
+}
+
+/// Checks one value rule's patterns; the error says which key and what is wrong.
+pub fn check_value_rule(rule: &ValueRule) -> Result<(), String> {
+    compile_rule(rule).map(|_| ())
+}
+
+/// Checks one safe shape's patterns.
+pub fn check_safe_shape(shape: &SafeShape) -> Result<(), String> {
+    compile_shape(shape).map(|_| ())
+}
+
+/// Whether `pattern` compiles for the engine (the message says what to write instead).
+pub fn check_pattern(pattern: &str, what: &str) -> Result<(), String> {
+    if possessive(pattern) {
+        return Err(format!(
+            "{what} uses a possessive quantifier, which this engine would read as a repetition of a repetition; \
+             it is not needed (every search takes linear time): write +, *, ? or {{m,n}}"
+        ));
+    }
+    compile(pattern, what, false)?;
+    if has_captures(pattern) {
+        return Err(format!("{what} has capturing groups; write (?:...) instead"));
+    }
+    Ok(())
+}
+
+fn compile_rule(rule: &ValueRule) -> Result<Rule, String> {
+    check_pattern(&rule.pattern, "'pattern'")?;
+    let handler = Handler::from_name(&rule.handler)
+        .ok_or_else(|| format!("'handler' is '{}'; expected one of value, skip, url, key_value", rule.handler))?;
+    let before = match &rule.before {
+        None => None,
+        Some(p) if !p.ends_with('$') => {
+            return Err("'before' must end with $: it matches the text just before the match".into())
+        }
+        Some(p) => Some(compile(p, "'before'", false)?),
+    };
+    let class = |c: &Option<String>, key: &str| -> Result<Option<Regex>, String> {
+        c.as_ref().map(|c| compile(&format!("^[{c}]$"), &format!("'{key}' (the inside of a character class)"), false)).transpose()
+    };
+    let pattern = |p: &Option<String>, key: &str| -> Result<Option<Regex>, String> {
+        p.as_ref().map(|p| compile(p, &format!("'{key}'"), false)).transpose()
+    };
+    let shorter_groups = match rule.shorter.as_deref() {
+        None => false,
+        Some("groups") => true,
+        Some(other) => return Err(format!("'shorter' is '{other}'; expected \"groups\"")),
+    };
+    let validator_in_context = validator(&rule.validator_in_context, "validator_in_context")?;
+    if validator_in_context.is_some() && rule.context.is_empty() {
+        return Err("'validator_in_context' needs 'context' words".into());
+    }
+    if !(1..=200).contains(&rule.context_window) {
+        return Err(format!("'context_window' is {}; expected 1 to 200 characters", rule.context_window));
+    }
+    Ok(Rule {
+        handler,
+        before,
+        not_before: class(&rule.not_before, "not_before")?,
+        not_after: pattern(&rule.not_after, "not_after")?,
+        not_start: pattern(&rule.not_start, "not_start")?,
+        shorter_groups,
+        validator: validator(&rule.validator, "validator")?,
+        validator_in_context,
+        context: Words::new(&rule.context, false)?,
+        context_required: rule.context_required,
+        deny: Words::new(&rule.deny_context, true)?,
+        window: rule.context_window,
+        min_digits: rule.min_digits,
+        needs_all: rule.needs_all.clone(),
+    })
+}
+
+fn compile_shape(shape: &SafeShape) -> Result<Shape, String> {
+    compile(&shape.pattern, "'pattern'", true)?;
+    if has_captures(&shape.pattern) {
+        return Err("'pattern' has capturing groups; write (?:...) instead".into());
+    }
+    Ok(Shape {
+        unless: shape.unless.as_ref().map(|p| compile(p, "'unless'", true)).transpose()?,
+        min_len: shape.min_len.unwrap_or(0),
+        max_len: shape.max_len.unwrap_or(usize::MAX),
+    })
+}
+
+fn char_start_before(text: &str, pos: usize) -> Option<usize> {
+    text[..pos].char_indices().next_back().map(|(i, _)| i)
+}
+
+/// The byte offset `chars` characters before `pos` (or 0).
+fn chars_back(text: &str, pos: usize, chars: usize) -> usize {
+    text[..pos].char_indices().rev().nth(chars.saturating_sub(1)).map_or(0, |(i, _)| i)
+}
+
+fn next_char(text: &str, pos: usize) -> usize {
+    pos + text[pos..].chars().next().map_or(1, char::len_utf8)
+}
+
+impl Scanner {
+    /// Compiles the rules; an error names the rule (or shape) and the problem.
+    pub fn new(rules: &[ValueRule], shapes: &[SafeShape]) -> Result<Scanner, RuleError> {
+        let compiled = rules
+            .iter()
+            .map(|r| compile_rule(r).map_err(|e| RuleError(format!("[[value]] id='{}': {e}", r.id))))
+            .collect::<Result<Vec<_>, _>>()?;
+        let patterns: Vec<&str> = rules.iter().map(|r| r.pattern.as_str()).collect();
+        let search = Regex::builder()
+            .configure(Regex::config().hybrid_cache_capacity(8 << 20).nfa_size_limit(Some(64 << 20)))
+            .build_many(&patterns)
+            .map_err(|e| RuleError(format!("value rules: {e}")))?;
+        let mut literals: Vec<&str> = Vec::new();
+        let mut needs_digit = false;
+        for rule in rules {
+            for need in &rule.needs {
+                if need == "digit" {
+                    needs_digit = true;
+                } else {
+                    literals.push(need);
+                }
+            }
+        }
+        let needs_literals = if literals.is_empty() {
+            None
+        } else {
+            Some(AhoCorasick::new(&literals).map_err(|e| RuleError(format!("needs: {e}")))?)
+        };
+        let shape_list = shapes
+            .iter()
+            .map(|s| compile_shape(s).map_err(|e| RuleError(format!("[[safe]] id='{}': {e}", s.id))))
+            .collect::<Result<Vec<_>, _>>()?;
+        let shape_search = if shapes.is_empty() {
+            None
+        } else {
+            let whole: Vec<String> = shapes.iter().map(|s| format!("^(?:{})$", s.pattern)).collect();
+            Some(
+                Regex::builder()
+                    .syntax(syntax::Config::new().unicode(false).utf8(false))
+                    .build_many(&whole)
+                    .map_err(|e| RuleError(format!("safe shapes: {e}")))?,
+            )
+        };
+        let own: Vec<String> =
+            rules.iter().filter(|r| r.handler == "skip").map(|r| format!("(?:{})", r.pattern)).collect();
+        let own_token = if own.is_empty() {
+            None
+        } else {
+            Some(Regex::new(&own.join("|")).map_err(|e| RuleError(format!("own tokens: {e}")))?)
+        };
+        let digit_runs = Regex::new(r"\d+").map_err(|e| RuleError(e.to_string()))?;
+        let key_then_separator =
+            Regex::new(r#"^\s+["']?[\w.\-]+["']?[ \t]*[=:]"#).map_err(|e| RuleError(e.to_string()))?;
+        Ok(Scanner {
+            rules: compiled,
+            search,
+            needs_literals,
+            needs_digit,
+            shapes: shape_list,
+            shape_search,
+            own_token,
+            digit_runs,
+            key_then_separator,
+        })
+    }
+
+    /// The number of value rules (finding sources are indexes below it).
+    pub fn rule_count(&self) -> usize {
+        self.rules.len()
+    }
+
+    /// The decimal digits (`\d`) in `text`.
+    pub fn count_digits(&self, text: &str) -> usize {
+        if text.is_ascii() {
+            return text.bytes().filter(u8::is_ascii_digit).count();
+        }
+        self.digit_runs.find_iter(text).map(|m| text[m.range()].chars().count()).sum()
+    }
+
+    /// True when no rule can match: the text holds none of the rules' needs.
+    pub fn lacks_needs(&self, text: &str) -> bool {
+        if self.needs_digit && self.count_digits_at_least_one(text) {
+            return false;
+        }
+        match &self.needs_literals {
+            Some(ac) => !ac.is_match(text),
+            None => true,
+        }
+    }
+
+    fn count_digits_at_least_one(&self, text: &str) -> bool {
+        if text.is_ascii() {
+            text.bytes().any(|b| b.is_ascii_digit())
+        } else {
+            self.digit_runs.is_match(text)
+        }
+    }
+
+    /// The safe shape (its index) that `text` wholly is, if any.
+    pub fn shape_of(&self, text: &str) -> Option<usize> {
+        let search = self.shape_search.as_ref()?;
+        let mut input = Input::new(text).anchored(Anchored::Yes);
+        let first = search.search(&input)?.pattern().as_usize();
+        if self.shape_applies(first, text) {
+            return Some(first);
+        }
+        for i in first + 1..self.shapes.len() {
+            input = input.anchored(Anchored::Pattern(PatternID::new_unchecked(i)));
+            if search.search(&input).is_some() && self.shape_applies(i, text) {
+                return Some(i);
+            }
+        }
+        None
+    }
+
+    /// Whether `text` is wholly safe shape `i`.
+    pub fn has_shape(&self, i: usize, text: &str) -> bool {
+        let Some(search) = &self.shape_search else { return false };
+        let input = Input::new(text).anchored(Anchored::Pattern(PatternID::new_unchecked(i)));
+        search.search(&input).is_some() && self.shape_applies(i, text)
+    }
+
+    fn shape_applies(&self, i: usize, text: &str) -> bool {
+        let shape = &self.shapes[i];
+        let len = if text.is_ascii() { text.len() } else { text.chars().count() };
+        (shape.min_len..=shape.max_len).contains(&len) && !shape.unless.as_ref().is_some_and(|u| u.is_match(text))
+    }
+
+    /// No rule can match `text`: none of their needs, or wholly a safe shape.
+    pub fn is_clean(&self, text: &str) -> bool {
+        self.lacks_needs(text) || self.shape_of(text).is_some()
+    }
+
+    /// Every finding in `text`, in order, not overlapping (none in a clean text).
+    pub fn scan(&self, text: &str, keys: &mut dyn KeyTargets) -> Vec<Finding> {
+        if self.is_clean(text) {
+            return Vec::new();
+        }
+        self.search(text, keys)
+    }
+
+    /// [`Scanner::scan`] without the clean tests.
+    pub fn search(&self, text: &str, keys: &mut dyn KeyTargets) -> Vec<Finding> {
+        let mut state = State { found: Vec::new(), digits: None };
+        let mut pos = 0;
+        while pos < text.len() {
+            let Some(m) = self.search.search(&Input::new(text).range(pos..)) else { break };
+            pos = self.take(text, m.start(), m.end(), m.pattern().as_usize(), &mut state, keys);
+        }
+        state.found
+    }
+
+    /// Acts on a match of rule `i` at `at..end`; returns where to search on.
+    fn take(&self, text: &str, at: usize, end: usize, i: usize, state: &mut State, keys: &mut dyn KeyTargets) -> usize {
+        let (mut end, mut i) = (end, i);
+        loop {
+            if let Some(next) = self.accept(text, at, end, i, state, keys) {
+                return next;
+            }
+            // The rules after rule i, at the same position, in file order.
+            let later = (i + 1..self.rules.len()).find_map(|j| {
+                let input = Input::new(text).range(at..).anchored(Anchored::Pattern(PatternID::new_unchecked(j)));
+                self.search.search(&input).map(|m| (j, m.end()))
+            });
+            match later {
+                Some((j, e)) => (i, end) = (j, e),
+                None => return next_char(text, at),
+            }
+        }
+    }
+
+    /// Where to search on if the match of rule `i` at `at..end` counts.
+    fn accept(&self, text: &str, at: usize, end: usize, i: usize, state: &mut State, keys: &mut dyn KeyTargets) -> Option<usize> {
+        let rule = &self.rules[i];
+        if rule.min_digits > 0 && *state.digits.get_or_insert_with(|| self.count_digits(text)) < rule.min_digits {
+            return None;
+        }
+        if !rule.needs_all.iter().all(|n| text.contains(n.as_str())) {
+            return None;
+        }
+        if rule.handler == Handler::Skip {
+            return Some(end);
+        }
+        let start = match &rule.before {
+            None => at,
+            Some(before) => {
+                let floor = state.found.last().map_or(0, |f| f.end).max(chars_back(text, at, MAX_BEFORE));
+                let floor = floor.min(at);
+                before.search(&Input::new(&text[floor..at]))? .start() + floor
+            }
+        };
+        if !self.bounded(rule, text, start, end) {
+            return self.shorter(i, text, start, end, state);
+        }
+        match rule.handler {
+            Handler::KeyValue if key_of(&text[at..end]).chars().nth(MAX_TEXT_KEY).is_some() => None,
+            Handler::KeyValue => Some(self.key_value(text, at, end, state, keys)),
+            Handler::Url => {
+                state.found.push(Finding { start, end, source: Source::Rule(i), url: true });
+                Some(end)
+            }
+            _ => match self.check(rule, text, start, end) {
+                Some(len) => {
+                    state.found.push(Finding { start, end: start + len, source: Source::Rule(i), url: false });
+                    Some(start + len)
+                }
+                None => self.shorter(i, text, start, end, state),
+            },
+        }
+    }
+
+    /// `shorter = "groups"`: the candidate cut before a space or hyphen inside
+    /// it, longest first; each piece must still match the rule and pass its checks.
+    fn shorter(&self, i: usize, text: &str, start: usize, end: usize, state: &mut State) -> Option<usize> {
+        let rule = &self.rules[i];
+        if !rule.shorter_groups {
+            return None;
+        }
+        let cuts = text[start..end].char_indices().filter(|&(_, c)| c == ' ' || c == '-').map(|(k, _)| start + k);
+        let cuts: Vec<usize> = cuts.collect();
+        for &cut in cuts.iter().rev() {
+            let input = Input::new(&text[..cut]).range(start..).anchored(Anchored::Pattern(PatternID::new_unchecked(i)));
+            let whole = self.search.search(&input).is_some_and(|m| m.end() == cut);
+            if whole && self.bounded(rule, text, start, cut) {
+                if let Some(len) = self.check(rule, text, start, cut) {
+                    state.found.push(Finding { start, end: start + len, source: Source::Rule(i), url: false });
+                    return Some(start + len);
+                }
+            }
+        }
+        None
+    }
+
+    /// The characters around `start..end` allow a finding there.
+    fn bounded(&self, rule: &Rule, text: &str, start: usize, end: usize) -> bool {
+        if let Some(not_before) = &rule.not_before {
+            if let Some(prev) = char_start_before(text, start) {
+                if not_before.is_match(&text[prev..start]) {
+                    return false;
+                }
+            }
+        }
+        if let Some(not_start) = &rule.not_start {
+            if not_start.is_match(Input::new(&text[..end]).range(start..).anchored(Anchored::Yes)) {
+                return false;
+            }
+        }
+        if let Some(not_after) = &rule.not_after {
+            if end < text.len() && not_after.is_match(Input::new(text).range(end..).anchored(Anchored::Yes)) {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Context words and validator: the length of the value found at `start`, if any.
+    fn check(&self, rule: &Rule, text: &str, start: usize, end: usize) -> Option<usize> {
+        let candidate = &text[start..end];
+        let mut validator = rule.validator;
+        if rule.context.is_some() || rule.deny.is_some() {
+            let before = fold(&text[chars_back(text, start, rule.window)..start]);
+            if rule.deny.as_ref().is_some_and(|d| d.found_in(&before)) {
+                return None;
+            }
+            if let Some(context) = &rule.context {
+                if context.found_in(&before) {
+                    if rule.validator_in_context.is_some() {
+                        validator = rule.validator_in_context;
+                    }
+                } else if rule.context_required {
+                    return None;
+                }
+            }
+        }
+        let len = match validator {
+            Some(check) => check(candidate),
+            None => candidate.len(),
+        };
+        (len > 0).then_some(len)
+    }
+
+    fn key_value(&self, text: &str, at: usize, end: usize, state: &mut State, keys: &mut dyn KeyTargets) -> usize {
+        let key = key_of(&text[at..end]);
+        let value_start = end + text[end..].bytes().take_while(|&b| b == b' ' || b == b'\t').count();
+        let Some(target) = keys.key_target(key) else { return value_start };
+        let found = &mut state.found;
+        if target.keep {
+            found.push(Finding { start: value_start, end: value_start, source: Source::Key(target.id), url: false });
+            return value_start;
+        }
+        if let Some(own_end) = self.own_token_at(text, value_start) {
+            return own_end;
+        }
+        let (start, stop) = self.value_span(text, value_start);
+        if stop > start && !self.is_own_token(&text[start..stop]) {
+            found.push(Finding { start, end: stop, source: Source::Key(target.id), url: false });
+        }
+        stop.max(value_start)
+    }
+
+    /// Where the value after `key=` or `key:` ends: a closing quote, the next
+    /// `key=`, a separator (`, ; & | ] }` or a line break) or the end of the text.
+    fn value_span(&self, text: &str, start: usize) -> (usize, usize) {
+        let bytes = text.as_bytes();
+        if let Some(&quote @ (b'"' | b'\'')) = bytes.get(start) {
+            if let Some(close) = memchr::memchr(quote, &bytes[start + 1..]) {
+                return (start + 1, start + 1 + close);
+            }
+        }
+        let content_end = text.trim_end().len();
+        let mut end = text.len();
+        let mut in_space = false;
+        for (k, c) in text[start..].char_indices() {
+            let p = start + k;
+            if matches!(c, '\r' | '\n' | ',' | ';' | '&' | '|' | ']' | '}') {
+                end = p;
+                break;
+            }
+            let space = c.is_whitespace();
+            if space && !in_space && (p >= content_end || self.key_then_separator.is_match(&text[p..])) {
+                end = p;
+                break;
+            }
+            in_space = space;
+        }
+        (start, start + text[start..end].trim_end().len())
+    }
+
+    /// The end of our own mask or token starting at `pos`, if one does.
+    pub fn own_token_at(&self, text: &str, pos: usize) -> Option<usize> {
+        let own = self.own_token.as_ref()?;
+        if text.as_bytes().get(pos) != Some(&b'[') {
+            return None;
+        }
+        own.search(&Input::new(text).range(pos..).anchored(Anchored::Yes)).map(|m| m.end())
+    }
+
+    /// `text` (blanks around it aside) is wholly one of our masks or tokens.
+    pub fn is_own_token(&self, text: &str) -> bool {
+        let text = text.trim();
+        self.own_token_at(text, 0) == Some(text.len())
+    }
+
+    /// `text` with our masks and tokens blanked out (each becomes one space).
+    pub fn without_own_tokens<'t>(&self, text: &'t str) -> Cow<'t, str> {
+        match &self.own_token {
+            Some(own) if text.contains('[') => own.replace_all(text, " "),
+            _ => Cow::Borrowed(text),
+        }
+    }
+}
+
+trait ReplaceAll {
+    fn replace_all<'t>(&self, text: &'t str, with: &str) -> Cow<'t, str>;
+}
+
+impl ReplaceAll for Regex {
+    fn replace_all<'t>(&self, text: &'t str, with: &str) -> Cow<'t, str> {
+        let mut out = String::new();
+        let mut last = 0;
+        for m in self.find_iter(text) {
+            out.push_str(&text[last..m.start()]);
+            out.push_str(with);
+            last = m.end();
+        }
+        if last == 0 {
+            return Cow::Borrowed(text);
+        }
+        out.push_str(&text[last..]);
+        Cow::Owned(out)
+    }
+}
+
+struct State {
+    found: Vec<Finding>,
+    /// The text's digit count, once a rule asked for it.
+    digits: Option<usize>,
+}
+
+/// The key of a `key=` match: after an optional quote, a letter or `_`, then
+/// word characters, dots and hyphens.
+fn key_of(matched: &str) -> &str {
+    let s = matched.strip_prefix(['"', '\'']).unwrap_or(matched);
+    let end = s
+        .char_indices()
+        .find(|&(k, c)| !(c.is_alphanumeric() || c == '_' || (k > 0 && (c == '.' || c == '-'))))
+        .map_or(s.len(), |(k, _)| k);
+    &s[..end]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::RuleSet;
+
+    fn shipped() -> (RuleSet, Scanner) {
+        let rules = RuleSet::shipped().unwrap();
+        let scanner = Scanner::new(&rules.values, &rules.safe).unwrap();
+        (rules, scanner)
+    }
+
+    fn found(rules: &RuleSet, scanner: &Scanner, text: &str) -> Vec<(String, String)> {
+        scanner
+            .scan(text, &mut NoKeys)
+            .into_iter()
+            .map(|f| match f.source {
+                Source::Rule(i) => (rules.values[i].id.clone(), text[f.start..f.end].to_string()),
+                Source::Key(k) => (format!("key {k}"), text[f.start..f.end].to_string()),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_example_is_found_and_no_counterexample() {
+        let (rules, scanner) = shipped();
+        for rule in &rules.values {
+            if rule.handler == "key_value" {
+                continue; // needs field names: tested where they are known
+            }
+            for example in &rule.examples {
+                let hits = found(&rules, &scanner, example);
+                assert!(hits.iter().any(|(id, _)| *id == rule.id), "{}: example {example:?} not found: {hits:?}", rule.id);
+            }
+            for counter in &rule.counterexamples {
+                let hits = found(&rules, &scanner, counter);
+                let acted = hits.iter().any(|(id, _)| {
+                    let r = rules.values.iter().find(|r| r.id == *id).unwrap();
+                    r.handler == "value" && r.id == rule.id
+                });
+                assert!(!acted, "{}: counterexample {counter:?} found: {hits:?}", rule.id);
+            }
+        }
+    }
+
+    #[test]
+    fn safe_shape_examples_are_safe() {
+        let (rules, scanner) = shipped();
+        for (i, shape) in rules.safe.iter().enumerate() {
+            for example in &shape.examples {
+                assert!(scanner.shape_of(example).is_some(), "{}: {example:?}", shape.id);
+                assert!(scanner.has_shape(i, example) || scanner.shape_of(example) < Some(i), "{}: {example:?}", shape.id);
+            }
+        }
+        for value in ["4111111111111111", "LV-1010", "C-LV-1010", "1234567890123", "0x12345", "/users/12345"] {
+            assert_eq!(scanner.shape_of(value), None, "{value:?}");
+        }
+        for value in ["4bf92f3577b34da6a3ce929d0e0e4736", "C-LV-10100", "/users/123/orders"] {
+            assert!(scanner.shape_of(value).is_some(), "{value:?}");
+        }
+    }
+
+    #[test]
+    fn digit_groups_are_tried_from_the_longest_down() {
+        let (rules, scanner) = shipped();
+        for (text, card) in [
+            ("card 4111 1111 1111 1111 12/27", "4111 1111 1111 1111"),
+            ("card 4111 1111 1111 1111 123", "4111 1111 1111 1111"),
+            ("paid 4111111111111111 20 EUR", "4111111111111111"),
+        ] {
+            let hits = found(&rules, &scanner, text);
+            assert_eq!(hits, vec![("payment_card".to_string(), card.to_string())], "{text:?}");
+        }
+    }
+
+    #[test]
+    fn look_around_in_a_user_rule_is_explained() {
+        let (mut rules, _) = shipped();
+        rules.values[0].pattern = r"(?<!\d)\d{4}".into();
+        let err = Scanner::new(&rules.values, &rules.safe).err().unwrap().0;
+        assert!(err.contains("own_token") && err.contains("not_before"), "{err}");
+        rules.values[0].pattern = r"\d++".into();
+        let err = Scanner::new(&rules.values, &rules.safe).err().unwrap().0;
+        assert!(err.contains("possessive"), "{err}");
+        rules.values[0].pattern = r"\++[a]+{2}+".into();
+        let err = Scanner::new(&rules.values, &rules.safe).err().unwrap().0;
+        assert!(err.contains("possessive"), "{err}");
+        rules.values[0].pattern = r"\++[+]+\d{2}x".into();
+        assert!(Scanner::new(&rules.values, &rules.safe).is_ok(), "no possessive quantifier in it");
+        rules.values[0].pattern = r"(\d)".into();
+        let err = Scanner::new(&rules.values, &rules.safe).err().unwrap().0;
+        assert!(err.contains("capturing"), "{err}");
+    }
+
+    #[test]
+    fn key_value_asks_the_caller() {
+        let (rules, scanner) = shipped();
+        let mut keys = |key: &str| (key == "password").then_some(KeyTarget { id: 7, keep: false });
+        let text = "login ok user=anna password=Slepens123, retry=0";
+        let hits = scanner.scan(text, &mut keys);
+        let values: Vec<&str> = hits.iter().filter(|f| f.source == Source::Key(7)).map(|f| &text[f.start..f.end]).collect();
+        assert_eq!(values, ["Slepens123"]);
+        let _ = rules;
+        let long = format!("token={}, next", "x".repeat(5000));
+        let mut keys = |key: &str| (key == "token").then_some(KeyTarget { id: 1, keep: false });
+        let hits = scanner.scan(&long, &mut keys);
+        assert_eq!(hits.len(), 1);
+        assert_eq!(hits[0].end - hits[0].start, 5000, "the whole value, however long");
+    }
+
+    #[test]
+    fn own_tokens() {
+        let (_, scanner) = shipped();
+        assert!(scanner.is_own_token(" [REDACTED:phone:..67] "));
+        assert!(scanner.is_own_token("[HASH:k1:0f3a9c2b7d1e4f5a6b7c]"));
+        assert!(!scanner.is_own_token("[REDACTED:anna@example.lv]"));
+        assert_eq!(scanner.without_own_tokens("a [REDACTED:email] b"), "a   b");
+    }
+}

@@ -1,0 +1,25 @@
+//! `pii_tagger._native`: the PyO3 glue between the Python package and `pii-core`.
+
+use std::borrow::Cow;
+
+use pyo3::prelude::*;
+use pyo3::types::PyString;
+
+mod offsets;
+mod scanner;
+
+/// A Python string as Rust text: lone surrogates (which Python strings may
+/// hold) become U+FFFD, one character for one, so character offsets agree.
+pub(crate) fn text_of<'a>(text: &'a Bound<'_, PyString>) -> Cow<'a, str> {
+    text.to_cow().unwrap_or_else(|_| Cow::Owned(text.to_string_lossy().into_owned()))
+}
+
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add("SHIPPED_RULE_FILES", pii_core::rules::SHIPPED_FILES.to_vec())?;
+    m.add_class::<scanner::Scanner>()?;
+    m.add_function(wrap_pyfunction!(scanner::check_value_rule, m)?)?;
+    m.add_function(wrap_pyfunction!(scanner::check_safe_shape, m)?)?;
+    Ok(())
+}
