@@ -86,13 +86,6 @@ def test_redact_only_new_people(benchmark: Any) -> None:
     bench_fresh(benchmark, REDACTOR.redact, new_people_event)
 
 
-def test_redact_only_mixed_remembering_nothing_personal(benchmark: Any) -> None:
-    """The mixed event with ``remember_personal=False``: repeats redacted again."""
-    benchmark.group = "pii_tagger.redact alone"
-    redactor = Redactor(hasher=REDACTOR.hasher, remember_personal=False)
-    bench_fresh(benchmark, redactor.redact, mixed_event)
-
-
 # For scale: the least any redactor written in Python does, a copy of the event
 # that looks at each string once (one regular expression) and finds nothing.
 _TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z")

@@ -131,11 +131,13 @@ class TestBadInput:
         def broken(*args: Any) -> Any:
             raise RuntimeError(f"boom while reading {CODE}")
 
-        monkeypatch.setattr(r, "_fields", broken)
+        monkeypatch.setattr(r, "_redact", broken)
         with caplog.at_level(logging.ERROR, "pii_tagger"):
-            outs = [r.redact({"event": f"klients {CODE}", "n": 5, "nested": {"a": [CODE]}, "ok": True}) for _ in range(3)]
+            outs = [r.redact({"event": f"klients {CODE}", "n": 5, "nested": {"a": [CODE]}, "ok": True, CODE: 1}) for _ in range(3)]
         assert outs[0] == {
-            "event": "[REDACTED:error]", "n": "[REDACTED:error]", "nested": {"a": ["[REDACTED:error]"]}, "ok": True,
+            "[REDACTED:key:1]": "[REDACTED:error]", "[REDACTED:key:2]": "[REDACTED:error]",
+            "[REDACTED:key:3]": {"[REDACTED:key:1]": ["[REDACTED:error]"]}, "[REDACTED:key:4]": True,
+            "[REDACTED:key:5]": "[REDACTED:error]", "event": "[REDACTED:error]",
             "pii_categories": [], "pii_error": "pii_tagger could not process this event (RuntimeError); every value was replaced",
         }
         errors = [rec for rec in caplog.records if rec.name == "pii_tagger"]
@@ -174,13 +176,21 @@ class TestBadInput:
         out = redactor.redact({"event": text})
         assert CODE not in out["event"] and out["event"].startswith(piece * 10)
 
-    def test_node_cache_is_bounded(self, redactor: Redactor) -> None:
+    def test_key_decisions_are_bounded_by_count_and_bytes(self) -> None:
         r = Redactor(hasher=Hasher({"t1": "a-test-key-that-is-long-enough"}), raise_errors=True)
-        r._tree._max = 1000
-        for i in range(5000):
-            r.redact({f"user_{i}": {f"field_{i}": "x"}})
-        assert r._tree._count <= 1000
-        assert len(r._tree.root.children) <= 1000
+        for i in range(60_000):
+            r.redact({f"user_{i}": "x"})
+        assert r._engine.table_size()[0] <= 50_001
+        for i in range(5_000):  # keys that change with every event, 1 KB each
+            r.redact({f"{i:04d}" + "k" * 1000: "x"})
+        assert r._engine.table_size()[1] <= (16 << 20) + 10_000
+
+    def test_a_key_holding_personal_data_is_decided_but_not_kept(self, redactor: Redactor) -> None:
+        before = redactor._engine.table_size()
+        for n in range(100):
+            out = redactor.redact({f"anna{n}@example.lv": "x"})
+            assert list(out) == ["[REDACTED:email]", "pii_categories"] and out["pii_categories"] == [2]
+        assert redactor._engine.table_size() == before
 
 
 def test_our_own_tokens_after_key_equals_are_left_whole(redactor: Redactor) -> None:
@@ -203,20 +213,17 @@ def test_url_query_names_and_bare_query_values_are_scanned(redactor: Redactor) -
     assert redactor.redact({"url": "https://example.lv/a?flag&page=2"})["url"] == "https://example.lv/a?flag&page=2"
 
 
-def test_a_text_redacted_again_in_its_field_gives_what_it_gave_first(summary_redactor: Redactor) -> None:
+def test_a_text_redacted_again_gives_what_it_gave_first_and_no_text_is_kept(summary_redactor: Redactor) -> None:
     first = summary_redactor.redact({"span": "GET /api/v2/invoices?page=2"})
     again = summary_redactor.redact({"span": "GET /api/v2/invoices?page=2"})
-    assert first == again and first["pii_categories"] == [12]  # the second from the kept tags
-    node = summary_redactor._tree.root.children["span"]
-    assert (node, "GET /api/v2/invoices?page=2") in summary_redactor._seen
+    assert first == again and first["pii_categories"] == [12]
     event = {"span": "GET /api/v2/customers/161175-19997", "email": "anna@example.lv", "n": "zvaniet 29123456"}
     first, again = summary_redactor.redact(event), summary_redactor.redact(event)
     assert first == again and "161175" not in str(again) and first["pii_categories"] == [1, 2]
-    assert (summary_redactor._tree.root.children["email"], "anna@example.lv") in summary_redactor._seen
-    redactor = Redactor(rules=summary_redactor.rules, remember_personal=False)
-    redactor.redact(event)
-    redactor.redact({"span": "GET /api/v2/invoices?page=2"})
-    assert [text for _, text in redactor._seen] == ["GET /api/v2/invoices?page=2"]
+    kept = summary_redactor._engine.table_size()
+    for n in range(200):  # new values under known keys: nothing more is kept
+        summary_redactor.redact({"span": f"GET /api/v2/customers/{n}", "email": f"anna{n}@example.lv", "n": f"zvaniet 29{n:06d}"})
+    assert summary_redactor._engine.table_size() == kept
 
 
 def test_a_remembered_text_is_found_again_for_alerts_and_audits() -> None:
@@ -236,8 +243,6 @@ def test_a_fields_history_does_not_change_what_a_value_gives(value: str) -> None
     fresh, used = Redactor(hasher=hasher, summary=True), Redactor(hasher=hasher, summary=True)
     for n in range(8):
         used.redact({"contract": "contract note " + "abcdefgh"[n], "note": "note " + "abcdefgh"[n]})
-    for redactor in (fresh, used):
-        assert redactor._tree.child(redactor._tree.root, "contract").shape_tries == (3 if redactor is fresh else 0)
     event = {"contract": value, "note": value}
     assert used.redact(event) == fresh.redact(event) == used.redact(event)
     assert used.inspect(event)[1] == fresh.inspect(event)[1]

@@ -1,7 +1,8 @@
 """Failing closed, and saying so once.
 
 When the engine cannot process an event, the event still goes out, with every
-value replaced by a marker: nothing personal can leak through a bug. The error
+value replaced by a marker and every key by a numbered one: nothing personal
+can leak through a bug. The error
 is logged once per kind and place to the ``pii_tagger`` logger, with the
 exception's type and where it was raised, never its message (a message may
 quote the value being processed).
@@ -47,26 +48,29 @@ def report_once(kind: str, exc: BaseException) -> bool:
 
 
 def fail_closed(event: Any, categories_key: str, error_key: str, exc: BaseException) -> dict[str, Any]:
-    """``event`` with every value replaced by a marker, plus an error field."""
+    """``event`` with every value replaced by a marker and every key by a
+    numbered one (a key can hold personal data too), plus an error field."""
     out: dict[str, Any] = {}
     try:
         if isinstance(event, Mapping):
-            for key in list(event.keys())[:1000]:
-                if isinstance(key, (str, int, float, bool)) and key not in (categories_key, error_key):
-                    out[key if isinstance(key, str) else str(key)] = _blank(event[key], 0)
+            out = _blank_mapping(event, 0)
     except Exception:  # noqa: BLE001 - a hostile mapping must not stop the fail-closed path
         out = {}
-    out.setdefault("event", MARKER)
+    out["event"] = MARKER
     out[categories_key] = []
     out[error_key] = f"pii_tagger could not process this event ({type(exc).__name__}); every value was replaced"
     return out
+
+
+def _blank_mapping(mapping: Mapping[Any, Any], depth: int) -> dict[str, Any]:
+    return {f"[REDACTED:key:{i}]": _blank(value, depth + 1) for i, value in enumerate(list(mapping.values())[:1000], 1)}
 
 
 def _blank(value: Any, depth: int) -> Any:
     if value is None or isinstance(value, bool):
         return value
     if isinstance(value, Mapping) and depth < 8:
-        return {str(k): _blank(v, depth + 1) for k, v in list(value.items())[:1000]}
+        return _blank_mapping(value, depth)
     if isinstance(value, (list, tuple)) and depth < 8:
         return [_blank(v, depth + 1) for v in value[:1000]]
     return MARKER

@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any, Literal, cast
 
 from . import _native
-from .text import name_tokens
 
 Action = Literal["mask", "hash", "drop", "keep", "audit"]
 ACTIONS: tuple[Action, ...] = ("mask", "hash", "drop", "keep", "audit")
@@ -140,6 +139,24 @@ class RuleSet:
     neutrals: tuple[NeutralRule, ...]
     values: tuple[ValueRule, ...]
     safe: tuple[SafeShape, ...] = ()
+
+    def as_json(self) -> str:
+        """The rule set as the native engine reads it (one array per section)."""
+
+        def terms(words: tuple[tuple[str, ...], ...]) -> list[str]:
+            return [" ".join(w) for w in words]
+
+        fields = [{**asdict(f), "terms": terms(f.terms)} for f in self.fields]
+        contexts = [{**asdict(c), "terms": terms(c.terms), "applies_to": sorted(c.applies_to)} for c in self.contexts]
+        neutrals = [{**asdict(n), "terms": terms(n.terms)} for n in self.neutrals]
+        return json.dumps({
+            "category": [asdict(c) for c in self.categories.values()],
+            "field": fields,
+            "context": contexts,
+            "neutral": neutrals,
+            "value": [asdict(v) for v in self.values],
+            "safe": [asdict(s) for s in self.safe],
+        })
 
 
 SHIPPED_DIR = Path("pii_tagger/patterns")  # how errors and notes name the shipped files
@@ -270,7 +287,7 @@ class _Entry:
         return tuple(values)
 
     def terms(self) -> tuple[tuple[str, ...], ...]:
-        terms = tuple(name_tokens(t) for t in self.strings("terms"))
+        terms = tuple(tuple(_native.name_tokens(t)) for t in self.strings("terms"))
         if not terms or not all(terms):
             self.fail("'terms' must list at least one name with letters or digits")
         return terms

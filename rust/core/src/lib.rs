@@ -3,8 +3,12 @@
 //! `pii-python` drives it from Python.
 
 pub mod act;
+pub mod engine;
+pub mod json;
 pub mod names;
 pub mod rules;
 pub mod scan;
 pub mod text;
+pub mod tree;
+pub mod url;
 pub mod validate;

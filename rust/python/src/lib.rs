@@ -5,6 +5,8 @@ use std::borrow::Cow;
 use pyo3::prelude::*;
 use pyo3::types::PyString;
 
+mod act;
+mod engine;
 mod offsets;
 mod scanner;
 
@@ -14,11 +16,24 @@ pub(crate) fn text_of<'a>(text: &'a Bound<'_, PyString>) -> Cow<'a, str> {
     text.to_cow().unwrap_or_else(|_| Cow::Owned(text.to_string_lossy().into_owned()))
 }
 
+/// A field name split into folded words in any spelling style
+/// (`customerPhoneNumber` and `KLIENTA_TĀLRUNIS` alike).
+#[pyfunction]
+fn name_tokens(name: &Bound<'_, PyString>) -> Vec<String> {
+    pii_core::text::name_tokens(&text_of(name))
+}
+
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("SHIPPED_RULE_FILES", pii_core::rules::SHIPPED_FILES.to_vec())?;
     m.add_class::<scanner::Scanner>()?;
+    m.add_class::<engine::Engine>()?;
+    m.add_class::<act::Keys>()?;
+    m.add_function(wrap_pyfunction!(name_tokens, m)?)?;
+    m.add_function(wrap_pyfunction!(act::normalize, m)?)?;
+    m.add_function(wrap_pyfunction!(act::mask, m)?)?;
+    m.add_function(wrap_pyfunction!(engine::target_needs, m)?)?;
     m.add_function(wrap_pyfunction!(scanner::check_value_rule, m)?)?;
     m.add_function(wrap_pyfunction!(scanner::check_safe_shape, m)?)?;
     Ok(())

@@ -1,0 +1,763 @@
+//! The engine: what one event's keys and strings hold, and what to write
+//! instead. A caller walks its own containers (the Python glue walks dicts
+//! and lists; [`Walk::json`] walks JSON found inside a string) and asks a
+//! [`Walk`] for each key's [`Node`] and each string's redaction; the walk
+//! keeps the event's tally ([`Run`]).
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use crate::act::{self, Action, Hasher, Mask, Normalizer, Target};
+use crate::json::{self, Json, JsonError};
+use crate::names::{child_words, FieldNames};
+use crate::rules::{FieldRule, RuleError, RuleSet};
+use crate::scan::{KeyTarget, Scanner, Source};
+use crate::tree::{KeyKind, Node, NodeId, Nodes, ROOT};
+use crate::url;
+
+/// Integers smaller than this (in magnitude) cannot be a phone, code, card or account.
+pub const BIG_INT: u64 = 1_000_000;
+/// The longest key, in bytes, whose name is read; a longer one is replaced by a marker.
+pub const MAX_KEY_BYTES: usize = 1024;
+/// The largest JSON document inside a string that is parsed, in bytes.
+pub const MAX_JSON_BYTES: usize = 1 << 20;
+
+/// The markers written where a bound stops the walk (each counts as unchecked).
+pub const TOO_DEEP: &str = "[REDACTED:too_deep]";
+pub const TOO_LARGE: &str = "[REDACTED:too_large]";
+pub const LONG_KEY: &str = "[REDACTED:long_key]";
+pub const CYCLE: &str = "[REDACTED:cycle]";
+
+/// The target of "could not be checked": category 0, dropped.
+pub const UNCHECKED_RULE: &str = "unchecked";
+
+/// The targets the policy resolved, by (rule, category), and the special ones.
+pub struct Targets {
+    list: Vec<Target>,
+    by_rule: HashMap<(String, u8), u32>,
+    unchecked: u32,
+    url_password: u32,
+}
+
+impl Targets {
+    /// `list`: every (rule, category) a rule can be found under, resolved by
+    /// the caller's policy; it must hold `url_password` (16).
+    pub fn new(mut list: Vec<Target>) -> Result<Targets, RuleError> {
+        list.push(Target::new(UNCHECKED_RULE, 0, UNCHECKED_RULE, Action::Drop));
+        let by_rule: HashMap<(String, u8), u32> =
+            list.iter().enumerate().map(|(i, t)| ((t.rule.clone(), t.category), i as u32)).collect();
+        let url_password = *by_rule
+            .get(&("url_password".to_string(), 16))
+            .ok_or_else(|| RuleError("targets: url_password (16) is missing".into()))?;
+        Ok(Targets { unchecked: (list.len() - 1) as u32, url_password, list, by_rule })
+    }
+
+    pub fn get(&self, id: u32) -> &Target {
+        &self.list[id as usize]
+    }
+
+    pub fn all(&self) -> &[Target] {
+        &self.list
+    }
+
+    pub fn unchecked(&self) -> u32 {
+        self.unchecked
+    }
+
+    fn find(&self, rule: &str, category: u8) -> Result<u32, RuleError> {
+        self.by_rule
+            .get(&(rule.to_string(), category))
+            .copied()
+            .ok_or_else(|| RuleError(format!("targets: no target for rule '{rule}' in category {category}")))
+    }
+}
+
+/// Every (rule, category) pair a rule set can produce, with the rule's own
+/// label, action, mask and normaliser: what a policy resolves into [`Targets`].
+pub fn target_needs(rules: &RuleSet) -> Vec<(String, u8, String, Option<String>, String, String)> {
+    let mut out = Vec::new();
+    for f in &rules.fields {
+        let mut categories = vec![f.category];
+        for c in &rules.contexts {
+            if c.applies_to.contains(&f.kind) && !categories.contains(&c.category) {
+                categories.push(c.category);
+            }
+        }
+        for category in categories {
+            out.push((f.id.clone(), category, label(&f.label, &f.id), f.action.clone(), f.mask.clone(), f.normalize.clone()));
+        }
+    }
+    for v in &rules.values {
+        if let Some(category) = v.category {
+            out.push((v.id.clone(), category, label(&v.label, &v.id), v.action.clone(), v.mask.clone(), v.normalize.clone()));
+        }
+    }
+    out.push(("url_password".into(), 16, "secret".into(), Some("drop".into()), "full".into(), "text".into()));
+    out
+}
+
+fn label(label: &Option<String>, id: &str) -> String {
+    label.clone().filter(|l| !l.is_empty()).unwrap_or_else(|| id.to_string())
+}
+
+/// A finding of an event: its target, where, and the value as found (None
+/// where there is no single value: a tag by field name, a key).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    pub target: u32,
+    pub path: String,
+    pub value: Option<String>,
+}
+
+/// What one event carried: categories, changes, notes by path (with a
+/// summary) and findings (when collected).
+#[derive(Debug, Default)]
+pub struct Run {
+    /// Bit n: category n was found.
+    pub categories: u32,
+    /// How many values were changed (or could not be checked).
+    pub changes: usize,
+    notes: Option<Notes>,
+    pub found: Option<Vec<Found>>,
+}
+
+#[derive(Debug, Default)]
+struct Notes {
+    order: Vec<(String, u32, usize)>,
+    index: HashMap<(String, u32), usize>,
+}
+
+impl Run {
+    pub fn new(summary: bool, collect: bool) -> Run {
+        Run { notes: summary.then(Notes::default), found: collect.then(Vec::new), ..Run::default() }
+    }
+
+    /// Whether notes are kept (a summary was asked for).
+    pub fn summary(&self) -> bool {
+        self.notes.is_some()
+    }
+
+    /// The notes: (path, target, count), in the order first seen.
+    pub fn notes(&self) -> &[(String, u32, usize)] {
+        self.notes.as_ref().map_or(&[], |n| &n.order)
+    }
+
+    /// The categories, in order.
+    pub fn category_list(&self) -> Vec<u8> {
+        (1..=31u8).filter(|c| self.categories >> c & 1 == 1).collect()
+    }
+
+    fn add(&mut self, targets: &Targets, target: u32, path: &str, value: Option<&str>, leaked: bool) {
+        let t = targets.get(target);
+        if t.category > 0 {
+            self.categories |= 1 << t.category;
+        }
+        if !matches!(t.action, Action::Keep | Action::Audit) {
+            self.changes += 1;
+        }
+        if leaked {
+            if let Some(found) = &mut self.found {
+                found.push(Found { target, path: path.to_string(), value: value.map(str::to_string) });
+            }
+        }
+        if let Some(notes) = &mut self.notes {
+            if t.category > 0 {
+                let key = (path.to_string(), target);
+                match notes.index.get(&key) {
+                    Some(&i) => notes.order[i].2 += 1,
+                    None => {
+                        notes.index.insert(key, notes.order.len());
+                        notes.order.push((path.to_string(), target, 1));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The compiled rules, the policy's targets and the hash keys; shared by threads.
+pub struct Engine {
+    pub scanner: Scanner,
+    names: FieldNames,
+    fields: Vec<FieldRule>,
+    /// Each value rule's target (None: a rule without a category).
+    value_targets: Vec<Option<u32>>,
+    targets: Targets,
+    hasher: Hasher,
+    pub max_depth: usize,
+    nodes: Mutex<Nodes>,
+}
+
+impl Engine {
+    pub fn new(rules: &RuleSet, targets: Vec<Target>, hasher: Hasher, max_depth: usize) -> Result<Engine, RuleError> {
+        let targets = Targets::new(targets)?;
+        for need in target_needs(rules) {
+            targets.find(&need.0, need.1)?;
+        }
+        let value_targets = rules
+            .values
+            .iter()
+            .map(|v| v.category.map(|c| targets.find(&v.id, c)).transpose())
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Engine {
+            value_targets,
+            scanner: Scanner::new(&rules.values, &rules.safe)?,
+            names: FieldNames::new(&rules.fields, &rules.contexts, &rules.neutrals),
+            fields: rules.fields.clone(),
+            targets,
+            hasher,
+            max_depth,
+            nodes: Mutex::new(Nodes::default()),
+        })
+    }
+
+    pub fn targets(&self) -> &Targets {
+        &self.targets
+    }
+
+    pub fn hasher(&self) -> &Hasher {
+        &self.hasher
+    }
+
+    /// Runs `f` with a walk over this engine's node table (or, when another
+    /// walk holds it on this thread or another, a table of its own).
+    pub fn walk<R>(&self, run: Run, f: impl FnOnce(&mut Walk<'_>) -> R) -> (R, Run) {
+        let mut own;
+        let mut guard = self.nodes.try_lock().ok();
+        let nodes: &mut Nodes = match guard.as_deref_mut() {
+            Some(nodes) => {
+                nodes.begin();
+                nodes
+            }
+            None => {
+                own = Nodes::default();
+                &mut own
+            }
+        };
+        let mut walk = Walk { engine: self, nodes, run };
+        let out = f(&mut walk);
+        (out, walk.run)
+    }
+
+    /// The node count and bytes of the kept table (for tests and metrics).
+    pub fn table_size(&self) -> (usize, usize) {
+        self.nodes.lock().map(|n| (n.count(), n.bytes())).unwrap_or((0, 0))
+    }
+
+    /// Whether anything in `text` (out of any field) would be acted on.
+    pub fn acts_on(&self, text: &str) -> bool {
+        let found = self.scanner.scan(text, &mut crate::scan::NoKeys);
+        found.iter().any(|f| match f.source {
+            Source::Rule(i) => {
+                self.value_target(i).is_some_and(|t| !matches!(self.targets.get(t).action, Action::Keep))
+            }
+            Source::Key(_) => true,
+        })
+    }
+
+    /// The findings of `text` out of any field, keys in `key=value` read as
+    /// top-level field names: (start, end, target, url), byte offsets.
+    pub fn findings(&self, text: &str) -> Vec<(usize, usize, Option<u32>, bool)> {
+        let (found, _) = self.walk(Run::new(false, false), |walk| {
+            let engine = walk.engine;
+            let found = engine.scanner.scan(text, &mut |key: &str| walk.key_target(ROOT, key));
+            found
+                .into_iter()
+                .map(|f| {
+                    let target = match f.source {
+                        Source::Rule(i) => engine.value_target(i),
+                        Source::Key(t) => Some(t as u32),
+                    };
+                    (f.start, f.end, target, f.url)
+                })
+                .collect::<Vec<_>>()
+        });
+        found
+    }
+
+    fn value_target(&self, rule: usize) -> Option<u32> {
+        self.value_targets.get(rule).copied().flatten()
+    }
+}
+
+/// One event's walk: the engine, its node table and the event's tally.
+pub struct Walk<'e> {
+    engine: &'e Engine,
+    nodes: &'e mut Nodes,
+    pub run: Run,
+}
+
+/// Python's `str.isspace` for the first character of a JSON-like text.
+fn json_like(text: &str) -> bool {
+    text.chars().next().is_some_and(|c| c == '{' || c == '[' || c.is_whitespace())
+}
+
+fn is_integer(number: &str) -> bool {
+    !number.contains(['.', 'e', 'E'])
+}
+
+/// Whether an integer written in decimal is at least [`BIG_INT`] in magnitude.
+pub fn is_big_int(number: &str) -> bool {
+    let digits = number.trim_start_matches('-');
+    digits.len() > 7 || (digits.len() == 7 && digits.parse::<u64>().is_ok_and(|n| n >= BIG_INT))
+}
+
+impl<'e> Walk<'e> {
+    pub fn engine(&self) -> &'e Engine {
+        self.engine
+    }
+
+    pub fn node(&self, id: NodeId) -> &Node {
+        self.nodes.get(id)
+    }
+
+    pub fn root(&self) -> NodeId {
+        ROOT
+    }
+
+    fn target(&self, id: u32) -> &'e Target {
+        self.engine.targets.get(id)
+    }
+
+    /// The node for a key under `parent`. `scanned`: the key's name is also
+    /// read by the value rules (`str` keys, and integers that could be a number of a person).
+    pub fn child(&mut self, parent: NodeId, kind: KeyKind, name: &str, scanned: bool) -> NodeId {
+        match self.nodes.child(parent, kind, name) {
+            Some(id) => id,
+            None => self.make(parent, kind, name, scanned),
+        }
+    }
+
+    fn make(&mut self, parent: NodeId, kind: KeyKind, name: &str, scanned: bool) -> NodeId {
+        let engine = self.engine;
+        let up = self.nodes.get(parent);
+        let join = |key: &str| if up.path.is_empty() { key.to_string() } else { format!("{}.{key}", up.path) };
+        if name.len() > MAX_KEY_BYTES {
+            let node = Node {
+                path: join(LONG_KEY),
+                capture: Some(engine.targets.unchecked),
+                key_out: Some(LONG_KEY.to_string()),
+                ..Node::default()
+            };
+            return self.nodes.add(parent, kind, name, node, true);
+        }
+        let (words, key_start) = child_words(&up.words, name);
+        let mut node = Node { path: join(name), capture: up.capture, ..Node::default() };
+        if let Some(m) = engine.names.match_path(&words, key_start) {
+            let rule = &engine.fields[m.rule];
+            if let Ok(t) = engine.targets.find(&rule.id, m.category) {
+                let action = engine.targets.get(t).action;
+                if action == Action::Keep {
+                    node.tags = vec![t];
+                    node.url = rule.format.as_deref() == Some("url");
+                } else if node.capture.is_none_or(|c| engine.targets.get(c).action != Action::Drop) {
+                    node.capture = Some(t);
+                    node.drop = action == Action::Drop;
+                }
+            }
+        }
+        node.words = words;
+        let transient = scanned && !engine.scanner.is_clean(name) && self.redact_key(&mut node, parent, name);
+        self.nodes.add(parent, kind, name, node, transient)
+    }
+
+    /// A key whose name holds personal data: written redacted (as it was in
+    /// audit mode), and masked in the path that summaries and alerts show.
+    /// True when it held any.
+    fn redact_key(&mut self, node: &mut Node, parent: NodeId, name: &str) -> bool {
+        let engine = self.engine;
+        let found = engine.scanner.scan(name, &mut |key: &str| self.key_target(parent, key));
+        let mut written = String::new();
+        let mut shown = String::new();
+        let mut last = 0;
+        for f in found.iter().filter(|f| !f.url && f.end > f.start) {
+            let Some(t) = (match f.source {
+                Source::Rule(i) => engine.value_target(i),
+                Source::Key(t) => Some(t as u32),
+            }) else {
+                continue;
+            };
+            node.key_findings.push(t);
+            let target = engine.targets.get(t);
+            if target.action == Action::Keep {
+                continue;
+            }
+            let piece = &name[f.start..f.end];
+            let replaced = act::replacement(target, piece, &engine.hasher);
+            for out in [&mut written, &mut shown] {
+                out.push_str(&name[last..f.start]);
+            }
+            if target.action == Action::Audit {
+                shown.push_str(&act::mask(&target.label, target.mask, piece));
+            } else {
+                shown.push_str(&replaced);
+            }
+            written.push_str(&replaced);
+            last = f.end;
+        }
+        if last > 0 {
+            written.push_str(&name[last..]);
+            shown.push_str(&name[last..]);
+            if written != name {
+                node.key_out = Some(written);
+            }
+            let up = &self.nodes.get(parent).path;
+            node.path = if up.is_empty() { shown } else { format!("{up}.{shown}") };
+        }
+        !node.key_findings.is_empty()
+    }
+
+    /// The target of a key found in `key=value` text under `parent`.
+    fn key_target(&mut self, parent: NodeId, key: &str) -> Option<KeyTarget> {
+        let child = self.child(parent, KeyKind::Str, key, true);
+        let (c, p) = (self.nodes.get(child), self.nodes.get(parent));
+        let id = match c.capture {
+            Some(t) if c.capture != p.capture => t,
+            _ => *c.tags.first()?,
+        };
+        Some(KeyTarget { id: id as usize, keep: self.target(id).action == Action::Keep })
+    }
+
+    fn add(&mut self, target: u32, node: NodeId, value: Option<&str>, leaked: bool) {
+        let path = &self.nodes.get(node).path;
+        self.run.add(&self.engine.targets, target, path, value, leaked);
+    }
+
+    /// A field's tags (a "keep" field with a value).
+    pub fn tag(&mut self, node: NodeId) {
+        for i in 0..self.nodes.get(node).tags.len() {
+            let t = self.nodes.get(node).tags[i];
+            self.add(t, node, None, true);
+        }
+    }
+
+    /// What the key's own name held, for each time the key is met.
+    pub fn key_findings(&mut self, node: NodeId) {
+        for i in 0..self.nodes.get(node).key_findings.len() {
+            let t = self.nodes.get(node).key_findings[i];
+            self.add(t, node, None, true);
+        }
+    }
+
+    /// A dropped field's value (`text`: what it holds as text), counted.
+    pub fn drop_value(&mut self, node: NodeId, text: &str, is_str: bool) {
+        let Some(t) = self.nodes.get(node).capture else { return };
+        let own = is_str && self.engine.scanner.is_own_token(text);
+        self.add(t, node, (!own).then_some(text), !own);
+    }
+
+    /// A bound stopped the walk here: in doubt, the value counts as a leak.
+    pub fn unsure(&mut self, node: NodeId) {
+        let t = self.engine.targets.unchecked;
+        self.add(t, node, None, true);
+    }
+
+    /// The redaction of a string standing in field `node` (None: unchanged).
+    pub fn string(&mut self, node: NodeId, text: &str, depth: usize) -> Option<String> {
+        if text.is_empty() {
+            return None;
+        }
+        if self.nodes.get(node).capture.is_some() {
+            return self.captured(node, text);
+        }
+        if text.len() > 1 && json_like(text) {
+            if let Some(out) = self.json_in_string(node, text, depth) {
+                return out;
+            }
+        }
+        if self.engine.scanner.is_clean(text) {
+            return None;
+        }
+        if self.nodes.get(node).url {
+            self.url(node, text, None)
+        } else {
+            self.text(node, text, true, true)
+        }
+    }
+
+    /// A value under a personal field: replaced whole (unless it is already our own output).
+    pub fn captured(&mut self, node: NodeId, text: &str) -> Option<String> {
+        let t = self.nodes.get(node).capture?;
+        if self.engine.scanner.is_own_token(text) {
+            self.add(t, node, None, false);
+            return None;
+        }
+        let out = act::replacement(self.target(t), text, &self.engine.hasher);
+        self.add(t, node, Some(text), true);
+        match out {
+            Cow::Owned(s) => Some(s),
+            Cow::Borrowed(_) => None,
+        }
+    }
+
+    /// An integer written as `text`, outside a personal field: its redaction if it holds anything.
+    pub fn big_int(&mut self, node: NodeId, text: &str) -> Option<String> {
+        self.text(node, text, true, false)
+    }
+
+    /// Free text with every finding replaced; URLs in it redacted part by part
+    /// (not inside a URL: `parse_urls` false). `checked`: known not clean.
+    fn text(&mut self, node: NodeId, text: &str, parse_urls: bool, checked: bool) -> Option<String> {
+        let engine = self.engine;
+        let found = {
+            let mut keys = |key: &str| self.key_target(node, key);
+            if checked { engine.scanner.search(text, &mut keys) } else { engine.scanner.scan(text, &mut keys) }
+        };
+        let mut out = String::new();
+        let mut last = 0;
+        let mut changed = false;
+        for f in found {
+            let target = match f.source {
+                Source::Rule(i) => engine.value_target(i),
+                Source::Key(t) => Some(t as u32),
+            };
+            let piece = &text[f.start..f.end];
+            if f.url && parse_urls {
+                out.push_str(&text[last..f.start]);
+                match self.url(node, piece, target) {
+                    Some(redacted) => {
+                        out.push_str(&redacted);
+                        changed = true;
+                    }
+                    None => out.push_str(piece),
+                }
+                last = f.end;
+                continue;
+            }
+            let Some(t) = target else { continue };
+            if f.url || f.end == f.start {
+                self.add(t, node, None, true);
+                continue;
+            }
+            self.add(t, node, Some(piece), true);
+            let target = engine.targets.get(t);
+            if matches!(target.action, Action::Keep | Action::Audit) {
+                continue;
+            }
+            out.push_str(&text[last..f.start]);
+            out.push_str(&act::replacement(target, piece, &engine.hasher));
+            last = f.end;
+            changed = true;
+        }
+        changed.then(|| {
+            out.push_str(&text[last..]);
+            out
+        })
+    }
+
+    /// A URL redacted part by part: credentials, path segments, query, fragment.
+    fn url(&mut self, node: NodeId, text: &str, target: Option<u32>) -> Option<String> {
+        if let Some(t) = target {
+            self.add(t, node, None, true);
+        }
+        let parts = url::split(text);
+        let mut out = String::with_capacity(text.len());
+        let mut changed = false;
+        out.push_str(parts.scheme);
+        if let Some(userinfo) = parts.userinfo {
+            let redacted = self.userinfo(node, userinfo);
+            changed |= redacted.is_some();
+            out.push_str(redacted.as_deref().unwrap_or(userinfo));
+            out.push('@');
+        }
+        out.push_str(parts.host);
+        for (i, segment) in parts.path.split('/').enumerate() {
+            if i > 0 {
+                out.push('/');
+            }
+            let redacted = self.url_piece(node, segment);
+            changed |= redacted.is_some();
+            out.push_str(redacted.as_deref().unwrap_or(segment));
+        }
+        if let Some(query) = parts.query {
+            out.push('?');
+            for (i, pair) in query.split('&').enumerate() {
+                if i > 0 {
+                    out.push('&');
+                }
+                let redacted = self.query_pair(node, pair);
+                changed |= redacted.is_some();
+                out.push_str(redacted.as_deref().unwrap_or(pair));
+            }
+        }
+        if let Some(fragment) = parts.fragment {
+            out.push('#');
+            let redacted = self.url_piece(node, fragment);
+            changed |= redacted.is_some();
+            out.push_str(redacted.as_deref().unwrap_or(fragment));
+        }
+        changed.then_some(out)
+    }
+
+    /// `name=value` of a query: the name read as a field name under the URL's field.
+    fn query_pair(&mut self, node: NodeId, pair: &str) -> Option<String> {
+        let Some((key, value)) = pair.split_once('=') else { return self.url_piece(node, pair) };
+        let name = url::unquote_plus(key);
+        let child = self.child(node, KeyKind::Str, &name, true);
+        for i in 0..self.nodes.get(child).key_findings.len() {
+            let t = self.nodes.get(child).key_findings[i];
+            self.add(t, node, Some(&name), true);
+        }
+        let c = self.nodes.get(child);
+        let key_out = c.key_out.as_deref().map(url::quote);
+        let value_out = if c.drop {
+            let t = c.capture?;
+            let dropped = url::unquote_plus(value);
+            let own = self.engine.scanner.is_own_token(&dropped);
+            self.add(t, node, Some(&dropped), !own);
+            Some(url::quote(&format!("[REDACTED:{}]", self.target(t).label)))
+        } else if c.capture.is_some() {
+            self.captured(child, &url::unquote_plus(value)).map(|r| url::quote(&r))
+        } else {
+            self.tag(child);
+            self.url_piece(node, value)
+        };
+        if key_out.is_none() && value_out.is_none() {
+            return None;
+        }
+        Some(format!("{}={}", key_out.as_deref().unwrap_or(key), value_out.as_deref().unwrap_or(value)))
+    }
+
+    /// `user:password`: the user name as a `username` field, the password dropped.
+    fn userinfo(&mut self, node: NodeId, userinfo: &str) -> Option<String> {
+        // The user name may be our own token, which holds ':' itself.
+        let own_end = self.engine.scanner.own_token_at(userinfo, 0).unwrap_or(0);
+        let (user, password) = match userinfo[own_end..].find(':') {
+            Some(i) => (&userinfo[..own_end + i], Some(&userinfo[own_end + i + 1..])),
+            None => (userinfo, None),
+        };
+        let user_node = self.child(ROOT, KeyKind::Str, "username", true);
+        let user_out = self.captured(user_node, &url::unquote_plus(user)).map(|r| url::quote(&r));
+        let mut password_out = None;
+        if let Some(password) = password {
+            let t = self.engine.targets.url_password;
+            let own = self.engine.scanner.is_own_token(password);
+            self.add(t, node, Some(password), !own);
+            if !own && self.target(t).action != Action::Audit {
+                password_out = Some("[REDACTED:secret]");
+            }
+        }
+        if user_out.is_none() && password_out.is_none() {
+            return None;
+        }
+        let mut out = user_out.unwrap_or_else(|| user.to_string());
+        if let Some(password) = password {
+            out.push(':');
+            out.push_str(password_out.unwrap_or(password));
+        }
+        Some(out)
+    }
+
+    /// One piece of a URL: percent-decoded for the scan, encoded again if changed.
+    fn url_piece(&mut self, node: NodeId, piece: &str) -> Option<String> {
+        if piece.is_empty() {
+            return None;
+        }
+        let decoded = url::unquote_plus(piece);
+        let encoded = matches!(decoded, Cow::Owned(_));
+        let redacted = self.text(node, &decoded, false, false)?;
+        Some(if encoded { url::quote(&redacted) } else { redacted })
+    }
+
+    /// JSON inside a string (None: not JSON): walked like the event, written
+    /// back compactly if anything in it changed.
+    fn json_in_string(&mut self, node: NodeId, text: &str, depth: usize) -> Option<Option<String>> {
+        let stripped = text.trim();
+        let (first, last) = (stripped.chars().next()?, stripped.chars().next_back()?);
+        if !matches!((first, last), ('{', '}') | ('[', ']')) {
+            return None;
+        }
+        if stripped.len() > MAX_JSON_BYTES {
+            self.unsure(node);
+            return Some(Some(TOO_LARGE.to_string()));
+        }
+        let value = match json::parse(stripped, 512) {
+            Ok(value) => value,
+            Err(JsonError::Invalid) => return None,
+            Err(JsonError::TooDeep) => {
+                self.unsure(node);
+                return Some(Some(TOO_DEEP.to_string()));
+            }
+        };
+        let before = self.run.changes;
+        let out = self.json_container(node, value, depth + 1);
+        Some((self.run.changes != before).then(|| out.to_text()))
+    }
+
+    fn json_container(&mut self, node: NodeId, value: Json, depth: usize) -> Json {
+        if depth >= self.engine.max_depth {
+            self.unsure(node);
+            return Json::String(TOO_DEEP.to_string());
+        }
+        match value {
+            Json::Object(members) => {
+                let mut out = Vec::with_capacity(members.len());
+                for (key, value) in members {
+                    let child = self.child(node, KeyKind::Str, &key, true);
+                    self.key_findings(child);
+                    if self.nodes.get(child).drop {
+                        if !matches!(&value, Json::Null) && value != Json::String(String::new()) {
+                            let (text, is_str) = match &value {
+                                Json::String(s) => (Cow::Borrowed(s.as_str()), true),
+                                other => (Cow::Owned(other.to_text()), false),
+                            };
+                            self.drop_value(child, &text, is_str);
+                        }
+                        continue;
+                    }
+                    let key = self.nodes.get(child).key_out.clone().unwrap_or(key);
+                    out.push((key, self.json_value(child, value, depth + 1)));
+                }
+                Json::Object(out)
+            }
+            Json::Array(items) => Json::Array(items.into_iter().map(|v| self.json_value(node, v, depth + 1)).collect()),
+            scalar => self.json_value(node, scalar, depth),
+        }
+    }
+
+    fn json_value(&mut self, node: NodeId, value: Json, depth: usize) -> Json {
+        if !self.nodes.get(node).tags.is_empty() && !matches!(&value, Json::Null) && value != Json::String(String::new()) {
+            self.tag(node);
+        }
+        let capture = self.nodes.get(node).capture;
+        match value {
+            Json::String(s) => match self.string(node, &s, depth) {
+                Some(out) => Json::String(out),
+                None => Json::String(s),
+            },
+            Json::Number(n) => {
+                let redacted = if capture.is_some() {
+                    self.captured(node, &n)
+                } else if is_integer(&n) && is_big_int(&n) {
+                    self.big_int(node, &n)
+                } else {
+                    None
+                };
+                redacted.map_or(Json::Number(n), Json::String)
+            }
+            container @ (Json::Object(_) | Json::Array(_)) => self.json_container(node, container, depth),
+            other => other,
+        }
+    }
+}
+
+/// The rule set's target needs resolved with no policy of the caller's (the
+/// rules' own actions, then the categories' defaults): for tests and benches.
+pub fn default_targets(rules: &RuleSet) -> Vec<Target> {
+    target_needs(rules)
+        .into_iter()
+        .map(|(rule, category, label, action, mask, normalize)| {
+            let default = rules.categories.iter().find(|c| c.number == category).map(|c| c.default_action.clone());
+            let name = action.or(default).unwrap_or_else(|| "mask".into());
+            Target {
+                rule,
+                category,
+                label,
+                action: Action::from_name(&name).unwrap_or(Action::Mask),
+                mask: Mask::from_name(&mask).unwrap_or_default(),
+                normalize: Normalizer::from_name(&normalize).unwrap_or_default(),
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,136 @@
+//! URLs taken apart where personal data can stand: credentials, path
+//! segments, query parameters, fragment. The parts are slices of the text
+//! itself, so a URL in which nothing changes is written out as it came.
+
+use std::borrow::Cow;
+
+/// The parts of a URL, each a slice of it (absent parts are `None`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Parts<'t> {
+    /// Everything up to the authority: `https://` (empty for a path alone).
+    pub scheme: &'t str,
+    /// `user:password` before the last `@` of the authority.
+    pub userinfo: Option<&'t str>,
+    /// The host and port.
+    pub host: &'t str,
+    pub path: &'t str,
+    pub query: Option<&'t str>,
+    pub fragment: Option<&'t str>,
+}
+
+/// Splits `text`. The authority runs from `//` to the next `/` (or the end);
+/// credentials are what stands before its last `@`, so a password holding an
+/// unencoded `#`, `?`, `%` or `&` is still taken whole (in doubt, as a password).
+pub fn split(text: &str) -> Parts<'_> {
+    let after_scheme = scheme_end(text);
+    let (scheme, rest) = text.split_at(after_scheme);
+    let (userinfo, host, rest) = if scheme.ends_with("//") {
+        let authority_end = rest.find('/').unwrap_or(rest.len());
+        let authority = &rest[..authority_end];
+        match authority.rfind('@') {
+            Some(at) => (Some(&authority[..at]), &authority[at + 1..], &rest[authority_end..]),
+            None => {
+                let end = authority.find(['?', '#']).unwrap_or(authority.len());
+                (None, &authority[..end], &rest[end..])
+            }
+        }
+    } else {
+        (None, "", rest)
+    };
+    let (before_fragment, fragment) = match rest.find('#') {
+        Some(i) => (&rest[..i], Some(&rest[i + 1..])),
+        None => (rest, None),
+    };
+    let (path, query) = match before_fragment.find('?') {
+        Some(i) => (&before_fragment[..i], Some(&before_fragment[i + 1..])),
+        None => (before_fragment, None),
+    };
+    Parts { scheme, userinfo, host, path, query, fragment }
+}
+
+/// The length of `scheme://` (or `scheme:`) at the start of `text`, 0 if none.
+fn scheme_end(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    if !bytes.first().is_some_and(u8::is_ascii_alphabetic) {
+        return 0;
+    }
+    let name = bytes.iter().position(|&b| !(b.is_ascii_alphanumeric() || b == b'+' || b == b'-' || b == b'.'));
+    match name {
+        Some(n) if bytes[n] == b':' && bytes[n + 1..].starts_with(b"//") => n + 3,
+        _ => 0,
+    }
+}
+
+/// Python's `urllib.parse.unquote_plus`: `+` as a space, `%XX` as a byte
+/// (malformed escapes as they are), the bytes read as UTF-8 (invalid ones as U+FFFD).
+pub fn unquote_plus(text: &str) -> Cow<'_, str> {
+    if !text.contains(['%', '+']) {
+        return Cow::Borrowed(text);
+    }
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            b'%' if i + 2 < bytes.len() && hex(bytes[i + 1]).is_some() && hex(bytes[i + 2]).is_some() => {
+                out.push((hex(bytes[i + 1]).unwrap_or(0) << 4) | hex(bytes[i + 2]).unwrap_or(0));
+                i += 3;
+            }
+            b => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    Cow::Owned(String::from_utf8_lossy(&out).into_owned())
+}
+
+fn hex(b: u8) -> Option<u8> {
+    (b as char).to_digit(16).map(|d| d as u8)
+}
+
+/// Python's `urllib.parse.quote(text, safe="[]:.@")`: every byte but letters,
+/// digits, `_.-~` and `[]:.@` written as `%XX`.
+pub fn quote(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for &b in text.as_bytes() {
+        if b.is_ascii_alphanumeric() || b"_.-~[]:@".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parts() {
+        let p = split("https://janis:pa#ss&w%rd@portal.example.lv/login/x?q=1&b#top");
+        assert_eq!(p.scheme, "https://");
+        assert_eq!(p.userinfo, Some("janis:pa#ss&w%rd"));
+        assert_eq!(p.host, "portal.example.lv");
+        assert_eq!((p.path, p.query, p.fragment), ("/login/x", Some("q=1&b"), Some("top")));
+        let p = split("/api/search?q=janis%40example.lv&page=2");
+        assert_eq!((p.scheme, p.userinfo, p.host, p.path), ("", None, "", "/api/search"));
+        assert_eq!(p.query, Some("q=janis%40example.lv&page=2"));
+        let p = split("https://example.lv?next=1");
+        assert_eq!((p.host, p.path, p.query), ("example.lv", "", Some("next=1")));
+        let p = split("mailto:anna@example.lv");
+        assert_eq!((p.scheme, p.path), ("", "mailto:anna@example.lv"));
+    }
+
+    #[test]
+    fn quoting_as_python_does() {
+        assert_eq!(unquote_plus("a+b%40c%zz%4"), "a b@c%zz%4");
+        assert_eq!(unquote_plus("%C4%81%FF"), "ā\u{fffd}");
+        assert_eq!(quote("[REDACTED:email] ā/x"), "[REDACTED:email]%20%C4%81%2Fx");
+    }
+}

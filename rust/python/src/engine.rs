@@ -1,0 +1,456 @@
+//! `pii_tagger._native.Engine`: the walk over Python events.
+//!
+//! Dicts, lists, tuples, sets, strings, bytes and numbers are looked at
+//! through the C API by exact type (subclasses and other types on a slower
+//! path), and every key and string is handed to `pii_core`. Output is
+//! copy-on-write: the top-level dict is new; a nested dict, list, tuple or
+//! string that nothing changed is the same object.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use pii_core::act::{Action, Hasher, Mask, Normalizer, Target};
+use pii_core::engine::{self, is_big_int, Run, Walk, CYCLE, TOO_DEEP};
+use pii_core::rules::RuleSet;
+use pii_core::tree::{KeyKind, NodeId};
+use pyo3::exceptions::{PyRuntimeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{
+    PyBool, PyByteArray, PyBytes, PyDict, PyFloat, PyFrozenSet, PyInt, PyList, PyMemoryView, PySet, PyString, PyTuple,
+};
+
+use crate::text_of;
+
+/// Keys of our own at the top level of an event.
+const CATEGORIES_KEY: &str = "pii_categories";
+const SUMMARY_KEY: &str = "pii_redactions";
+const ERROR_KEY: &str = "pii_error";
+/// structlog's ProcessorFormatter keeps the LogRecord here for later processors.
+const STRUCTLOG_META_KEYS: [&str; 2] = ["_record", "_from_structlog"];
+
+/// A finding for Python: target index, path, value (None: no single value).
+type PyFound = (u32, String, Option<String>);
+/// A summary note: path, target index, count.
+type PyNote = (String, u32, usize);
+
+/// Every (rule, category) the rules (JSON) can produce, with the rule's own
+/// label, action, mask and normaliser: what the policy resolves for [`Engine`].
+#[pyfunction]
+#[allow(clippy::type_complexity)]
+pub fn target_needs(rules: &str) -> PyResult<Vec<(String, u8, String, Option<String>, String, String)>> {
+    let rules = RuleSet::from_json(rules).map_err(|e| PyValueError::new_err(e.0))?;
+    Ok(engine::target_needs(&rules))
+}
+
+/// The compiled engine of one `Redactor`.
+#[pyclass(frozen, module = "pii_tagger._native")]
+pub struct Engine {
+    inner: engine::Engine,
+    /// Types whose values are kept as they are (datetime, UUID, Decimal, Enum, ...).
+    safe_types: Py<PyTuple>,
+    /// `collections.abc.Mapping`.
+    mapping: Py<PyAny>,
+}
+
+fn action(name: &str) -> PyResult<Action> {
+    Action::from_name(name).ok_or_else(|| PyValueError::new_err(format!("unknown action {name:?}")))
+}
+
+#[pymethods]
+impl Engine {
+    /// `rules`: the merged rule tables as JSON; `targets`: every (rule,
+    /// category) the rules can produce, resolved by the policy, as (rule,
+    /// category, label, action, mask, normalize); `keys`: (key id, secret).
+    #[new]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        rules: &str,
+        targets: Vec<(String, u8, String, String, String, String)>,
+        keys: Vec<(String, Vec<u8>)>,
+        max_depth: usize,
+        safe_types: Py<PyTuple>,
+        mapping: Py<PyAny>,
+    ) -> PyResult<Self> {
+        let rules = RuleSet::from_json(rules).map_err(|e| PyValueError::new_err(e.0))?;
+        let targets = targets
+            .into_iter()
+            .map(|(rule, category, label, act, mask, normalize)| {
+                Ok(Target {
+                    rule,
+                    category,
+                    label,
+                    action: action(&act)?,
+                    mask: Mask::from_name(&mask).ok_or_else(|| PyValueError::new_err(format!("unknown mask {mask:?}")))?,
+                    normalize: Normalizer::from_name(&normalize)
+                        .ok_or_else(|| PyValueError::new_err(format!("unknown normalizer {normalize:?}")))?,
+                })
+            })
+            .collect::<PyResult<Vec<_>>>()?;
+        let hasher = Hasher::new(keys).map_err(|e| PyValueError::new_err(e.to_string()))?;
+        let inner = engine::Engine::new(&rules, targets, hasher, max_depth).map_err(|e| PyValueError::new_err(e.0))?;
+        Ok(Engine { inner, safe_types, mapping })
+    }
+
+    /// The targets by index, as (rule, category, label, action, mask, normalize).
+    fn targets(&self) -> Vec<(String, u8, String, &'static str, &'static str, &'static str)> {
+        self.inner
+            .targets()
+            .all()
+            .iter()
+            .map(|t| (t.rule.clone(), t.category, t.label.clone(), t.action.name(), t.mask.name(), t.normalize.name()))
+            .collect()
+    }
+
+    /// The redacted, tagged copy of `event` (with `summary`: `pii_redactions`).
+    fn redact<'py>(&self, py: Python<'py>, event: &Bound<'py, PyAny>, summary: bool) -> PyResult<Bound<'py, PyDict>> {
+        let (out, _) = self.guarded(py, event, Run::new(summary, false), true)?;
+        Ok(out)
+    }
+
+    /// The redacted copy of `event` (tagged when `tags`), its categories,
+    /// its notes (with `summary`) and every finding (with `collect`).
+    #[pyo3(signature = (event, *, summary = false, collect = false, tags = true))]
+    #[allow(clippy::type_complexity)]
+    fn walk<'py>(
+        &self,
+        py: Python<'py>,
+        event: &Bound<'py, PyAny>,
+        summary: bool,
+        collect: bool,
+        tags: bool,
+    ) -> PyResult<(Bound<'py, PyDict>, Vec<u32>, Vec<PyNote>, Option<Vec<PyFound>>, usize)> {
+        let (out, run) = self.guarded(py, event, Run::new(summary, collect), tags)?;
+        let notes = run.notes().to_vec();
+        let categories = categories(&run);
+        let found = run.found.map(|f| f.into_iter().map(|f| (f.target, f.path, f.value)).collect());
+        Ok((out, categories, notes, found, run.changes))
+    }
+
+    /// Whether anything in `text` (out of any field) would be acted on.
+    fn acts_on(&self, text: &Bound<'_, PyString>) -> bool {
+        self.inner.acts_on(&text_of(text))
+    }
+
+    /// No value rule can match `text`.
+    fn is_clean(&self, text: &Bound<'_, PyString>) -> bool {
+        self.inner.scanner.is_clean(&text_of(text))
+    }
+
+    /// `text` is wholly one of our masks or tokens.
+    fn is_own_token(&self, text: &Bound<'_, PyString>) -> bool {
+        self.inner.scanner.is_own_token(&text_of(text))
+    }
+
+    /// The findings of a text out of any field, as (start, end, target index
+    /// or None, url) with character offsets (for tests and tools).
+    fn scan_text(&self, text: &Bound<'_, PyString>) -> Vec<(usize, usize, Option<u32>, bool)> {
+        let text = text_of(text);
+        let offsets = crate::offsets::CharOffsets::new(&text);
+        self.inner
+            .findings(&text)
+            .into_iter()
+            .map(|(start, end, target, url)| (offsets.chars(start), offsets.chars(end), target, url))
+            .collect()
+    }
+
+    /// The index of the safe shape `text` wholly is, or None.
+    fn shape_of(&self, text: &Bound<'_, PyString>) -> Option<usize> {
+        self.inner.scanner.shape_of(&text_of(text))
+    }
+
+    /// The kept key decisions: (nodes, bytes).
+    fn table_size(&self) -> (usize, usize) {
+        self.inner.table_size()
+    }
+}
+
+impl Engine {
+    /// The walk, with a Rust panic turned into an exception (never a crash of
+    /// the process); the caller fails closed.
+    fn guarded<'py>(
+        &self,
+        py: Python<'py>,
+        event: &Bound<'py, PyAny>,
+        run: Run,
+        tags: bool,
+    ) -> PyResult<(Bound<'py, PyDict>, Run)> {
+        let result = catch_unwind(AssertUnwindSafe(|| {
+            let (out, run) = self.inner.walk(run, |walk| {
+                let mut w = PyWalk { walk, py, safe_types: self.safe_types.bind(py), mapping: self.mapping.bind(py), seen: Vec::new() };
+                w.event(event)
+            });
+            let out = out?;
+            if tags {
+                out.set_item(CATEGORIES_KEY, categories(&run))?;
+                if run.summary() {
+                    out.set_item(SUMMARY_KEY, notes_list(py, &self.inner, run.notes())?)?;
+                }
+            }
+            Ok((out, run))
+        }));
+        result.unwrap_or_else(|_| Err(PyRuntimeError::new_err("pii_tagger: the native engine failed (a bug); the event is redacted whole")))
+    }
+}
+
+/// The categories as numbers (a `Vec<u8>` would become `bytes`).
+fn categories(run: &Run) -> Vec<u32> {
+    run.category_list().into_iter().map(u32::from).collect()
+}
+
+fn notes_list<'py>(py: Python<'py>, engine: &engine::Engine, notes: &[(String, u32, usize)]) -> PyResult<Bound<'py, PyList>> {
+    let list = PyList::empty(py);
+    for (path, target, count) in notes {
+        let t = engine.targets().get(*target);
+        let note = PyDict::new(py);
+        note.set_item("path", path)?;
+        note.set_item("rule", &t.rule)?;
+        note.set_item("category", t.category)?;
+        note.set_item("action", t.action.name())?;
+        note.set_item("count", count)?;
+        list.append(note)?;
+    }
+    Ok(list)
+}
+
+struct PyWalk<'w, 'e, 'py> {
+    walk: &'w mut Walk<'e>,
+    py: Python<'py>,
+    safe_types: &'w Bound<'py, PyTuple>,
+    mapping: &'w Bound<'py, PyAny>,
+    /// Containers on the way down (cycles).
+    seen: Vec<usize>,
+}
+
+impl<'py> PyWalk<'_, '_, 'py> {
+    fn event(&mut self, event: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyDict>> {
+        let py = self.py;
+        let out = PyDict::new(py);
+        let items = items_of(event)?;
+        let has_record = event.get_item("_record").is_ok();
+        if has_record {
+            for key in STRUCTLOG_META_KEYS {
+                if let Ok(value) = event.get_item(key) {
+                    out.set_item(key, value)?;
+                }
+            }
+        }
+        if let Ok(previous) = event.get_item(CATEGORIES_KEY) {
+            if let Ok(list) = previous.cast_exact::<PyList>() {
+                for n in list.iter() {
+                    if n.is_exact_instance_of::<PyInt>() {
+                        if let Ok(n @ 1..=18) = n.extract::<u8>() {
+                            self.walk.run.categories |= 1 << n;
+                        }
+                    }
+                }
+            }
+        }
+        let root = self.walk.root();
+        for item in items {
+            let (key, value) = item?;
+            if let Ok(name) = key.cast_exact::<PyString>() {
+                let name = name.to_cow()?;
+                if [CATEGORIES_KEY, SUMMARY_KEY, ERROR_KEY].contains(&name.as_ref())
+                    || (has_record && STRUCTLOG_META_KEYS.contains(&name.as_ref()))
+                {
+                    continue;
+                }
+            }
+            let node = self.key_node(root, &key)?;
+            self.put(&out, &key, node, &value, 1)?;
+        }
+        Ok(out)
+    }
+
+    /// The node of a key of any type under `parent`.
+    fn key_node(&mut self, parent: NodeId, key: &Bound<'py, PyAny>) -> PyResult<NodeId> {
+        if let Ok(s) = key.cast_exact::<PyString>() {
+            return Ok(self.walk.child(parent, KeyKind::Str, &text_of(s), true));
+        }
+        let text = key.str()?;
+        let text = text_of(&text);
+        let (kind, scanned) = if key.is_exact_instance_of::<PyInt>() {
+            (KeyKind::Int, is_big_int(&text))
+        } else if key.is_exact_instance_of::<PyBool>() {
+            (KeyKind::Bool, false)
+        } else if key.is_exact_instance_of::<PyFloat>() {
+            (KeyKind::Float, false)
+        } else if key.is_none() {
+            (KeyKind::None, false)
+        } else if key.is_exact_instance_of::<PyBytes>() {
+            (KeyKind::Bytes, false)
+        } else if key.is_exact_instance_of::<PyTuple>() {
+            (KeyKind::Tuple, false)
+        } else {
+            let type_name = key.get_type().qualname()?;
+            let name = format!("{}\0{text}", text_of(&type_name));
+            let node = self.walk.child(parent, KeyKind::Other, &name, false);
+            return Ok(node);
+        };
+        Ok(self.walk.child(parent, kind, &text, scanned))
+    }
+
+    /// One field into `out`; true when it changed (or went).
+    fn put(&mut self, out: &Bound<'py, PyDict>, key: &Bound<'py, PyAny>, node: NodeId, value: &Bound<'py, PyAny>, depth: usize) -> PyResult<bool> {
+        self.walk.key_findings(node);
+        if self.walk.node(node).drop {
+            let is_str = value.is_exact_instance_of::<PyString>();
+            let empty = value.is_none() || (is_str && value.len()? == 0);
+            if !empty {
+                let text = value.str()?;
+                let text = text_of(&text);
+                self.walk.drop_value(node, &text, is_str);
+            }
+            return Ok(true);
+        }
+        let new = self.value(value, node, depth)?;
+        let changed = !new.is(value);
+        match &self.walk.node(node).key_out {
+            Some(k) => {
+                let k = PyString::new(self.py, k);
+                out.set_item(k, new)?;
+                Ok(true)
+            }
+            None => {
+                out.set_item(key, new)?;
+                Ok(changed)
+            }
+        }
+    }
+
+    /// The redacted value (the same object when nothing changed).
+    fn value(&mut self, value: &Bound<'py, PyAny>, node: NodeId, depth: usize) -> PyResult<Bound<'py, PyAny>> {
+        let py = self.py;
+        if let Ok(s) = value.cast_exact::<PyString>() {
+            let text = text_of(s);
+            if !text.is_empty() && !self.walk.node(node).tags.is_empty() {
+                self.walk.tag(node);
+            }
+            return Ok(match self.walk.string(node, &text, depth) {
+                Some(out) => PyString::new(py, &out).into_any(),
+                None => value.clone(),
+            });
+        }
+        if !value.is_none() && !self.walk.node(node).tags.is_empty() {
+            self.walk.tag(node);
+        }
+        let capture = self.walk.node(node).capture.is_some();
+        if value.is_exact_instance_of::<PyDict>() {
+            return self.container(value, node, depth, true);
+        }
+        if value.is_exact_instance_of::<PyList>() || value.is_exact_instance_of::<PyTuple>() {
+            return self.container(value, node, depth, false);
+        }
+        if value.is_exact_instance_of::<PyInt>() {
+            let text = value.str()?;
+            let text = text_of(&text);
+            let out = if capture {
+                self.walk.captured(node, &text)
+            } else if is_big_int(&text) {
+                self.walk.big_int(node, &text)
+            } else {
+                None
+            };
+            return Ok(out.map_or_else(|| value.clone(), |s| PyString::new(py, &s).into_any()));
+        }
+        if value.is_none() || value.is_exact_instance_of::<PyBool>() || value.is_exact_instance_of::<PyFloat>() {
+            return self.scalar(value, node, capture);
+        }
+        if value.is_instance(self.mapping)? {
+            return self.container(value, node, depth, true);
+        }
+        if value.is_instance_of::<PySet>() || value.is_instance_of::<PyFrozenSet>() {
+            return self.container(value, node, depth, false);
+        }
+        if value.is_instance(self.safe_types.as_any())? {
+            return self.scalar(value, node, capture);
+        }
+        if value.is_instance_of::<PyBytes>() || value.is_instance_of::<PyByteArray>() || value.is_instance_of::<PyMemoryView>() {
+            let raw = py.get_type::<PyBytes>().call1((value,))?.cast_into::<PyBytes>()?;
+            let text = String::from_utf8_lossy(raw.as_bytes());
+            return Ok(match self.walk.string(node, &text, depth) {
+                Some(out) => PyString::new(py, &out).into_any(),
+                None => value.clone(),
+            });
+        }
+        // Any other object: what a renderer would write is its text, so that
+        // is what is scanned and written out.
+        let text = match value.str() {
+            Ok(s) => text_of(&s).into_owned(),
+            Err(_) => format!("[REDACTED:unprintable {}]", value.get_type().qualname().map(|n| n.to_string()).unwrap_or_default()),
+        };
+        let out = self.walk.string(node, &text, depth).unwrap_or(text);
+        Ok(PyString::new(py, &out).into_any())
+    }
+
+    /// A number, date, ... : under a personal field its text is redacted (in
+    /// audit mode the value stays as it was, type and all).
+    fn scalar(&mut self, value: &Bound<'py, PyAny>, node: NodeId, capture: bool) -> PyResult<Bound<'py, PyAny>> {
+        if !capture || value.is_none() || value.is_exact_instance_of::<PyBool>() {
+            return Ok(value.clone());
+        }
+        let text = value.str()?;
+        let out = self.walk.captured(node, &text_of(&text));
+        Ok(out.map_or_else(|| value.clone(), |s| PyString::new(self.py, &s).into_any()))
+    }
+
+    fn container(&mut self, value: &Bound<'py, PyAny>, node: NodeId, depth: usize, mapping: bool) -> PyResult<Bound<'py, PyAny>> {
+        let py = self.py;
+        if depth >= self.walk.engine().max_depth {
+            self.walk.unsure(node);
+            return Ok(PyString::new(py, TOO_DEEP).into_any());
+        }
+        let ident = value.as_ptr() as usize;
+        if self.seen.contains(&ident) {
+            return Ok(PyString::new(py, CYCLE).into_any());
+        }
+        self.seen.push(ident);
+        let result = if mapping { self.mapping_of(value, node, depth) } else { self.sequence(value, node, depth) };
+        self.seen.pop();
+        result
+    }
+
+    fn mapping_of(&mut self, value: &Bound<'py, PyAny>, node: NodeId, depth: usize) -> PyResult<Bound<'py, PyAny>> {
+        let out = PyDict::new(self.py);
+        let mut changed = false;
+        for item in items_of(value)? {
+            let (key, item) = item?;
+            let child = self.key_node(node, &key)?;
+            changed |= self.put(&out, &key, child, &item, depth + 1)?;
+        }
+        // An exact dict that nothing changed is passed on as it is.
+        Ok(if !changed && value.is_exact_instance_of::<PyDict>() { value.clone() } else { out.into_any() })
+    }
+
+    fn sequence(&mut self, value: &Bound<'py, PyAny>, node: NodeId, depth: usize) -> PyResult<Bound<'py, PyAny>> {
+        let mut items = Vec::new();
+        let mut changed = false;
+        for item in value.try_iter()? {
+            let item = item?;
+            let new = self.value(&item, node, depth + 1)?;
+            changed |= !new.is(&item);
+            items.push(new);
+        }
+        if value.is_exact_instance_of::<PyTuple>() {
+            return Ok(if changed { PyTuple::new(self.py, items)?.into_any() } else { value.clone() });
+        }
+        if value.is_exact_instance_of::<PyList>() && !changed {
+            return Ok(value.clone());
+        }
+        Ok(PyList::new(self.py, items)?.into_any())
+    }
+}
+
+/// A key and its value.
+type Item<'py> = (Bound<'py, PyAny>, Bound<'py, PyAny>);
+
+/// The (key, value) pairs of a dict or any mapping.
+fn items_of<'py>(value: &Bound<'py, PyAny>) -> PyResult<Vec<PyResult<Item<'py>>>> {
+    if let Ok(dict) = value.cast_exact::<PyDict>() {
+        return Ok(dict.iter().map(Ok).collect());
+    }
+    let items = value.call_method0("items")?;
+    Ok(items
+        .try_iter()?
+        .map(|item| item.and_then(|pair| pair.extract::<Item<'py>>()))
+        .collect())
+}
