@@ -18,7 +18,7 @@ use std::borrow::Cow;
 use aho_corasick::AhoCorasick;
 use regex_automata::meta::Regex;
 use regex_automata::util::syntax;
-use regex_automata::{Anchored, Input, PatternID};
+use regex_automata::{Anchored, Input, MatchKind, PatternID, PatternSet};
 
 use crate::rules::{RuleError, SafeShape, ValueRule};
 use crate::text::fold;
@@ -155,7 +155,15 @@ struct Shape {
 /// The compiled value rules and safe shapes.
 pub struct Scanner {
     rules: Vec<Rule>,
+    /// Each rule's pattern, for anchored searches of one rule.
     search: Regex,
+    /// Each rule's pattern behind one character that its `not_before` allows
+    /// (any character for rules without one): the search passes over
+    /// positions that a rule's neighbour rules out, instead of stopping at
+    /// each (a run of a million digits holds no card).
+    boundary: Regex,
+    /// Every rule's pattern, reporting all that match (which rules match at a place).
+    overlapping: Regex,
     needs_literals: Option<AhoCorasick>,
     needs_digit: bool,
     shapes: Vec<Shape>,
@@ -348,6 +356,21 @@ impl Scanner {
             .configure(Regex::config().hybrid_cache_capacity(8 << 20).nfa_size_limit(Some(64 << 20)))
             .build_many(&patterns)
             .map_err(|e| RuleError(format!("value rules: {e}")))?;
+        let guarded: Vec<String> = rules
+            .iter()
+            .map(|r| match (&r.not_before, &r.before) {
+                (Some(class), None) => format!("[^{class}](?:{})", r.pattern),
+                _ => format!("(?s:.)(?:{})", r.pattern),
+            })
+            .collect();
+        let boundary = Regex::builder()
+            .configure(Regex::config().hybrid_cache_capacity(8 << 20).nfa_size_limit(Some(64 << 20)))
+            .build_many(&guarded)
+            .map_err(|e| RuleError(format!("value rules: {e}")))?;
+        let overlapping = Regex::builder()
+            .configure(Regex::config().match_kind(MatchKind::All).hybrid_cache_capacity(8 << 20).nfa_size_limit(Some(64 << 20)))
+            .build_many(&patterns)
+            .map_err(|e| RuleError(format!("value rules: {e}")))?;
         let mut literals: Vec<&str> = Vec::new();
         let mut needs_digit = false;
         for rule in rules {
@@ -392,6 +415,8 @@ impl Scanner {
         Ok(Scanner {
             rules: compiled,
             search,
+            boundary,
+            overlapping,
             needs_literals,
             needs_digit,
             shapes: shape_list,
@@ -479,11 +504,18 @@ impl Scanner {
 
     /// [`Scanner::scan`] without the clean tests.
     pub fn search(&self, text: &str, keys: &mut dyn KeyTargets) -> Vec<Finding> {
-        let mut state = State { found: Vec::new(), digits: None };
-        let mut pos = 0;
+        let mut state = State { found: Vec::new(), digits: None, needs_all: Default::default(), matching: None };
+        // A match at the very start has no character before it.
+        let mut pos = match self.search.search(&Input::new(text).anchored(Anchored::Yes)) {
+            Some(m) => self.take(text, 0, m.end(), m.pattern().as_usize(), &mut state, keys),
+            None => 0,
+        };
         while pos < text.len() {
-            let Some(m) = self.search.search(&Input::new(text).range(pos..)) else { break };
-            pos = self.take(text, m.start(), m.end(), m.pattern().as_usize(), &mut state, keys);
+            // Matches at `pos` and after: from the character before it.
+            let from = char_start_before(text, pos).unwrap_or(0);
+            let Some(m) = self.boundary.search(&Input::new(text).range(from..)) else { break };
+            let at = next_char(text, m.start());
+            pos = self.take(text, at, m.end(), m.pattern().as_usize(), &mut state, keys);
         }
         state.found
     }
@@ -491,12 +523,18 @@ impl Scanner {
     /// Acts on a match of rule `i` at `at..end`; returns where to search on.
     fn take(&self, text: &str, at: usize, end: usize, i: usize, state: &mut State, keys: &mut dyn KeyTargets) -> usize {
         let (mut end, mut i) = (end, i);
+        state.matching = None;
         loop {
             if let Some(next) = self.accept(text, at, end, i, state, keys) {
                 return next;
             }
-            // The rules after rule i, at the same position, in file order.
-            let later = (i + 1..self.rules.len()).find_map(|j| {
+            // The rules after rule i that match at the same position, in file order.
+            let matching = state.matching.get_or_insert_with(|| {
+                let mut set = PatternSet::new(self.rules.len());
+                self.overlapping.which_overlapping_matches(&Input::new(text).range(at..).anchored(Anchored::Yes), &mut set);
+                set
+            });
+            let later = matching.iter().map(|p| p.as_usize()).filter(|&j| j > i).find_map(|j| {
                 let input = Input::new(text).range(at..).anchored(Anchored::Pattern(PatternID::new_unchecked(j)));
                 self.search.search(&input).map(|m| (j, m.end()))
             });
@@ -513,7 +551,7 @@ impl Scanner {
         if rule.min_digits > 0 && *state.digits.get_or_insert_with(|| self.count_digits(text)) < rule.min_digits {
             return None;
         }
-        if !rule.needs_all.iter().all(|n| text.contains(n.as_str())) {
+        if !rule.needs_all.is_empty() && !*state.needs_all.entry(i).or_insert_with(|| rule.needs_all.iter().all(|n| text.contains(n.as_str()))) {
             return None;
         }
         if rule.handler == Handler::Skip {
@@ -713,6 +751,10 @@ struct State {
     found: Vec<Finding>,
     /// The text's digit count, once a rule asked for it.
     digits: Option<usize>,
+    /// Whether the text holds all of a rule's `needs_all`, by rule, once asked.
+    needs_all: rustc_hash::FxHashMap<usize, bool>,
+    /// The rules that match at the position being decided.
+    matching: Option<PatternSet>,
 }
 
 /// The key of a `key=` match: after an optional quote, a letter or `_`, then

@@ -4,7 +4,7 @@
 //! personal data); never a value. A key whose name holds personal data is
 //! decided for the event at hand and not kept.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// A node's index in the table.
 pub type NodeId = u32;
@@ -70,7 +70,7 @@ pub struct Nodes {
 
 impl Default for Nodes {
     fn default() -> Self {
-        Nodes { arena: vec![Node::default()], transient: Vec::new(), others: HashMap::new(), bytes: 0 }
+        Nodes { arena: vec![Node::default()], transient: Vec::new(), others: HashMap::default(), bytes: 0 }
     }
 }
 

@@ -225,15 +225,15 @@ impl<'py> PyWalk<'_, '_, 'py> {
         let py = self.py;
         let out = PyDict::new(py);
         let items = items_of(event)?;
-        let has_record = event.get_item("_record").is_ok();
+        let has_record = lookup(event, "_record")?.is_some();
         if has_record {
             for key in STRUCTLOG_META_KEYS {
-                if let Ok(value) = event.get_item(key) {
+                if let Some(value) = lookup(event, key)? {
                     out.set_item(key, value)?;
                 }
             }
         }
-        if let Ok(previous) = event.get_item(CATEGORIES_KEY) {
+        if let Some(previous) = lookup(event, CATEGORIES_KEY)? {
             if let Ok(list) = previous.cast_exact::<PyList>() {
                 for n in list.iter() {
                     if n.is_exact_instance_of::<PyInt>() {
@@ -437,6 +437,19 @@ impl<'py> PyWalk<'_, '_, 'py> {
             return Ok(value.clone());
         }
         Ok(PyList::new(self.py, items)?.into_any())
+    }
+}
+
+/// `mapping[key]`, None when it has no such key (a dict is asked without
+/// raising and catching a KeyError).
+fn lookup<'py>(mapping: &Bound<'py, PyAny>, key: &str) -> PyResult<Option<Bound<'py, PyAny>>> {
+    if let Ok(dict) = mapping.cast_exact::<PyDict>() {
+        return dict.get_item(key);
+    }
+    match mapping.get_item(key) {
+        Ok(value) => Ok(Some(value)),
+        Err(e) if e.is_instance_of::<pyo3::exceptions::PyKeyError>(mapping.py()) => Ok(None),
+        Err(e) => Err(e),
     }
 }
 

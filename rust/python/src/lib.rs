@@ -23,6 +23,16 @@ fn name_tokens(name: &Bound<'_, PyString>) -> Vec<String> {
     pii_core::text::name_tokens(&text_of(name))
 }
 
+/// How many leading characters of `text` the named check accepts (0: rejected).
+#[pyfunction]
+fn validate(name: &str, text: &Bound<'_, PyString>) -> PyResult<usize> {
+    let check = pii_core::validate::by_name(name)
+        .ok_or_else(|| pyo3::exceptions::PyValueError::new_err(format!("unknown validator {name:?}")))?;
+    let text = text_of(text);
+    let accepted = check(&text);
+    Ok(text[..accepted].chars().count())
+}
+
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
@@ -31,6 +41,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<engine::Engine>()?;
     m.add_class::<act::Keys>()?;
     m.add_function(wrap_pyfunction!(name_tokens, m)?)?;
+    m.add_function(wrap_pyfunction!(validate, m)?)?;
     m.add_function(wrap_pyfunction!(act::normalize, m)?)?;
     m.add_function(wrap_pyfunction!(act::mask, m)?)?;
     m.add_function(wrap_pyfunction!(engine::target_needs, m)?)?;
