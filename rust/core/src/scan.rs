@@ -121,7 +121,7 @@ impl Words {
             r"(?:[^a-z]|$)"
         };
         let pattern = format!(r"(?:^|[^a-z0-9])(?:{}){tail}", alternatives.join("|"));
-        Regex::new(&pattern).map(|regex| Some(Words { regex })).map_err(|e| e.to_string())
+        regex(&pattern).map(|regex| Some(Words { regex }))
     }
 
     fn found_in(&self, text: &str) -> bool {
@@ -176,7 +176,7 @@ pub struct Scanner {
 /// `ascii`: classes match ASCII only (`\d` is 0-9), as the safe shapes are written.
 fn compile(pattern: &str, what: &str, ascii: bool) -> Result<Regex, String> {
     let config = syntax::Config::new().unicode(!ascii).utf8(!ascii);
-    Regex::builder().syntax(config).build(pattern).map_err(|e| {
+    Regex::builder().syntax(config).configure(engine_config()).build(pattern).map_err(|e| {
         let detail = e.syntax_error().map_or_else(|| e.to_string(), |s| s.to_string());
         explain(pattern, what, &detail)
     })
@@ -228,6 +228,18 @@ fn possessive(pattern: &str) -> bool {
         }
     }
     false
+}
+
+/// How every regex here is run: no captures are asked for, so no engine that
+/// resolves them; the bounded backtracker (which clears its memory of
+/// visited states for every search) is left out too: the lazy DFA does it all.
+fn engine_config() -> regex_automata::meta::Config {
+    Regex::config().backtrack(false).onepass(false).hybrid_cache_capacity(8 << 20).nfa_size_limit(Some(64 << 20))
+}
+
+/// A regex built with [`engine_config`].
+fn regex(pattern: &str) -> Result<Regex, String> {
+    Regex::builder().configure(engine_config()).build(pattern).map_err(|e| e.to_string())
 }
 
 fn has_captures(pattern: &str) -> bool {
@@ -353,7 +365,7 @@ impl Scanner {
             .collect::<Result<Vec<_>, _>>()?;
         let patterns: Vec<&str> = rules.iter().map(|r| r.pattern.as_str()).collect();
         let search = Regex::builder()
-            .configure(Regex::config().hybrid_cache_capacity(8 << 20).nfa_size_limit(Some(64 << 20)))
+            .configure(engine_config())
             .build_many(&patterns)
             .map_err(|e| RuleError(format!("value rules: {e}")))?;
         let guarded: Vec<String> = rules
@@ -364,11 +376,11 @@ impl Scanner {
             })
             .collect();
         let boundary = Regex::builder()
-            .configure(Regex::config().hybrid_cache_capacity(8 << 20).nfa_size_limit(Some(64 << 20)))
+            .configure(engine_config())
             .build_many(&guarded)
             .map_err(|e| RuleError(format!("value rules: {e}")))?;
         let overlapping = Regex::builder()
-            .configure(Regex::config().match_kind(MatchKind::All).hybrid_cache_capacity(8 << 20).nfa_size_limit(Some(64 << 20)))
+            .configure(engine_config().match_kind(MatchKind::All))
             .build_many(&patterns)
             .map_err(|e| RuleError(format!("value rules: {e}")))?;
         let mut literals: Vec<&str> = Vec::new();
@@ -398,6 +410,7 @@ impl Scanner {
             Some(
                 Regex::builder()
                     .syntax(syntax::Config::new().unicode(false).utf8(false))
+                    .configure(engine_config())
                     .build_many(&whole)
                     .map_err(|e| RuleError(format!("safe shapes: {e}")))?,
             )
@@ -407,11 +420,11 @@ impl Scanner {
         let own_token = if own.is_empty() {
             None
         } else {
-            Some(Regex::new(&own.join("|")).map_err(|e| RuleError(format!("own tokens: {e}")))?)
+            Some(regex(&own.join("|")).map_err(|e| RuleError(format!("own tokens: {e}")))?)
         };
-        let digit_runs = Regex::new(r"\d+").map_err(|e| RuleError(e.to_string()))?;
+        let digit_runs = regex(r"\d+").map_err(RuleError)?;
         let key_then_separator =
-            Regex::new(r#"^\s+["']?[\w.\-]+["']?[ \t]*[=:]"#).map_err(|e| RuleError(e.to_string()))?;
+            regex(r#"^\s+["']?[\w.\-]+["']?[ \t]*[=:]"#).map_err(RuleError)?;
         Ok(Scanner {
             rules: compiled,
             search,
@@ -569,8 +582,11 @@ impl Scanner {
             return self.shorter(i, text, start, end, state);
         }
         match rule.handler {
-            Handler::KeyValue if key_of(&text[at..end]).chars().nth(MAX_TEXT_KEY).is_some() => None,
-            Handler::KeyValue => Some(self.key_value(text, at, end, state, keys)),
+            Handler::KeyValue => {
+                let key = key_of(&text[at..end]);
+                let too_long = key.len() > MAX_TEXT_KEY && key.chars().nth(MAX_TEXT_KEY).is_some();
+                (!too_long).then(|| self.key_value(text, key, end, state, keys))
+            }
             Handler::Url => {
                 state.found.push(Finding { start, end, source: Source::Rule(i), url: true });
                 Some(end)
@@ -655,8 +671,7 @@ impl Scanner {
         (len > 0).then_some(len)
     }
 
-    fn key_value(&self, text: &str, at: usize, end: usize, state: &mut State, keys: &mut dyn KeyTargets) -> usize {
-        let key = key_of(&text[at..end]);
+    fn key_value(&self, text: &str, key: &str, end: usize, state: &mut State, keys: &mut dyn KeyTargets) -> usize {
         let value_start = end + text[end..].bytes().take_while(|&b| b == b' ' || b == b'\t').count();
         let Some(target) = keys.key_target(key) else { return value_start };
         let found = &mut state.found;
