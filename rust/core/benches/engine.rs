@@ -10,6 +10,9 @@ use pii_core::engine::{default_targets, Engine, Run};
 use pii_core::rules::RuleSet;
 use pii_core::tree::{KeyKind, ROOT};
 
+/// One piece of a 1 MiB text, made with the generator.
+type Piece = dyn Fn(&mut Rng) -> String;
+
 /// A small deterministic generator, so runs compare.
 struct Rng(u64);
 
@@ -78,14 +81,14 @@ fn main() {
     median("strings of a clean event (7), through the walk", 20_000, |_| clean(&mut rng), scan_all);
     median("strings of a mixed event (6), through the walk", 20_000, |_| mixed(&mut rng), scan_all);
 
-    let one_mb = |piece: &dyn Fn(&mut Rng) -> String, rng: &mut Rng| -> Vec<String> {
+    let one_mb = |piece: &Piece, rng: &mut Rng| -> Vec<String> {
         let mut text = String::with_capacity(1 << 20);
         while text.len() < 1 << 20 {
             text.push_str(&piece(rng));
         }
         vec![text]
     };
-    let kinds: [(&str, &dyn Fn(&mut Rng) -> String); 5] = [
+    let kinds: [(&str, &Piece); 5] = [
         ("1 MiB of digits", &|rng: &mut Rng| format!("{}", rng.next())),
         ("1 MiB of e-mails", &|rng: &mut Rng| format!("anna{}@example.lv ", rng.below(1_000_000))),
         ("1 MiB of log text with personal data", &|rng: &mut Rng| {

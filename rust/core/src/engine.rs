@@ -65,6 +65,11 @@ impl Targets {
         self.unchecked
     }
 
+    /// The target of (rule, category), if the rules can produce it.
+    pub fn lookup(&self, rule: &str, category: u8) -> Option<u32> {
+        self.by_rule.get(&(rule.to_string(), category)).copied()
+    }
+
     fn find(&self, rule: &str, category: u8) -> Result<u32, RuleError> {
         self.by_rule
             .get(&(rule.to_string(), category))
@@ -148,29 +153,36 @@ impl Run {
         (1..=31u8).filter(|c| self.categories >> c & 1 == 1).collect()
     }
 
+    /// A finding. `leaked` false: the value is already our own mask or token,
+    /// so it only tags the event (it changes nothing and was noted when it was made).
     fn add(&mut self, targets: &Targets, target: u32, path: &str, value: Option<&str>, leaked: bool) {
         let t = targets.get(target);
         if t.category > 0 {
             self.categories |= 1 << t.category;
         }
+        if !leaked {
+            return;
+        }
         if !matches!(t.action, Action::Keep | Action::Audit) {
             self.changes += 1;
         }
-        if leaked {
-            if let Some(found) = &mut self.found {
-                found.push(Found { target, path: path.to_string(), value: value.map(str::to_string) });
-            }
+        if let Some(found) = &mut self.found {
+            found.push(Found { target, path: path.to_string(), value: value.map(str::to_string) });
         }
-        if let Some(notes) = &mut self.notes {
-            if t.category > 0 {
-                let key = (path.to_string(), target);
-                match notes.index.get(&key) {
-                    Some(&i) => notes.order[i].2 += 1,
-                    None => {
-                        notes.index.insert(key, notes.order.len());
-                        notes.order.push((path.to_string(), target, 1));
-                    }
-                }
+        if t.category > 0 {
+            self.note(path, target, 1);
+        }
+    }
+
+    /// Counts `count` more of (path, target) in the summary notes.
+    pub fn note(&mut self, path: &str, target: u32, count: usize) {
+        let Some(notes) = &mut self.notes else { return };
+        let key = (path.to_string(), target);
+        match notes.index.get(&key) {
+            Some(&i) => notes.order[i].2 += count,
+            None => {
+                notes.index.insert(key, notes.order.len());
+                notes.order.push((path.to_string(), target, count));
             }
         }
     }
@@ -344,7 +356,9 @@ impl<'e> Walk<'e> {
         }
         let (words, key_start) = child_words(&up.words, name);
         let mut node = Node { path: join(name), capture: up.capture, ..Node::default() };
-        if let Some(m) = engine.names.match_path(&words, key_start) {
+        // A key that is our own mask or token ("[REDACTED:email]") names no field.
+        let own = name.starts_with('[') && engine.scanner.is_own_token(name);
+        if let Some(m) = engine.names.match_path(&words, key_start).filter(|_| !own) {
             let rule = &engine.fields[m.rule];
             if let Ok(t) = engine.targets.find(&rule.id, m.category) {
                 let action = engine.targets.get(t).action;
@@ -364,14 +378,29 @@ impl<'e> Walk<'e> {
 
     /// A key whose name holds personal data: written redacted (as it was in
     /// audit mode), and masked in the path that summaries and alerts show.
-    /// True when it held any.
+    /// True when it held any (what a URL in it held is counted here, once:
+    /// such a key is decided again each time it comes).
     fn redact_key(&mut self, node: &mut Node, parent: NodeId, name: &str) -> bool {
         let engine = self.engine;
         let found = engine.scanner.scan(name, &mut |key: &str| self.key_target(parent, key));
         let mut written = String::new();
         let mut shown = String::new();
         let mut last = 0;
-        for f in found.iter().filter(|f| !f.url && f.end > f.start) {
+        let mut in_urls = false;
+        for f in found.iter().filter(|f| f.end > f.start) {
+            let piece = &name[f.start..f.end];
+            if f.url {
+                // A URL in a key: its parts, as in a value (credentials, query, path).
+                if let Some(redacted) = self.url(parent, piece, None) {
+                    for out in [&mut written, &mut shown] {
+                        out.push_str(&name[last..f.start]);
+                        out.push_str(&redacted);
+                    }
+                    last = f.end;
+                    in_urls = true;
+                }
+                continue;
+            }
             let Some(t) = (match f.source {
                 Source::Rule(i) => engine.value_target(i),
                 Source::Key(t) => Some(t as u32),
@@ -383,7 +412,6 @@ impl<'e> Walk<'e> {
             if target.action == Action::Keep {
                 continue;
             }
-            let piece = &name[f.start..f.end];
             let replaced = act::replacement(target, piece, &engine.hasher);
             for out in [&mut written, &mut shown] {
                 out.push_str(&name[last..f.start]);
@@ -405,7 +433,7 @@ impl<'e> Walk<'e> {
             let up = &self.nodes.get(parent).path;
             node.path = if up.is_empty() { shown } else { format!("{up}.{shown}") };
         }
-        !node.key_findings.is_empty()
+        in_urls || !node.key_findings.is_empty()
     }
 
     /// The target of a key found in `key=value` text under `parent`.

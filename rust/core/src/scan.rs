@@ -352,6 +352,12 @@ fn chars_back(text: &str, pos: usize, chars: usize) -> usize {
     text[..pos].char_indices().rev().nth(chars.saturating_sub(1)).map_or(0, |(i, _)| i)
 }
 
+/// `\n`, `\t` or `\r` written out just before `pos`: a break, not a word character.
+fn escaped_break(text: &str, pos: usize) -> bool {
+    let bytes = text.as_bytes();
+    pos >= 2 && bytes[pos - 2] == b'\\' && matches!(bytes[pos - 1], b'n' | b't' | b'r')
+}
+
 fn next_char(text: &str, pos: usize) -> usize {
     pos + text[pos..].chars().next().map_or(1, char::len_utf8)
 }
@@ -371,7 +377,7 @@ impl Scanner {
         let guarded: Vec<String> = rules
             .iter()
             .map(|r| match (&r.not_before, &r.before) {
-                (Some(class), None) => format!("[^{class}](?:{})", r.pattern),
+                (Some(class), None) => format!(r"(?:\\[ntr]|[^{class}])(?:{})", r.pattern),
                 _ => format!("(?s:.)(?:{})", r.pattern),
             })
             .collect();
@@ -517,7 +523,8 @@ impl Scanner {
 
     /// [`Scanner::scan`] without the clean tests.
     pub fn search(&self, text: &str, keys: &mut dyn KeyTargets) -> Vec<Finding> {
-        let mut state = State { found: Vec::new(), digits: None, needs_all: Default::default(), matching: None };
+        let mut state =
+            State { found: Vec::new(), digits: None, needs_all: Default::default(), matching: None, own_tokens: None };
         // A match at the very start has no character before it.
         let mut pos = match self.search.search(&Input::new(text).anchored(Anchored::Yes)) {
             Some(m) => self.take(text, 0, m.end(), m.pattern().as_usize(), &mut state, keys),
@@ -527,10 +534,24 @@ impl Scanner {
             // Matches at `pos` and after: from the character before it.
             let from = char_start_before(text, pos).unwrap_or(0);
             let Some(m) = self.boundary.search(&Input::new(text).range(from..)) else { break };
-            let at = next_char(text, m.start());
+            let at = self.true_start(text, m.start(), m.end(), m.pattern());
             pos = self.take(text, at, m.end(), m.pattern().as_usize(), &mut state, keys);
         }
         state.found
+    }
+
+    /// Where a match of the boundary search starts in truth: after the one
+    /// character before it, or after an escaped line break or tab (`\n`,
+    /// `\t`, `\r` written out, as in a traceback logged as one line).
+    fn true_start(&self, text: &str, start: usize, end: usize, rule: PatternID) -> usize {
+        let bytes = text.as_bytes();
+        if bytes[start] == b'\\' && start + 2 <= end && matches!(bytes.get(start + 1), Some(b'n' | b't' | b'r')) {
+            let input = Input::new(&text[..end]).range(start + 2..).anchored(Anchored::Pattern(rule));
+            if self.search.search(&input).is_some_and(|m| m.end() == end) {
+                return start + 2;
+            }
+        }
+        next_char(text, start)
     }
 
     /// Acts on a match of rule `i` at `at..end`; returns where to search on.
@@ -591,7 +612,7 @@ impl Scanner {
                 state.found.push(Finding { start, end, source: Source::Rule(i), url: true });
                 Some(end)
             }
-            _ => match self.check(rule, text, start, end) {
+            _ => match self.check(rule, text, start, end, state) {
                 Some(len) => {
                     state.found.push(Finding { start, end: start + len, source: Source::Rule(i), url: false });
                     Some(start + len)
@@ -614,7 +635,7 @@ impl Scanner {
             let input = Input::new(&text[..cut]).range(start..).anchored(Anchored::Pattern(PatternID::new_unchecked(i)));
             let whole = self.search.search(&input).is_some_and(|m| m.end() == cut);
             if whole && self.bounded(rule, text, start, cut) {
-                if let Some(len) = self.check(rule, text, start, cut) {
+                if let Some(len) = self.check(rule, text, start, cut, state) {
                     state.found.push(Finding { start, end: start + len, source: Source::Rule(i), url: false });
                     return Some(start + len);
                 }
@@ -627,7 +648,7 @@ impl Scanner {
     fn bounded(&self, rule: &Rule, text: &str, start: usize, end: usize) -> bool {
         if let Some(not_before) = &rule.not_before {
             if let Some(prev) = char_start_before(text, start) {
-                if not_before.is_match(&text[prev..start]) {
+                if not_before.is_match(&text[prev..start]) && !escaped_break(text, start) {
                     return false;
                 }
             }
@@ -646,11 +667,12 @@ impl Scanner {
     }
 
     /// Context words and validator: the length of the value found at `start`, if any.
-    fn check(&self, rule: &Rule, text: &str, start: usize, end: usize) -> Option<usize> {
+    fn check(&self, rule: &Rule, text: &str, start: usize, end: usize, state: &mut State) -> Option<usize> {
         let candidate = &text[start..end];
         let mut validator = rule.validator;
         if rule.context.is_some() || rule.deny.is_some() {
-            let before = fold(&text[chars_back(text, start, rule.window)..start]);
+            let window = self.window(text, chars_back(text, start, rule.window), start, state);
+            let before = fold(&window);
             if rule.deny.as_ref().is_some_and(|d| d.found_in(&before)) {
                 return None;
             }
@@ -669,6 +691,27 @@ impl Scanner {
             None => candidate.len(),
         };
         (len > 0).then_some(len)
+    }
+
+    /// `text[from..to]` with our own masks and tokens blanked: they are never
+    /// context for another rule (`[REDACTED:phone:..67], invoice 29123456`).
+    fn window<'t>(&self, text: &'t str, from: usize, to: usize, state: &mut State) -> Cow<'t, str> {
+        let Some(own) = &self.own_token else { return Cow::Borrowed(&text[from..to]) };
+        let tokens = state.own_tokens.get_or_insert_with(|| {
+            if text.contains('[') { own.find_iter(text).map(|m| (m.start(), m.end())).collect() } else { Vec::new() }
+        });
+        if !tokens.iter().any(|&(a, b)| a < to && b > from) {
+            return Cow::Borrowed(&text[from..to]);
+        }
+        let mut out = String::with_capacity(to - from);
+        let mut pos = from;
+        for &(a, b) in tokens.iter().filter(|&&(a, b)| a < to && b > from) {
+            out.push_str(&text[pos..a.max(pos)]);
+            out.push(' ');
+            pos = b.min(to);
+        }
+        out.push_str(&text[pos..to]);
+        Cow::Owned(out)
     }
 
     fn key_value(&self, text: &str, key: &str, end: usize, state: &mut State, keys: &mut dyn KeyTargets) -> usize {
@@ -770,6 +813,8 @@ struct State {
     needs_all: rustc_hash::FxHashMap<usize, bool>,
     /// The rules that match at the position being decided.
     matching: Option<PatternSet>,
+    /// Where our own masks and tokens stand in the text, once a context was read.
+    own_tokens: Option<Vec<(usize, usize)>>,
 }
 
 /// The key of a `key=` match: after an optional quote, a letter or `_`, then

@@ -233,6 +233,11 @@ impl<'py> PyWalk<'_, '_, 'py> {
                 }
             }
         }
+        if self.walk.run.summary() {
+            if let Some(previous) = lookup(event, SUMMARY_KEY)? {
+                self.previous_notes(&previous)?;
+            }
+        }
         if let Some(previous) = lookup(event, CATEGORIES_KEY)? {
             if let Ok(list) = previous.cast_exact::<PyList>() {
                 for n in list.iter() {
@@ -261,9 +266,38 @@ impl<'py> PyWalk<'_, '_, 'py> {
         Ok(out)
     }
 
+    /// The notes of an earlier pass, so that redacting twice equals once: each
+    /// must be ours in shape (a known rule and category, a count), and one
+    /// whose path holds anything a rule acts on is left out (a forged note).
+    fn previous_notes(&mut self, previous: &Bound<'py, PyAny>) -> PyResult<()> {
+        let Ok(list) = previous.cast_exact::<PyList>() else { return Ok(()) };
+        let engine = self.walk.engine();
+        for note in list.iter() {
+            let Ok(note) = note.cast_exact::<PyDict>() else { continue };
+            let field = |key: &str| note.get_item(key).ok().flatten();
+            let (Some(path), Some(rule), Some(category), Some(count)) = (field("path"), field("rule"), field("category"), field("count")) else {
+                continue;
+            };
+            let (Ok(path), Ok(rule), Ok(category), Ok(count)) =
+                (path.cast_exact::<PyString>(), rule.cast_exact::<PyString>(), category.extract::<u8>(), count.extract::<usize>())
+            else {
+                continue;
+            };
+            let (path, rule) = (text_of(path), text_of(rule));
+            if count == 0 || engine.acts_on(&path) {
+                continue;
+            }
+            if let Some(target) = engine.targets().lookup(&rule, category) {
+                self.walk.run.note(&path, target, count);
+            }
+        }
+        Ok(())
+    }
+
     /// The node of a key of any type under `parent`.
     fn key_node(&mut self, parent: NodeId, key: &Bound<'py, PyAny>) -> PyResult<NodeId> {
-        if let Ok(s) = key.cast_exact::<PyString>() {
+        // A str subclass is written out as its text, so it is read as its text.
+        if let Ok(s) = key.cast::<PyString>() {
             return Ok(self.walk.child(parent, KeyKind::Str, &text_of(s), true));
         }
         let text = key.str()?;
