@@ -13,9 +13,10 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+import orjson
 import pytest
 import structlog
-from events import bench_fresh, clean_event, mixed_event, new_people_event
+from events import bench_fresh, clean_event, fresh, mixed_event, new_people_event, person
 
 from pii_tagger import Hasher, Redactor
 
@@ -106,3 +107,47 @@ def _bare_walk(event: dict[str, Any]) -> dict[str, Any]:
 def test_bare_walk(benchmark: Any, factory: Callable[[int], dict[str, Any]]) -> None:
     benchmark.group = "pii_tagger.redact alone"
     bench_fresh(benchmark, _bare_walk, factory)
+
+
+@pytest.mark.parametrize("factory", [clean_event, mixed_event], ids=["clean", "mixed"])
+def test_orjson_dumps(benchmark: Any, factory: Callable[[int], dict[str, Any]]) -> None:
+    """For scale: serialising the same event once with orjson."""
+    benchmark.group = "pii_tagger.redact alone"
+    bench_fresh(benchmark, orjson.dumps, factory)
+
+
+# ---- 1 MB values: any content finishes in bounded time ------------------------------
+
+_MB = 1 << 20
+
+
+def _megabyte(piece: Callable[[int], str]) -> Callable[[int], dict[str, Any]]:
+    """An event with one 1 MB text made of ``piece(n)`` for n = 0, 1, ...,
+    starting at a new n every round (values of its own)."""
+    counter = iter(range(10**9))
+
+    def event(i: int) -> dict[str, Any]:
+        parts, size = [], 0
+        while size < _MB:
+            parts.append(piece(next(counter)))
+            size += len(parts[-1])
+        return {"event": "".join(parts)[:_MB]}
+
+    return event
+
+
+MEGABYTES = {
+    "digits": _megabyte(lambda n: str(n * 7919)),
+    "e-mails": _megabyte(lambda n: person(n % 8000).email + " "),
+    "log text with personal data": _megabyte(
+        lambda n: f"klients {person(n % 8000).name} samaksāja, tālr. 29{n % 10**6:06d}, konts {person(n % 8000).iban}; "),
+    "key=value pairs": _megabyte(lambda n: f"k{n % 97}=v{n} "),
+    "separators": _megabyte(lambda n: "-,.: "[n % 5]),
+    "deep JSON text": lambda i: {"event": '{"a":' * (_MB // 6) + f'"{person(i).email}"' + "}" * (_MB // 6)},
+}
+
+
+@pytest.mark.parametrize("kind", list(MEGABYTES))
+def test_megabyte_text(benchmark: Any, kind: str) -> None:
+    benchmark.group = "one 1 MB text in an event"
+    benchmark.pedantic(REDACTOR.redact, setup=fresh(MEGABYTES[kind]), rounds=21, warmup_rounds=1)

@@ -81,7 +81,8 @@ def test_python_json_logger_tracebacks_are_caught(guard: tuple[LeakGuard, list[A
     try:
         raise ValueError(f"no user {EMAIL}")
     except ValueError:
-        record = logging.getLogger("billing").makeRecord("billing", logging.ERROR, __file__, 1, "lookup failed", (), sys.exc_info())
+        record = logging.getLogger("billing").makeRecord(
+            "billing", logging.ERROR, __file__, 1, "lookup failed", (), sys.exc_info())
     line = JsonFormatter().format(record)
     assert EMAIL in line and '"exc_info": "Traceback' in line  # what the formatter wrote
     out = g.check_line(line)
@@ -514,3 +515,36 @@ def test_values_after_real_control_characters_are_found(redactor: Redactor) -> N
     for value in ("161175-19997", "32073120115", "LV80BANK0000435195001", "+371 21 234 567", EMAIL):
         for before in ("error\n", "a\t", "x\r\n"):
             assert value not in redactor.redact({"event": before + value})["event"], repr(before + value)
+
+
+KEYS_WITH_A_MASK = [
+    {f" {EMAIL} ": 1},  # blanks around the value
+    {"note LV80BANK0000435195001": 1},  # a word before it
+    {"contacts": {f"primary {EMAIL}": "yes"}},
+]
+
+
+@pytest.mark.parametrize("event", KEYS_WITH_A_MASK)
+def test_twice_equals_once_for_a_key_with_a_mask_among_words(redactor: Redactor, event: dict[str, Any]) -> None:
+    once = redactor.redact(event)
+    assert "LV80BANK" not in _rendered(once) and EMAIL not in _rendered(once)
+    assert redactor.redact(once) == once
+
+
+def test_the_guard_does_not_alert_on_a_key_with_a_mask_among_words(guard: tuple[LeakGuard, list[Alert]]) -> None:
+    g, sent = guard
+    line = _rendered(Redactor(hasher=HASHER).redact({"note LV80BANK0000435195001": 1}))
+    assert g.check_line(line) is line
+    assert sent == []
+
+
+@pytest.mark.parametrize("event", [
+    {"event": "GET https://portal.example.lv/search?q=ok&page=2"},
+    {"url": "/api/v2/orders"},
+    {"invoice": "INV-2026-000871"},
+    {"event": f"GET https://portal.example.lv/search?email={EMAIL.replace('@', '%40')}"},
+])
+def test_summary_twice_equals_once_for_kept_tags(summary_redactor: Redactor, event: dict[str, Any]) -> None:
+    once = summary_redactor.redact(event)
+    assert [n["count"] for n in once["pii_redactions"] if n["action"] == "keep"] == [1]
+    assert summary_redactor.redact(once) == once

@@ -19,7 +19,7 @@ from urllib.parse import quote
 import orjson
 import pytest
 import stdnum
-from hypothesis import assume, given, settings
+from hypothesis import Phase, assume, given, settings
 from hypothesis import strategies as st
 from stdnum import iban as stdnum_iban
 from stdnum import luhn
@@ -106,7 +106,7 @@ ANY_CODE = st.one_of(
 )
 
 
-@settings(max_examples=800, deadline=None)
+@settings(max_examples=500, deadline=None)
 @given(ANY_CODE, st.booleans())
 def test_personal_code_check_agrees_with_stdnum(code: str, hyphen: bool) -> None:
     text = code[:6] + "-" + code[6:] if hyphen else code
@@ -235,7 +235,7 @@ def _printed(number: str, draw: st.DrawFn) -> str:
     return number
 
 
-@settings(max_examples=600, deadline=None)
+@settings(max_examples=400, deadline=None)
 @given(st.data())
 def test_iban_check_agrees_with_stdnum(data: st.DataObject) -> None:
     number = data.draw(valid_ibans())
@@ -283,7 +283,7 @@ def card_mutations(draw: st.DrawFn, number: str) -> str:
     return number[:at] + draw(st.sampled_from(string.digits)) + number[at:]
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=400, deadline=None)
 @given(st.data())
 def test_card_check_agrees_with_stdnum_luhn(data: st.DataObject) -> None:
     number = data.draw(cards())
@@ -312,7 +312,7 @@ def _fingerprint(key: bytes, key_id: str, value: str) -> str:
     return f"fp:{key_id}:" + hmac.new(key, b"pii_tagger/fingerprint/v1\x00" + normalized, "sha256").hexdigest()[:16]
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(st.binary(min_size=16, max_size=200), VALUES)
 def test_tokens_and_fingerprints_are_pythons_hmac(key: bytes, value: str) -> None:
     hasher = Hasher({"k": key})
@@ -321,7 +321,7 @@ def test_tokens_and_fingerprints_are_pythons_hmac(key: bytes, value: str) -> Non
     assert hasher.tokens(value) == {"k": _token(key, "k", value)}
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(st.lists(st.tuples(KEY_IDS, st.binary(min_size=16, max_size=200)), min_size=1, max_size=4,
                 unique_by=lambda kv: kv[0]), VALUES)
 def test_every_key_gives_pythons_hmac(keys: list[tuple[str, bytes]], value: str) -> None:
@@ -415,7 +415,8 @@ def planted_text(draw: st.DrawFn) -> tuple[str, list[str]]:
     before = " ".join(draw(st.lists(WORDS, max_size=3)))
     after = " ".join(draw(st.lists(WORDS, max_size=3)))
     where = draw(st.sampled_from(["free", "kv", "json", "url_query", "url_userinfo", "url_path"]))
-    sep1, sep2 = draw(st.sampled_from([" ", ", ", "; ", " | ", "\n", " (", " \""])), draw(st.sampled_from([" ", ", ", "; ", ") ", "\" ", "\n"]))
+    sep1 = draw(st.sampled_from([" ", ", ", "; ", " | ", "\n", " (", " \""]))
+    sep2 = draw(st.sampled_from([" ", ", ", "; ", ") ", "\" ", "\n"]))
     if where == "free":
         return before + sep1 + plant + sep2 + after, [plant]
     if where == "kv":
@@ -423,7 +424,8 @@ def planted_text(draw: st.DrawFn) -> tuple[str, list[str]]:
         value = plant if " " not in plant else _compact(plant)
         return f"{before} {key}={value} {after}", [value]
     if where == "json":
-        inner = draw(st.dictionaries(NEUTRAL_KEYS, st.just(f"{before} {plant} {after}") | st.integers(-(2**40), 2**40), min_size=1, max_size=3))
+        member = st.just(f"{before} {plant} {after}") | st.integers(-(2**40), 2**40)
+        inner = draw(st.dictionaries(NEUTRAL_KEYS, member, min_size=1, max_size=3))
         inner[draw(NEUTRAL_KEYS)] = f"{before}{sep1}{plant}"
         return orjson.dumps(inner).decode(), [plant]
     value = _compact(plant) if "@" not in plant else plant
@@ -456,7 +458,7 @@ def _put_somewhere(event: dict[str, Any], text: str, draw: st.DrawFn) -> dict[st
     return event
 
 
-@settings(max_examples=350, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(st.data())
 def test_planted_values_never_survive(data: st.DataObject) -> None:
     text, forms = data.draw(planted_text())
@@ -494,7 +496,7 @@ def _any_tree(keys: st.SearchStrategy[Any], leaf: st.SearchStrategy[Any] = ANY_L
     )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(st.dictionaries(KEYS_OF_ANY_TYPE, _any_tree(KEYS_OF_ANY_TYPE), max_size=5))
 def test_the_default_redactor_never_raises(event: dict[Any, Any]) -> None:
     out = SAFE.redact(event)
@@ -506,7 +508,7 @@ def test_the_default_redactor_never_raises(event: dict[Any, Any]) -> None:
 JSON_KEYS = st.one_of(NEUTRAL_KEYS, st.text(max_size=12), INT64, st.booleans(), st.none())
 
 
-@settings(max_examples=250, deadline=None)
+@settings(max_examples=120, deadline=None)
 @given(st.dictionaries(st.one_of(NEUTRAL_KEYS, st.text(max_size=12)), _any_tree(JSON_KEYS, JSON_LEAF), max_size=5))
 def test_output_is_json_serialisable_and_twice_equals_once(event: dict[str, Any]) -> None:
     out = STRICT.redact(event)
@@ -517,16 +519,102 @@ def test_output_is_json_serialisable_and_twice_equals_once(event: dict[str, Any]
     assert dump(again) == dump(out)
 
 
-@settings(max_examples=150, deadline=None)
-@given(st.data())
-def test_summary_twice_equals_once_apart_from_the_notes(data: st.DataObject) -> None:
-    """With ``summary=True`` the redacted values and the tags are stable; the
-    notes of a second pass are checked in tests/test_native_defects.py."""
+def _summary_once_and_twice(data: st.DataObject) -> tuple[dict[str, Any], dict[str, Any]]:
     text, _ = data.draw(planted_text())
     event = _put_somewhere(data.draw(events(INT64 | st.none())), text, data.draw)
     once = SUMMARY.redact(event)
-    twice = SUMMARY.redact(once)
-    strip = lambda e: {k: v for k, v in e.items() if k != "pii_redactions"}  # noqa: E731
-    assert strip(twice) == strip(once)
     assert once["pii_redactions"] and all(n["count"] >= 1 and set(n) == {"path", "rule", "category", "action", "count"}
                                           for n in once["pii_redactions"])
+    return once, SUMMARY.redact(once)
+
+
+@settings(max_examples=100, phases=(Phase.reuse, Phase.generate), deadline=None)
+@given(st.data())
+def test_summary_twice_equals_once(data: st.DataObject) -> None:
+    """With ``summary=True`` too: the values, the tags and the notes."""
+    once, twice = _summary_once_and_twice(data)
+    assert twice == once
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.data())
+def test_summary_twice_equals_once_but_for_kept_tags(data: st.DataObject) -> None:
+    """The same, leaving out the notes of "keep" tags (the known bug above)."""
+    once, twice = _summary_once_and_twice(data)
+    acted = lambda e: {**e, "pii_redactions": [n for n in e["pii_redactions"] if n["action"] != "keep"]}  # noqa: E731
+    assert acted(twice) == acted(once)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data())
+def test_planted_values_in_keys_never_survive(data: st.DataObject) -> None:
+    """Keys are scanned like values (a URL key part by part), at any depth and
+    inside JSON text. A key that is wholly a planted value stays as it is when
+    redacted again; one with other words around it is not checked for that
+    here (a known bug: test_native_defects.py::test_twice_equals_once_for_a_key_with_a_mask_among_words)."""
+    whole = data.draw(st.booleans())
+    if whole:
+        plant = data.draw(PLANTS)
+        text, forms = plant, [plant]
+    else:
+        text, forms = data.draw(planted_text())
+    where = data.draw(st.sampled_from(["top", "nested", "json"]))
+    if where == "top":
+        event: dict[str, Any] = {"event": "x", text: 1}
+    elif where == "nested":
+        event = {"event": "x", "data": {"items": [{text: "primary"}]}}
+    else:
+        event = {"event": "x", "note": orjson.dumps({text: 2, "ok": True}).decode()}
+    out = STRICT.redact(event)
+    rendered = orjson.dumps(out, default=str).decode()
+    for form in forms:
+        assert form not in rendered, (form, event, rendered)
+    if whole:
+        assert STRICT.redact(out) == out
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data())
+def test_the_redactors_output_is_never_a_leak(data: st.DataObject) -> None:
+    """What the redactor wrote holds nothing it would act on again: the guard
+    never alerts on it (and inspect's copy is redact's)."""
+    text, _ = data.draw(planted_text())
+    event = _put_somewhere(data.draw(events(INT64 | st.none() | st.booleans())), text, data.draw)
+    if data.draw(st.booleans()):  # a key that is wholly a value (see the test above for keys with words)
+        event[data.draw(PLANTS)] = data.draw(st.sampled_from([1, "primary", None]))
+    out = STRICT.redact(event)
+    inspected, _ = STRICT.inspect(event)
+    assert inspected == out
+    _, found = STRICT.inspect(out)
+    assert [f for f in found if f.target.action != "keep"] == [], found
+
+
+def _assert_shared_where_unchanged(before: Any, after: Any, path: str = "") -> None:
+    if type(before) is type(after) and before == after and isinstance(before, (str, list, tuple, dict)):
+        assert after is before, f"{path}: unchanged but copied"
+        return
+    assert after is not before or isinstance(before, (int, float, bool, type(None))), f"{path}: changed in place"
+    if isinstance(before, dict) and isinstance(after, dict):
+        for key in before.keys() & after.keys():
+            _assert_shared_where_unchanged(before[key], after[key], f"{path}.{key}")
+    elif isinstance(before, (list, tuple)) and isinstance(after, (list, tuple)) and len(before) == len(after):
+        for i, (b, a) in enumerate(zip(before, after)):
+            _assert_shared_where_unchanged(b, a, f"{path}[{i}]")
+
+
+COW_LEAF = st.text(max_size=20) | INT64 | st.none() | st.booleans() | PLANTS | planted_text().map(lambda t: t[0])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.dictionaries(NEUTRAL_KEYS, st.recursive(
+    COW_LEAF,
+    lambda inner: st.lists(inner, max_size=3) | st.tuples(inner, inner) | st.dictionaries(NEUTRAL_KEYS, inner, max_size=3),
+    max_leaves=10), min_size=1, max_size=5))
+def test_copy_on_write(event: dict[str, Any]) -> None:
+    """Whatever nothing changed is the very object that came in; the input is never changed."""
+    snapshot = orjson.dumps(event, option=orjson.OPT_SORT_KEYS)
+    out = STRICT.redact(event)
+    assert out is not event
+    assert orjson.dumps(event, option=orjson.OPT_SORT_KEYS) == snapshot
+    for key in event:
+        _assert_shared_where_unchanged(event[key], out[key], key)

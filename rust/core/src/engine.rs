@@ -129,8 +129,24 @@ pub struct Run {
 
 #[derive(Debug, Default)]
 struct Notes {
+    /// (path, target, count), in the order first seen.
     order: Vec<(String, u32, usize)>,
+    /// The count an earlier pass gave each entry (0: none).
+    previous: Vec<usize>,
     index: HashMap<(String, u32), usize>,
+}
+
+impl Notes {
+    fn entry(&mut self, path: &str, target: u32) -> usize {
+        let key = (path.to_string(), target);
+        if let Some(&i) = self.index.get(&key) {
+            return i;
+        }
+        self.index.insert(key, self.order.len());
+        self.order.push((path.to_string(), target, 0));
+        self.previous.push(0);
+        self.order.len() - 1
+    }
 }
 
 impl Run {
@@ -143,9 +159,13 @@ impl Run {
         self.notes.is_some()
     }
 
-    /// The notes: (path, target, count), in the order first seen.
-    pub fn notes(&self) -> &[(String, u32, usize)] {
-        self.notes.as_ref().map_or(&[], |n| &n.order)
+    /// The notes: (path, target, count), in the order first seen. An entry an
+    /// earlier pass noted counts what it counted then, or what this pass
+    /// found if that is more (tags are found again; masks in text are not):
+    /// so redacting twice equals once.
+    pub fn notes(&self) -> Vec<(String, u32, usize)> {
+        let Some(notes) = &self.notes else { return Vec::new() };
+        notes.order.iter().zip(&notes.previous).map(|((p, t, n), &before)| (p.clone(), *t, (*n).max(before))).collect()
     }
 
     /// The categories, in order.
@@ -176,14 +196,17 @@ impl Run {
 
     /// Counts `count` more of (path, target) in the summary notes.
     pub fn note(&mut self, path: &str, target: u32, count: usize) {
-        let Some(notes) = &mut self.notes else { return };
-        let key = (path.to_string(), target);
-        match notes.index.get(&key) {
-            Some(&i) => notes.order[i].2 += count,
-            None => {
-                notes.index.insert(key, notes.order.len());
-                notes.order.push((path.to_string(), target, count));
-            }
+        if let Some(notes) = &mut self.notes {
+            let i = notes.entry(path, target);
+            notes.order[i].2 += count;
+        }
+    }
+
+    /// What an earlier pass noted of (path, target), from the event's own notes.
+    pub fn noted_before(&mut self, path: &str, target: u32, count: usize) {
+        if let Some(notes) = &mut self.notes {
+            let i = notes.entry(path, target);
+            notes.previous[i] += count;
         }
     }
 }
@@ -354,11 +377,11 @@ impl<'e> Walk<'e> {
             };
             return self.nodes.add(parent, kind, name, node, true);
         }
-        let (words, key_start) = child_words(&up.words, name);
+        // Our own masks and tokens in a key ("[REDACTED:email]") name no field.
+        let words_of = engine.scanner.without_own_tokens(name);
+        let (words, key_start) = child_words(&up.words, &words_of);
         let mut node = Node { path: join(name), capture: up.capture, ..Node::default() };
-        // A key that is our own mask or token ("[REDACTED:email]") names no field.
-        let own = name.starts_with('[') && engine.scanner.is_own_token(name);
-        if let Some(m) = engine.names.match_path(&words, key_start).filter(|_| !own) {
+        if let Some(m) = engine.names.match_path(&words, key_start) {
             let rule = &engine.fields[m.rule];
             if let Ok(t) = engine.targets.find(&rule.id, m.category) {
                 let action = engine.targets.get(t).action;
@@ -629,7 +652,9 @@ impl<'e> Walk<'e> {
         }
         let c = self.nodes.get(child);
         let key_out = c.key_out.as_deref().map(url::quote);
-        let value_out = if c.drop {
+        let value_out = if value.is_empty() {
+            None // nothing to act on ("?email=" before our own mask, which ends the URL)
+        } else if c.drop {
             let t = c.capture?;
             let dropped = url::unquote_plus(value);
             let own = self.engine.scanner.is_own_token(&dropped);

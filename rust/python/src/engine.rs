@@ -13,6 +13,7 @@ use pii_core::engine::{self, is_big_int, Run, Walk, CYCLE, TOO_DEEP};
 use pii_core::rules::RuleSet;
 use pii_core::tree::{KeyKind, NodeId};
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
+use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{
     PyBool, PyByteArray, PyBytes, PyDict, PyFloat, PyFrozenSet, PyInt, PyList, PyMemoryView, PySet, PyString, PyTuple,
@@ -119,7 +120,7 @@ impl Engine {
         tags: bool,
     ) -> PyResult<(Bound<'py, PyDict>, Vec<u32>, Vec<PyNote>, Option<Vec<PyFound>>, usize)> {
         let (out, run) = self.guarded(py, event, Run::new(summary, collect), tags)?;
-        let notes = run.notes().to_vec();
+        let notes = run.notes();
         let categories = categories(&run);
         let found = run.found.map(|f| f.into_iter().map(|f| (f.target, f.path, f.value)).collect());
         Ok((out, categories, notes, found, run.changes))
@@ -180,9 +181,9 @@ impl Engine {
             });
             let out = out?;
             if tags {
-                out.set_item(CATEGORIES_KEY, categories(&run))?;
+                out.set_item(intern!(py, "pii_categories"), categories(&run))?;
                 if run.summary() {
-                    out.set_item(SUMMARY_KEY, notes_list(py, &self.inner, run.notes())?)?;
+                    out.set_item(intern!(py, "pii_redactions"), notes_list(py, &self.inner, &run.notes())?)?;
                 }
             }
             Ok((out, run))
@@ -225,20 +226,20 @@ impl<'py> PyWalk<'_, '_, 'py> {
         let py = self.py;
         let out = PyDict::new(py);
         let items = items_of(event)?;
-        let has_record = lookup(event, "_record")?.is_some();
+        let has_record = lookup(event, intern!(py, "_record"))?.is_some();
         if has_record {
             for key in STRUCTLOG_META_KEYS {
-                if let Some(value) = lookup(event, key)? {
+                if let Some(value) = lookup(event, &PyString::new(py, key))? {
                     out.set_item(key, value)?;
                 }
             }
         }
         if self.walk.run.summary() {
-            if let Some(previous) = lookup(event, SUMMARY_KEY)? {
+            if let Some(previous) = lookup(event, intern!(py, "pii_redactions"))? {
                 self.previous_notes(&previous)?;
             }
         }
-        if let Some(previous) = lookup(event, CATEGORIES_KEY)? {
+        if let Some(previous) = lookup(event, intern!(py, "pii_categories"))? {
             if let Ok(list) = previous.cast_exact::<PyList>() {
                 for n in list.iter() {
                     if n.is_exact_instance_of::<PyInt>() {
@@ -254,8 +255,9 @@ impl<'py> PyWalk<'_, '_, 'py> {
             let (key, value) = item?;
             if let Ok(name) = key.cast_exact::<PyString>() {
                 let name = name.to_cow()?;
-                if [CATEGORIES_KEY, SUMMARY_KEY, ERROR_KEY].contains(&name.as_ref())
-                    || (has_record && STRUCTLOG_META_KEYS.contains(&name.as_ref()))
+                let ours = name.starts_with(['p', '_']);
+                if ours && [CATEGORIES_KEY, SUMMARY_KEY, ERROR_KEY].contains(&name.as_ref())
+                    || (ours && has_record && STRUCTLOG_META_KEYS.contains(&name.as_ref()))
                 {
                     continue;
                 }
@@ -288,7 +290,7 @@ impl<'py> PyWalk<'_, '_, 'py> {
                 continue;
             }
             if let Some(target) = engine.targets().lookup(&rule, category) {
-                self.walk.run.note(&path, target, count);
+                self.walk.run.noted_before(&path, target, count);
             }
         }
         Ok(())
@@ -476,7 +478,7 @@ impl<'py> PyWalk<'_, '_, 'py> {
 
 /// `mapping[key]`, None when it has no such key (a dict is asked without
 /// raising and catching a KeyError).
-fn lookup<'py>(mapping: &Bound<'py, PyAny>, key: &str) -> PyResult<Option<Bound<'py, PyAny>>> {
+fn lookup<'py>(mapping: &Bound<'py, PyAny>, key: &Bound<'py, PyString>) -> PyResult<Option<Bound<'py, PyAny>>> {
     if let Ok(dict) = mapping.cast_exact::<PyDict>() {
         return dict.get_item(key);
     }
