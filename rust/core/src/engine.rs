@@ -316,6 +316,20 @@ impl Engine {
     }
 }
 
+/// A text put back together piece by piece, and whether any piece changed.
+struct Rebuilt {
+    text: String,
+    changed: bool,
+}
+
+impl Rebuilt {
+    /// The piece's redaction if it has one, else the piece as it was.
+    fn piece(&mut self, redacted: Option<String>, original: &str) {
+        self.changed |= redacted.is_some();
+        self.text.push_str(redacted.as_deref().unwrap_or(original));
+    }
+}
+
 /// One event's walk: the engine, its node table and the event's tally.
 pub struct Walk<'e> {
     engine: &'e Engine,
@@ -603,41 +617,37 @@ impl<'e> Walk<'e> {
             self.add(t, node, None, true);
         }
         let parts = url::split(text);
-        let mut out = String::with_capacity(text.len());
-        let mut changed = false;
-        out.push_str(parts.scheme);
+        let mut out = Rebuilt { text: String::with_capacity(text.len()), changed: false };
+        out.text.push_str(parts.scheme);
         if let Some(userinfo) = parts.userinfo {
             let redacted = self.userinfo(node, userinfo);
-            changed |= redacted.is_some();
-            out.push_str(redacted.as_deref().unwrap_or(userinfo));
-            out.push('@');
+            out.piece(redacted, userinfo);
+            out.text.push('@');
         }
-        out.push_str(parts.host);
+        out.text.push_str(parts.host);
         for (i, segment) in parts.path.split('/').enumerate() {
             if i > 0 {
-                out.push('/');
+                out.text.push('/');
             }
             let redacted = self.url_piece(node, segment);
-            changed |= redacted.is_some();
-            out.push_str(redacted.as_deref().unwrap_or(segment));
+            out.piece(redacted, segment);
         }
         if let Some(query) = parts.query {
-            out.push('?');
+            out.text.push('?');
             for (i, pair) in query.split('&').enumerate() {
                 if i > 0 {
-                    out.push('&');
+                    out.text.push('&');
                 }
                 let redacted = self.query_pair(node, pair);
-                changed |= redacted.is_some();
-                out.push_str(redacted.as_deref().unwrap_or(pair));
+                out.piece(redacted, pair);
             }
         }
         if let Some(fragment) = parts.fragment {
-            out.push('#');
+            out.text.push('#');
             let redacted = self.url_piece(node, fragment);
-            changed |= redacted.is_some();
-            out.push_str(redacted.as_deref().unwrap_or(fragment));
+            out.piece(redacted, fragment);
         }
+        let Rebuilt { text: out, changed } = out;
         changed.then_some(out)
     }
 
