@@ -125,19 +125,20 @@ class TestTags:
 
 
 class TestBadInput:
-    def test_fail_closed_and_reported_once(self, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch) -> None:
+    def test_fail_closed_and_reported_once(self, caplog: pytest.LogCaptureFixture) -> None:
         r = Redactor(hasher=Hasher({"t1": "a-test-key-that-is-long-enough"}))
 
-        def broken(*args: Any) -> Any:
-            raise RuntimeError(f"boom while reading {CODE}")
+        class BrokenKey:
+            def __str__(self) -> str:
+                raise RuntimeError(f"boom while reading {CODE}")
 
-        monkeypatch.setattr(r, "_redact", broken)
         with caplog.at_level(logging.ERROR, "pii_tagger"):
-            outs = [r.redact({"event": f"klients {CODE}", "n": 5, "nested": {"a": [CODE]}, "ok": True, CODE: 1}) for _ in range(3)]
+            outs = [r.redact({"event": f"klients {CODE}", "n": 5, "nested": {"a": [CODE]}, "ok": True, CODE: 1, BrokenKey(): 2})
+                    for _ in range(3)]
         assert outs[0] == {
             "[REDACTED:key:1]": "[REDACTED:error]", "[REDACTED:key:2]": "[REDACTED:error]",
             "[REDACTED:key:3]": {"[REDACTED:key:1]": ["[REDACTED:error]"]}, "[REDACTED:key:4]": True,
-            "[REDACTED:key:5]": "[REDACTED:error]", "event": "[REDACTED:error]",
+            "[REDACTED:key:5]": "[REDACTED:error]", "[REDACTED:key:6]": "[REDACTED:error]", "event": "[REDACTED:error]",
             "pii_categories": [], "pii_error": "pii_tagger could not process this event (RuntimeError); every value was replaced",
         }
         errors = [rec for rec in caplog.records if rec.name == "pii_tagger"]

@@ -112,9 +112,12 @@ class Redactor:
             max_depth,
             _SAFE_TYPES,
             collections.abc.Mapping,
+            summary,
+            raise_errors,
+            _with_formatted_exception,
+            _failed,
         )
         self._targets = tuple(Target(*t) for t in self._engine.targets())
-        self._redact = self._engine.redact
         self.source = source
         self.audits = self._may_audit()
         if self.audits and alerts is None:
@@ -122,22 +125,25 @@ class Redactor:
 
             alerts = Alerter(hasher=self.hasher)
         self.alerts = alerts
+        if not self.audits:
+            # The whole of redact() in one native call (no Python frame on the hot path).
+            self.redact = self._engine.process  # type: ignore[method-assign]
 
     # ---- public ---------------------------------------------------------------
 
     def redact(self, event: Mapping[str, Any]) -> dict[str, Any]:
-        """A redacted, tagged copy of ``event``; never raises (see the class)."""
+        """A redacted, tagged copy of ``event``; never raises (see the class).
+
+        Without audits this method is replaced, per instance, by the native
+        engine's ``process``, which does the same in one call."""
         try:
             if event.get("exc_info") and type(event["exc_info"]) is not str:
                 event = _with_formatted_exception(event)
-            if not self.audits:
-                return self._redact(event, self.summary)  # type: ignore[no-any-return]
             return self._audited(event)
         except Exception as exc:
             if self.raise_errors:
                 raise
-            report_once("redact", exc)
-            return fail_closed(event, CATEGORIES_KEY, ERROR_KEY, exc)
+            return _failed(event, exc)
 
     def __call__(self, logger: Any, method_name: str, event_dict: Any) -> dict[str, Any]:
         return self.redact(event_dict)
@@ -223,6 +229,12 @@ class Redactor:
             self.rules.categories, rule=rule, category=category, label=label,
             rule_action=action, mask=mask, normalize=normalize,
         )
+
+
+def _failed(event: Any, exc: BaseException) -> dict[str, Any]:
+    """The fail-closed event for an error, reported once."""
+    report_once("redact", exc)
+    return fail_closed(event, CATEGORIES_KEY, ERROR_KEY, exc)
 
 
 def _with_formatted_exception(event: Mapping[str, Any]) -> dict[str, Any]:

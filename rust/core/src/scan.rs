@@ -403,7 +403,8 @@ impl Scanner {
         let needs_literals = if literals.is_empty() {
             None
         } else {
-            Some(AhoCorasick::new(&literals).map_err(|e| RuleError(format!("needs: {e}")))?)
+            let searcher = AhoCorasick::builder().kind(Some(aho_corasick::AhoCorasickKind::DFA)).build(&literals);
+            Some(searcher.map_err(|e| RuleError(format!("needs: {e}")))?)
         };
         let shape_list = shapes
             .iter()

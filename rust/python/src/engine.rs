@@ -50,6 +50,20 @@ pub struct Engine {
     safe_types: Py<PyTuple>,
     /// `collections.abc.Mapping`.
     mapping: Py<PyAny>,
+    /// How [`Engine::process`] runs: see [`Processing`].
+    processing: Processing,
+}
+
+/// What [`Engine::process`] needs besides the engine: the `Redactor`'s
+/// options and two module-level functions of the Python package (never bound
+/// methods of the `Redactor`, which would make a reference cycle).
+struct Processing {
+    summary: bool,
+    raise_errors: bool,
+    /// `(event) -> dict`: `exc_info` rendered into an `exception` text.
+    format_exception: Py<PyAny>,
+    /// `(event, exception) -> dict`: the fail-closed event (and the report).
+    fail_closed: Py<PyAny>,
 }
 
 fn action(name: &str) -> PyResult<Action> {
@@ -61,6 +75,8 @@ impl Engine {
     /// `rules`: the merged rule tables as JSON; `targets`: every (rule,
     /// category) the rules can produce, resolved by the policy, as (rule,
     /// category, label, action, mask, normalize); `keys`: (key id, secret).
+    /// `summary`, `raise_errors`, `format_exception` and `fail_closed`: how
+    /// [`Engine::process`] runs (see there).
     #[new]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -70,6 +86,10 @@ impl Engine {
         max_depth: usize,
         safe_types: Py<PyTuple>,
         mapping: Py<PyAny>,
+        summary: bool,
+        raise_errors: bool,
+        format_exception: Py<PyAny>,
+        fail_closed: Py<PyAny>,
     ) -> PyResult<Self> {
         let rules = RuleSet::from_json(rules).map_err(|e| PyValueError::new_err(e.0))?;
         let targets = targets
@@ -88,7 +108,8 @@ impl Engine {
             .collect::<PyResult<Vec<_>>>()?;
         let hasher = Hasher::new(keys).map_err(|e| PyValueError::new_err(e.to_string()))?;
         let inner = engine::Engine::new(&rules, targets, hasher, max_depth).map_err(|e| PyValueError::new_err(e.0))?;
-        Ok(Engine { inner, safe_types, mapping })
+        let processing = Processing { summary, raise_errors, format_exception, fail_closed };
+        Ok(Engine { inner, safe_types, mapping, processing })
     }
 
     /// The targets by index, as (rule, category, label, action, mask, normalize).
@@ -99,6 +120,33 @@ impl Engine {
             .iter()
             .map(|t| (t.rule.clone(), t.category, t.label.clone(), t.action.name(), t.mask.name(), t.normalize.name()))
             .collect()
+    }
+
+    /// `Redactor.redact` in one call: a pending exception (`exc_info` that is
+    /// not a string) rendered first, then the redacted, tagged copy; an
+    /// error gives the fail-closed event (re-raised with `raise_errors`).
+    fn process<'py>(&self, py: Python<'py>, event: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+        let p = &self.processing;
+        let result = (|| {
+            let mut event = event.clone();
+            if let Some(exc_info) = lookup(&event, intern!(py, "exc_info"))? {
+                if !exc_info.is_instance_of::<PyString>() && exc_info.is_truthy()? {
+                    event = p.format_exception.bind(py).call1((event,))?;
+                }
+            }
+            let (out, _) = self.guarded(py, &event, Run::new(p.summary, false), true)?;
+            Ok(out.into_any())
+        })();
+        match result {
+            Ok(out) => Ok(out),
+            Err(e) if p.raise_errors => Err(e),
+            Err(e) => p.fail_closed.bind(py).call1((event, e.value(py))),
+        }
+    }
+
+    /// `structlog`'s processor signature: [`Engine::process`] of `event_dict`.
+    fn __call__<'py>(&self, py: Python<'py>, _logger: &Bound<'py, PyAny>, _method: &Bound<'py, PyAny>, event_dict: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+        self.process(py, event_dict)
     }
 
     /// The redacted, tagged copy of `event` (with `summary`: `pii_redactions`).
@@ -377,6 +425,13 @@ impl<'py> PyWalk<'_, '_, 'py> {
             return self.container(value, node, depth, false);
         }
         if value.is_exact_instance_of::<PyInt>() {
+            if !capture {
+                if let Ok(n) = value.extract::<i64>() {
+                    if n.unsigned_abs() < pii_core::engine::BIG_INT {
+                        return Ok(value.clone()); // too small for any number of a person
+                    }
+                }
+            }
             let text = value.str()?;
             let text = text_of(&text);
             let out = if capture {
