@@ -548,3 +548,26 @@ def test_summary_twice_equals_once_for_kept_tags(summary_redactor: Redactor, eve
     once = summary_redactor.redact(event)
     assert [n["count"] for n in once["pii_redactions"] if n["action"] == "keep"] == [1]
     assert summary_redactor.redact(once) == once
+
+
+# ---- threads share the compiled rules ---------------------------------------------------
+
+
+def test_threads_give_what_a_serial_run_gives() -> None:
+    """Four threads redacting the same events with one Redactor (its key
+    table shared, or one of their own when another walk holds it) give
+    exactly the serial results."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    redactor = Redactor(hasher=HASHER, summary=True)
+    events = [
+        {"event": f"klients {n} samaksāja", "email": f"anna{n}@example.lv", f"user_{n % 50}": {"phone": f"+371 2{n % 10}123456"},
+         "note": f"personas kods 161175-19997, pasūtījums ORD-2026-{n:06d}", "n": n}
+        for n in range(2000)
+    ]
+    alone = Redactor(hasher=HASHER, summary=True)
+    serial = [alone.redact(e) for e in events]
+    with ThreadPoolExecutor(4) as pool:
+        parallel = list(pool.map(redactor.redact, events))
+    assert parallel == serial
+    assert not any("pii_error" in out for out in parallel)
