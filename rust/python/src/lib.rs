@@ -33,8 +33,19 @@ fn validate(name: &str, text: &Bound<'_, PyString>) -> PyResult<usize> {
     Ok(text[..accepted].chars().count())
 }
 
+/// A panic's message can quote the text being processed (Rust's message for a
+/// bad string index does): only its place is printed. The walk catches the
+/// panic and the event fails closed.
+fn quiet_panics() {
+    std::panic::set_hook(Box::new(|info| {
+        let place = info.location().map(|l| format!("{}:{}", l.file(), l.line())).unwrap_or_default();
+        eprintln!("pii_tagger._native: internal error at {place} (the event is redacted whole)");
+    }));
+}
+
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    quiet_panics();
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("SHIPPED_RULE_FILES", pii_core::rules::SHIPPED_FILES.to_vec())?;
     m.add_class::<scanner::Scanner>()?;
