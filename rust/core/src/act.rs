@@ -492,6 +492,11 @@ fn text(value: &str) -> String {
         value
             .chars()
             .for_each(|c| words.push(c.to_ascii_lowercase()));
+    } else if unicode_normalization::is_nfkc_quick(value.chars()) == unicode_normalization::IsNormalized::Yes {
+        // Already NFKC (most names: precomposed letters): only casefold.
+        value
+            .chars()
+            .for_each(|c| push_casefold(c, |folded| words.push(folded)));
     } else {
         value
             .nfkc()
