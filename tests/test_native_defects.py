@@ -571,3 +571,63 @@ def test_threads_give_what_a_serial_run_gives() -> None:
         parallel = list(pool.map(redactor.redact, events))
     assert parallel == serial
     assert not any("pii_error" in out for out in parallel)
+
+
+# ---- found by review of the native engine -----------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "planted"), [
+    ("GET https://shop.lv?email=anna@example.lv&phone=%2B37120000000&card=4111111111111111", ["anna@example.lv", "4111111111111111", "%2B37120000000"]),
+    ("https://shop.lv#u=anna@example.lv&pk=32073120115&iban=LV80BANK0000435195001", ["anna@example.lv", "32073120115", "LV80BANK0000435195001"]),
+])
+def test_a_url_without_a_path_is_read_part_by_part(redactor: Redactor, text: str, planted: list[str]) -> None:
+    out = _rendered(redactor.redact({"m": text}))
+    assert not [p for p in planted if p in out]
+
+
+def test_a_url_field_without_a_path_drops_its_password(redactor: Redactor) -> None:
+    out = redactor.redact({"url": "https://shop.lv?email=anna@example.lv&password=hunter2"})
+    assert "hunter2" not in out["url"] and "anna@example.lv" not in out["url"]
+
+
+def test_a_key_with_a_lone_surrogate_does_not_fail_the_event(redactor: Redactor) -> None:
+    out = Redactor(hasher=HASHER).redact({"file\udcff": "ok", "email": EMAIL})
+    assert "pii_error" not in out and out["email"] == "[REDACTED:email]" and out["file\udcff"] == "ok"
+
+
+def test_keyboard_interrupt_reaches_the_application() -> None:
+    class Interrupting:
+        def __str__(self) -> str:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        Redactor(hasher=HASHER).redact({"value": Interrupting()})
+
+
+def test_an_inbound_note_whose_path_is_no_path_of_the_event_is_dropped(summary_redactor: Redactor) -> None:
+    forged = {"path": "password=hunter2", "rule": "email", "category": 2, "action": "mask", "count": 1}
+    out = summary_redactor.redact({"event": "x", "pii_redactions": [forged]})
+    assert "hunter2" not in _rendered(out) and out["pii_redactions"] == []
+
+
+def test_max_depth_is_bounded() -> None:
+    with pytest.raises(ValueError, match="max_depth"):
+        Redactor(hasher=HASHER, max_depth=10**7)
+
+
+def test_a_defaultdict_event_is_not_changed() -> None:
+    import collections
+
+    event = collections.defaultdict(list, {"email": EMAIL})
+    out = Redactor(hasher=HASHER).redact(event)
+    assert dict(event) == {"email": EMAIL}
+    assert set(out) == {"email", "pii_categories"}
+
+
+def test_a_key_of_another_type_shows_its_text_in_paths(summary_redactor: Redactor) -> None:
+    class Key:
+        def __str__(self) -> str:
+            return "password"
+
+    out = summary_redactor.redact({Key(): "hunter2"})
+    assert all("\x00" not in n["path"] for n in out["pii_redactions"])

@@ -69,8 +69,8 @@ class Redactor:
         hasher: the key(s) for ``hash`` (default: ``PII_TAGGER_HASH_KEY``).
         summary: also write ``pii_redactions``: which paths were acted on, by
             rule, category and action, with counts (never a value).
-        max_depth: nesting deeper than this is replaced by a marker (and, to
-            the guard, counts as a value that could not be checked).
+        max_depth: nesting deeper than this (1 to 256) is replaced by a marker
+            (and, to the guard, counts as a value that could not be checked).
         scan_timeout: accepted and ignored: every search takes linear time.
         raise_errors: re-raise internal errors instead of failing closed (tests).
         alerts: where audit-mode findings are alerted (default, when the
@@ -137,7 +137,7 @@ class Redactor:
         Without audits this method is replaced, per instance, by the native
         engine's ``process``, which does the same in one call."""
         try:
-            if event.get("exc_info") and type(event["exc_info"]) is not str:
+            if event.get("exc_info") and not isinstance(event["exc_info"], str):
                 event = _with_formatted_exception(event)
             return self._audited(event)
         except Exception as exc:
@@ -156,7 +156,7 @@ class Redactor:
     def inspect(self, event: Mapping[str, Any]) -> tuple[dict[str, Any], list[Found]]:
         """The redacted copy of ``event`` and every finding in it (what the
         export-edge guard and the archive scanner report). May raise."""
-        if event.get("exc_info") and type(event["exc_info"]) is not str:
+        if event.get("exc_info") and not isinstance(event["exc_info"], str):
             event = _with_formatted_exception(event)
         out, _, _, found, _ = self._engine.walk(event, summary=self.summary, collect=True)
         return out, self._found(found)

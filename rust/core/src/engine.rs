@@ -18,6 +18,8 @@ use crate::url;
 
 /// Integers smaller than this (in magnitude) cannot be a phone, code, card or account.
 pub const BIG_INT: u64 = 1_000_000;
+/// The deepest nesting a walk follows: each level is a frame on the thread's stack.
+pub const MAX_DEPTH: usize = 256;
 /// The longest key, in bytes, whose name is read; a longer one is replaced by a marker.
 pub const MAX_KEY_BYTES: usize = 1024;
 /// The largest JSON document inside a string that is parsed, in bytes.
@@ -134,6 +136,8 @@ struct Notes {
     /// The count an earlier pass gave each entry (0: none).
     previous: Vec<usize>,
     index: HashMap<(String, u32), usize>,
+    /// The paths this walk met, once an earlier pass's notes were read.
+    paths: Option<std::collections::HashSet<String>>,
 }
 
 impl Notes {
@@ -165,7 +169,14 @@ impl Run {
     /// so redacting twice equals once.
     pub fn notes(&self) -> Vec<(String, u32, usize)> {
         let Some(notes) = &self.notes else { return Vec::new() };
-        notes.order.iter().zip(&notes.previous).map(|((p, t, n), &before)| (p.clone(), *t, (*n).max(before))).collect()
+        let met = |path: &str| notes.paths.as_ref().is_none_or(|paths| paths.contains(path));
+        notes
+            .order
+            .iter()
+            .zip(&notes.previous)
+            .filter(|((p, _, n), _)| *n > 0 || met(p))
+            .map(|((p, t, n), &before)| (p.clone(), *t, (*n).max(before)))
+            .collect()
     }
 
     /// The categories, in order.
@@ -198,15 +209,27 @@ impl Run {
     pub fn note(&mut self, path: &str, target: u32, count: usize) {
         if let Some(notes) = &mut self.notes {
             let i = notes.entry(path, target);
-            notes.order[i].2 += count;
+            notes.order[i].2 = notes.order[i].2.saturating_add(count);
         }
     }
 
-    /// What an earlier pass noted of (path, target), from the event's own notes.
+    /// What an earlier pass noted of (path, target), from the event's own
+    /// notes. It is written out only if this walk meets that path (a note
+    /// whose path is no path of the event is not ours).
     pub fn noted_before(&mut self, path: &str, target: u32, count: usize) {
         if let Some(notes) = &mut self.notes {
             let i = notes.entry(path, target);
-            notes.previous[i] += count;
+            notes.previous[i] = notes.previous[i].saturating_add(count);
+            notes.paths.get_or_insert_with(Default::default);
+        }
+    }
+
+    /// The walk met `path` (kept only while earlier notes wait for their paths).
+    fn met(&mut self, path: &str) {
+        if let Some(paths) = self.notes.as_mut().and_then(|n| n.paths.as_mut()) {
+            if !paths.contains(path) {
+                paths.insert(path.to_string());
+            }
         }
     }
 }
@@ -225,7 +248,11 @@ pub struct Engine {
 }
 
 impl Engine {
+    /// `max_depth`: 1 to [`MAX_DEPTH`] (deeper nesting would overflow a thread's stack).
     pub fn new(rules: &RuleSet, targets: Vec<Target>, hasher: Hasher, max_depth: usize) -> Result<Engine, RuleError> {
+        if !(1..=MAX_DEPTH).contains(&max_depth) {
+            return Err(RuleError(format!("max_depth is {max_depth}; expected 1 to {MAX_DEPTH}")));
+        }
         let targets = Targets::new(targets)?;
         for need in target_needs(rules) {
             targets.find(&need.0, need.1)?;
@@ -259,7 +286,17 @@ impl Engine {
     /// walk holds it on this thread or another, a table of its own).
     pub fn walk<R>(&self, run: Run, f: impl FnOnce(&mut Walk<'_>) -> R) -> (R, Run) {
         let mut own;
-        let mut guard = self.nodes.try_lock().ok();
+        let mut guard = match self.nodes.try_lock() {
+            Ok(guard) => Some(guard),
+            // A walk that panicked left the table half made: start it again.
+            Err(std::sync::TryLockError::Poisoned(poisoned)) => {
+                let mut guard = poisoned.into_inner();
+                *guard = Nodes::default();
+                self.nodes.clear_poison();
+                Some(guard)
+            }
+            Err(std::sync::TryLockError::WouldBlock) => None,
+        };
         let nodes: &mut Nodes = match guard.as_deref_mut() {
             Some(nodes) => {
                 nodes.begin();
@@ -277,7 +314,7 @@ impl Engine {
 
     /// The node count and bytes of the kept table (for tests and metrics).
     pub fn table_size(&self) -> (usize, usize) {
-        self.nodes.lock().map(|n| (n.count(), n.bytes())).unwrap_or((0, 0))
+        self.nodes.try_lock().map(|n| (n.count(), n.bytes())).unwrap_or((0, 0))
     }
 
     /// Whether anything in `text` (out of any field) would be acted on.
@@ -372,13 +409,24 @@ impl<'e> Walk<'e> {
     /// The node for a key under `parent`. `scanned`: the key's name is also
     /// read by the value rules (`str` keys, and integers that could be a number of a person).
     pub fn child(&mut self, parent: NodeId, kind: KeyKind, name: &str, scanned: bool) -> NodeId {
-        match self.nodes.child(parent, kind, name) {
-            Some(id) => id,
-            None => self.make(parent, kind, name, scanned),
-        }
+        self.child_named(parent, kind, name, name, scanned)
     }
 
-    fn make(&mut self, parent: NodeId, kind: KeyKind, name: &str, scanned: bool) -> NodeId {
+    /// [`Walk::child`] for a key kept in the table as `table_key` (a key of
+    /// another type: its type's name and its text) and read as `name`.
+    pub fn child_named(&mut self, parent: NodeId, kind: KeyKind, table_key: &str, name: &str, scanned: bool) -> NodeId {
+        let id = match self.nodes.child(parent, kind, table_key) {
+            Some(id) => id,
+            None => self.make(parent, kind, table_key, name, scanned),
+        };
+        if self.run.notes.as_ref().is_some_and(|n| n.paths.is_some()) {
+            let path = self.nodes.get(id).path.clone();
+            self.run.met(&path);
+        }
+        id
+    }
+
+    fn make(&mut self, parent: NodeId, kind: KeyKind, table_key: &str, name: &str, scanned: bool) -> NodeId {
         let engine = self.engine;
         let up = self.nodes.get(parent);
         let join = |key: &str| if up.path.is_empty() { key.to_string() } else { format!("{}.{key}", up.path) };
@@ -389,7 +437,7 @@ impl<'e> Walk<'e> {
                 key_out: Some(LONG_KEY.to_string()),
                 ..Node::default()
             };
-            return self.nodes.add(parent, kind, name, node, true);
+            return self.nodes.add(parent, kind, table_key, node, true);
         }
         // Our own masks and tokens in a key ("[REDACTED:email]") name no field.
         let words_of = engine.scanner.without_own_tokens(name);
@@ -410,7 +458,7 @@ impl<'e> Walk<'e> {
         }
         node.words = words;
         let transient = scanned && !engine.scanner.is_clean(name) && self.redact_key(&mut node, parent, name);
-        self.nodes.add(parent, kind, name, node, transient)
+        self.nodes.add(parent, kind, table_key, node, transient)
     }
 
     /// A key whose name holds personal data: written redacted (as it was in
@@ -543,13 +591,19 @@ impl<'e> Walk<'e> {
 
     /// A value under a personal field: replaced whole (unless it is already our own output).
     pub fn captured(&mut self, node: NodeId, text: &str) -> Option<String> {
+        self.captured_in(node, node, text)
+    }
+
+    /// [`Walk::captured`] by the field rule of `node`, found in the field `at`
+    /// (a URL's user name: the `username` rule, in the URL's field).
+    fn captured_in(&mut self, node: NodeId, at: NodeId, text: &str) -> Option<String> {
         let t = self.nodes.get(node).capture?;
         if self.engine.scanner.is_own_token(text) {
-            self.add(t, node, None, false);
+            self.add(t, at, None, false);
             return None;
         }
         let out = act::replacement(self.target(t), text, &self.engine.hasher);
-        self.add(t, node, Some(text), true);
+        self.add(t, at, Some(text), true);
         match out {
             Cow::Owned(s) => Some(s),
             Cow::Borrowed(_) => None,
@@ -691,7 +745,7 @@ impl<'e> Walk<'e> {
             None => (userinfo, None),
         };
         let user_node = self.child(ROOT, KeyKind::Str, "username", true);
-        let user_out = self.captured(user_node, &url::unquote_plus(user)).map(|r| url::quote(&r));
+        let user_out = self.captured_in(user_node, node, &url::unquote_plus(user)).map(|r| url::quote(&r));
         let mut password_out = None;
         if let Some(password) = password {
             let t = self.engine.targets.url_password;
@@ -735,7 +789,7 @@ impl<'e> Walk<'e> {
             self.unsure(node);
             return Some(Some(TOO_LARGE.to_string()));
         }
-        let value = match json::parse(stripped, 512) {
+        let value = match json::parse(stripped, self.engine.max_depth) {
             Ok(value) => value,
             Err(JsonError::Invalid) => return None,
             Err(JsonError::TooDeep) => {

@@ -18,21 +18,28 @@ pub struct Parts<'t> {
     pub fragment: Option<&'t str>,
 }
 
-/// Splits `text`. The authority runs from `//` to the next `/` (or the end);
-/// credentials are what stands before its last `@`, so a password holding an
-/// unencoded `#`, `?`, `%` or `&` is still taken whole (in doubt, as a password).
+/// Splits `text`. The authority runs from `//` to the first `/`, `?` or `#`,
+/// and credentials are what stands before its last `@`. A password may hold
+/// an unencoded `#`, `?`, `%` or `&`: an `@` past a `?` or `#` (before the
+/// path) still ends the credentials when what stands before it has a `:`
+/// (`user:pa#ss@host`); otherwise the `?` or `#` starts the query or fragment
+/// (`host?email=anna@example.lv`).
 pub fn split(text: &str) -> Parts<'_> {
     let after_scheme = scheme_end(text);
     let (scheme, rest) = text.split_at(after_scheme);
     let (userinfo, host, rest) = if scheme.ends_with("//") {
-        let authority_end = rest.find('/').unwrap_or(rest.len());
-        let authority = &rest[..authority_end];
-        match authority.rfind('@') {
-            Some(at) => (Some(&authority[..at]), &authority[at + 1..], &rest[authority_end..]),
-            None => {
-                let end = authority.find(['?', '#']).unwrap_or(authority.len());
-                (None, &authority[..end], &rest[end..])
+        let path_start = rest.find('/').unwrap_or(rest.len());
+        let authority_end = rest[..path_start].find(['?', '#']).unwrap_or(path_start);
+        let at = match rest[..authority_end].rfind('@') {
+            Some(at) => Some(at),
+            None => rest[..path_start].rfind('@').filter(|&at| rest[..at].contains(':')),
+        };
+        match at {
+            Some(at) => {
+                let host_end = at + 1 + rest[at + 1..path_start].find(['?', '#']).unwrap_or(path_start - at - 1);
+                (Some(&rest[..at]), &rest[at + 1..host_end], &rest[host_end..])
             }
+            None => (None, &rest[..authority_end], &rest[authority_end..]),
         }
     } else {
         (None, "", rest)
@@ -123,6 +130,13 @@ mod tests {
         assert_eq!(p.query, Some("q=janis%40example.lv&page=2"));
         let p = split("https://example.lv?next=1");
         assert_eq!((p.host, p.path, p.query), ("example.lv", "", Some("next=1")));
+        let p = split("https://shop.lv?email=anna@example.lv&card=4111111111111111");
+        assert_eq!((p.userinfo, p.host, p.path), (None, "shop.lv", ""));
+        assert_eq!(p.query, Some("email=anna@example.lv&card=4111111111111111"));
+        let p = split("https://shop.lv#u=anna@example.lv&pk=32064812345");
+        assert_eq!((p.userinfo, p.host, p.fragment), (None, "shop.lv", Some("u=anna@example.lv&pk=32064812345")));
+        let p = split("https://janis:pa?ss@host.lv?x=1");
+        assert_eq!((p.userinfo, p.host, p.query), (Some("janis:pa?ss"), "host.lv", Some("x=1")));
         let p = split("mailto:anna@example.lv");
         assert_eq!((p.scheme, p.path), ("", "mailto:anna@example.lv"));
     }

@@ -127,7 +127,7 @@ impl Engine {
     /// error gives the fail-closed event (re-raised with `raise_errors`).
     fn process<'py>(&self, py: Python<'py>, event: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
         let p = &self.processing;
-        let result = (|| {
+        let result = (|| -> PyResult<Bound<'py, PyAny>> {
             let mut event = event.clone();
             if let Some(exc_info) = lookup(&event, intern!(py, "exc_info"))? {
                 if !exc_info.is_instance_of::<PyString>() && exc_info.is_truthy()? {
@@ -139,7 +139,8 @@ impl Engine {
         })();
         match result {
             Ok(out) => Ok(out),
-            Err(e) if p.raise_errors => Err(e),
+            // KeyboardInterrupt and SystemExit go on to the application.
+            Err(e) if p.raise_errors || !e.is_instance_of::<pyo3::exceptions::PyException>(py) => Err(e),
             Err(e) => p.fail_closed.bind(py).call1((event, e.value(py))),
         }
     }
@@ -176,7 +177,8 @@ impl Engine {
 
     /// Whether anything in `text` (out of any field) would be acted on.
     fn acts_on(&self, text: &Bound<'_, PyString>) -> bool {
-        self.inner.acts_on(&text_of(text))
+        // In doubt (a bug): it does.
+        catch_unwind(AssertUnwindSafe(|| self.inner.acts_on(&text_of(text)))).unwrap_or(true)
     }
 
     /// No value rule can match `text`.
@@ -302,7 +304,7 @@ impl<'py> PyWalk<'_, '_, 'py> {
         for item in items {
             let (key, value) = item?;
             if let Ok(name) = key.cast_exact::<PyString>() {
-                let name = name.to_cow()?;
+                let name = text_of(name);
                 let ours = name.starts_with(['p', '_']);
                 if ours && [CATEGORIES_KEY, SUMMARY_KEY, ERROR_KEY].contains(&name.as_ref())
                     || (ours && has_record && STRUCTLOG_META_KEYS.contains(&name.as_ref()))
@@ -366,9 +368,8 @@ impl<'py> PyWalk<'_, '_, 'py> {
             (KeyKind::Tuple, false)
         } else {
             let type_name = key.get_type().qualname()?;
-            let name = format!("{}\0{text}", text_of(&type_name));
-            let node = self.walk.child(parent, KeyKind::Other, &name, false);
-            return Ok(node);
+            let table_key = format!("{}\0{text}", text_of(&type_name));
+            return Ok(self.walk.child_named(parent, KeyKind::Other, &table_key, &text, false));
         };
         Ok(self.walk.child(parent, kind, &text, scanned))
     }
@@ -467,6 +468,7 @@ impl<'py> PyWalk<'_, '_, 'py> {
         // is what is scanned and written out.
         let text = match value.str() {
             Ok(s) => text_of(&s).into_owned(),
+            Err(e) if !e.is_instance_of::<pyo3::exceptions::PyException>(py) => return Err(e),
             Err(_) => format!("[REDACTED:unprintable {}]", value.get_type().qualname().map(|n| n.to_string()).unwrap_or_default()),
         };
         let out = self.walk.string(node, &text, depth).unwrap_or(text);
@@ -537,11 +539,11 @@ fn lookup<'py>(mapping: &Bound<'py, PyAny>, key: &Bound<'py, PyString>) -> PyRes
     if let Ok(dict) = mapping.cast_exact::<PyDict>() {
         return dict.get_item(key);
     }
-    match mapping.get_item(key) {
-        Ok(value) => Ok(Some(value)),
-        Err(e) if e.is_instance_of::<pyo3::exceptions::PyKeyError>(mapping.py()) => Ok(None),
-        Err(e) => Err(e),
+    // `in` then `[]`, never `[]` alone: a defaultdict would add the key.
+    if !mapping.contains(key)? {
+        return Ok(None);
     }
+    mapping.get_item(key).map(Some)
 }
 
 /// A key and its value.
