@@ -150,12 +150,6 @@ impl Engine {
         self.process(py, event_dict)
     }
 
-    /// The redacted, tagged copy of `event` (with `summary`: `pii_redactions`).
-    fn redact<'py>(&self, py: Python<'py>, event: &Bound<'py, PyAny>, summary: bool) -> PyResult<Bound<'py, PyDict>> {
-        let (out, _) = self.guarded(py, event, Run::new(summary, false), true)?;
-        Ok(out)
-    }
-
     /// The redacted copy of `event` (tagged when `tags`), its categories,
     /// its notes (with `summary`) and every finding (with `collect`).
     #[pyo3(signature = (event, *, summary = false, collect = false, tags = true))]

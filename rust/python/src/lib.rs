@@ -8,7 +8,7 @@ use pyo3::types::PyString;
 mod act;
 mod engine;
 mod offsets;
-mod scanner;
+mod rule_checks;
 
 /// A Python string as Rust text: lone surrogates (which Python strings may
 /// hold) become U+FFFD, one character for one, so character offsets agree.
@@ -48,7 +48,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     quiet_panics();
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("SHIPPED_RULE_FILES", pii_core::rules::SHIPPED_FILES.to_vec())?;
-    m.add_class::<scanner::Scanner>()?;
     m.add_class::<engine::Engine>()?;
     m.add_class::<act::Keys>()?;
     m.add_function(wrap_pyfunction!(name_tokens, m)?)?;
@@ -56,7 +55,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(act::normalize, m)?)?;
     m.add_function(wrap_pyfunction!(act::mask, m)?)?;
     m.add_function(wrap_pyfunction!(engine::target_needs, m)?)?;
-    m.add_function(wrap_pyfunction!(scanner::check_value_rule, m)?)?;
-    m.add_function(wrap_pyfunction!(scanner::check_safe_shape, m)?)?;
+    m.add_function(wrap_pyfunction!(rule_checks::check_value_rule, m)?)?;
+    m.add_function(wrap_pyfunction!(rule_checks::check_safe_shape, m)?)?;
     Ok(())
 }
