@@ -631,3 +631,15 @@ def test_a_key_of_another_type_shows_its_text_in_paths(summary_redactor: Redacto
 
     out = summary_redactor.redact({Key(): "hunter2"})
     assert all("\x00" not in n["path"] for n in out["pii_redactions"])
+
+
+@pytest.mark.parametrize("url", [
+    "https://a.lv/cb?redirect_uri=https://b.lv/p?email=anna@example.lv",
+    "https://a.lv/cb?next=https%3A%2F%2Fb.lv%2Fx%3Femail%3Danna%40example.lv",
+    "https://a.lv/login?return=https://b.lv/r?to=https://c.lv/u?email=anna@example.lv",
+])
+def test_a_url_inside_a_query_value_is_read_part_by_part(redactor: Redactor, url: str) -> None:
+    out = redactor.redact({"url": url, "event": f"redirected to {url}"})
+    rendered = _rendered(out)
+    assert "anna@example.lv" not in rendered and "anna%40example.lv" not in rendered
+    assert 2 in out["pii_categories"]

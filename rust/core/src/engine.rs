@@ -18,6 +18,8 @@ use crate::url;
 
 /// Integers smaller than this (in magnitude) cannot be a phone, code, card or account.
 pub const BIG_INT: u64 = 1_000_000;
+/// How deep URLs inside URLs are read part by part (a redirect inside a redirect).
+pub const MAX_URL_NESTING: usize = 3;
 /// The deepest nesting a walk follows: each level is a frame on the thread's stack.
 pub const MAX_DEPTH: usize = 256;
 /// The longest key, in bytes, whose name is read; a longer one is replaced by a marker.
@@ -307,7 +309,7 @@ impl Engine {
                 &mut own
             }
         };
-        let mut walk = Walk { engine: self, nodes, run };
+        let mut walk = Walk { engine: self, nodes, run, url_depth: 0 };
         let out = f(&mut walk);
         (out, walk.run)
     }
@@ -372,6 +374,8 @@ pub struct Walk<'e> {
     engine: &'e Engine,
     nodes: &'e mut Nodes,
     pub run: Run,
+    /// How many URLs the walk is inside (a redirect URL in a query value).
+    url_depth: usize,
 }
 
 /// Python's `str.isspace` for the first character of a JSON-like text.
@@ -632,7 +636,9 @@ impl<'e> Walk<'e> {
                 Source::Key(t) => Some(t as u32),
             };
             let piece = &text[f.start..f.end];
-            if f.url && parse_urls {
+            // A URL in a piece of a URL (`?redirect_uri=https://...`) is read
+            // part by part too, up to MAX_URL_NESTING deep.
+            if f.url && (parse_urls || self.url_depth < MAX_URL_NESTING) {
                 out.push_str(&text[last..f.start]);
                 match self.url(node, piece, target) {
                     Some(redacted) => {
@@ -667,6 +673,13 @@ impl<'e> Walk<'e> {
 
     /// A URL redacted part by part: credentials, path segments, query, fragment.
     fn url(&mut self, node: NodeId, text: &str, target: Option<u32>) -> Option<String> {
+        self.url_depth += 1;
+        let out = self.url_parts(node, text, target);
+        self.url_depth -= 1;
+        out
+    }
+
+    fn url_parts(&mut self, node: NodeId, text: &str, target: Option<u32>) -> Option<String> {
         if let Some(t) = target {
             self.add(t, node, None, true);
         }

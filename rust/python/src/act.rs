@@ -6,7 +6,7 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyString};
 
-use crate::text_of;
+use crate::{no_panic, text_of};
 
 /// Keyed HMAC-SHA256 under one or more keys (the first for new tokens).
 #[pyclass(frozen, module = "pii_tagger._native")]
@@ -29,21 +29,24 @@ impl Keys {
 
     /// `[HASH:<key id>:<hex>]` of a normalised value under the newest key.
     fn token(&self, normalized: &Bound<'_, PyString>) -> PyResult<String> {
-        Ok(match normalized.to_str() {
-            Ok(text) => self.inner.token(text),
-            Err(_) => self.inner.token_bytes(utf8(normalized)?.as_bytes()),
-        })
+        match normalized.to_str() {
+            Ok(text) => no_panic(|| Ok(self.inner.token(text))),
+            Err(_) => {
+                let bytes = utf8(normalized)?;
+                no_panic(|| Ok(self.inner.token_bytes(bytes.as_bytes())))
+            }
+        }
     }
 
     /// The token under every key, as (key id, token).
     fn tokens(&self, normalized: &Bound<'_, PyString>) -> PyResult<Vec<(String, String)>> {
         let bytes = utf8(normalized)?;
-        Ok(self.inner.tokens_bytes(bytes.as_bytes()).into_iter().map(|(k, t)| (k.to_string(), t)).collect())
+        no_panic(|| Ok(self.inner.tokens_bytes(bytes.as_bytes()).into_iter().map(|(k, t)| (k.to_string(), t)).collect()))
     }
 
     /// `fp:<key id>:<hex>`: groups repeats of a value in alerts without holding it.
-    fn fingerprint(&self, value: &Bound<'_, PyString>) -> String {
-        self.inner.fingerprint(&text_of(value))
+    fn fingerprint(&self, value: &Bound<'_, PyString>) -> PyResult<String> {
+        no_panic(|| Ok(self.inner.fingerprint(&text_of(value))))
     }
 }
 
@@ -51,12 +54,12 @@ impl Keys {
 #[pyfunction]
 pub fn normalize(style: &str, value: &Bound<'_, PyString>) -> PyResult<String> {
     let style = Normalizer::from_name(style).ok_or_else(|| PyValueError::new_err(format!("unknown normalizer {style:?}")))?;
-    Ok(act::normalize(style, &text_of(value)))
+    no_panic(|| Ok(act::normalize(style, &text_of(value))))
 }
 
 /// `[REDACTED:<label>]`, keeping what `mask` (full, last2, last4, ip) allows.
 #[pyfunction]
 pub fn mask(label: &str, mask: &str, value: &Bound<'_, PyString>) -> PyResult<String> {
     let kind = Mask::from_name(mask).ok_or_else(|| PyValueError::new_err(format!("unknown mask {mask:?}")))?;
-    Ok(act::mask(label, kind, &text_of(value)))
+    no_panic(|| Ok(act::mask(label, kind, &text_of(value))))
 }

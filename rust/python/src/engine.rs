@@ -19,7 +19,7 @@ use pyo3::types::{
     PyBool, PyByteArray, PyBytes, PyDict, PyFloat, PyFrozenSet, PyInt, PyList, PyMemoryView, PySet, PyString, PyTuple,
 };
 
-use crate::text_of;
+use crate::{no_panic, text_of};
 
 /// Keys of our own at the top level of an event.
 const CATEGORIES_KEY: &str = "pii_categories";
@@ -30,6 +30,8 @@ const STRUCTLOG_META_KEYS: [&str; 2] = ["_record", "_from_structlog"];
 
 /// A finding for Python: target index, path, value (None: no single value).
 type PyFound = (u32, String, Option<String>);
+/// A finding in a text: start, end (characters), target index, whether a URL.
+type TextFinding = (usize, usize, Option<u32>, bool);
 /// A summary note: path, target index, count.
 type PyNote = (String, u32, usize);
 
@@ -176,30 +178,33 @@ impl Engine {
     }
 
     /// No value rule can match `text`.
-    fn is_clean(&self, text: &Bound<'_, PyString>) -> bool {
-        self.inner.scanner.is_clean(&text_of(text))
+    fn is_clean(&self, text: &Bound<'_, PyString>) -> PyResult<bool> {
+        no_panic(|| Ok(self.inner.scanner.is_clean(&text_of(text))))
     }
 
     /// `text` is wholly one of our masks or tokens.
-    fn is_own_token(&self, text: &Bound<'_, PyString>) -> bool {
-        self.inner.scanner.is_own_token(&text_of(text))
+    fn is_own_token(&self, text: &Bound<'_, PyString>) -> PyResult<bool> {
+        no_panic(|| Ok(self.inner.scanner.is_own_token(&text_of(text))))
     }
 
     /// The findings of a text out of any field, as (start, end, target index
     /// or None, url) with character offsets (for tests and tools).
-    fn scan_text(&self, text: &Bound<'_, PyString>) -> Vec<(usize, usize, Option<u32>, bool)> {
+    fn scan_text(&self, text: &Bound<'_, PyString>) -> PyResult<Vec<TextFinding>> {
         let text = text_of(text);
         let offsets = crate::offsets::CharOffsets::new(&text);
-        self.inner
-            .findings(&text)
-            .into_iter()
-            .map(|(start, end, target, url)| (offsets.chars(start), offsets.chars(end), target, url))
-            .collect()
+        no_panic(|| {
+            Ok(self
+                .inner
+                .findings(&text)
+                .into_iter()
+                .map(|(start, end, target, url)| (offsets.chars(start), offsets.chars(end), target, url))
+                .collect())
+        })
     }
 
     /// The index of the safe shape `text` wholly is, or None.
-    fn shape_of(&self, text: &Bound<'_, PyString>) -> Option<usize> {
-        self.inner.scanner.shape_of(&text_of(text))
+    fn shape_of(&self, text: &Bound<'_, PyString>) -> PyResult<Option<usize>> {
+        no_panic(|| Ok(self.inner.scanner.shape_of(&text_of(text))))
     }
 
     /// The kept key decisions: (nodes, bytes).

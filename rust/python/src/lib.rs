@@ -10,6 +10,14 @@ mod engine;
 mod offsets;
 mod rule_checks;
 
+/// `f`, with a Rust panic turned into a `RuntimeError` that names no value
+/// (PyO3's own `PanicException` is a `BaseException`: it would pass an
+/// application's `except Exception`).
+pub(crate) fn no_panic<T>(f: impl FnOnce() -> PyResult<T>) -> PyResult<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
+        .unwrap_or_else(|_| Err(pyo3::exceptions::PyRuntimeError::new_err("pii_tagger: the native engine failed (a bug)")))
+}
+
 /// A Python string as Rust text: lone surrogates (which Python strings may
 /// hold) become U+FFFD, one character for one, so character offsets agree.
 pub(crate) fn text_of<'a>(text: &'a Bound<'_, PyString>) -> Cow<'a, str> {
@@ -19,8 +27,8 @@ pub(crate) fn text_of<'a>(text: &'a Bound<'_, PyString>) -> Cow<'a, str> {
 /// A field name split into folded words in any spelling style
 /// (`customerPhoneNumber` and `KLIENTA_TĀLRUNIS` alike).
 #[pyfunction]
-fn name_tokens(name: &Bound<'_, PyString>) -> Vec<String> {
-    pii_core::text::name_tokens(&text_of(name))
+fn name_tokens(name: &Bound<'_, PyString>) -> PyResult<Vec<String>> {
+    no_panic(|| Ok(pii_core::text::name_tokens(&text_of(name))))
 }
 
 /// How many leading characters of `text` the named check accepts (0: rejected).
@@ -29,8 +37,7 @@ fn validate(name: &str, text: &Bound<'_, PyString>) -> PyResult<usize> {
     let check = pii_core::validate::by_name(name)
         .ok_or_else(|| pyo3::exceptions::PyValueError::new_err(format!("unknown validator {name:?}")))?;
     let text = text_of(text);
-    let accepted = check(&text);
-    Ok(text[..accepted].chars().count())
+    no_panic(|| Ok(text[..check(&text)].chars().count()))
 }
 
 /// A panic's message can quote the text being processed (Rust's message for a

@@ -10,12 +10,12 @@ use pyo3::prelude::*;
 #[pyfunction]
 pub fn check_value_rule(table: &str) -> PyResult<()> {
     let rule: ValueRule = serde_json::from_str(table).map_err(|e| PyValueError::new_err(e.to_string()))?;
-    scan::check_value_rule(&rule).map_err(PyValueError::new_err)
+    crate::no_panic(|| scan::check_value_rule(&rule).map_err(PyValueError::new_err))
 }
 
 /// Checks one safe shape (a JSON table).
 #[pyfunction]
 pub fn check_safe_shape(table: &str) -> PyResult<()> {
     let shape: SafeShape = serde_json::from_str(table).map_err(|e| PyValueError::new_err(e.to_string()))?;
-    scan::check_safe_shape(&shape).map_err(PyValueError::new_err)
+    crate::no_panic(|| scan::check_safe_shape(&shape).map_err(PyValueError::new_err))
 }
