@@ -116,17 +116,3 @@ _ephemeral_lock = threading.Lock()
 def normalize(style: str, value: str) -> str:
     """``value`` as it is hashed: one value written two ways gives one token."""
     return _native.normalize(style, value)  # type: ignore[no-any-return]
-
-
-def mask(target: Target, value: str) -> str:
-    return _native.mask(target.label, target.mask, value)  # type: ignore[no-any-return]
-
-
-def replacement(target: Target, value: str, hasher: Hasher) -> str:
-    """The text written in place of ``value`` (for ``drop``, the marker used in
-    text; for ``audit``, the value itself: audit mode leaves it and alerts)."""
-    if target.action == "audit":
-        return value
-    if target.action == "hash":
-        return hasher.token(normalize(target.normalize, value))
-    return mask(target, value)

@@ -21,7 +21,7 @@ use regex_automata::util::syntax;
 use regex_automata::{Anchored, Input, MatchKind, PatternID, PatternSet};
 
 use crate::rules::{RuleError, SafeShape, ValueRule};
-use crate::text::fold;
+use crate::text::{count_digits, fold, is_decimal};
 use crate::validate::{self, Validator};
 
 /// How far back (in characters) a rule's `before` pattern may reach.
@@ -169,7 +169,6 @@ pub struct Scanner {
     shapes: Vec<Shape>,
     shape_search: Option<Regex>,
     own_token: Option<Regex>,
-    digit_runs: Regex,
     key_then_separator: Regex,
 }
 
@@ -352,6 +351,15 @@ fn chars_back(text: &str, pos: usize, chars: usize) -> usize {
     text[..pos].char_indices().rev().nth(chars.saturating_sub(1)).map_or(0, |(i, _)| i)
 }
 
+/// Whether `text` holds a decimal digit (what the rules' `\d` matches).
+fn has_digit(text: &str) -> bool {
+    if text.is_ascii() {
+        text.bytes().any(|b| b.is_ascii_digit())
+    } else {
+        text.chars().any(is_decimal)
+    }
+}
+
 /// `\n`, `\t` or `\r` written out just before `pos`: a break, not a word character.
 fn escaped_break(text: &str, pos: usize) -> bool {
     let bytes = text.as_bytes();
@@ -429,7 +437,6 @@ impl Scanner {
         } else {
             Some(regex(&own.join("|")).map_err(|e| RuleError(format!("own tokens: {e}")))?)
         };
-        let digit_runs = regex(r"\d+").map_err(RuleError)?;
         let key_then_separator =
             regex(r#"^\s+["']?[\w.\-]+["']?[ \t]*[=:]"#).map_err(RuleError)?;
         Ok(Scanner {
@@ -442,40 +449,18 @@ impl Scanner {
             shapes: shape_list,
             shape_search,
             own_token,
-            digit_runs,
             key_then_separator,
         })
     }
 
-    /// The number of value rules (finding sources are indexes below it).
-    pub fn rule_count(&self) -> usize {
-        self.rules.len()
-    }
-
-    /// The decimal digits (`\d`) in `text`.
-    pub fn count_digits(&self, text: &str) -> usize {
-        if text.is_ascii() {
-            return text.bytes().filter(u8::is_ascii_digit).count();
-        }
-        self.digit_runs.find_iter(text).map(|m| text[m.range()].chars().count()).sum()
-    }
-
     /// True when no rule can match: the text holds none of the rules' needs.
     pub fn lacks_needs(&self, text: &str) -> bool {
-        if self.needs_digit && self.count_digits_at_least_one(text) {
+        if self.needs_digit && has_digit(text) {
             return false;
         }
         match &self.needs_literals {
             Some(ac) => !ac.is_match(text),
             None => true,
-        }
-    }
-
-    fn count_digits_at_least_one(&self, text: &str) -> bool {
-        if text.is_ascii() {
-            text.bytes().any(|b| b.is_ascii_digit())
-        } else {
-            self.digit_runs.is_match(text)
         }
     }
 
@@ -583,7 +568,7 @@ impl Scanner {
     /// Where to search on if the match of rule `i` at `at..end` counts.
     fn accept(&self, text: &str, at: usize, end: usize, i: usize, state: &mut State, keys: &mut dyn KeyTargets) -> Option<usize> {
         let rule = &self.rules[i];
-        if rule.min_digits > 0 && *state.digits.get_or_insert_with(|| self.count_digits(text)) < rule.min_digits {
+        if rule.min_digits > 0 && *state.digits.get_or_insert_with(|| count_digits(text)) < rule.min_digits {
             return None;
         }
         if !rule.needs_all.is_empty() && !*state.needs_all.entry(i).or_insert_with(|| rule.needs_all.iter().all(|n| text.contains(n.as_str()))) {

@@ -1,7 +1,7 @@
-//! `pii_tagger._native.Keys`, `normalize` and `mask`: the actions' pieces
+//! `pii_tagger._native.Keys` and `normalize`: the actions' pieces
 //! that Python calls directly (tokens for `pii-tagger token`, alert fingerprints).
 
-use pii_core::act::{self, Hasher, Mask, Normalizer};
+use pii_core::act::{self, Hasher, Normalizer};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyString};
@@ -55,11 +55,4 @@ impl Keys {
 pub fn normalize(style: &str, value: &Bound<'_, PyString>) -> PyResult<String> {
     let style = Normalizer::from_name(style).ok_or_else(|| PyValueError::new_err(format!("unknown normalizer {style:?}")))?;
     no_panic(|| Ok(act::normalize(style, &text_of(value))))
-}
-
-/// `[REDACTED:<label>]`, keeping what `mask` (full, last2, last4, ip) allows.
-#[pyfunction]
-pub fn mask(label: &str, mask: &str, value: &Bound<'_, PyString>) -> PyResult<String> {
-    let kind = Mask::from_name(mask).ok_or_else(|| PyValueError::new_err(format!("unknown mask {mask:?}")))?;
-    no_panic(|| Ok(act::mask(label, kind, &text_of(value))))
 }

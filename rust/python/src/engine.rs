@@ -12,7 +12,7 @@ use pii_core::act::{Action, Hasher, Mask, Normalizer, Target};
 use pii_core::engine::{self, is_big_int, Run, Walk, CYCLE, TOO_DEEP};
 use pii_core::rules::RuleSet;
 use pii_core::tree::{KeyKind, NodeId};
-use pyo3::exceptions::{PyRuntimeError, PyValueError};
+use pyo3::exceptions::PyValueError;
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{
@@ -223,7 +223,7 @@ impl Engine {
         run: Run,
         tags: bool,
     ) -> PyResult<(Bound<'py, PyDict>, Run)> {
-        let result = catch_unwind(AssertUnwindSafe(|| {
+        no_panic(|| {
             let (out, run) = self.inner.walk(run, |walk| {
                 let mut w = PyWalk { walk, py, safe_types: self.safe_types.bind(py), mapping: self.mapping.bind(py), seen: Vec::new() };
                 w.event(event)
@@ -236,8 +236,7 @@ impl Engine {
                 }
             }
             Ok((out, run))
-        }));
-        result.unwrap_or_else(|_| Err(PyRuntimeError::new_err("pii_tagger: the native engine failed (a bug); the event is redacted whole")))
+        })
     }
 }
 

@@ -60,7 +60,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(name_tokens, m)?)?;
     m.add_function(wrap_pyfunction!(validate, m)?)?;
     m.add_function(wrap_pyfunction!(act::normalize, m)?)?;
-    m.add_function(wrap_pyfunction!(act::mask, m)?)?;
     m.add_function(wrap_pyfunction!(engine::target_needs, m)?)?;
     m.add_function(wrap_pyfunction!(rule_checks::check_value_rule, m)?)?;
     m.add_function(wrap_pyfunction!(rule_checks::check_safe_shape, m)?)?;
