@@ -16,6 +16,7 @@
 use std::borrow::Cow;
 
 use aho_corasick::AhoCorasick;
+use regex_automata::dfa::{dense, Automaton};
 use regex_automata::meta::Regex;
 use regex_automata::util::syntax;
 use regex_automata::{Anchored, Input, MatchKind, PatternID, PatternSet};
@@ -167,7 +168,7 @@ pub struct Scanner {
     needs_literals: Option<AhoCorasick>,
     needs_digit: bool,
     shapes: Vec<Shape>,
-    shape_search: Option<Regex>,
+    shape_search: Option<ShapeSearch>,
     own_token: Option<Regex>,
     key_then_separator: Regex,
 }
@@ -342,6 +343,53 @@ fn compile_shape(shape: &SafeShape) -> Result<Shape, String> {
     })
 }
 
+/// Which safe shapes a whole text is: the shapes are small and asked of
+/// almost every value, so they are one fully built DFA (about 0.6 MB for the
+/// shipped ones; a search costs a table step per byte), or, when users' shapes
+/// make that too big, a lazy one.
+enum ShapeSearch {
+    Dense(Box<dense::DFA<Vec<u32>>>),
+    Lazy(Regex),
+}
+
+impl ShapeSearch {
+    /// Bytes a fully built DFA of the shapes may take.
+    const DENSE_LIMIT: usize = 8 << 20;
+
+    fn new(shapes: &[SafeShape]) -> Result<ShapeSearch, RuleError> {
+        let whole: Vec<String> = shapes.iter().map(|s| format!("^(?:{})$", s.pattern)).collect();
+        let ascii = syntax::Config::new().unicode(false).utf8(false);
+        let config = dense::Config::new()
+            .starts_for_each_pattern(true)
+            .dfa_size_limit(Some(Self::DENSE_LIMIT))
+            .determinize_size_limit(Some(Self::DENSE_LIMIT));
+        if let Ok(dfa) = dense::Builder::new().syntax(ascii).configure(config).build_many(&whole) {
+            return Ok(ShapeSearch::Dense(Box::new(dfa)));
+        }
+        let lazy = Regex::builder().syntax(ascii).configure(engine_config()).build_many(&whole);
+        Ok(ShapeSearch::Lazy(lazy.map_err(|e| RuleError(format!("safe shapes: {e}")))?))
+    }
+
+    /// The first shape (in file order) that `text` wholly is, by its pattern.
+    fn first(&self, text: &str) -> Option<usize> {
+        self.find(Input::new(text).anchored(Anchored::Yes))
+    }
+
+    /// Whether `text` is wholly shape `i`, by its pattern.
+    fn is(&self, i: usize, text: &str) -> bool {
+        self.find(Input::new(text).anchored(Anchored::Pattern(PatternID::new_unchecked(i)))).is_some()
+    }
+
+    fn find(&self, input: Input<'_>) -> Option<usize> {
+        match self {
+            // The DFA has no quit bytes, so it never gives up; if it did, the
+            // text would simply not be a safe shape (it is scanned).
+            ShapeSearch::Dense(dfa) => dfa.try_search_fwd(&input).ok().flatten().map(|m| m.pattern().as_usize()),
+            ShapeSearch::Lazy(regex) => regex.search(&input).map(|m| m.pattern().as_usize()),
+        }
+    }
+}
+
 fn char_start_before(text: &str, pos: usize) -> Option<usize> {
     text[..pos].char_indices().next_back().map(|(i, _)| i)
 }
@@ -418,18 +466,7 @@ impl Scanner {
             .iter()
             .map(|s| compile_shape(s).map_err(|e| RuleError(format!("[[safe]] id='{}': {e}", s.id))))
             .collect::<Result<Vec<_>, _>>()?;
-        let shape_search = if shapes.is_empty() {
-            None
-        } else {
-            let whole: Vec<String> = shapes.iter().map(|s| format!("^(?:{})$", s.pattern)).collect();
-            Some(
-                Regex::builder()
-                    .syntax(syntax::Config::new().unicode(false).utf8(false))
-                    .configure(engine_config())
-                    .build_many(&whole)
-                    .map_err(|e| RuleError(format!("safe shapes: {e}")))?,
-            )
-        };
+        let shape_search = if shapes.is_empty() { None } else { Some(ShapeSearch::new(shapes)?) };
         let own: Vec<String> =
             rules.iter().filter(|r| r.handler == "skip").map(|r| format!("(?:{})", r.pattern)).collect();
         let own_token = if own.is_empty() {
@@ -467,25 +504,16 @@ impl Scanner {
     /// The safe shape (its index) that `text` wholly is, if any.
     pub fn shape_of(&self, text: &str) -> Option<usize> {
         let search = self.shape_search.as_ref()?;
-        let mut input = Input::new(text).anchored(Anchored::Yes);
-        let first = search.search(&input)?.pattern().as_usize();
+        let first = search.first(text)?;
         if self.shape_applies(first, text) {
             return Some(first);
         }
-        for i in first + 1..self.shapes.len() {
-            input = input.anchored(Anchored::Pattern(PatternID::new_unchecked(i)));
-            if search.search(&input).is_some() && self.shape_applies(i, text) {
-                return Some(i);
-            }
-        }
-        None
+        (first + 1..self.shapes.len()).find(|&i| search.is(i, text) && self.shape_applies(i, text))
     }
 
     /// Whether `text` is wholly safe shape `i`.
     pub fn has_shape(&self, i: usize, text: &str) -> bool {
-        let Some(search) = &self.shape_search else { return false };
-        let input = Input::new(text).anchored(Anchored::Pattern(PatternID::new_unchecked(i)));
-        search.search(&input).is_some() && self.shape_applies(i, text)
+        self.shape_search.as_ref().is_some_and(|search| search.is(i, text)) && self.shape_applies(i, text)
     }
 
     fn shape_applies(&self, i: usize, text: &str) -> bool {

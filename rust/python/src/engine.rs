@@ -225,7 +225,7 @@ impl Engine {
     ) -> PyResult<(Bound<'py, PyDict>, Run)> {
         no_panic(|| {
             let (out, run) = self.inner.walk(run, |walk| {
-                let mut w = PyWalk { walk, py, safe_types: self.safe_types.bind(py), mapping: self.mapping.bind(py), seen: Vec::new() };
+                let mut w = PyWalk { walk, py, safe_types: self.safe_types.bind(py), mapping: self.mapping.bind(py), seen: Vec::new(), foreign: false };
                 w.event(event)
             });
             let out = out?;
@@ -267,53 +267,67 @@ struct PyWalk<'w, 'e, 'py> {
     mapping: &'w Bound<'py, PyAny>,
     /// Containers on the way down (cycles).
     seen: Vec<usize>,
+    /// Code of the application may have run (a `__str__`, a mapping's
+    /// `items`, ...) and changed a dict being walked: dicts are then built
+    /// from what was walked, never copied.
+    foreign: bool,
 }
 
 impl<'py> PyWalk<'_, '_, 'py> {
     fn event(&mut self, event: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyDict>> {
         let py = self.py;
-        let out = PyDict::new(py);
         let items = items_of(event)?;
         let has_record = lookup(event, intern!(py, "_record"))?.is_some();
-        if has_record {
-            for key in STRUCTLOG_META_KEYS {
-                if let Some(value) = lookup(event, &PyString::new(py, key))? {
-                    out.set_item(key, value)?;
-                }
-            }
-        }
         if self.walk.run.summary() {
             if let Some(previous) = lookup(event, intern!(py, "pii_redactions"))? {
                 self.previous_notes(&previous)?;
             }
         }
-        if let Some(previous) = lookup(event, intern!(py, "pii_categories"))? {
-            if let Ok(list) = previous.cast_exact::<PyList>() {
-                for n in list.iter() {
-                    if n.is_exact_instance_of::<PyInt>() {
-                        if let Ok(n @ 1..=18) = n.extract::<u8>() {
-                            self.walk.run.categories |= 1 << n;
-                        }
+        let root = self.walk.root();
+        let mut fields = Vec::with_capacity(items.len());
+        for item in items {
+            let (key, value) = item?;
+            let mut outcome = None;
+            if let Ok(name) = key.cast_exact::<PyString>() {
+                let name = text_of(name);
+                if name.starts_with(['p', '_']) {
+                    if name == CATEGORIES_KEY {
+                        self.previous_categories(&value);
+                    }
+                    if [CATEGORIES_KEY, SUMMARY_KEY, ERROR_KEY].contains(&name.as_ref()) {
+                        // Ours: written again below.
+                        outcome = Some(Outcome::Gone);
+                    } else if has_record && STRUCTLOG_META_KEYS.contains(&name.as_ref()) {
+                        outcome = Some(Outcome::Same);
+                    }
+                }
+            }
+            let outcome = match outcome {
+                Some(outcome) => outcome,
+                None => {
+                    let node = self.key_node(root, &key)?;
+                    self.field(node, &value, 1)?
+                }
+            };
+            fields.push((key, value, outcome));
+        }
+        match assemble(py, event, fields, self.foreign)? {
+            Some(out) => Ok(out),
+            None => Ok(event.cast_exact::<PyDict>()?.copy()?),
+        }
+    }
+
+    /// Categories of an earlier pass (`pii_categories`), kept: redacting twice equals once.
+    fn previous_categories(&mut self, previous: &Bound<'py, PyAny>) {
+        if let Ok(list) = previous.cast_exact::<PyList>() {
+            for n in list.iter() {
+                if n.is_exact_instance_of::<PyInt>() {
+                    if let Ok(n @ 1..=18) = n.extract::<u8>() {
+                        self.walk.run.categories |= 1 << n;
                     }
                 }
             }
         }
-        let root = self.walk.root();
-        for item in items {
-            let (key, value) = item?;
-            if let Ok(name) = key.cast_exact::<PyString>() {
-                let name = text_of(name);
-                let ours = name.starts_with(['p', '_']);
-                if ours && [CATEGORIES_KEY, SUMMARY_KEY, ERROR_KEY].contains(&name.as_ref())
-                    || (ours && has_record && STRUCTLOG_META_KEYS.contains(&name.as_ref()))
-                {
-                    continue;
-                }
-            }
-            let node = self.key_node(root, &key)?;
-            self.put(&out, &key, node, &value, 1)?;
-        }
-        Ok(out)
     }
 
     /// The notes of an earlier pass, so that redacting twice equals once: each
@@ -363,8 +377,10 @@ impl<'py> PyWalk<'_, '_, 'py> {
         } else if key.is_exact_instance_of::<PyBytes>() {
             (KeyKind::Bytes, false)
         } else if key.is_exact_instance_of::<PyTuple>() {
+            self.foreign = true; // the str() of its items
             (KeyKind::Tuple, false)
         } else {
+            self.foreign = true;
             let type_name = key.get_type().qualname()?;
             let table_key = format!("{}\0{text}", text_of(&type_name));
             return Ok(self.walk.child_named(parent, KeyKind::Other, &table_key, &text, false));
@@ -372,32 +388,26 @@ impl<'py> PyWalk<'_, '_, 'py> {
         Ok(self.walk.child(parent, kind, &text, scanned))
     }
 
-    /// One field into `out`; true when it changed (or went).
-    fn put(&mut self, out: &Bound<'py, PyDict>, key: &Bound<'py, PyAny>, node: NodeId, value: &Bound<'py, PyAny>, depth: usize) -> PyResult<bool> {
+    /// What becomes of one field.
+    fn field(&mut self, node: NodeId, value: &Bound<'py, PyAny>, depth: usize) -> PyResult<Outcome<'py>> {
         self.walk.key_findings(node);
         if self.walk.node(node).drop {
             let is_str = value.is_exact_instance_of::<PyString>();
             let empty = value.is_none() || (is_str && value.len()? == 0);
             if !empty {
+                self.foreign |= !is_str;
                 let text = value.str()?;
                 let text = text_of(&text);
                 self.walk.drop_value(node, &text, is_str);
             }
-            return Ok(true);
+            return Ok(Outcome::Gone);
         }
         let new = self.value(value, node, depth)?;
-        let changed = !new.is(value);
-        match &self.walk.node(node).key_out {
-            Some(k) => {
-                let k = PyString::new(self.py, k);
-                out.set_item(k, new)?;
-                Ok(true)
-            }
-            None => {
-                out.set_item(key, new)?;
-                Ok(changed)
-            }
-        }
+        Ok(match &self.walk.node(node).key_out {
+            Some(k) => Outcome::Renamed(PyString::new(self.py, k), new),
+            None if new.is(value) => Outcome::Same,
+            None => Outcome::Changed(new),
+        })
     }
 
     /// The redacted value (the same object when nothing changed).
@@ -445,6 +455,8 @@ impl<'py> PyWalk<'_, '_, 'py> {
         if value.is_none() || value.is_exact_instance_of::<PyBool>() || value.is_exact_instance_of::<PyFloat>() {
             return self.scalar(value, node, capture);
         }
+        // Beyond the exact built-in types, the application's code may run.
+        self.foreign = true;
         if value.is_instance(self.mapping)? {
             return self.container(value, node, depth, true);
         }
@@ -501,15 +513,19 @@ impl<'py> PyWalk<'_, '_, 'py> {
     }
 
     fn mapping_of(&mut self, value: &Bound<'py, PyAny>, node: NodeId, depth: usize) -> PyResult<Bound<'py, PyAny>> {
-        let out = PyDict::new(self.py);
-        let mut changed = false;
-        for item in items_of(value)? {
+        let items = items_of(value)?;
+        let mut fields = Vec::with_capacity(items.len());
+        for item in items {
             let (key, item) = item?;
             let child = self.key_node(node, &key)?;
-            changed |= self.put(&out, &key, child, &item, depth + 1)?;
+            let outcome = self.field(child, &item, depth + 1)?;
+            fields.push((key, item, outcome));
         }
         // An exact dict that nothing changed is passed on as it is.
-        Ok(if !changed && value.is_exact_instance_of::<PyDict>() { value.clone() } else { out.into_any() })
+        Ok(match assemble(self.py, value, fields, self.foreign)? {
+            Some(out) => out.into_any(),
+            None => value.clone(),
+        })
     }
 
     fn sequence(&mut self, value: &Bound<'py, PyAny>, node: NodeId, depth: usize) -> PyResult<Bound<'py, PyAny>> {
@@ -529,6 +545,60 @@ impl<'py> PyWalk<'_, '_, 'py> {
         }
         Ok(PyList::new(self.py, items)?.into_any())
     }
+}
+
+/// What the walk made of one field of a mapping.
+enum Outcome<'py> {
+    /// Written out as it was.
+    Same,
+    /// A new value under the same key.
+    Changed(Bound<'py, PyAny>),
+    /// A new key (the old one held personal data) and value.
+    Renamed(Bound<'py, PyString>, Bound<'py, PyAny>),
+    /// Left out.
+    Gone,
+}
+
+/// A field of a mapping: its key, its value and what the walk made of it.
+type Field<'py> = (Bound<'py, PyAny>, Bound<'py, PyAny>, Outcome<'py>);
+
+/// The output mapping for `fields` (every field of `mapping`, in order), or
+/// None when `mapping` is an exact dict that nothing changed. An exact dict
+/// whose keys all stay is copied (one table copy) and patched, unless code
+/// of the application ran during the walk (`foreign`: the dict may no longer
+/// hold what was walked); any other mapping is built field by field.
+fn assemble<'py>(
+    py: Python<'py>,
+    mapping: &Bound<'py, PyAny>,
+    fields: Vec<Field<'py>>,
+    foreign: bool,
+) -> PyResult<Option<Bound<'py, PyDict>>> {
+    let exact = mapping.cast_exact::<PyDict>().ok().filter(|_| !foreign);
+    if exact.is_some() && fields.iter().all(|(_, _, o)| matches!(o, Outcome::Same)) {
+        return Ok(None);
+    }
+    if let Some(dict) = exact.filter(|_| !fields.iter().any(|(_, _, o)| matches!(o, Outcome::Renamed(..)))) {
+        let out = dict.copy()?;
+        for (key, _, outcome) in fields {
+            match outcome {
+                Outcome::Same => {}
+                Outcome::Changed(new) => out.set_item(key, new)?,
+                Outcome::Gone => out.del_item(key)?,
+                Outcome::Renamed(..) => unreachable!("renames are built field by field"),
+            }
+        }
+        return Ok(Some(out));
+    }
+    let out = PyDict::new(py);
+    for (key, value, outcome) in fields {
+        match outcome {
+            Outcome::Same => out.set_item(key, value)?,
+            Outcome::Changed(new) => out.set_item(key, new)?,
+            Outcome::Renamed(new_key, new) => out.set_item(new_key, new)?,
+            Outcome::Gone => {}
+        }
+    }
+    Ok(Some(out))
 }
 
 /// `mapping[key]`, None when it has no such key (a dict is asked without
