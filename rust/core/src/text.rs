@@ -26,12 +26,45 @@ pub fn fold(text: &str) -> Cow<'_, str> {
         } else {
             Cow::Borrowed(text)
         }
+    } else if let Some(folded) = fold_latin(text) {
+        folded
     } else if text.chars().all(is_folded) {
         Cow::Borrowed(text)
     } else {
-        let stripped: String = strip_marks(text).collect();
-        Cow::Owned(stripped.to_lowercase())
+        fold_any(text)
     }
+}
+
+/// [`fold`] by the general rule: NFKD, marks dropped, full lower case.
+fn fold_any(text: &str) -> Cow<'_, str> {
+    let stripped: String = strip_marks(text).collect();
+    Cow::Owned(stripped.to_lowercase())
+}
+
+/// Characters below this are folded from a table (ASCII, Latin-1 and Latin
+/// Extended-A and -B: Latvian, Lithuanian, Estonian, Polish, German, ...).
+const LATIN_END: u32 = 0x250;
+
+/// [`fold`] of a text wholly below [`LATIN_END`], one table entry per
+/// character (`None` for any other text). Per character equals the whole:
+/// none of these characters' lower case depends on its neighbours.
+fn fold_latin(text: &str) -> Option<Cow<'_, str>> {
+    static TABLE: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    if !text.chars().all(|c| u32::from(c) < LATIN_END) {
+        return None;
+    }
+    let table = TABLE.get_or_init(|| {
+        (0..LATIN_END).map(|c| char::from_u32(c).map_or_else(String::new, |c| fold_any(c.encode_utf8(&mut [0; 4])).into_owned())).collect()
+    });
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push_str(&table[u32::from(c) as usize]);
+        }
+    }
+    Some(Cow::Owned(out))
 }
 
 /// Whether `fold` leaves the character as it is, whatever surrounds it.
@@ -180,6 +213,19 @@ const DECIMAL_NUMBER: &[(u32, u32)] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_latin_table_folds_as_the_general_rule() {
+        for c in (0..LATIN_END).filter_map(char::from_u32) {
+            let one = c.to_string();
+            assert_eq!(fold_latin(&one).as_deref(), Some(fold_any(&one).as_ref()), "U+{:04X}", u32::from(c));
+        }
+        for text in ["Jānis Bērziņš, tālr.", "ŠOSEJA İstanbul ŀ ŉ ß Æ", "Dzirnavu ielā 5, Rīgā"] {
+            assert_eq!(fold(text), fold_any(text), "{text}");
+        }
+        assert_eq!(fold("Jānis Bērziņš"), "janis berzins");
+        assert_eq!(fold_latin("Ελένη"), None);
+    }
 
     #[test]
     fn name_tokens_in_every_spelling() {
