@@ -277,7 +277,7 @@ impl<'py> PyWalk<'_, '_, 'py> {
     fn event(&mut self, event: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyDict>> {
         let py = self.py;
         let items = items_of(event)?;
-        let has_record = lookup(event, intern!(py, "_record"))?.is_some();
+        let mut has_record = None;
         if self.walk.run.summary() {
             if let Some(previous) = lookup(event, intern!(py, "pii_redactions"))? {
                 self.previous_notes(&previous)?;
@@ -287,28 +287,30 @@ impl<'py> PyWalk<'_, '_, 'py> {
         let mut fields = Vec::with_capacity(items.len());
         for item in items {
             let (key, value) = item?;
-            let mut outcome = None;
-            if let Ok(name) = key.cast_exact::<PyString>() {
-                let name = text_of(name);
-                if name.starts_with(['p', '_']) {
-                    if name == CATEGORIES_KEY {
-                        self.previous_categories(&value);
+            let node = match key.cast_exact::<PyString>() {
+                Ok(name) => {
+                    let name = text_of(name);
+                    if name.starts_with(['p', '_']) {
+                        if name == CATEGORIES_KEY {
+                            self.previous_categories(&value);
+                        }
+                        if [CATEGORIES_KEY, SUMMARY_KEY, ERROR_KEY].contains(&name.as_ref()) {
+                            // Ours: written again below.
+                            fields.push((key, value, Outcome::Gone));
+                            continue;
+                        }
+                        if STRUCTLOG_META_KEYS.contains(&name.as_ref())
+                            && *has_record.get_or_insert(lookup(event, intern!(py, "_record"))?.is_some())
+                        {
+                            fields.push((key, value, Outcome::Same));
+                            continue;
+                        }
                     }
-                    if [CATEGORIES_KEY, SUMMARY_KEY, ERROR_KEY].contains(&name.as_ref()) {
-                        // Ours: written again below.
-                        outcome = Some(Outcome::Gone);
-                    } else if has_record && STRUCTLOG_META_KEYS.contains(&name.as_ref()) {
-                        outcome = Some(Outcome::Same);
-                    }
+                    self.walk.child(root, KeyKind::Str, &name, true)
                 }
-            }
-            let outcome = match outcome {
-                Some(outcome) => outcome,
-                None => {
-                    let node = self.key_node(root, &key)?;
-                    self.field(node, &value, 1)?
-                }
+                Err(_) => self.key_node(root, &key)?,
             };
+            let outcome = self.field(node, &value, 1)?;
             fields.push((key, value, outcome));
         }
         match assemble(py, event, fields, self.foreign)? {
