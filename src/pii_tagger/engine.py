@@ -50,15 +50,16 @@ class Found(NamedTuple):
 Note = tuple[str, str, int, str]  # a summary note's key: path, rule, category, action
 
 
-class Redactor:
+class Redactor(_native.Processor):
     """Finds, redacts and tags personal data in events.
 
     >>> redactor = Redactor()
     >>> redactor.redact({"event": "login", "email": "anna@example.lv"})["pii_categories"]
     [2]
 
-    It is also a structlog processor: put it after exception formatting and
-    before the renderer. It never raises into the application: an event it
+    It is also a structlog processor (``redactor(logger, method_name,
+    event_dict)``, native): put it after exception formatting and before
+    the renderer. It never raises into the application: an event it
     cannot process goes out with every value replaced and a ``pii_error``
     field (fail closed), and the error is logged once to ``pii_tagger``.
 
@@ -126,8 +127,10 @@ class Redactor:
             alerts = Alerter(hasher=self.hasher)
         self.alerts = alerts
         if not self.audits:
-            # The whole of redact() in one native call (no Python frame on the hot path).
+            # The whole of redact() in one native call (no Python frame on the
+            # hot path), and so is structlog's call of the redactor.
             self.redact = self._engine.process  # type: ignore[method-assign]
+            self._process_with(self._engine)
 
     # ---- public ---------------------------------------------------------------
 
@@ -144,9 +147,6 @@ class Redactor:
             if self.raise_errors:
                 raise
             return _failed(event, exc)
-
-    def __call__(self, logger: Any, method_name: str, event_dict: Any) -> dict[str, Any]:
-        return self.redact(event_dict)
 
     def redact_text(self, text: str) -> tuple[str, list[int]]:
         """A redacted copy of a line of free text, and the categories it carried."""

@@ -127,7 +127,7 @@ impl Engine {
     /// `Redactor.redact` in one call: a pending exception (`exc_info` that is
     /// not a string) rendered first, then the redacted, tagged copy; an
     /// error gives the fail-closed event (re-raised with `raise_errors`).
-    fn process<'py>(&self, py: Python<'py>, event: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    pub(crate) fn process<'py>(&self, py: Python<'py>, event: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
         let p = &self.processing;
         let result = (|| -> PyResult<Bound<'py, PyAny>> {
             let mut event = event.clone();

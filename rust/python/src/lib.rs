@@ -8,6 +8,7 @@ use pyo3::types::PyString;
 mod act;
 mod engine;
 mod offsets;
+mod processor;
 mod rule_checks;
 
 /// `f`, with a Rust panic turned into a `RuntimeError` that names no value
@@ -56,6 +57,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("SHIPPED_RULE_FILES", pii_core::rules::SHIPPED_FILES.to_vec())?;
     m.add_class::<engine::Engine>()?;
+    m.add_class::<processor::Processor>()?;
     m.add_class::<act::Keys>()?;
     m.add_function(wrap_pyfunction!(name_tokens, m)?)?;
     m.add_function(wrap_pyfunction!(validate, m)?)?;
