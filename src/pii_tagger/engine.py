@@ -96,7 +96,7 @@ class Redactor(_native.Processor):
     ) -> None:
         self.rules = rules if rules is not None else load_rules(rule_files)
         self.policy = policy or Policy()
-        self.policy.check_rules({r.id for r in self.rules.fields} | {r.id for r in self.rules.values})
+        self.policy.check_rules({r.id for r in (*self.rules.fields, *self.rules.values, *self.rules.names)})
         self.hasher = hasher or Hasher.from_env()
         self.summary = summary
         self.max_depth = max_depth
@@ -220,7 +220,7 @@ class Redactor(_native.Processor):
         actions = {*policy.actions.values(), *policy.rule_actions.values()}
         actions |= {c.default_action for c in self.rules.categories.values()}
         actions |= {r.action for r in self.rules.fields if r.action}
-        actions |= {r.action for r in self.rules.values if r.action}
+        actions |= {r.action for r in (*self.rules.values, *self.rules.names) if r.action}
         return policy.mode == "audit" or "audit" in actions
 
     def _target(self, rule: str, category: int, label: str, action: Any, mask: str, normalize: str) -> Target:

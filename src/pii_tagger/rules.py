@@ -1,8 +1,8 @@
 """Rule files: the data in ``patterns/`` and the user's own files.
 
-Every file is TOML with up to six arrays of tables: ``category``, ``field``,
-``context``, ``neutral``, ``value`` and ``safe`` (see the comments at the top of the
-shipped files). A user file adds rules, changes any default rule by giving its
+Every file is TOML with up to seven arrays of tables: ``category``, ``field``,
+``context``, ``neutral``, ``value``, ``safe`` and ``names`` (see the comments at
+the top of the shipped files). A user file adds rules, changes any default rule by giving its
 ``id`` and only the keys to change, removes one with ``enabled = false``, and
 sets a category's ``default_action``. Anything malformed raises
 :class:`RuleFileError` naming the file, the rule and the problem, at start-up.
@@ -32,7 +32,7 @@ VALIDATORS = (
     "e164_length", "public_ipv4", "public_ipv6", "basic_auth", "email_domain",
 )
 CATEGORY_NUMBERS = range(1, 19)
-SECTIONS = ("category", "field", "context", "neutral", "value", "safe")
+SECTIONS = ("category", "field", "context", "neutral", "value", "safe", "names")
 
 
 class RuleFileError(ValueError):
@@ -130,6 +130,29 @@ class SafeShape:
 
 
 @dataclass(frozen=True, slots=True)
+class NamesRule:
+    """A lexicon of person names for free text (see ``patterns/names.toml``)."""
+
+    id: str
+    category: int
+    label: str
+    action: Action | None = None
+    mask: str = "full"
+    normalize: str = "text"
+    source: str = ""
+    given: tuple[str, ...] = ()
+    surnames: tuple[str, ...] = ()
+    surname_endings: tuple[str, ...] = ()
+    titles: tuple[str, ...] = ()
+    after_titles: tuple[str, ...] = ()
+    context: tuple[str, ...] = ()
+    not_names: tuple[str, ...] = ()
+    company_markers: tuple[str, ...] = ()
+    examples: tuple[str, ...] = ()
+    counterexamples: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class RuleSet:
     """Everything the engine compiles: the catalogue and the four rule kinds."""
 
@@ -139,6 +162,7 @@ class RuleSet:
     neutrals: tuple[NeutralRule, ...]
     values: tuple[ValueRule, ...]
     safe: tuple[SafeShape, ...] = ()
+    names: tuple[NamesRule, ...] = ()
 
     def as_json(self) -> str:
         """The rule set as the native engine reads it (one array per section)."""
@@ -156,6 +180,7 @@ class RuleSet:
             "neutral": neutrals,
             "value": [asdict(v) for v in self.values],
             "safe": [asdict(s) for s in self.safe],
+            "names": [asdict(n) for n in self.names],
         })
 
 
@@ -186,6 +211,7 @@ def load_rules(extra_files: Iterable[str | Path] = (), *, defaults: bool = True)
         neutrals=tuple(_neutral(p, t) for p, t in tables["neutral"]),
         values=tuple(_value(p, t, id(t) in shipped) for p, t in tables["value"]),
         safe=tuple(_safe(p, t) for p, t in tables["safe"]),
+        names=tuple(_names(p, t) for p, t in tables["names"]),
     )
 
 
@@ -382,6 +408,36 @@ def _safe(path: Path, table: dict[str, Any]) -> SafeShape:
     )
     _native_check(e, _native.check_safe_shape, shape)
     return shape
+
+
+_NAMES_LISTS = (
+    "given", "surnames", "surname_endings", "titles", "after_titles", "context", "not_names", "company_markers",
+    "examples", "counterexamples",
+)
+
+
+def _names(path: Path, table: dict[str, Any]) -> NamesRule:
+    allowed = {"id", "category", "label", "action", "mask", "normalize", "source", *_NAMES_LISTS}
+    e = _Entry(path, table, "names", allowed)
+    ident = e.get("id", str)
+    lists = {key: e.strings(key, None) for key in _NAMES_LISTS}
+    if not lists["given"] and not lists["surnames"] and not lists["context"]:
+        e.fail("a lexicon needs 'given', 'surnames' or 'context' names")
+    for key in ("given", "surnames", "titles", "after_titles", "not_names", "company_markers"):
+        spaced = [w for w in lists[key] if len(w.split()) != 1]
+        if spaced:
+            e.fail(f"{key!r} holds {len(spaced)} entries that are not one word (the first: entry {lists[key].index(spaced[0]) + 1})")
+    rule = NamesRule(
+        id=ident,
+        category=e.category(),
+        label=e.label(ident),
+        action=cast(Action | None, e.get("action", str, None, ACTIONS)),
+        mask=e.get("mask", str, "full", MASKS),
+        normalize=e.get("normalize", str, "text", NORMALIZERS),
+        source=e.get("source", str, ""),
+        **lists,
+    )
+    return rule
 
 
 def _value(path: Path, table: dict[str, Any], shipped: bool = False) -> ValueRule:

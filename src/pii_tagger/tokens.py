@@ -43,9 +43,9 @@ def tokens_for(redactor: Redactor, value: str, *, category: int | None = None, r
         raise TokenError(f"category {category} does not exist; use 1 to 18 (pii-tagger categories lists them)")
     hashing = _hashing_rules(redactor)
     if rule is not None:
-        known = {r for r, _, _ in hashing} | {r.id for r in redactor.rules.fields} | {r.id for r in redactor.rules.values}
+        known = {r for r, _, _ in hashing} | {r.id for r in (*redactor.rules.fields, *redactor.rules.values, *redactor.rules.names)}
         if rule not in known:
-            raise TokenError(f"no rule {rule!r}; rules are listed in patterns/fields.toml and patterns/values.toml")
+            raise TokenError(f"no rule {rule!r}; rules are listed in patterns/fields.toml, values.toml and names.toml")
         hashing = [h for h in hashing if h[0] == rule]
     if category is not None:
         hashing = [h for h in hashing if h[1] == category]
@@ -79,6 +79,9 @@ def _hashing_rules(redactor: Redactor) -> list[tuple[str, int, str]]:
             rule.id, rule.category, rule.label, rule.action, rule.mask, rule.normalize
         ).action == "hash":
             out.append((rule.id, rule.category, rule.normalize))
+    for names in redactor.rules.names:
+        if redactor._target(names.id, names.category, names.label, names.action, names.mask, names.normalize).action == "hash":
+            out.append((names.id, names.category, names.normalize))
     return out
 
 

@@ -102,6 +102,9 @@ pub fn target_needs(rules: &RuleSet) -> Vec<(String, u8, String, Option<String>,
             out.push((v.id.clone(), category, label(&v.label, &v.id), v.action.clone(), v.mask.clone(), v.normalize.clone()));
         }
     }
+    for n in &rules.names {
+        out.push((n.id.clone(), n.category, label(&n.label, &n.id), n.action.clone(), n.mask.clone(), n.normalize.clone()));
+    }
     out.push(("url_password".into(), 16, "secret".into(), Some("drop".into()), "full".into(), "text".into()));
     out
 }
@@ -259,14 +262,16 @@ impl Engine {
         for need in target_needs(rules) {
             targets.find(&need.0, need.1)?;
         }
+        // Value rules, then name lexicons, in the scanner's numbering.
         let value_targets = rules
             .values
             .iter()
             .map(|v| v.category.map(|c| targets.find(&v.id, c)).transpose())
+            .chain(rules.names.iter().map(|n| targets.find(&n.id, n.category).map(Some)))
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Engine {
             value_targets,
-            scanner: Scanner::new(&rules.values, &rules.safe)?,
+            scanner: Scanner::new(&rules.values, &rules.safe, &rules.names)?,
             names: FieldNames::new(&rules.fields, &rules.contexts, &rules.neutrals),
             fields: rules.fields.clone(),
             targets,

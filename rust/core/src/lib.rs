@@ -6,6 +6,7 @@ pub mod act;
 pub mod engine;
 pub mod json;
 pub mod names;
+pub mod person_names;
 pub mod rules;
 pub mod scan;
 pub mod text;

@@ -9,10 +9,11 @@
 use serde::Deserialize;
 
 /// The shipped rule files, compiled into the library.
-pub const SHIPPED_FILES: [(&str, &str); 3] = [
+pub const SHIPPED_FILES: [(&str, &str); 4] = [
     ("categories.toml", include_str!("../../../patterns/categories.toml")),
     ("fields.toml", include_str!("../../../patterns/fields.toml")),
     ("values.toml", include_str!("../../../patterns/values.toml")),
+    ("names.toml", include_str!("../../../patterns/names.toml")),
 ];
 
 /// Everything the engine compiles: the catalogue and the rule kinds.
@@ -31,6 +32,8 @@ pub struct RuleSet {
     pub values: Vec<ValueRule>,
     #[serde(default)]
     pub safe: Vec<SafeShape>,
+    #[serde(default)]
+    pub names: Vec<NamesRule>,
 }
 
 /// One of the 18 categories of the privacy policy.
@@ -151,6 +154,52 @@ pub struct ValueRule {
     pub counterexamples: Vec<String>,
 }
 
+/// Person names in free text, by a lexicon (see `patterns/names.toml`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct NamesRule {
+    pub id: String,
+    pub category: u8,
+    #[serde(default)]
+    pub label: Option<String>,
+    #[serde(default)]
+    pub action: Option<String>,
+    #[serde(default = "full")]
+    pub mask: String,
+    #[serde(default = "text")]
+    pub normalize: String,
+    /// Where the lists come from (documentation).
+    #[serde(default)]
+    pub source: String,
+    /// Given names; a run of capitalised words that starts with one and goes
+    /// on with a surname is a name.
+    #[serde(default)]
+    pub given: Vec<String>,
+    #[serde(default)]
+    pub surnames: Vec<String>,
+    /// Endings (folded) that make a capitalised word next to a given name a surname.
+    #[serde(default)]
+    pub surname_endings: Vec<String>,
+    /// Words just before a name ("Mr", "Dr").
+    #[serde(default)]
+    pub titles: Vec<String>,
+    /// Words just after a name ("kungs", "kundze").
+    #[serde(default)]
+    pub after_titles: Vec<String>,
+    /// Words just before one to three capitalised words that make them a name.
+    #[serde(default)]
+    pub context: Vec<String>,
+    /// Capitalised words never part of a name (places, months, log words).
+    #[serde(default)]
+    pub not_names: Vec<String>,
+    /// Words after which a run of capitalised words is a company's name.
+    #[serde(default)]
+    pub company_markers: Vec<String>,
+    #[serde(default)]
+    pub examples: Vec<String>,
+    #[serde(default)]
+    pub counterexamples: Vec<String>,
+}
+
 /// A whole value that is never personal data (a timestamp, a UUID, ...).
 #[derive(Debug, Clone, Deserialize)]
 pub struct SafeShape {
@@ -211,6 +260,7 @@ impl RuleSet {
             all.neutrals.extend(part.neutrals);
             all.values.extend(part.values);
             all.safe.extend(part.safe);
+            all.names.extend(part.names);
         }
         Ok(all)
     }

@@ -21,7 +21,8 @@ use regex_automata::meta::Regex;
 use regex_automata::util::syntax;
 use regex_automata::{Anchored, Input, MatchKind, PatternID, PatternSet};
 
-use crate::rules::{RuleError, SafeShape, ValueRule};
+use crate::person_names::NameFinder;
+use crate::rules::{NamesRule, RuleError, SafeShape, ValueRule};
 use crate::text::{count_digits, fold, is_decimal};
 use crate::validate::{self, Validator};
 
@@ -171,6 +172,8 @@ pub struct Scanner {
     shape_search: Option<ShapeSearch>,
     own_token: Option<Regex>,
     key_then_separator: Regex,
+    /// The `[[names]]` lexicons; their findings' rule indexes follow the value rules'.
+    names: Vec<NameFinder>,
 }
 
 /// `ascii`: classes match ASCII only (`\d` is 0-9), as the safe shapes are written.
@@ -420,7 +423,7 @@ fn next_char(text: &str, pos: usize) -> usize {
 
 impl Scanner {
     /// Compiles the rules; an error names the rule (or shape) and the problem.
-    pub fn new(rules: &[ValueRule], shapes: &[SafeShape]) -> Result<Scanner, RuleError> {
+    pub fn new(rules: &[ValueRule], shapes: &[SafeShape], names: &[NamesRule]) -> Result<Scanner, RuleError> {
         let compiled = rules
             .iter()
             .map(|r| compile_rule(r).map_err(|e| RuleError(format!("[[value]] id='{}': {e}", r.id))))
@@ -487,6 +490,7 @@ impl Scanner {
             shape_search,
             own_token,
             key_then_separator,
+            names: names.iter().map(NameFinder::new).collect::<Result<_, _>>()?,
         })
     }
 
@@ -522,9 +526,10 @@ impl Scanner {
         (shape.min_len..=shape.max_len).contains(&len) && !shape.unless.as_ref().is_some_and(|u| u.is_match(text))
     }
 
-    /// No rule can match `text`: none of their needs, or wholly a safe shape.
+    /// No rule can match `text`: none of their needs and no capitalised
+    /// words a name could be made of, or wholly a safe shape.
     pub fn is_clean(&self, text: &str) -> bool {
-        self.lacks_needs(text) || self.shape_of(text).is_some()
+        (self.lacks_needs(text) && (self.names.is_empty() || !NameFinder::may_hold(text))) || self.shape_of(text).is_some()
     }
 
     /// Every finding in `text`, in order, not overlapping (none in a clean text).
@@ -551,7 +556,30 @@ impl Scanner {
             let at = self.true_start(text, m.start(), m.end(), m.pattern());
             pos = self.take(text, at, m.end(), m.pattern().as_usize(), &mut state, keys);
         }
+        if !self.names.is_empty() && NameFinder::may_hold(text) {
+            self.add_names(text, &mut state);
+        }
         state.found
+    }
+
+    /// The names in `text` that no other finding holds, in order among them.
+    /// Our own masks and tokens are blanked first: never a name, nor the
+    /// context of one.
+    fn add_names(&self, text: &str, state: &mut State) {
+        let blanked = self.blank_own_tokens(text, state);
+        let text = blanked.as_ref();
+        let found = &mut state.found;
+        let mut taken: Vec<(usize, usize)> = found.iter().map(|f| (f.start, f.end)).collect();
+        let before = found.len();
+        for (j, finder) in self.names.iter().enumerate() {
+            for (start, end) in finder.find(text, &taken) {
+                found.push(Finding { start, end, source: Source::Rule(self.rules.len() + j), url: false });
+                taken.push((start, end));
+            }
+        }
+        if found.len() > before {
+            found.sort_by_key(|f| f.start);
+        }
     }
 
     /// Where a match of the boundary search starts in truth: after the one
@@ -728,6 +756,25 @@ impl Scanner {
         Cow::Owned(out)
     }
 
+    /// `text` with each of our own masks and tokens replaced by as many `|`
+    /// as it has bytes (offsets stay as they were; a `|` ends the words
+    /// before a name, so a mask between a context word and a word does not
+    /// make that word a name on a second pass).
+    fn blank_own_tokens<'t>(&self, text: &'t str, state: &mut State) -> Cow<'t, str> {
+        let Some(own) = &self.own_token else { return Cow::Borrowed(text) };
+        let tokens = state.own_tokens.get_or_insert_with(|| {
+            if text.contains('[') { own.find_iter(text).map(|m| (m.start(), m.end())).collect() } else { Vec::new() }
+        });
+        if tokens.is_empty() {
+            return Cow::Borrowed(text);
+        }
+        let mut out = text.to_string();
+        for &(a, b) in tokens.iter() {
+            out.replace_range(a..b, &"|".repeat(b - a));
+        }
+        Cow::Owned(out)
+    }
+
     fn key_value(&self, text: &str, key: &str, end: usize, state: &mut State, keys: &mut dyn KeyTargets) -> usize {
         let value_start = end + text[end..].bytes().take_while(|&b| b == b' ' || b == b'\t').count();
         let Some(target) = keys.key_target(key) else { return value_start };
@@ -849,7 +896,7 @@ mod tests {
 
     fn shipped() -> (RuleSet, Scanner) {
         let rules = RuleSet::shipped().unwrap();
-        let scanner = Scanner::new(&rules.values, &rules.safe).unwrap();
+        let scanner = Scanner::new(&rules.values, &rules.safe, &rules.names).unwrap();
         (rules, scanner)
     }
 
@@ -920,18 +967,18 @@ mod tests {
     fn look_around_in_a_user_rule_is_explained() {
         let (mut rules, _) = shipped();
         rules.values[0].pattern = r"(?<!\d)\d{4}".into();
-        let err = Scanner::new(&rules.values, &rules.safe).err().unwrap().0;
+        let err = Scanner::new(&rules.values, &rules.safe, &rules.names).err().unwrap().0;
         assert!(err.contains("own_token") && err.contains("not_before"), "{err}");
         rules.values[0].pattern = r"\d++".into();
-        let err = Scanner::new(&rules.values, &rules.safe).err().unwrap().0;
+        let err = Scanner::new(&rules.values, &rules.safe, &rules.names).err().unwrap().0;
         assert!(err.contains("possessive"), "{err}");
         rules.values[0].pattern = r"\++[a]+{2}+".into();
-        let err = Scanner::new(&rules.values, &rules.safe).err().unwrap().0;
+        let err = Scanner::new(&rules.values, &rules.safe, &rules.names).err().unwrap().0;
         assert!(err.contains("possessive"), "{err}");
         rules.values[0].pattern = r"\++[+]+\d{2}x".into();
-        assert!(Scanner::new(&rules.values, &rules.safe).is_ok(), "no possessive quantifier in it");
+        assert!(Scanner::new(&rules.values, &rules.safe, &rules.names).is_ok(), "no possessive quantifier in it");
         rules.values[0].pattern = r"(\d)".into();
-        let err = Scanner::new(&rules.values, &rules.safe).err().unwrap().0;
+        let err = Scanner::new(&rules.values, &rules.safe, &rules.names).err().unwrap().0;
         assert!(err.contains("capturing"), "{err}");
     }
 

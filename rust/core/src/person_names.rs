@@ -1,0 +1,329 @@
+//! Person names in free text, found with a lexicon (`patterns/names.toml`).
+//!
+//! A name is a run of one to three capitalised words (`Jānis`, `JĀNIS`,
+//! `Kalniņa-Ozola`) on one line. A run is a name when its first word is a
+//! given name and the next a surname (a known one, one with a surname's
+//! ending, or any capitalised word), when it is a known surname then a given
+//! name (`Bērziņš Jānis`), an initial and a known surname (`J. Bērziņš`), or
+//! when a title or a context word stands just before it (`Mr Smith`,
+//! `klients: Ričards Ozoliņš`) or a title just after it (`Bērziņa kundze`).
+//! A run directly after a company's legal form (`SIA`, `Ltd`) is a company,
+//! and a word such as a place, a month or a log word is never part of one.
+//! Every word is compared folded (no case, no diacritics), so `Janis
+//! Berzins` is found as `Jānis Bērziņš` is.
+
+use rustc_hash::FxHashSet as HashSet;
+
+use crate::rules::{NamesRule, RuleError};
+use crate::text::fold;
+
+/// The most words a name is taken to have.
+const MAX_WORDS: usize = 3;
+/// How far back (in bytes) a context word before a name is looked for.
+const CONTEXT_REACH: usize = 48;
+
+/// One compiled `[[names]]` lexicon.
+pub struct NameFinder {
+    given: HashSet<String>,
+    surnames: HashSet<String>,
+    /// Folded, longest first.
+    endings: Vec<String>,
+    titles: HashSet<String>,
+    after_titles: HashSet<String>,
+    /// Folded phrases, each as its words.
+    context: Vec<Vec<String>>,
+    not_names: HashSet<String>,
+    company_markers: HashSet<String>,
+}
+
+/// A word of the text: its byte span and how it is written.
+#[derive(Debug, Clone, Copy)]
+struct Word {
+    start: usize,
+    end: usize,
+    /// The first letter is upper case.
+    capital: bool,
+    /// Every letter is upper case (and there are two or more).
+    caps: bool,
+}
+
+impl NameFinder {
+    pub fn new(rule: &NamesRule) -> Result<NameFinder, RuleError> {
+        let err = |what: &str| RuleError(format!("[[names]] id='{}': {what}", rule.id));
+        let set = |list: &[String], what: &str| -> Result<HashSet<String>, RuleError> {
+            let mut out = HashSet::default();
+            for item in list {
+                let folded = fold(item.trim().trim_end_matches('.')).into_owned();
+                if folded.is_empty() || folded.contains(char::is_whitespace) {
+                    return Err(err(&format!("{what} holds {item:?}: write one word")));
+                }
+                out.insert(folded);
+            }
+            Ok(out)
+        };
+        let mut endings: Vec<String> = rule.surname_endings.iter().map(|e| fold(e.trim()).into_owned()).collect();
+        if endings.iter().any(String::is_empty) {
+            return Err(err("surname_endings holds an empty ending"));
+        }
+        endings.sort_by_key(|e| std::cmp::Reverse(e.len()));
+        let mut context = Vec::new();
+        for phrase in &rule.context {
+            let words: Vec<String> = fold(phrase).split_whitespace().map(|w| w.trim_end_matches('.').to_string()).collect();
+            if words.is_empty() || words.iter().any(String::is_empty) {
+                return Err(err(&format!("context holds {phrase:?}: write a word or words")));
+            }
+            context.push(words);
+        }
+        Ok(NameFinder {
+            given: set(&rule.given, "given")?,
+            surnames: set(&rule.surnames, "surnames")?,
+            endings,
+            titles: set(&rule.titles, "titles")?,
+            after_titles: set(&rule.after_titles, "after_titles")?,
+            context,
+            not_names: set(&rule.not_names, "not_names")?,
+            company_markers: set(&rule.company_markers, "company_markers")?,
+        })
+    }
+
+    /// Whether `text` could hold a name: two capitalised words, or one and
+    /// a word that is a title or context (cheap: no folding).
+    pub fn may_hold(text: &str) -> bool {
+        let mut capitals = 0;
+        let mut after_letter = false;
+        for c in text.chars() {
+            if c.is_alphabetic() {
+                if !after_letter && c.is_uppercase() {
+                    capitals += 1;
+                    if capitals == 2 {
+                        return true;
+                    }
+                }
+                after_letter = true;
+            } else {
+                after_letter = c == '\'' || c == '’';
+            }
+        }
+        // One capitalised word: a name only after a context word ("klients Ričards").
+        capitals == 1 && text.len() > 4
+    }
+
+    /// The names in `text` as byte spans, in order, none inside `taken`
+    /// (the spans other rules found, in order).
+    pub fn find(&self, text: &str, taken: &[(usize, usize)]) -> Vec<(usize, usize)> {
+        let words = words(text);
+        let mut found = Vec::new();
+        let mut i = 0;
+        while i < words.len() {
+            let w = words[i];
+            if !w.capital || overlaps(taken, w.start, w.end) {
+                i += 1;
+                continue;
+            }
+            match self.name_at(text, &words, i, taken) {
+                Some(n) => {
+                    found.push((words[i].start, words[i + n - 1].end));
+                    i += n;
+                }
+                None => i += 1,
+            }
+        }
+        found
+    }
+
+    /// How many words from `words[i]` are a name, if they are one.
+    fn name_at(&self, text: &str, words: &[Word], i: usize, taken: &[(usize, usize)]) -> Option<usize> {
+        let first = words[i];
+        // The run: capitalised words of one style, one space or tab apart.
+        let mut run = 1;
+        while run < MAX_WORDS && i + run < words.len() {
+            let (prev, next) = (words[i + run - 1], words[i + run]);
+            let gap = &text[prev.end..next.start];
+            let joined = !gap.is_empty() && gap.len() <= 2 && gap.chars().all(|c| c == ' ' || c == '\t');
+            if !joined || !next.capital || next.caps != first.caps || overlaps(taken, next.start, next.end) {
+                break;
+            }
+            run += 1;
+        }
+        let folded: Vec<String> = words[i..i + run].iter().map(|w| fold(&text[w.start..w.end]).into_owned()).collect();
+        // Cut before a word that is never part of a name.
+        let run = folded.iter().position(|w| self.not_names.contains(w)).unwrap_or(run);
+        if run == 0 || self.after_company(text, first.start) {
+            return None;
+        }
+        let folded = &folded[..run];
+        if self.company_markers.contains(&folded[0]) {
+            return None;
+        }
+        // After a title or context word, or before "kungs": the whole run.
+        if self.named_before(text, first.start) || self.titled_after(text, words, i + run - 1) {
+            return Some(run);
+        }
+        if run >= 2 && self.given.contains(&folded[0]) {
+            // Given, middle and surname; else given and surname (any capitalised word).
+            let middle = run == 3 && self.given.contains(&folded[1]) && self.is_surname(&folded[2]);
+            return Some(if middle { 3 } else { 2 });
+        }
+        // Surname first: "Bērziņš Jānis".
+        if run >= 2 && self.surnames.contains(&folded[0]) && self.given.contains(&folded[1]) {
+            return Some(2);
+        }
+        // "J. Bērziņš": an initial, then a known surname.
+        let initial = |w: &Word| w.end - w.start == 1 && text[w.end..].starts_with('.');
+        if i > 0 && initial(&words[i - 1]) && words[i - 1].end + 3 >= first.start && self.surnames.contains(&folded[0]) {
+            return Some(1);
+        }
+        None
+    }
+
+    fn is_surname(&self, folded: &str) -> bool {
+        self.surnames.contains(folded) || self.endings.iter().any(|e| folded.len() > e.len() + 1 && folded.ends_with(e.as_str()))
+    }
+
+    /// A title or a context word stands just before `start` (quotes,
+    /// `:`, `=`, `-` and spaces between allowed).
+    fn named_before(&self, text: &str, start: usize) -> bool {
+        let before = before_words(text, start, CONTEXT_REACH);
+        let Some(last) = before.last() else { return false };
+        if self.titles.contains(last.as_str()) {
+            return true;
+        }
+        self.context.iter().any(|phrase| before.ends_with(phrase))
+    }
+
+    /// The word after the run's last word is a title that follows a name.
+    fn titled_after(&self, text: &str, words: &[Word], last: usize) -> bool {
+        let Some(next) = words.get(last + 1) else { return false };
+        let gap = &text[words[last].end..next.start];
+        gap.chars().all(char::is_whitespace) && !gap.is_empty() && self.after_titles.contains(fold(&text[next.start..next.end]).as_ref())
+    }
+
+    /// The word just before `start` is a company's legal form.
+    fn after_company(&self, text: &str, start: usize) -> bool {
+        let before = before_words(text, start, CONTEXT_REACH);
+        before.last().is_some_and(|w| self.company_markers.contains(w.as_str()))
+    }
+}
+
+/// The folded words just before `start` (at most `reach` bytes back, on
+/// the same line and in the same sentence), after the separators that may
+/// stand between a word and a name.
+fn before_words(text: &str, start: usize, reach: usize) -> Vec<String> {
+    let mut from = start.saturating_sub(reach);
+    while !text.is_char_boundary(from) {
+        from += 1;
+    }
+    let window = text[from..start].trim_end_matches(|c: char| c.is_whitespace() || "\"'„“”«»:=-–(,".contains(c));
+    // A title's own full stop ("Mr. Brown") ends no sentence.
+    let window = window.strip_suffix('.').unwrap_or(window);
+    let window = match window.rfind(['\n', '.', ';', '!', '?', '|']) {
+        Some(i) => &window[i + 1..],
+        // A word cut by the window's start is not a word before the name.
+        None if from > 0 => window.split_once(char::is_whitespace).map_or("", |(_, rest)| rest),
+        None => window,
+    };
+    fold(window).split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_string).collect()
+}
+
+fn overlaps(taken: &[(usize, usize)], start: usize, end: usize) -> bool {
+    taken.iter().any(|&(s, e)| s < end && start < e)
+}
+
+/// The words of `text`: letters, with `-` or an apostrophe between letters.
+fn words(text: &str) -> Vec<Word> {
+    let mut out = Vec::new();
+    let mut chars = text.char_indices().peekable();
+    let mut prev_alnum = false;
+    while let Some((start, c)) = chars.next() {
+        if !c.is_alphabetic() || prev_alnum {
+            prev_alnum = c.is_alphanumeric() || (prev_alnum && c == '_');
+            continue;
+        }
+        let mut end = start + c.len_utf8();
+        let (mut upper, mut letters) = (usize::from(c.is_uppercase()), 1);
+        while let Some(&(i, d)) = chars.peek() {
+            if d.is_alphabetic() {
+                upper += usize::from(d.is_uppercase());
+                letters += 1;
+                end = i + d.len_utf8();
+                chars.next();
+            } else if matches!(d, '-' | '\'' | '’') && text[i + d.len_utf8()..].chars().next().is_some_and(char::is_alphabetic) {
+                end = i + d.len_utf8();
+                chars.next();
+            } else {
+                break;
+            }
+        }
+        // A word glued to digits or an underscore ("v2", "Item_3") is an identifier.
+        let glued = chars.peek().is_some_and(|&(_, d)| d.is_alphanumeric() || d == '_');
+        prev_alnum = glued;
+        if glued {
+            continue;
+        }
+        out.push(Word { start, end, capital: c.is_uppercase(), caps: upper == letters && letters >= 2 });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finder() -> NameFinder {
+        let rule = NamesRule {
+            id: "person_name_text".into(),
+            category: 1,
+            label: None,
+            action: None,
+            mask: "full".into(),
+            normalize: "text".into(),
+            source: String::new(),
+            given: ["Jānis", "Anna", "Līga", "John"].map(String::from).to_vec(),
+            surnames: ["Bērziņš", "Ozola", "Smith"].map(String::from).to_vec(),
+            surname_endings: ["ins", "ina", "ite"].map(String::from).to_vec(),
+            titles: ["Mr", "Dr"].map(String::from).to_vec(),
+            after_titles: ["kundze"].map(String::from).to_vec(),
+            context: ["klients", "vārds uzvārds"].map(String::from).to_vec(),
+            not_names: ["Rīga", "Rīgā", "Payment"].map(String::from).to_vec(),
+            company_markers: ["SIA"].map(String::from).to_vec(),
+            examples: vec![],
+            counterexamples: vec![],
+        };
+        NameFinder::new(&rule).unwrap()
+    }
+
+    fn names(text: &str) -> Vec<&str> {
+        finder().find(text, &[]).into_iter().map(|(s, e)| &text[s..e]).collect()
+    }
+
+    #[test]
+    fn names_in_text() {
+        assert_eq!(names("samaksāja Jānis Bērziņš šodien"), ["Jānis Bērziņš"]);
+        assert_eq!(names("JĀNIS BĒRZIŅŠ"), ["JĀNIS BĒRZIŅŠ"]);
+        assert_eq!(names("Janis Berzins paid"), ["Janis Berzins"]);
+        assert_eq!(names("Bērziņš Jānis"), ["Bērziņš Jānis"]);
+        assert_eq!(names("Anna Līga Kalniņa"), ["Anna Līga Kalniņa"]);
+        assert_eq!(names("from John Smith, ok"), ["John Smith"]);
+        assert_eq!(names("klients: Ričards Ozoliņš Rīgā"), ["Ričards Ozoliņš"]);
+        assert_eq!(names("Vārds uzvārds - Ričards"), ["Ričards"]);
+        assert_eq!(names("signed by Mr. Brown"), ["Brown"]);
+        assert_eq!(names("Ozola kundze zvanīja"), ["Ozola"]);
+        assert_eq!(names("J. Bērziņš"), ["Bērziņš"]);
+        assert_eq!(names("Jānis Kalniņa-Ozola"), ["Jānis Kalniņa-Ozola"]);
+    }
+
+    #[test]
+    fn not_names() {
+        for text in ["klients SIA Kokmaiņa", "Payment Received", "SIA Jānis Bērziņš", "Anna", "Jānis Rīgā", "Office 365", "jānis bērziņš", "Jānis_2 Bērziņš", "The klients. Payment"] {
+            assert!(names(text).is_empty(), "{text}");
+        }
+        assert!(!NameFinder::may_hold("request finished"));
+        assert!(NameFinder::may_hold("paid by Jānis Bērziņš"));
+    }
+
+    #[test]
+    fn spans_taken_by_other_rules_are_left_alone() {
+        let text = "Jānis Bērziņš";
+        assert!(finder().find(text, &[(0, text.len())]).is_empty());
+    }
+}
