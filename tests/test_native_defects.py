@@ -336,20 +336,20 @@ class _Rewriting:
 
     def __str__(self) -> str:
         self.into["later"] = f"mail {EMAIL}"
-        self.into["first"] = "161175-19997"
+        self.into["status"] = "161175-19997"
         return "rewriting"
 
 
 @pytest.mark.parametrize("nested", [False, True], ids=["top level", "nested"])
 def test_a_dict_changed_during_the_walk_is_written_as_walked(redactor: Redactor, nested: bool) -> None:
-    inner: dict[str, Any] = {"first": "ok"}
+    inner: dict[str, Any] = {"status": "ok"}
     inner["obj"] = _Rewriting(inner)
     event = {"event": "order", "customer": inner} if nested else inner
     out = redactor.redact(event)
     rendered = _rendered(out)
     assert EMAIL not in rendered and "161175-19997" not in rendered
     written = out["customer"] if nested else out
-    assert written["first"] == "ok" and written["obj"] == "rewriting" and "later" not in written
+    assert written["status"] == "ok" and written["obj"] == "rewriting" and "later" not in written
 
 
 def test_a_personal_field_is_a_new_object(redactor: Redactor) -> None:

@@ -25,7 +25,7 @@ ACTIONS: tuple[Action, ...] = ("mask", "hash", "drop", "keep", "audit")
 MASKS = ("full", "last2", "last4", "ip")
 NORMALIZERS = ("text", "compact", "digits", "phone", "email")
 KINDS = ("identity", "contact", "bank", "credential", "business", "network")
-MATCHES = ("suffix", "any", "path")
+MATCHES = ("suffix", "any", "path", "record")
 HANDLERS = ("value", "skip", "url", "key_value")
 VALIDATORS = (
     "lv_personal_code", "lv_personal_code_format", "iban", "payment_card", "lv_phone",
@@ -61,6 +61,7 @@ class FieldRule:
     normalize: str = "text"
     label: str = ""
     format: str | None = None
+    parents: tuple[str, ...] = ()  # for match = "record": parent words that make the record a person's
 
 
 @dataclass(frozen=True, slots=True)
@@ -349,20 +350,25 @@ def _build_categories(entries: list[tuple[Path, dict[str, Any]]]) -> dict[int, C
 
 
 def _field(path: Path, table: dict[str, Any]) -> FieldRule:
-    allowed = {"id", "category", "kind", "terms", "match", "action", "mask", "normalize", "label", "format"}
+    allowed = {"id", "category", "kind", "terms", "match", "action", "mask", "normalize", "label", "format", "parents"}
     e = _Entry(path, table, "field", allowed)
     ident = e.get("id", str)
+    match = e.get("match", str, "suffix", MATCHES)
+    parents = e.strings("parents", None)
+    if parents and match != "record":
+        e.fail("'parents' is only for match = \"record\"")
     return FieldRule(
         id=ident,
         category=e.category(),
         kind=e.get("kind", str, choices=KINDS),
         terms=e.terms(),
-        match=e.get("match", str, "suffix", MATCHES),
+        match=match,
         action=cast(Action | None, e.get("action", str, None, ACTIONS)),
         mask=e.get("mask", str, "full", MASKS),
         normalize=e.get("normalize", str, "text", NORMALIZERS),
         label=e.label(ident),
         format=e.get("format", str, None, ("url",)),
+        parents=parents,
     )
 
 

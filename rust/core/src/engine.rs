@@ -35,6 +35,14 @@ pub const CYCLE: &str = "[REDACTED:cycle]";
 
 /// The target of "could not be checked": category 0, dropped.
 pub const UNCHECKED_RULE: &str = "unchecked";
+/// Kinds of field rule whose fields make their mapping a person's record.
+const PERSONAL_KINDS: [&str; 4] = ["identity", "contact", "bank", "credential"];
+/// Categories of a person's own data (identification, contact, portal
+/// users, suppliers, bank, access): a value of one makes its mapping a
+/// person's record.
+const PERSONAL_CATEGORIES: [u8; 7] = [1, 2, 3, 5, 6, 11, 16];
+/// Where a key's variant for a person's record is kept among its children.
+const RECORD_KEY: &str = "\0record";
 
 /// The targets the policy resolved, by (rule, category), and the special ones.
 pub struct Targets {
@@ -128,6 +136,8 @@ pub struct Found {
 pub struct Run {
     /// Bit n: category n was found.
     pub categories: u32,
+    /// How many values of a person (categories in [`PERSONAL_CATEGORIES`], not kept) were found.
+    pub personal: usize,
     /// How many values were changed (or could not be checked).
     pub changes: usize,
     notes: Option<Notes>,
@@ -198,6 +208,9 @@ impl Run {
         }
         if !leaked {
             return;
+        }
+        if PERSONAL_CATEGORIES.contains(&t.category) && t.action != Action::Keep {
+            self.personal += 1;
         }
         if !matches!(t.action, Action::Keep | Action::Audit) {
             self.changes += 1;
@@ -455,19 +468,63 @@ impl<'e> Walk<'e> {
         if let Some(m) = engine.names.match_path(&words, key_start) {
             let rule = &engine.fields[m.rule];
             if let Ok(t) = engine.targets.find(&rule.id, m.category) {
-                let action = engine.targets.get(t).action;
-                if action == Action::Keep {
-                    node.tags = vec![t];
-                    node.url = rule.format.as_deref() == Some("url");
-                } else if node.capture.is_none_or(|c| engine.targets.get(c).action != Action::Drop) {
-                    node.capture = Some(t);
-                    node.drop = action == Action::Drop;
+                node.personal = PERSONAL_KINDS.contains(&rule.kind.as_str()) && engine.targets.get(t).action != Action::Keep;
+                Self::apply(engine, &mut node, rule, t);
+            }
+        } else if let Some((m, person)) = engine.names.record_match(&words, key_start) {
+            let rule = &engine.fields[m.rule];
+            if let Ok(t) = engine.targets.find(&rule.id, m.category) {
+                if person {
+                    Self::apply(engine, &mut node, rule, t);
+                } else if node.capture.is_none() {
+                    node.record = Some(t);
                 }
             }
         }
         node.words = words;
         let transient = scanned && !engine.scanner.is_clean(name) && self.redact_key(&mut node, parent, name);
         self.nodes.add(parent, kind, table_key, node, transient)
+    }
+
+    /// What field rule `rule` (target `t`) decides for `node`: tags for a
+    /// "keep" field, else its values are captured (dropped for credentials).
+    fn apply(engine: &Engine, node: &mut Node, rule: &FieldRule, t: u32) {
+        let action = engine.targets.get(t).action;
+        if action == Action::Keep {
+            node.tags = vec![t];
+            node.url = rule.format.as_deref() == Some("url");
+        } else if node.capture.is_none_or(|c| engine.targets.get(c).action != Action::Drop) {
+            node.capture = Some(t);
+            node.drop = action == Action::Drop;
+        }
+    }
+
+    /// The node for `node`'s key in a mapping that holds a person's data:
+    /// its "record" rule applies (the node itself when it has none).
+    pub fn in_record(&mut self, node: NodeId) -> NodeId {
+        let Some(t) = self.nodes.get(node).record else { return node };
+        if let Some(id) = self.nodes.child(node, KeyKind::Other, RECORD_KEY) {
+            return id;
+        }
+        let up = self.nodes.get(node);
+        let mut variant = Node {
+            path: up.path.clone(),
+            words: up.words.clone(),
+            key_out: up.key_out.clone(),
+            key_findings: up.key_findings.clone(),
+            ..Node::default()
+        };
+        let rule = self.engine.targets.get(t).rule.clone();
+        if let Some(field) = self.engine.fields.iter().find(|f| f.id == rule) {
+            Self::apply(self.engine, &mut variant, field, t);
+        }
+        self.nodes.add(node, KeyKind::Other, RECORD_KEY, variant, false)
+    }
+
+    /// How many of a person's values the walk has found so far (a mapping
+    /// whose fields add to it is a person's record).
+    pub fn personal_count(&self) -> usize {
+        self.run.personal
     }
 
     /// A key whose name holds personal data: written redacted (as it was in
@@ -827,28 +884,49 @@ impl<'e> Walk<'e> {
         }
         match value {
             Json::Object(members) => {
-                let mut out = Vec::with_capacity(members.len());
+                // As for any mapping: keys that are a person's data only in a
+                // person's record are walked last.
+                let before = self.run.personal;
+                let mut personal = false;
+                let mut slots: Vec<Option<(String, Json)>> = Vec::with_capacity(members.len());
+                let mut deferred = Vec::new();
                 for (key, value) in members {
                     let child = self.child(node, KeyKind::Str, &key, true);
-                    self.key_findings(child);
-                    if self.nodes.get(child).drop {
-                        if !matches!(&value, Json::Null) && value != Json::String(String::new()) {
-                            let (text, is_str) = match &value {
-                                Json::String(s) => (Cow::Borrowed(s.as_str()), true),
-                                other => (Cow::Owned(other.to_text()), false),
-                            };
-                            self.drop_value(child, &text, is_str);
-                        }
+                    if self.nodes.get(child).record.is_some() {
+                        deferred.push((slots.len(), child, key, value));
+                        slots.push(None);
                         continue;
                     }
-                    let key = self.nodes.get(child).key_out.clone().unwrap_or(key);
-                    out.push((key, self.json_value(child, value, depth + 1)));
+                    personal |= self.nodes.get(child).personal;
+                    slots.push(self.json_member(child, key, value, depth));
                 }
-                Json::Object(out)
+                personal |= self.run.personal > before;
+                for (slot, child, key, value) in deferred {
+                    let child = if personal { self.in_record(child) } else { child };
+                    slots[slot] = self.json_member(child, key, value, depth);
+                }
+                Json::Object(slots.into_iter().flatten().collect())
             }
             Json::Array(items) => Json::Array(items.into_iter().map(|v| self.json_value(node, v, depth + 1)).collect()),
             scalar => self.json_value(node, scalar, depth),
         }
+    }
+
+    /// One member of a JSON object, walked (None: dropped).
+    fn json_member(&mut self, child: NodeId, key: String, value: Json, depth: usize) -> Option<(String, Json)> {
+        self.key_findings(child);
+        if self.nodes.get(child).drop {
+            if !matches!(&value, Json::Null) && value != Json::String(String::new()) {
+                let (text, is_str) = match &value {
+                    Json::String(s) => (Cow::Borrowed(s.as_str()), true),
+                    other => (Cow::Owned(other.to_text()), false),
+                };
+                self.drop_value(child, &text, is_str);
+            }
+            return None;
+        }
+        let key = self.nodes.get(child).key_out.clone().unwrap_or(key);
+        Some((key, self.json_value(child, value, depth + 1)))
     }
 
     fn json_value(&mut self, node: NodeId, value: Json, depth: usize) -> Json {

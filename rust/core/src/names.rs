@@ -82,6 +82,10 @@ pub struct FieldNames {
     any: HashMap<WordId, Vec<usize>>,
     /// "path" terms by all their words; a later entry replaces an earlier one.
     path: HashMap<Box<[WordId]>, usize>,
+    /// "record" terms by all their words (the key's own), with their rule.
+    record: HashMap<Box<[WordId]>, usize>,
+    /// Each "record" rule's parent words.
+    record_parents: HashMap<usize, Vec<WordId>>,
     contexts: Vec<ContextTerm>,
     /// Context terms by their last word (indexes into `contexts`).
     contexts_by_end: HashMap<WordId, Vec<usize>>,
@@ -97,15 +101,18 @@ enum Placement {
     Any,
     /// The term is the whole path.
     Path,
+    /// The term is the key's own words, and counts in a person's record.
+    Record,
 }
 
 impl Placement {
-    /// As the Python loader reads `match`: anything but "suffix" or "any" is
-    /// "path" (the loader accepts no other value).
+    /// As the Python loader reads `match`: anything but "suffix", "any" or
+    /// "record" is "path" (the loader accepts no other value).
     fn of(matches: &str) -> Placement {
         match matches {
             "suffix" => Placement::Suffix,
             "any" => Placement::Any,
+            "record" => Placement::Record,
             _ => Placement::Path,
         }
     }
@@ -124,8 +131,18 @@ impl FieldNames {
                 kind: kind_id(&mut kinds, &field.kind),
                 category: field.category,
             });
+            let placement = Placement::of(&field.matches);
+            if placement == Placement::Record {
+                for term in &field.terms {
+                    let words = names.intern(term);
+                    names.record.insert(words, index);
+                }
+                let parents = field.parents.iter().flat_map(|p| names.intern(p).into_vec()).collect();
+                names.record_parents.insert(index, parents);
+                continue;
+            }
             for term in &field.terms {
-                names.add_term(term, Some(index), Placement::of(&field.matches));
+                names.add_term(term, Some(index), placement);
             }
         }
         for neutral in neutrals {
@@ -179,7 +196,7 @@ impl FieldNames {
         match placement {
             Placement::Suffix => self.suffix.entry(last).or_default().push(index),
             Placement::Any => self.any.entry(first).or_default().push(index),
-            Placement::Path => {
+            Placement::Path | Placement::Record => {
                 self.path.insert(words.clone(), index);
             }
         }
@@ -197,8 +214,30 @@ impl FieldNames {
             .collect()
     }
 
+    /// The number of a path word; a plural that no term has is read as its
+    /// singular when a term has that (`customers` as `customer`, `phones`,
+    /// `addresses`, `companies`, `people`; Latvian `klienti` as `klients`).
     fn word_id(&self, word: &str) -> WordId {
-        self.vocabulary.get(word).copied().unwrap_or(UNKNOWN)
+        if let Some(&id) = self.vocabulary.get(word) {
+            return id;
+        }
+        singulars(word).find_map(|w| self.vocabulary.get(w.as_str()).copied()).unwrap_or(UNKNOWN)
+    }
+
+    /// The "record" rule for the key's own words (`name`, `first`, `owner`):
+    /// the rule applies in a mapping that holds a person's data. `person`:
+    /// a parent word names a person (`customers[].name`), so it applies
+    /// whatever the mapping holds.
+    pub fn record_match<S: AsRef<str>>(&self, path: &[S], key_start: usize) -> Option<(FieldMatch, bool)> {
+        let ids: Vec<WordId> = path.iter().map(|word| self.word_id(word.as_ref())).collect();
+        let &rule = self.record.get(ids.get(key_start..)?)?;
+        // A neutral entry for the whole path ("service.name") says it is no person's.
+        if self.best_term(&ids, key_start).is_some_and(|(_, term)| term.rule.is_none()) {
+            return None;
+        }
+        let parents = self.record_parents.get(&rule).map_or(&[][..], Vec::as_slice);
+        let person = ids[..key_start].iter().any(|id| parents.contains(id));
+        Some((FieldMatch { rule, category: self.category(rule, &ids, key_start) }, person))
     }
 
     /// The winning term and where it starts: the candidates are the path
@@ -248,6 +287,29 @@ impl FieldNames {
         }
         info.category
     }
+}
+
+/// The singular forms a plural path word may stand for, most likely first.
+fn singulars(word: &str) -> impl Iterator<Item = String> + '_ {
+    let irregular = match word {
+        "people" | "persons" => Some("person"),
+        "children" => Some("child"),
+        _ => None,
+    };
+    let cut = |suffix: &'static str, with: &'static str| {
+        word.strip_suffix(suffix).filter(|stem| stem.len() >= 3).map(|stem| format!("{stem}{with}"))
+    };
+    irregular
+        .map(String::from)
+        .into_iter()
+        .chain(cut("ies", "y"))
+        .chain(cut("es", ""))
+        .chain(cut("s", ""))
+        // Latvian: klienti -> klients, lietotāji -> lietotājs, personas -> persona.
+        .chain(cut("i", "s"))
+        .chain(cut("i", "is"))
+        .chain(cut("as", "a"))
+        .chain(cut("es", "e"))
 }
 
 /// The number of `kind`, numbering it if it is new.

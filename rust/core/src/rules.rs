@@ -59,7 +59,7 @@ pub struct FieldRule {
     pub kind: String,
     /// Names as written in the file ("first name", "vārds"); split into words by `names`.
     pub terms: Vec<String>,
-    /// "suffix" (default), "any" or "path".
+    /// "suffix" (default), "any", "path" or "record".
     #[serde(default = "suffix", rename = "match")]
     pub matches: String,
     #[serde(default)]
@@ -73,6 +73,9 @@ pub struct FieldRule {
     /// "url": the value is redacted part by part as a URL.
     #[serde(default)]
     pub format: Option<String>,
+    /// For `match = "record"`: parent words (singular) that make the record a person's.
+    #[serde(default)]
+    pub parents: Vec<String>,
 }
 
 /// A parent or leading word that sets the category of the field after it.

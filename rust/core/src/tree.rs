@@ -51,6 +51,12 @@ pub struct Node {
     pub key_findings: Vec<u32>,
     /// The value is a URL, redacted part by part.
     pub url: bool,
+    /// The target of the value when the mapping that holds the key holds a
+    /// person's data (a "record" field rule: `name`, `first`, `owner`).
+    pub record: Option<u32>,
+    /// The field is a person's data (identity, contact, bank or credential):
+    /// it makes its mapping a person's record.
+    pub personal: bool,
     /// Kept children with `str` keys, by key text.
     pub(crate) children: HashMap<Box<str>, NodeId>,
 }

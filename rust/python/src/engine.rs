@@ -284,35 +284,36 @@ impl<'py> PyWalk<'_, '_, 'py> {
             }
         }
         let root = self.walk.root();
-        let mut fields = Vec::with_capacity(items.len());
+        let mut entries = Vec::with_capacity(items.len());
         for item in items {
             let (key, value) = item?;
-            let node = match key.cast_exact::<PyString>() {
+            let entry = match key.cast_exact::<PyString>() {
                 Ok(name) => {
                     let name = text_of(name);
+                    let mut ours = None;
                     if name.starts_with(['p', '_']) {
                         if name == CATEGORIES_KEY {
                             self.previous_categories(&value);
                         }
                         if [CATEGORIES_KEY, SUMMARY_KEY, ERROR_KEY].contains(&name.as_ref()) {
                             // Ours: written again below.
-                            fields.push((key, value, Outcome::Gone));
-                            continue;
-                        }
-                        if STRUCTLOG_META_KEYS.contains(&name.as_ref())
+                            ours = Some(Outcome::Gone);
+                        } else if STRUCTLOG_META_KEYS.contains(&name.as_ref())
                             && *has_record.get_or_insert(lookup(event, intern!(py, "_record"))?.is_some())
                         {
-                            fields.push((key, value, Outcome::Same));
-                            continue;
+                            ours = Some(Outcome::Same);
                         }
                     }
-                    self.walk.child(root, KeyKind::Str, &name, true)
+                    match ours {
+                        Some(outcome) => Entry::Done(outcome),
+                        None => Entry::Node(self.walk.child(root, KeyKind::Str, &name, true)),
+                    }
                 }
-                Err(_) => self.key_node(root, &key)?,
+                Err(_) => Entry::Node(self.key_node(root, &key)?),
             };
-            let outcome = self.field(node, &value, 1)?;
-            fields.push((key, value, outcome));
+            entries.push((key, value, entry));
         }
+        let fields = self.fields(entries, 1)?;
         match assemble(py, event, fields, self.foreign)? {
             Some(out) => Ok(out),
             None => Ok(event.cast_exact::<PyDict>()?.copy()?),
@@ -516,18 +517,52 @@ impl<'py> PyWalk<'_, '_, 'py> {
 
     fn mapping_of(&mut self, value: &Bound<'py, PyAny>, node: NodeId, depth: usize) -> PyResult<Bound<'py, PyAny>> {
         let items = items_of(value)?;
-        let mut fields = Vec::with_capacity(items.len());
+        let mut entries = Vec::with_capacity(items.len());
         for item in items {
             let (key, item) = item?;
             let child = self.key_node(node, &key)?;
-            let outcome = self.field(child, &item, depth + 1)?;
-            fields.push((key, item, outcome));
+            entries.push((key, item, Entry::Node(child)));
         }
+        let fields = self.fields(entries, depth + 1)?;
         // An exact dict that nothing changed is passed on as it is.
         Ok(match assemble(self.py, value, fields, self.foreign)? {
             Some(out) => out.into_any(),
             None => value.clone(),
         })
+    }
+
+    /// The fields of one mapping, walked. Keys that are a person's data only
+    /// in a person's record (`name`, `first`, `owner`) are walked last: the
+    /// mapping is a person's record when another field is a person's by its
+    /// name or its value.
+    fn fields(&mut self, entries: Vec<(Bound<'py, PyAny>, Bound<'py, PyAny>, Entry<'py>)>, depth: usize) -> PyResult<Vec<Field<'py>>> {
+        let before = self.walk.personal_count();
+        let mut personal = false;
+        let mut outcomes = Vec::with_capacity(entries.len());
+        for (_, value, entry) in &entries {
+            outcomes.push(match entry {
+                Entry::Node(node) if self.walk.node(*node).record.is_some() => None,
+                Entry::Node(node) => {
+                    personal |= self.walk.node(*node).personal;
+                    Some(self.field(*node, value, depth)?)
+                }
+                Entry::Done(_) => None,
+            });
+        }
+        personal |= self.walk.personal_count() > before;
+        let mut fields = Vec::with_capacity(entries.len());
+        for ((key, value, entry), outcome) in entries.into_iter().zip(outcomes) {
+            let outcome = match (outcome, entry) {
+                (Some(outcome), _) => outcome,
+                (None, Entry::Done(outcome)) => outcome,
+                (None, Entry::Node(node)) => {
+                    let node = if personal { self.walk.in_record(node) } else { node };
+                    self.field(node, &value, depth)?
+                }
+            };
+            fields.push((key, value, outcome));
+        }
+        Ok(fields)
     }
 
     fn sequence(&mut self, value: &Bound<'py, PyAny>, node: NodeId, depth: usize) -> PyResult<Bound<'py, PyAny>> {
@@ -547,6 +582,13 @@ impl<'py> PyWalk<'_, '_, 'py> {
         }
         Ok(PyList::new(self.py, items)?.into_any())
     }
+}
+
+/// A field of a mapping before it is walked: its key's node, or (one of our
+/// own top-level keys) what becomes of it.
+enum Entry<'py> {
+    Node(NodeId),
+    Done(Outcome<'py>),
 }
 
 /// What the walk made of one field of a mapping.
