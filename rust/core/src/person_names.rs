@@ -33,7 +33,10 @@ pub struct NameFinder {
     /// Folded phrases, each as its words.
     context: Vec<Vec<String>>,
     not_names: HashSet<String>,
+    /// As written: "AS" is a company form, "as" a word ("logged in as Anna").
     company_markers: HashSet<String>,
+    /// Markers written with lower case letters ("biedrība", "GmbH"), folded.
+    company_words: HashSet<String>,
 }
 
 /// A word of the text: its byte span and how it is written.
@@ -68,11 +71,24 @@ impl NameFinder {
         endings.sort_by_key(|e| std::cmp::Reverse(e.len()));
         let mut context = Vec::new();
         for phrase in &rule.context {
-            let words: Vec<String> = fold(phrase).split_whitespace().map(|w| w.trim_end_matches('.').to_string()).collect();
-            if words.is_empty() || words.iter().any(String::is_empty) {
+            // Split as the words before a name are ("vārds, uzvārds": two words).
+            let words = folded_words(phrase);
+            if words.is_empty() {
                 return Err(err(&format!("context holds {phrase:?}: write a word or words")));
             }
             context.push(words);
+        }
+        let (mut company_markers, mut company_words) = (HashSet::default(), HashSet::default());
+        for marker in &rule.company_markers {
+            let marker = marker.trim().trim_end_matches('.');
+            if marker.is_empty() || marker.contains(char::is_whitespace) {
+                return Err(err(&format!("company_markers holds {marker:?}: write one word")));
+            }
+            if marker.chars().any(char::is_lowercase) {
+                company_words.insert(fold(marker).into_owned());
+            } else {
+                company_markers.insert(marker.to_string());
+            }
         }
         Ok(NameFinder {
             given: set(&rule.given, "given")?,
@@ -82,7 +98,8 @@ impl NameFinder {
             after_titles: set(&rule.after_titles, "after_titles")?,
             context,
             not_names: set(&rule.not_names, "not_names")?,
-            company_markers: set(&rule.company_markers, "company_markers")?,
+            company_markers,
+            company_words,
         })
     }
 
@@ -152,7 +169,7 @@ impl NameFinder {
             return None;
         }
         let folded = &folded[..run];
-        if self.company_markers.contains(&folded[0]) {
+        if self.is_company_marker(&text[first.start..first.end]) {
             return None;
         }
         // After a title or context word, or before "kungs": the whole run.
@@ -200,8 +217,15 @@ impl NameFinder {
 
     /// The word just before `start` is a company's legal form.
     fn after_company(&self, text: &str, start: usize) -> bool {
-        let before = before_words(text, start, CONTEXT_REACH);
-        before.last().is_some_and(|w| self.company_markers.contains(w.as_str()))
+        let before = text[..start].trim_end_matches(|c: char| c.is_whitespace() || "\"'„“”«»".contains(c));
+        let word_start = before.rfind(|c: char| !c.is_alphanumeric()).map_or(0, |i| i + before[i..].chars().next().map_or(1, char::len_utf8));
+        self.is_company_marker(&before[word_start..])
+    }
+
+    /// `word` is a company's legal form: as written ("AS", not "as"), or in
+    /// any case for a marker written with lower case letters ("biedrība").
+    fn is_company_marker(&self, word: &str) -> bool {
+        !word.is_empty() && (self.company_markers.contains(word) || self.company_words.contains(fold(word).as_ref()))
     }
 }
 
@@ -222,7 +246,12 @@ fn before_words(text: &str, start: usize, reach: usize) -> Vec<String> {
         None if from > 0 => window.split_once(char::is_whitespace).map_or("", |(_, rest)| rest),
         None => window,
     };
-    fold(window).split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_string).collect()
+    folded_words(window)
+}
+
+/// The folded words of `text`, split at anything but letters and digits.
+fn folded_words(text: &str) -> Vec<String> {
+    fold(text).split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_string).collect()
 }
 
 fn overlaps(taken: &[(usize, usize)], start: usize, end: usize) -> bool {
