@@ -32,6 +32,8 @@ pub struct NameFinder {
     after_titles: HashSet<String>,
     /// Folded phrases, each as its words.
     context: Vec<Vec<String>>,
+    /// The titles and the last words of the context phrases (a quick test).
+    cues: HashSet<String>,
     not_names: HashSet<String>,
     /// As written: "AS" is a company form, "as" a word ("logged in as Anna").
     company_markers: HashSet<String>,
@@ -90,11 +92,14 @@ impl NameFinder {
                 company_markers.insert(marker.to_string());
             }
         }
+        let titles = set(&rule.titles, "titles")?;
+        let cues = titles.iter().cloned().chain(context.iter().filter_map(|p: &Vec<String>| p.last().cloned())).collect();
         Ok(NameFinder {
+            cues,
             given: set(&rule.given, "given")?,
             surnames: set(&rule.surnames, "surnames")?,
             endings,
-            titles: set(&rule.titles, "titles")?,
+            titles,
             after_titles: set(&rule.after_titles, "after_titles")?,
             context,
             not_names: set(&rule.not_names, "not_names")?,
@@ -126,7 +131,7 @@ impl NameFinder {
     }
 
     /// The names in `text` as byte spans, in order, none inside `taken`
-    /// (the spans other rules found, in order).
+    /// (the spans other rules found, in order and not overlapping).
     pub fn find(&self, text: &str, taken: &[(usize, usize)]) -> Vec<(usize, usize)> {
         let words = words(text);
         let mut found = Vec::new();
@@ -162,14 +167,20 @@ impl NameFinder {
             }
             run += 1;
         }
-        let folded: Vec<String> = words[i..i + run].iter().map(|w| fold(&text[w.start..w.end]).into_owned()).collect();
-        // Cut before a word that is never part of a name.
-        let run = folded.iter().position(|w| self.not_names.contains(w)).unwrap_or(run);
-        if run == 0 || self.after_company(text, first.start) {
+        if self.is_company_marker(&text[first.start..first.end]) {
             return None;
         }
-        let folded = &folded[..run];
-        if self.is_company_marker(&text[first.start..first.end]) {
+        // Folded one by one, cut before a word that is never part of a name.
+        let mut folded: Vec<String> = Vec::with_capacity(run);
+        for w in &words[i..i + run] {
+            let word = fold(&text[w.start..w.end]).into_owned();
+            if self.not_names.contains(&word) {
+                break;
+            }
+            folded.push(word);
+        }
+        let run = folded.len();
+        if run == 0 || self.after_company(text, first.start) {
             return None;
         }
         // After a title or context word, or before "kungs": the whole run.
@@ -200,6 +211,12 @@ impl NameFinder {
     /// A title or a context word stands just before `start` (quotes,
     /// `:`, `=`, `-` and spaces between allowed).
     fn named_before(&self, text: &str, start: usize) -> bool {
+        // Cheap first: the word just before is a title or ends a context phrase.
+        let head = text[..start].trim_end_matches(|c: char| c.is_whitespace() || "\"'„“”«»:=-–(,.".contains(c));
+        let word_start = head.char_indices().rev().find(|&(_, c)| !c.is_alphanumeric()).map_or(0, |(i, c)| i + c.len_utf8());
+        if !self.cues.contains(fold(&head[word_start..]).as_ref()) {
+            return false;
+        }
         let before = before_words(text, start, CONTEXT_REACH);
         let Some(last) = before.last() else { return false };
         if self.titles.contains(last.as_str()) {
@@ -254,8 +271,10 @@ fn folded_words(text: &str) -> Vec<String> {
     fold(text).split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_string).collect()
 }
 
+/// Whether `start..end` overlaps a span of `taken` (in order, not overlapping).
 fn overlaps(taken: &[(usize, usize)], start: usize, end: usize) -> bool {
-    taken.iter().any(|&(s, e)| s < end && start < e)
+    let i = taken.partition_point(|&(_, e)| e <= start);
+    taken.get(i).is_some_and(|&(s, _)| s < end)
 }
 
 /// The words of `text`: letters, with `-` or an apostrophe between letters.

@@ -570,11 +570,16 @@ impl Scanner {
         let text = blanked.as_ref();
         let found = &mut state.found;
         let mut taken: Vec<(usize, usize)> = found.iter().map(|f| (f.start, f.end)).collect();
+        taken.sort_unstable();
         let before = found.len();
         for (j, finder) in self.names.iter().enumerate() {
-            for (start, end) in finder.find(text, &taken) {
+            let names = finder.find(text, &taken);
+            for &(start, end) in &names {
                 found.push(Finding { start, end, source: Source::Rule(self.rules.len() + j), url: false });
-                taken.push((start, end));
+            }
+            if !names.is_empty() && j + 1 < self.names.len() {
+                taken.extend(names);
+                taken.sort_unstable();
             }
         }
         if found.len() > before {
