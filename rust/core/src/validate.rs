@@ -27,6 +27,8 @@ pub const NAMES: &[&str] = &[
     "e164_length",
     "public_ipv4",
     "public_ipv6",
+    "host_ipv4",
+    "internal_ip",
     "basic_auth",
     "email_domain",
 ];
@@ -42,6 +44,8 @@ pub fn by_name(name: &str) -> Option<Validator> {
         "e164_length" => e164_length,
         "public_ipv4" => public_ipv4,
         "public_ipv6" => public_ipv6,
+        "host_ipv4" => host_ipv4,
+        "internal_ip" => internal_ip,
         "basic_auth" => basic_auth,
         "email_domain" => email_domain,
         _ => return None,
@@ -520,6 +524,43 @@ pub fn public_ipv4(text: &str) -> usize {
 /// not loopback (Python 3.13 says it is).
 pub fn public_ipv6(text: &str) -> usize {
     whole(text, parse_ipv6(text).is_some_and(|a| a > 1))
+}
+
+/// A public IPv4 host address that is not a four-part version: as
+/// [`public_ipv4`], but not internal (see [`internal_ip`]), not in 0/8 or
+/// 224/3 (multicast, reserved), not a network (a last part 0: `131.0.0.0`),
+/// and not four one-digit parts (`1.2.3.4`, `2.4.1.7`: build numbers).
+pub fn host_ipv4(text: &str) -> usize {
+    whole(
+        text,
+        parse_ipv4(text).is_some_and(|a| {
+            a[0] != 0 && a[0] < 224 && a[3] != 0 && !ipv4_is_internal(a) && !a.iter().all(|&p| p < 10)
+        }),
+    )
+}
+
+/// An address that is not a person's: IPv4 private (10/8, 172.16/12,
+/// 192.168/16), shared (100.64/10, carrier-grade NAT), loopback (127/8) or
+/// link-local (169.254/16); IPv6 loopback (`::1`), link-local (`fe80::/10`),
+/// unique local (`fc00::/7`) or an IPv4-mapped internal IPv4 address
+/// (`::ffff:10.0.0.1`). Parsed as [`public_ipv4`] and [`public_ipv6`] do.
+pub fn internal_ip(text: &str) -> usize {
+    let internal = if text.contains(':') {
+        parse_ipv6(text).is_some_and(|a| {
+            let mapped = (a >> 32 == 0xffff).then(|| (a as u32).to_be_bytes());
+            a == 1 || a >> 118 == 0x3fa || a >> 121 == 0x7e || mapped.is_some_and(ipv4_is_internal)
+        })
+    } else {
+        parse_ipv4(text).is_some_and(ipv4_is_internal)
+    };
+    whole(text, internal)
+}
+
+/// 10/8, 172.16/12, 192.168/16, 100.64/10, 127/8, 169.254/16.
+fn ipv4_is_internal(a: [u8; 4]) -> bool {
+    matches!(a, [10 | 127, ..] | [192, 168, ..] | [169, 254, ..])
+        || (a[0] == 172 && (16..32).contains(&a[1]))
+        || (a[0] == 100 && (64..128).contains(&a[1]))
 }
 
 /// Python's `IPv4Address(text)`, as its four octets.
@@ -1016,6 +1057,76 @@ mod tests {
             ("", false),
         ];
         check("public_ipv6", CASES);
+    }
+
+    #[test]
+    fn host_ipv4_is_public_and_no_version() {
+        const CASES: &[(&str, bool)] = &[
+            ("93.177.10.1", true),
+            ("8.8.8.10", true),
+            ("203.0.113.7", true),
+            ("223.255.255.254", true),
+            ("172.15.0.1", true),
+            ("172.32.0.1", true),
+            ("100.63.0.1", true),
+            ("100.128.0.1", true),
+            ("192.169.0.1", true),
+            ("1.2.3.4", false), // four one-digit parts: a version
+            ("2.4.1.7", false),
+            ("131.0.0.0", false), // a network (Chrome/131.0.0.0)
+            ("93.177.12.0", false),
+            ("10.0.12.4", false), // internal
+            ("172.16.0.1", false),
+            ("172.31.255.255", false),
+            ("192.168.1.10", false),
+            ("100.64.0.1", false),
+            ("169.254.1.1", false),
+            ("127.0.0.1", false),
+            ("0.1.2.30", false),
+            ("224.0.0.251", false), // multicast
+            ("255.255.255.255", false),
+            ("01.2.3.40", false),
+            ("", false),
+        ];
+        check("host_ipv4", CASES);
+    }
+
+    #[test]
+    fn internal_addresses() {
+        const CASES: &[(&str, bool)] = &[
+            ("10.0.12.4", true),
+            ("10.255.255.255", true),
+            ("172.16.0.1", true),
+            ("172.31.0.1", true),
+            ("192.168.0.1", true),
+            ("100.64.0.1", true),
+            ("100.127.255.255", true),
+            ("127.0.0.1", true),
+            ("169.254.10.20", true),
+            ("::1", true),
+            ("fe80::1ff:fe23:4567:890a", true),
+            ("fe80::1%eth0", true),
+            ("febf::1", true),
+            ("fd00::12", true),
+            ("fc00::1", true),
+            ("::ffff:10.0.0.1", true),
+            ("93.177.12.4", false),
+            ("172.15.0.1", false),
+            ("172.32.0.1", false),
+            ("100.128.0.1", false),
+            ("192.169.0.1", false),
+            ("11.0.0.1", false),
+            ("2001:db8::1", false),
+            ("fec0::1", false),
+            ("fe00::1", false),
+            ("::ffff:93.177.12.4", false),
+            ("::", false),
+            ("10.0.0", false),
+            ("10:00:00", false),
+            ("010.0.0.1", false),
+            ("", false),
+        ];
+        check("internal_ip", CASES);
     }
 
     #[test]
