@@ -20,7 +20,7 @@ VECTORS = tomllib.loads((Path(__file__).parent / "data" / "latvia.toml").read_te
 LOOK_ALIKES = [
     "order 40003521600", "invoice INV-2026-00871", "amount 1234.56 EUR", "2026-11-25T10:00:00Z", "took 1234 ms",
     "version 2.4.1", "company 40003521600", "id 1234567", "status code 404", "error code 500", "HTTP 200",
-    "kods: ABC-1", "postal code 1010", "kļūdas kods 5001", "order 21234567", "passenger=Anna",
+    "kods: ABC-1", "postal code 1010", "kļūdas kods 5001", "order 21234567", "passenger=3",
 ]
 
 
