@@ -158,7 +158,7 @@ class TestAuditMode:
         }
         out = redactor.redact(event)
         assert {k: v for k, v in out.items() if k != "pii_categories"} == event
-        assert out["pii_categories"] == [1, 2, 12, 16]  # 12: the URL is a request log
+        assert out["pii_categories"] == [1, 2, 12, 14, 16]  # 12: the URL is a request log; 14: the event names a login
         assert {(a.kind, a.rule, a.where, a.source) for a in sent} >= {
             ("audit", "email", "event", "auth"),
             ("audit", "personal_code", "customer.personal_code", "auth"),

@@ -54,7 +54,8 @@ def test_password_pairs_in_text_are_dropped(redactor: Redactor, text: str) -> No
 @pytest.mark.parametrize("text", ["login=janis", "lietotājs=janis.berzins", "lietotājvārds: janis"])
 def test_user_names_in_text_are_hashed(redactor: Redactor, text: str) -> None:
     out, categories = redactor.redact_text(text)
-    assert "janis" not in out and "[HASH:" in out and categories == [16]
+    # A line that names a login is also a portal action (14).
+    assert "janis" not in out and "[HASH:" in out and categories == ([14, 16] if "login" in text else [16])
 
 
 @pytest.mark.parametrize(
@@ -122,7 +123,8 @@ def test_personal_code_look_alikes_stay(redactor: Redactor, code: str, form: str
                                   "kontakts: 26123456", "SMS sent to 29123456", "zvanīja no 37167123456"])
 def test_phone_spellings_are_masked(redactor: Redactor, text: str) -> None:
     out, categories = redactor.redact_text(text)
-    assert "[REDACTED:phone:.." in out and categories == [2]
+    # "SMS sent" names a message sent (10).
+    assert "[REDACTED:phone:.." in out and categories == ([2, 10] if "SMS sent" in text else [2])
 
 
 @pytest.mark.parametrize("text", ["order 21234567", "kontakts: 40003521600", "37112345678", "tel.78123456",

@@ -55,7 +55,7 @@ class Redactor(_native.Processor):
 
     >>> redactor = Redactor()
     >>> redactor.redact({"event": "login", "email": "anna@example.lv"})["pii_categories"]
-    [2]
+    [2, 14]
 
     It is also a structlog processor (``redactor(logger, method_name,
     event_dict)``, native): put it after exception formatting and before

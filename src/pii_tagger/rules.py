@@ -62,6 +62,7 @@ class FieldRule:
     label: str = ""
     format: str | None = None
     parents: tuple[str, ...] = ()  # for match = "record": parent words that make the record a person's
+    events: tuple[str, ...] = ()  # words in an event's own name that tag the event with this category
 
 
 @dataclass(frozen=True, slots=True)
@@ -350,7 +351,7 @@ def _build_categories(entries: list[tuple[Path, dict[str, Any]]]) -> dict[int, C
 
 
 def _field(path: Path, table: dict[str, Any]) -> FieldRule:
-    allowed = {"id", "category", "kind", "terms", "match", "action", "mask", "normalize", "label", "format", "parents"}
+    allowed = {"id", "category", "kind", "terms", "match", "action", "mask", "normalize", "label", "format", "parents", "events"}
     e = _Entry(path, table, "field", allowed)
     ident = e.get("id", str)
     match = e.get("match", str, "suffix", MATCHES)
@@ -369,6 +370,7 @@ def _field(path: Path, table: dict[str, Any]) -> FieldRule:
         label=e.label(ident),
         format=e.get("format", str, None, ("url",)),
         parents=parents,
+        events=e.strings("events", None),
     )
 
 

@@ -41,6 +41,11 @@ const PERSONAL_KINDS: [&str; 4] = ["identity", "contact", "bank", "credential"];
 /// users, suppliers, bank, access): a value of one makes its mapping a
 /// person's record.
 const PERSONAL_CATEGORIES: [u8; 7] = [1, 2, 3, 5, 6, 11, 16];
+/// Top-level keys whose value is the event's own name (structlog's `event`,
+/// a log record's message, OpenTelemetry's event name).
+pub const EVENT_NAME_KEYS: [&str; 5] = ["event", "message", "msg", "event.name", "event_name"];
+/// The longest text (bytes) read as an event's name.
+const MAX_EVENT_NAME: usize = 200;
 /// Where a key's variant for a person's record is kept among its children.
 const RECORD_KEY: &str = "\0record";
 
@@ -519,6 +524,22 @@ impl<'e> Walk<'e> {
             Self::apply(self.engine, &mut variant, field, t);
         }
         self.nodes.add(node, KeyKind::Other, RECORD_KEY, variant, false)
+    }
+
+    /// The tags an event's own name (`text`, the value of a key in
+    /// [`EVENT_NAME_KEYS`] at the top level) gives: "password changed" is a
+    /// portal action (14). Names longer than [`MAX_EVENT_NAME`] are prose, not names.
+    pub fn event_name(&mut self, node: NodeId, text: &str) {
+        if text.len() > MAX_EVENT_NAME {
+            return;
+        }
+        let engine = self.engine;
+        let words = crate::text::name_tokens(text);
+        for m in engine.names.event_rules(&words) {
+            if let Ok(t) = engine.targets.find(&engine.fields[m.rule].id, m.category) {
+                self.add(t, node, None, true);
+            }
+        }
     }
 
     /// How many of a person's values the walk has found so far (a mapping

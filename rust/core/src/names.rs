@@ -64,6 +64,9 @@ struct ContextTerm {
     applies_to: Box<[u32]>,
 }
 
+/// A phrase of a rule's `events`: its words and the rule.
+type EventPhrase = (Box<[WordId]>, usize);
+
 /// What matching needs of a field rule.
 #[derive(Debug, Clone, Copy)]
 struct RuleInfo {
@@ -86,6 +89,8 @@ pub struct FieldNames {
     record: HashMap<Box<[WordId]>, usize>,
     /// Each "record" rule's parent words.
     record_parents: HashMap<usize, Vec<WordId>>,
+    /// `events` phrases by their first word.
+    events: HashMap<WordId, Vec<EventPhrase>>,
     contexts: Vec<ContextTerm>,
     /// Context terms by their last word (indexes into `contexts`).
     contexts_by_end: HashMap<WordId, Vec<usize>>,
@@ -131,6 +136,12 @@ impl FieldNames {
                 kind: kind_id(&mut kinds, &field.kind),
                 category: field.category,
             });
+            for phrase in &field.events {
+                let words = names.intern(phrase);
+                if let Some(&first) = words.first() {
+                    names.events.entry(first).or_default().push((words, index));
+                }
+            }
             let placement = Placement::of(&field.matches);
             if placement == Placement::Record {
                 for term in &field.terms {
@@ -222,6 +233,21 @@ impl FieldNames {
             return id;
         }
         singulars(word).find_map(|w| self.vocabulary.get(w.as_str()).copied()).unwrap_or(UNKNOWN)
+    }
+
+    /// The rules whose `events` phrases stand in an event's own name (its
+    /// words, as [`name_tokens`] gives them), each once, with its category.
+    pub fn event_rules<S: AsRef<str>>(&self, words: &[S]) -> Vec<FieldMatch> {
+        let ids: Vec<WordId> = words.iter().map(|w| self.word_id(w.as_ref())).collect();
+        let mut out: Vec<FieldMatch> = Vec::new();
+        for start in 0..ids.len() {
+            for (phrase, rule) in self.events.get(&ids[start]).into_iter().flatten() {
+                if ids[start..].starts_with(phrase) && !out.iter().any(|m| m.rule == *rule) {
+                    out.push(FieldMatch { rule: *rule, category: self.rules[*rule].category });
+                }
+            }
+        }
+        out
     }
 
     /// The "record" rule for the key's own words (`name`, `first`, `owner`):
@@ -399,7 +425,7 @@ mod tests {
             (&["user", "email"], Some(("email", 5))),
             (&["server", "address"], None),
             (&["service", "name"], None),
-            (&["name"], Some(("top_level_name", 1))),
+            (&["name"], None),
             (&["user", "name"], Some(("username", 16))),
             (&["password_hash"], Some(("secret", 16))),
             (&["new_password"], Some(("secret", 16))),

@@ -76,6 +76,10 @@ pub struct FieldRule {
     /// For `match = "record"`: parent words (singular) that make the record a person's.
     #[serde(default)]
     pub parents: Vec<String>,
+    /// Words in an event's own name (`event: "password changed"`) that tag
+    /// the event with this rule's category.
+    #[serde(default)]
+    pub events: Vec<String>,
 }
 
 /// A parent or leading word that sets the category of the field after it.

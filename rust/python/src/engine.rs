@@ -9,7 +9,7 @@
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use pii_core::act::{Action, Hasher, Mask, Normalizer, Target};
-use pii_core::engine::{self, is_big_int, Run, Walk, CYCLE, TOO_DEEP};
+use pii_core::engine::{self, is_big_int, Run, Walk, CYCLE, EVENT_NAME_KEYS, TOO_DEEP};
 use pii_core::rules::RuleSet;
 use pii_core::tree::{KeyKind, NodeId};
 use pyo3::exceptions::PyValueError;
@@ -314,9 +314,32 @@ impl<'py> PyWalk<'_, '_, 'py> {
             entries.push((key, value, entry));
         }
         let fields = self.fields(entries, 1)?;
+        self.event_names(root, &fields);
         match assemble(py, event, fields, self.foreign)? {
             Some(out) => Ok(out),
             None => Ok(event.cast_exact::<PyDict>()?.copy()?),
+        }
+    }
+
+    /// Tags from the event's own name: the written-out text of each key in
+    /// [`EVENT_NAME_KEYS`] (what comes out, so that a second pass reads
+    /// what the first wrote).
+    fn event_names(&mut self, root: NodeId, fields: &[Field<'py>]) {
+        for (key, value, outcome) in fields {
+            let Ok(name) = key.cast_exact::<PyString>() else { continue };
+            let name = text_of(name);
+            if !EVENT_NAME_KEYS.contains(&name.as_ref()) {
+                continue;
+            }
+            let written = match outcome {
+                Outcome::Same => value,
+                Outcome::Changed(new) => new,
+                Outcome::Renamed(..) | Outcome::Gone => continue,
+            };
+            if let Ok(text) = written.cast_exact::<PyString>() {
+                let node = self.walk.child(root, KeyKind::Str, &name, true);
+                self.walk.event_name(node, &text_of(text));
+            }
         }
     }
 
