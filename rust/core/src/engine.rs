@@ -530,10 +530,10 @@ impl<'e> Walk<'e> {
     /// [`EVENT_NAME_KEYS`] at the top level) gives: "password changed" is a
     /// portal action (14). Names longer than [`MAX_EVENT_NAME`] are prose, not names.
     pub fn event_name(&mut self, node: NodeId, text: &str) {
-        if text.len() > MAX_EVENT_NAME {
+        let engine = self.engine;
+        if text.len() > MAX_EVENT_NAME || !engine.names.may_name_event(text) {
             return;
         }
-        let engine = self.engine;
         let words = crate::text::name_tokens(text);
         for m in engine.names.event_rules(&words) {
             if let Ok(t) = engine.targets.find(&engine.fields[m.rule].id, m.category) {

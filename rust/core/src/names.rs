@@ -91,6 +91,9 @@ pub struct FieldNames {
     record_parents: HashMap<usize, Vec<WordId>>,
     /// `events` phrases by their first word.
     events: HashMap<WordId, Vec<EventPhrase>>,
+    /// The longest word of each `events` phrase, as written and folded, in
+    /// any case: a text with none of them names no event (a quick test).
+    event_words: Option<aho_corasick::AhoCorasick>,
     contexts: Vec<ContextTerm>,
     /// Context terms by their last word (indexes into `contexts`).
     contexts_by_end: HashMap<WordId, Vec<usize>>,
@@ -155,6 +158,22 @@ impl FieldNames {
             for term in &field.terms {
                 names.add_term(term, Some(index), placement);
             }
+        }
+        let mut event_words: Vec<String> = Vec::new();
+        for phrase in fields.iter().flat_map(|f| &f.events) {
+            let longest = phrase.split(|c: char| !c.is_alphanumeric()).max_by_key(|w| w.chars().count()).unwrap_or("");
+            for form in [longest.to_lowercase(), crate::text::fold(longest).into_owned()] {
+                if !form.is_empty() && !event_words.contains(&form) {
+                    event_words.push(form);
+                }
+            }
+        }
+        if !event_words.is_empty() {
+            names.event_words = aho_corasick::AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+                .build(&event_words)
+                .ok();
         }
         for neutral in neutrals {
             for term in &neutral.terms {
@@ -233,6 +252,11 @@ impl FieldNames {
             return id;
         }
         singulars(word).find_map(|w| self.vocabulary.get(w.as_str()).copied()).unwrap_or(UNKNOWN)
+    }
+
+    /// Whether `text` may hold an `events` phrase (it holds the longest word of one).
+    pub fn may_name_event(&self, text: &str) -> bool {
+        self.event_words.as_ref().is_some_and(|ac| ac.is_match(text))
     }
 
     /// The rules whose `events` phrases stand in an event's own name (its

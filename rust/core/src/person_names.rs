@@ -111,6 +111,10 @@ impl NameFinder {
     /// Whether `text` could hold a name: two capitalised words, or one and
     /// a word that is a title or context (cheap: no folding).
     pub fn may_hold(text: &str) -> bool {
+        // Most log text is ASCII: without an upper-case letter it holds no name.
+        if text.is_ascii() && !text.bytes().any(|b| b.is_ascii_uppercase()) {
+            return false;
+        }
         let mut capitals = 0;
         let mut after_letter = false;
         for c in text.chars() {

@@ -284,13 +284,14 @@ impl<'py> PyWalk<'_, '_, 'py> {
             }
         }
         let root = self.walk.root();
-        let mut entries = Vec::with_capacity(items.len());
+        let mut fields = Vec::with_capacity(items.len());
+        let mut record = Record::new(self.walk.personal_count());
         for item in items {
             let (key, value) = item?;
-            let entry = match key.cast_exact::<PyString>() {
+            let mut ours = None;
+            let node = match key.cast_exact::<PyString>() {
                 Ok(name) => {
                     let name = text_of(name);
-                    let mut ours = None;
                     if name.starts_with(['p', '_']) {
                         if name == CATEGORIES_KEY {
                             self.previous_categories(&value);
@@ -304,16 +305,18 @@ impl<'py> PyWalk<'_, '_, 'py> {
                             ours = Some(Outcome::Same);
                         }
                     }
-                    match ours {
-                        Some(outcome) => Entry::Done(outcome),
-                        None => Entry::Node(self.walk.child(root, KeyKind::Str, &name, true)),
-                    }
+                    if ours.is_some() { None } else { Some(self.walk.child(root, KeyKind::Str, &name, true)) }
                 }
-                Err(_) => Entry::Node(self.key_node(root, &key)?),
+                Err(_) => Some(self.key_node(root, &key)?),
             };
-            entries.push((key, value, entry));
+            let outcome = match (ours, node) {
+                (Some(outcome), _) => outcome,
+                (None, Some(node)) => self.field_in(&mut record, fields.len(), node, &value, 1)?,
+                (None, None) => Outcome::Same,
+            };
+            fields.push((key, value, outcome));
         }
-        let fields = self.fields(entries, 1)?;
+        self.finish(record, &mut fields, 1)?;
         self.event_names(root, &fields);
         match assemble(py, event, fields, self.foreign)? {
             Some(out) => Ok(out),
@@ -540,13 +543,15 @@ impl<'py> PyWalk<'_, '_, 'py> {
 
     fn mapping_of(&mut self, value: &Bound<'py, PyAny>, node: NodeId, depth: usize) -> PyResult<Bound<'py, PyAny>> {
         let items = items_of(value)?;
-        let mut entries = Vec::with_capacity(items.len());
+        let mut fields = Vec::with_capacity(items.len());
+        let mut record = Record::new(self.walk.personal_count());
         for item in items {
             let (key, item) = item?;
             let child = self.key_node(node, &key)?;
-            entries.push((key, item, Entry::Node(child)));
+            let outcome = self.field_in(&mut record, fields.len(), child, &item, depth + 1)?;
+            fields.push((key, item, outcome));
         }
-        let fields = self.fields(entries, depth + 1)?;
+        self.finish(record, &mut fields, depth + 1)?;
         // An exact dict that nothing changed is passed on as it is.
         Ok(match assemble(self.py, value, fields, self.foreign)? {
             Some(out) => out.into_any(),
@@ -554,38 +559,33 @@ impl<'py> PyWalk<'_, '_, 'py> {
         })
     }
 
-    /// The fields of one mapping, walked. Keys that are a person's data only
-    /// in a person's record (`name`, `first`, `owner`) are walked last: the
-    /// mapping is a person's record when another field is a person's by its
-    /// name or its value.
-    fn fields(&mut self, entries: Vec<(Bound<'py, PyAny>, Bound<'py, PyAny>, Entry<'py>)>, depth: usize) -> PyResult<Vec<Field<'py>>> {
-        let before = self.walk.personal_count();
-        let mut personal = false;
-        let mut outcomes = Vec::with_capacity(entries.len());
-        for (_, value, entry) in &entries {
-            outcomes.push(match entry {
-                Entry::Node(node) if self.walk.node(*node).record.is_some() => None,
-                Entry::Node(node) => {
-                    personal |= self.walk.node(*node).personal;
-                    Some(self.field(*node, value, depth)?)
-                }
-                Entry::Done(_) => None,
-            });
+    /// Field `index` of a mapping, walked now; a key that is a person's data
+    /// only in a person's record (`name`, `first`, `owner`) is left for
+    /// [`PyWalk::finish`] (its outcome here is a placeholder).
+    fn field_in(&mut self, record: &mut Record, index: usize, node: NodeId, value: &Bound<'py, PyAny>, depth: usize) -> PyResult<Outcome<'py>> {
+        let n = self.walk.node(node);
+        if n.record.is_some() {
+            record.deferred.push((index, node));
+            return Ok(Outcome::Same);
         }
-        personal |= self.walk.personal_count() > before;
-        let mut fields = Vec::with_capacity(entries.len());
-        for ((key, value, entry), outcome) in entries.into_iter().zip(outcomes) {
-            let outcome = match (outcome, entry) {
-                (Some(outcome), _) => outcome,
-                (None, Entry::Done(outcome)) => outcome,
-                (None, Entry::Node(node)) => {
-                    let node = if personal { self.walk.in_record(node) } else { node };
-                    self.field(node, &value, depth)?
-                }
-            };
-            fields.push((key, value, outcome));
+        record.personal |= n.personal;
+        self.field(node, value, depth)
+    }
+
+    /// The deferred fields of a mapping, walked once the others have said
+    /// whether it is a person's record (a field of a person's by its name,
+    /// or a person's value found in one).
+    fn finish(&mut self, record: Record, fields: &mut [Field<'py>], depth: usize) -> PyResult<()> {
+        if record.deferred.is_empty() {
+            return Ok(());
         }
-        Ok(fields)
+        let personal = record.personal || self.walk.personal_count() > record.before;
+        for (index, node) in record.deferred {
+            let node = if personal { self.walk.in_record(node) } else { node };
+            let value = fields[index].1.clone();
+            fields[index].2 = self.field(node, &value, depth)?;
+        }
+        Ok(())
     }
 
     fn sequence(&mut self, value: &Bound<'py, PyAny>, node: NodeId, depth: usize) -> PyResult<Bound<'py, PyAny>> {
@@ -607,11 +607,20 @@ impl<'py> PyWalk<'_, '_, 'py> {
     }
 }
 
-/// A field of a mapping before it is walked: its key's node, or (one of our
-/// own top-level keys) what becomes of it.
-enum Entry<'py> {
-    Node(NodeId),
-    Done(Outcome<'py>),
+/// What a mapping's walk knows of it being a person's record.
+struct Record {
+    /// The walk's count of a person's values when the mapping began.
+    before: usize,
+    /// A field of a person's data by its name was met.
+    personal: bool,
+    /// Fields left until that is known: (index, node).
+    deferred: Vec<(usize, NodeId)>,
+}
+
+impl Record {
+    fn new(before: usize) -> Record {
+        Record { before, personal: false, deferred: Vec::new() }
+    }
 }
 
 /// What the walk made of one field of a mapping.
