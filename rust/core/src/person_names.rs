@@ -112,7 +112,7 @@ impl NameFinder {
     /// a word that is a title or context (cheap: no folding).
     pub fn may_hold(text: &str) -> bool {
         // Most log text is ASCII: without an upper-case letter it holds no name.
-        if text.is_ascii() && !text.bytes().any(|b| b.is_ascii_uppercase()) {
+        if !text.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
             return false;
         }
         let mut capitals = 0;

@@ -286,6 +286,8 @@ impl<'py> PyWalk<'_, '_, 'py> {
         let root = self.walk.root();
         let mut fields = Vec::with_capacity(items.len());
         let mut record = Record::new(self.walk.personal_count());
+        // Fields whose value is the event's own name: (index, node).
+        let mut event_names = Vec::new();
         for item in items {
             let (key, value) = item?;
             let mut ours = None;
@@ -305,7 +307,15 @@ impl<'py> PyWalk<'_, '_, 'py> {
                             ours = Some(Outcome::Same);
                         }
                     }
-                    if ours.is_some() { None } else { Some(self.walk.child(root, KeyKind::Str, &name, true)) }
+                    if ours.is_some() {
+                        None
+                    } else {
+                        let node = self.walk.child(root, KeyKind::Str, &name, true);
+                        if EVENT_NAME_KEYS.contains(&name.as_ref()) {
+                            event_names.push((fields.len(), node));
+                        }
+                        Some(node)
+                    }
                 }
                 Err(_) => Some(self.key_node(root, &key)?),
             };
@@ -317,30 +327,25 @@ impl<'py> PyWalk<'_, '_, 'py> {
             fields.push((key, value, outcome));
         }
         self.finish(record, &mut fields, 1)?;
-        self.event_names(root, &fields);
+        self.event_names(&event_names, &fields);
         match assemble(py, event, fields, self.foreign)? {
             Some(out) => Ok(out),
             None => Ok(event.cast_exact::<PyDict>()?.copy()?),
         }
     }
 
-    /// Tags from the event's own name: the written-out text of each key in
-    /// [`EVENT_NAME_KEYS`] (what comes out, so that a second pass reads
-    /// what the first wrote).
-    fn event_names(&mut self, root: NodeId, fields: &[Field<'py>]) {
-        for (key, value, outcome) in fields {
-            let Ok(name) = key.cast_exact::<PyString>() else { continue };
-            let name = text_of(name);
-            if !EVENT_NAME_KEYS.contains(&name.as_ref()) {
-                continue;
-            }
+    /// Tags from the event's own name: the written-out text of each field
+    /// in `names` (index, node), whose key is one of [`EVENT_NAME_KEYS`]
+    /// (what comes out, so that a second pass reads what the first wrote).
+    fn event_names(&mut self, names: &[(usize, NodeId)], fields: &[Field<'py>]) {
+        for &(index, node) in names {
+            let (_, value, outcome) = &fields[index];
             let written = match outcome {
                 Outcome::Same => value,
                 Outcome::Changed(new) => new,
                 Outcome::Renamed(..) | Outcome::Gone => continue,
             };
             if let Ok(text) = written.cast_exact::<PyString>() {
-                let node = self.walk.child(root, KeyKind::Str, &name, true);
                 self.walk.event_name(node, &text_of(text));
             }
         }
