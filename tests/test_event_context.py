@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from pii_tagger import Hasher, Redactor
+from pii_tagger import Hasher, Policy, Redactor
 
 NAME = "Ričards Ozoliņš"  # a given name the lexicon need not know: the key decides
 
@@ -91,3 +91,19 @@ def test_other_event_names_are_not_tagged(redactor: Redactor, event: str) -> Non
 def test_only_the_top_level_name_counts(redactor: Redactor) -> None:
     assert redactor.redact({"details": {"event": "password changed"}})["pii_categories"] == []
     assert redactor.redact({"message": "password changed"})["pii_categories"] == [14]
+
+
+def test_a_companys_name_in_a_supplier_record_is_kept(redactor: Redactor) -> None:
+    out = redactor.redact({"supplier": {"name": "SIA Zaļā Sala", "iban": "LV80BANK0000435195001"}})
+    assert out["supplier"]["name"] == "SIA Zaļā Sala" and "435195001" not in _rendered(out)
+
+
+@pytest.mark.parametrize("address", ["192.168.75.16", "10.0.12.4", "169.254.8.133", "::1"])
+def test_an_internal_address_under_an_address_field_is_kept_and_tagged(redactor: Redactor, address: str) -> None:
+    assert redactor.redact({"client.address": address}) == {"client.address": address, "pii_categories": [12]}
+    masked = Redactor(Policy(rule_actions={"ip_internal": "mask"}), hasher=Hasher({"t1": "test-key-0123456789"}))
+    assert masked.redact({"client.address": address})["client.address"] != address
+
+
+def test_a_public_address_under_an_address_field_is_masked(redactor: Redactor) -> None:
+    assert redactor.redact({"client.address": "93.177.12.4"})["client.address"] == "[REDACTED:ip:93.177.x.x]"

@@ -373,6 +373,17 @@ impl Engine {
         found
     }
 
+    /// The target of a "keep" value rule that finds the whole of `text`
+    /// (surrounding spaces aside), if one does.
+    fn kept_whole(&self, text: &str) -> Option<u32> {
+        let trimmed = text.trim();
+        let found = self.scanner.scan(trimmed, &mut crate::scan::NoKeys);
+        let [f] = found.as_slice() else { return None };
+        let Source::Rule(i) = f.source else { return None };
+        let t = self.value_target(i)?;
+        (f.start == 0 && f.end == trimmed.len() && self.targets.get(t).action == Action::Keep).then_some(t)
+    }
+
     fn value_target(&self, rule: usize) -> Option<u32> {
         self.value_targets.get(rule).copied().flatten()
     }
@@ -688,6 +699,14 @@ impl<'e> Walk<'e> {
         if self.engine.scanner.is_own_token(text) {
             self.add(t, at, None, false);
             return None;
+        }
+        // An address field that holds an internal address (10.0.12.4, ::1):
+        // what a "keep" value rule says of the whole value wins (tagged, kept).
+        if self.target(t).mask == Mask::Ip {
+            if let Some(kept) = self.engine.kept_whole(text) {
+                self.add(kept, at, None, true);
+                return None;
+            }
         }
         let out = act::replacement(self.target(t), text, &self.engine.hasher);
         self.add(t, at, Some(text), true);
