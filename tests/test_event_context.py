@@ -107,3 +107,17 @@ def test_an_internal_address_under_an_address_field_is_kept_and_tagged(redactor:
 
 def test_a_public_address_under_an_address_field_is_masked(redactor: Redactor) -> None:
     assert redactor.redact({"client.address": "93.177.12.4"})["client.address"] == "[REDACTED:ip:93.177.x.x]"
+
+
+@pytest.mark.parametrize("text", ["auth attempt user=janis.berzins pass=x1 status=403", "login ok, user: rudolfs.j, ip 10.0.0.1"])
+def test_a_user_name_in_key_value_text_is_hashed(redactor: Redactor, text: str) -> None:
+    out = redactor.redact({"raw": text})
+    assert "janis.berzins" not in out["raw"] and "rudolfs.j" not in out["raw"] and 16 in out["pii_categories"]
+
+
+def test_a_user_in_a_persons_record_is_a_user_name_and_a_user_object_is_walked(redactor: Redactor) -> None:
+    out = redactor.redact({"user": "janis.b", "email": "janis@inbox.lv"})
+    assert "janis.b" not in _rendered(out)
+    out = redactor.redact({"user": {"role": "admin", "plan": "pro"}, "email": "janis@inbox.lv"})
+    assert out["user"] == {"role": "admin", "plan": "pro"}
+    assert redactor.redact({"user": "deploy-bot", "status": "ok"})["user"] == "deploy-bot"

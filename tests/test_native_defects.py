@@ -291,8 +291,8 @@ def test_a_long_value_after_a_key_is_dropped_whole(key: str) -> None:
     assert "x" not in out.replace("[REDACTED:", "")
     assert out.startswith(f"{key}=[REDACTED:")
     # It runs to its separator (the next key=), not further.
-    out = redactor.redact({"event": f"{key}=" + "ab12" * 1500 + " user=7 done"})["event"]
-    assert "ab12" not in out and out.endswith(" user=7 done")
+    out = redactor.redact({"event": f"{key}=" + "ab12" * 1500 + " step=7 done"})["event"]
+    assert "ab12" not in out and out.endswith(" step=7 done")
     out = redactor.redact({"event": f"{key}=" + "Z9" * 1000 + "; status=ok"})["event"]
     assert "Z9" not in out and out.endswith("; status=ok")
 
@@ -472,9 +472,9 @@ def test_a_megabyte_of_mixed_text_with_plants(redactor: Redactor) -> None:
 
 
 def test_a_megabyte_key_value_text(redactor: Redactor) -> None:
-    text = "".join(f"user=u{i} password=Ziema{i}! " for i in range(40_000))
+    text = "".join(f"step=u{i} password=Ziema{i}! " for i in range(40_000))
     out = redactor.redact({"event": text})["event"]
-    assert "Ziema" not in out and "user=u39999" in out
+    assert "Ziema" not in out and "step=u39999" in out
 
 
 # ---- found while writing these tests ----------------------------------------------------------

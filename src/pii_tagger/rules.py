@@ -63,6 +63,7 @@ class FieldRule:
     format: str | None = None
     parents: tuple[str, ...] = ()  # for match = "record": parent words that make the record a person's
     events: tuple[str, ...] = ()  # words in an event's own name that tag the event with this category
+    in_text: bool = False  # for match = "record": key=value pairs in text are read too
 
 
 @dataclass(frozen=True, slots=True)
@@ -351,7 +352,7 @@ def _build_categories(entries: list[tuple[Path, dict[str, Any]]]) -> dict[int, C
 
 
 def _field(path: Path, table: dict[str, Any]) -> FieldRule:
-    allowed = {"id", "category", "kind", "terms", "match", "action", "mask", "normalize", "label", "format", "parents", "events"}
+    allowed = {"id", "category", "kind", "terms", "match", "action", "mask", "normalize", "label", "format", "parents", "events", "in_text"}
     e = _Entry(path, table, "field", allowed)
     ident = e.get("id", str)
     match = e.get("match", str, "suffix", MATCHES)
@@ -371,6 +372,7 @@ def _field(path: Path, table: dict[str, Any]) -> FieldRule:
         format=e.get("format", str, None, ("url",)),
         parents=parents,
         events=e.strings("events", None),
+        in_text=e.get("in_text", bool, False),
     )
 
 

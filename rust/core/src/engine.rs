@@ -494,6 +494,7 @@ impl<'e> Walk<'e> {
                     Self::apply(engine, &mut node, rule, t);
                 } else if node.capture.is_none() {
                     node.record = Some(t);
+                    node.record_in_text = rule.in_text;
                 }
             }
         }
@@ -623,8 +624,10 @@ impl<'e> Walk<'e> {
     fn key_target(&mut self, parent: NodeId, key: &str) -> Option<KeyTarget> {
         let child = self.child(parent, KeyKind::Str, key, true);
         let (c, p) = (self.nodes.get(child), self.nodes.get(parent));
-        let id = match c.capture {
-            Some(t) if c.capture != p.capture => t,
+        // A record rule that reads text: `user=janis` is a user name.
+        let capture = c.capture.or(c.record.filter(|_| c.record_in_text));
+        let id = match capture {
+            Some(t) if capture != p.capture => t,
             _ => *c.tags.first()?,
         };
         Some(KeyTarget { id: id as usize, keep: self.target(id).action == Action::Keep })
@@ -942,7 +945,9 @@ impl<'e> Walk<'e> {
                 }
                 personal |= self.run.personal > before;
                 for (slot, child, key, value) in deferred {
-                    let child = if personal { self.in_record(child) } else { child };
+                    // A record rule is about a value (`"name": "…"`), not a nested object.
+                    let scalar = !matches!(value, Json::Object(_) | Json::Array(_));
+                    let child = if personal && scalar { self.in_record(child) } else { child };
                     slots[slot] = self.json_member(child, key, value, depth);
                 }
                 Json::Object(slots.into_iter().flatten().collect())

@@ -76,6 +76,9 @@ pub struct FieldRule {
     /// For `match = "record"`: parent words (singular) that make the record a person's.
     #[serde(default)]
     pub parents: Vec<String>,
+    /// For `match = "record"`: the rule also reads `key=value` pairs in text.
+    #[serde(default)]
+    pub in_text: bool,
     /// Words in an event's own name (`event: "password changed"`) that tag
     /// the event with this rule's category.
     #[serde(default)]

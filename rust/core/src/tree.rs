@@ -54,6 +54,8 @@ pub struct Node {
     /// The target of the value when the mapping that holds the key holds a
     /// person's data (a "record" field rule: `name`, `first`, `owner`).
     pub record: Option<u32>,
+    /// The record rule also reads `key=value` pairs in text (`user=janis`).
+    pub record_in_text: bool,
     /// The field is a person's data (identity, contact, bank or credential):
     /// it makes its mapping a person's record.
     pub personal: bool,

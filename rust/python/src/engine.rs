@@ -586,8 +586,10 @@ impl<'py> PyWalk<'_, '_, 'py> {
         }
         let personal = record.personal || self.walk.personal_count() > record.before;
         for (index, node) in record.deferred {
-            let node = if personal { self.walk.in_record(node) } else { node };
             let value = fields[index].1.clone();
+            // A record rule is about a value (`"name": "…"`), not a nested mapping or list.
+            let scalar = !(value.is_instance_of::<PyDict>() || value.is_instance_of::<PyList>() || value.is_instance_of::<PyTuple>());
+            let node = if personal && scalar { self.walk.in_record(node) } else { node };
             fields[index].2 = self.field(node, &value, depth)?;
         }
         Ok(())
