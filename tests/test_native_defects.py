@@ -667,3 +667,68 @@ def test_a_url_inside_a_query_value_is_read_part_by_part(redactor: Redactor, url
     rendered = _rendered(out)
     assert "anna@example.lv" not in rendered and "anna%40example.lv" not in rendered
     assert 2 in out["pii_categories"]
+
+
+# ---- found by this session's review ------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "tel:+37129123456,konts:LV80BANK0000435195001,klients:Ričards",
+    "x" * 40 + ",klients:Ričards",
+    "Zzz" + "z" * 49 + ",klients Ričards",
+    "x" * 60 + ",Mr.Smith",
+    "klients 'Ričards'",
+    "customer ‘Anna’",
+    "VĀRDS: \xa0KLIENTES: ",
+])
+def test_names_after_a_long_word_or_in_quotes_and_twice_equals_once(redactor: Redactor, text: str) -> None:
+    once = redactor.redact({"message": text})
+    assert redactor.redact(once) == once
+    for name in ("Ričards", "Smith", "Anna"):
+        if name in text:
+            assert name not in once["message"], text
+
+
+def test_notes_whose_numbers_run_code_do_not_let_a_changed_event_through(hasher: Hasher) -> None:
+    summary_redactor = Redactor(hasher=hasher, summary=True)
+    event: dict[str, Any] = {}
+
+    class Index:
+        def __index__(self) -> int:
+            event["email"] = EMAIL
+            return 1
+
+    event.update({"event": "x", "pii_redactions": [{"path": "a", "rule": "email", "category": Index(), "count": 1}]})
+    assert EMAIL not in _rendered(summary_redactor.redact(event))
+
+
+def test_a_str_key_whose_hash_changes_does_not_let_a_value_through(redactor: Redactor) -> None:
+    class Key(str):
+        n = 0
+
+        def __hash__(self) -> int:
+            Key.n += 1
+            return Key.n
+
+    out = redactor.redact({Key("email"): EMAIL})
+    assert EMAIL not in repr(out)
+
+
+def test_a_key_typed_to_look_like_a_record_variant_changes_no_decision(hasher: Hasher) -> None:
+    own = Redactor(hasher=hasher)
+
+    class K:
+        def __str__(self) -> str:
+            return "record"
+
+    K.__qualname__ = ""
+    own.redact({"name": {K(): "x"}})
+    assert "zorblax" not in _rendered(own.redact({"name": "zorblax", "email": "a@inbox.lv"}))
+
+
+def test_an_event_name_tag_is_no_change_in_the_summary(hasher: Hasher) -> None:
+    from pii_tagger import Policy
+
+    out = Redactor(Policy(actions={14: "mask"}), hasher=hasher, summary=True).redact({"event": "password changed"})
+    assert out["event"] == "password changed" and out["pii_categories"] == [14]
+    assert not [n for n in out["pii_redactions"] if n["path"] == "event" and n["action"] == "mask"]

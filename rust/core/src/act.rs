@@ -492,6 +492,12 @@ fn text(value: &str) -> String {
         value
             .chars()
             .for_each(|c| words.push(c.to_ascii_lowercase()));
+    } else if value.chars().all(|c| u32::from(c) < LATIN_END) {
+        // Latin text (names with diacritics): per character, from a table
+        // built by the general rule. Nothing below LATIN_END combines with
+        // its neighbours, so per character equals the whole.
+        let table = latin_text_table();
+        value.chars().for_each(|c| table[u32::from(c) as usize].chars().for_each(|f| words.push(f)));
     } else if unicode_normalization::is_nfkc_quick(value.chars()) == unicode_normalization::IsNormalized::Yes {
         // Already NFKC (most names: precomposed letters): only casefold.
         value
@@ -503,6 +509,25 @@ fn text(value: &str) -> String {
             .for_each(|c| push_casefold(c, |folded| words.push(folded)));
     }
     words.out
+}
+
+/// Characters below this are normalised for hashing from a table.
+const LATIN_END: u32 = 0x250;
+
+/// NFKC then casefold of each character below [`LATIN_END`].
+fn latin_text_table() -> &'static [String] {
+    static TABLE: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        (0..LATIN_END)
+            .map(|c| {
+                let mut out = String::new();
+                if let Some(c) = char::from_u32(c) {
+                    std::iter::once(c).nfkc().for_each(|d| push_casefold(d, |f| out.push(f)));
+                }
+                out
+            })
+            .collect()
+    })
 }
 
 /// Letters and digits (`str.isalnum`) only, upper case (`str.upper`).
@@ -1026,6 +1051,24 @@ const NOT_PRINTABLE: &[(char, char)] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `text` by the general rule (NFKC, casefold, spaces collapsed).
+    fn text_by_the_general_rule(value: &str) -> String {
+        let mut words = Words::with_capacity(value.len());
+        value.nfkc().for_each(|c| push_casefold(c, |f| words.push(f)));
+        words.out
+    }
+
+    #[test]
+    fn latin_text_from_the_table_equals_the_general_rule() {
+        for c in (0x80..LATIN_END).filter_map(char::from_u32) {
+            let one = format!("a{c}b {c}");
+            assert_eq!(text(&one), text_by_the_general_rule(&one), "U+{:04X}", u32::from(c));
+        }
+        for value in ["Jānis Bērziņš", "JĀNIS  BĒRZIŅŠ", "Straße Ĳsselmeer ŉ ſ ǅ", "a\u{a0}b\u{85}c ½"] {
+            assert_eq!(text(value), text_by_the_general_rule(value), "{value}");
+        }
+    }
 
     /// Expected strings below were computed with Python (`hmac.new` for the
     /// tokens, `pii_tagger.actions` for the rest).

@@ -46,8 +46,6 @@ const PERSONAL_CATEGORIES: [u8; 7] = [1, 2, 3, 5, 6, 11, 16];
 pub const EVENT_NAME_KEYS: [&str; 5] = ["event", "message", "msg", "event.name", "event_name"];
 /// The longest text (bytes) read as an event's name.
 const MAX_EVENT_NAME: usize = 200;
-/// Where a key's variant for a person's record is kept among its children.
-const RECORD_KEY: &str = "\0record";
 
 /// The targets the policy resolved, by (rule, category), and the special ones.
 pub struct Targets {
@@ -520,7 +518,7 @@ impl<'e> Walk<'e> {
     /// its "record" rule applies (the node itself when it has none).
     pub fn in_record(&mut self, node: NodeId) -> NodeId {
         let Some(t) = self.nodes.get(node).record else { return node };
-        if let Some(id) = self.nodes.child(node, KeyKind::Other, RECORD_KEY) {
+        if let Some(id) = self.nodes.child(node, KeyKind::Record, "") {
             return id;
         }
         let up = self.nodes.get(node);
@@ -535,7 +533,7 @@ impl<'e> Walk<'e> {
         if let Some(field) = self.engine.fields.iter().find(|f| f.id == rule) {
             Self::apply(self.engine, &mut variant, field, t);
         }
-        self.nodes.add(node, KeyKind::Other, RECORD_KEY, variant, false)
+        self.nodes.add(node, KeyKind::Record, "", variant, false)
     }
 
     /// The tags an event's own name (`text`, the value of a key in
@@ -549,7 +547,8 @@ impl<'e> Walk<'e> {
         let words = crate::text::name_tokens(text);
         for m in engine.names.event_rules(&words) {
             if let Ok(t) = engine.targets.find(&engine.fields[m.rule].id, m.category) {
-                self.add(t, node, None, true);
+                // A tag only: the value is not acted on (no note, no change).
+                self.add(t, node, None, false);
             }
         }
     }

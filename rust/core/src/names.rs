@@ -359,7 +359,6 @@ fn singulars(word: &str) -> impl Iterator<Item = String> + '_ {
         .chain(cut("i", "s"))
         .chain(cut("i", "is"))
         .chain(cut("as", "a"))
-        .chain(cut("es", "e"))
 }
 
 /// The number of `kind`, numbering it if it is new.

@@ -32,8 +32,8 @@ pub struct NameFinder {
     after_titles: HashSet<String>,
     /// Folded phrases, each as its words.
     context: Vec<Vec<String>>,
-    /// The titles and the last words of the context phrases (a quick test).
-    cues: HashSet<String>,
+    /// The context phrases (indexes into `context`) by their last word.
+    cues: rustc_hash::FxHashMap<String, Vec<usize>>,
     not_names: HashSet<String>,
     /// As written: "AS" is a company form, "as" a word ("logged in as Anna").
     company_markers: HashSet<String>,
@@ -93,7 +93,12 @@ impl NameFinder {
             }
         }
         let titles = set(&rule.titles, "titles")?;
-        let cues = titles.iter().cloned().chain(context.iter().filter_map(|p: &Vec<String>| p.last().cloned())).collect();
+        let mut cues: rustc_hash::FxHashMap<String, Vec<usize>> = Default::default();
+        for (i, phrase) in context.iter().enumerate() {
+            if let Some(last) = phrase.last() {
+                cues.entry(last.clone()).or_default().push(i);
+            }
+        }
         Ok(NameFinder {
             cues,
             given: set(&rule.given, "given")?,
@@ -108,8 +113,8 @@ impl NameFinder {
         })
     }
 
-    /// Whether `text` could hold a name: two capitalised words, or one and
-    /// a word that is a title or context (cheap: no folding).
+    /// Whether `text` could hold a name: two capitalised words, or one in a
+    /// text longer than 4 bytes (it may follow a context word). Cheap: no folding.
     pub fn may_hold(text: &str) -> bool {
         // Most log text is ASCII: without an upper-case letter it holds no name.
         if !text.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
@@ -127,7 +132,9 @@ impl NameFinder {
                 }
                 after_letter = true;
             } else {
-                after_letter = c == '\'' || c == '’';
+                // An apostrophe inside a word (O'Brien) goes on with it; a
+                // quote before one ('Ričards') does not.
+                after_letter = after_letter && (c == '\'' || c == '’');
             }
         }
         // One capitalised word: a name only after a context word ("klients Ričards").
@@ -215,18 +222,23 @@ impl NameFinder {
     /// A title or a context word stands just before `start` (quotes,
     /// `:`, `=`, `-` and spaces between allowed).
     fn named_before(&self, text: &str, start: usize) -> bool {
-        // Cheap first: the word just before is a title or ends a context phrase.
-        let head = text[..start].trim_end_matches(|c: char| c.is_whitespace() || "\"'„“”«»:=-–(,.".contains(c));
+        // The word just before: a title, a one-word context, or the last
+        // word of a longer context phrase (then read the words before it).
+        let head = text[..start].trim_end_matches(|c: char| c.is_whitespace() || "\"'‘’„“”«»:=-–(,.".contains(c));
         let word_start = head.char_indices().rev().find(|&(_, c)| !c.is_alphanumeric()).map_or(0, |(i, c)| i + c.len_utf8());
-        if !self.cues.contains(fold(&head[word_start..]).as_ref()) {
+        let last = fold(&head[word_start..]);
+        if last.is_empty() {
             return false;
         }
-        let before = before_words(text, start, CONTEXT_REACH);
-        let Some(last) = before.last() else { return false };
-        if self.titles.contains(last.as_str()) {
+        if self.titles.contains(last.as_ref()) {
             return true;
         }
-        self.context.iter().any(|phrase| before.ends_with(phrase))
+        let Some(phrases) = self.cues.get(last.as_ref()) else { return false };
+        if phrases.iter().any(|&i| self.context[i].len() == 1) {
+            return true;
+        }
+        let before = before_words(text, start, CONTEXT_REACH);
+        phrases.iter().any(|&i| before.ends_with(&self.context[i]))
     }
 
     /// The word after the run's last word is a title that follows a name.
@@ -238,7 +250,7 @@ impl NameFinder {
 
     /// The word just before `start` is a company's legal form.
     fn after_company(&self, text: &str, start: usize) -> bool {
-        let before = text[..start].trim_end_matches(|c: char| c.is_whitespace() || "\"'„“”«»".contains(c));
+        let before = text[..start].trim_end_matches(|c: char| c.is_whitespace() || "\"'‘’„“”«»".contains(c));
         let word_start = before.rfind(|c: char| !c.is_alphanumeric()).map_or(0, |i| i + before[i..].chars().next().map_or(1, char::len_utf8));
         self.is_company_marker(&before[word_start..])
     }
@@ -258,13 +270,15 @@ fn before_words(text: &str, start: usize, reach: usize) -> Vec<String> {
     while !text.is_char_boundary(from) {
         from += 1;
     }
-    let window = text[from..start].trim_end_matches(|c: char| c.is_whitespace() || "\"'„“”«»:=-–(,".contains(c));
+    let window = text[from..start].trim_end_matches(|c: char| c.is_whitespace() || "\"'‘’„“”«»:=-–(,".contains(c));
     // A title's own full stop ("Mr. Brown") ends no sentence.
     let window = window.strip_suffix('.').unwrap_or(window);
     let window = match window.rfind(['\n', '.', ';', '!', '?', '|']) {
         Some(i) => &window[i + 1..],
         // A word cut by the window's start is not a word before the name.
-        None if from > 0 => window.split_once(char::is_whitespace).map_or("", |(_, rest)| rest),
+        None if from > 0 && text[..from].chars().next_back().is_some_and(char::is_alphanumeric) => {
+            window.find(|c: char| !c.is_alphanumeric()).map_or("", |i| &window[i..])
+        }
         None => window,
     };
     folded_words(window)

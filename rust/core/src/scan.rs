@@ -781,7 +781,9 @@ impl Scanner {
     }
 
     fn key_value(&self, text: &str, key: &str, end: usize, state: &mut State, keys: &mut dyn KeyTargets) -> usize {
-        let value_start = end + text[end..].bytes().take_while(|&b| b == b' ' || b == b'\t').count();
+        // Spaces on the same line (a no-break space too) stand before the value.
+        let value_start = end
+            + text[end..].char_indices().find(|&(_, c)| !c.is_whitespace() || c == '\n' || c == '\r').map_or(text.len() - end, |(i, _)| i);
         let Some(target) = keys.key_target(key) else { return value_start };
         let found = &mut state.found;
         if target.keep {

@@ -30,6 +30,8 @@ pub enum KeyKind {
     Tuple,
     /// Any other type; its name is part of the key text.
     Other,
+    /// Not a key: a node's variant for a person's record (see `Walk::in_record`).
+    Record,
 }
 
 /// What a key path decides.

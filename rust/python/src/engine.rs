@@ -369,6 +369,8 @@ impl<'py> PyWalk<'_, '_, 'py> {
     /// whose path holds anything a rule acts on is left out (a forged note).
     fn previous_notes(&mut self, previous: &Bound<'py, PyAny>) -> PyResult<()> {
         let Ok(list) = previous.cast_exact::<PyList>() else { return Ok(()) };
+        // Reading the notes may run the application's code (`__index__`).
+        self.foreign |= !list.is_empty();
         let engine = self.walk.engine();
         for note in list.iter() {
             let Ok(note) = note.cast_exact::<PyDict>() else { continue };
@@ -396,6 +398,8 @@ impl<'py> PyWalk<'_, '_, 'py> {
     fn key_node(&mut self, parent: NodeId, key: &Bound<'py, PyAny>) -> PyResult<NodeId> {
         // A str subclass is written out as its text, so it is read as its text.
         if let Ok(s) = key.cast::<PyString>() {
+            // A subclass's `__hash__` and `__eq__` are the application's code.
+            self.foreign |= !key.is_exact_instance_of::<PyString>();
             return Ok(self.walk.child(parent, KeyKind::Str, &text_of(s), true));
         }
         let text = key.str()?;
