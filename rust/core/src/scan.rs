@@ -740,13 +740,18 @@ impl Scanner {
         (len > 0).then_some(len)
     }
 
+    /// Where our own masks and tokens stand in `text`, found once per text.
+    fn own_token_spans<'s>(&self, text: &str, state: &'s mut State) -> &'s [(usize, usize)] {
+        state.own_tokens.get_or_insert_with(|| match &self.own_token {
+            Some(own) if text.contains('[') => own.find_iter(text).map(|m| (m.start(), m.end())).collect(),
+            _ => Vec::new(),
+        })
+    }
+
     /// `text[from..to]` with our own masks and tokens blanked: they are never
     /// context for another rule (`[REDACTED:phone:..67], invoice 29123456`).
     fn window<'t>(&self, text: &'t str, from: usize, to: usize, state: &mut State) -> Cow<'t, str> {
-        let Some(own) = &self.own_token else { return Cow::Borrowed(&text[from..to]) };
-        let tokens = state.own_tokens.get_or_insert_with(|| {
-            if text.contains('[') { own.find_iter(text).map(|m| (m.start(), m.end())).collect() } else { Vec::new() }
-        });
+        let tokens = self.own_token_spans(text, state);
         if !tokens.iter().any(|&(a, b)| a < to && b > from) {
             return Cow::Borrowed(&text[from..to]);
         }
@@ -766,10 +771,7 @@ impl Scanner {
     /// before a name, so a mask between a context word and a word does not
     /// make that word a name on a second pass).
     fn blank_own_tokens<'t>(&self, text: &'t str, state: &mut State) -> Cow<'t, str> {
-        let Some(own) = &self.own_token else { return Cow::Borrowed(text) };
-        let tokens = state.own_tokens.get_or_insert_with(|| {
-            if text.contains('[') { own.find_iter(text).map(|m| (m.start(), m.end())).collect() } else { Vec::new() }
-        });
+        let tokens = self.own_token_spans(text, state);
         if tokens.is_empty() {
             return Cow::Borrowed(text);
         }
