@@ -714,6 +714,18 @@ fn in_ranges(ranges: &[(char, char)], c: char) -> bool {
 /// (`ip`) after another `:`.
 pub fn mask(label: &str, kind: Mask, value: &str) -> String {
     match kind {
+        Mask::Last2 | Mask::Last4 if value.is_ascii() => {
+            // As below without building the compact value: ASCII letters and digits.
+            let keep = if kind == Mask::Last2 { 2 } else { 4 };
+            let alnum = || value.bytes().filter(u8::is_ascii_alphanumeric);
+            if alnum().count() >= 3 * keep {
+                let mut tail = [0; 4];
+                for (i, b) in alnum().rev().take(keep).enumerate() {
+                    tail[keep - 1 - i] = b.to_ascii_uppercase();
+                }
+                return redacted(label, &[":..", std::str::from_utf8(&tail[..keep]).unwrap_or_default()]);
+            }
+        }
         Mask::Last2 | Mask::Last4 => {
             let keep = if kind == Mask::Last2 { 2 } else { 4 };
             let chars = compact(value);
@@ -724,7 +736,7 @@ pub fn mask(label: &str, kind: Mask, value: &str) -> String {
                     .rev()
                     .nth(keep - 1)
                     .map_or(0, |(i, _)| i);
-                return format!("[REDACTED:{label}:..{}]", &chars[start..]);
+                return redacted(label, &[":..", &chars[start..]]);
             }
         }
         Mask::Ip => {
@@ -734,7 +746,19 @@ pub fn mask(label: &str, kind: Mask, value: &str) -> String {
         }
         Mask::Full => {}
     }
-    format!("[REDACTED:{label}]")
+    redacted(label, &[])
+}
+
+/// `[REDACTED:label…]` with `detail` after the label.
+fn redacted(label: &str, detail: &[&str]) -> String {
+    let mut out = String::with_capacity(12 + label.len() + detail.iter().map(|d| d.len()).sum::<usize>());
+    out.push_str("[REDACTED:");
+    out.push_str(label);
+    for part in detail {
+        out.push_str(part);
+    }
+    out.push(']');
+    out
 }
 
 /// The text written in place of `value`: for `audit`, the value itself (audit

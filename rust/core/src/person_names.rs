@@ -178,9 +178,6 @@ impl NameFinder {
             }
             run += 1;
         }
-        if self.is_company_marker(&text[first.start..first.end]) {
-            return None;
-        }
         // Folded one by one, cut before a word that is never part of a name.
         let mut folded: Vec<String> = Vec::with_capacity(run);
         for w in &words[i..i + run] {
@@ -191,7 +188,8 @@ impl NameFinder {
             folded.push(word);
         }
         let run = folded.len();
-        if run == 0 || self.after_company(text, first.start) {
+        let company = |folded: &String| self.company_markers.contains(&text[first.start..first.end]) || self.company_words.contains(folded);
+        if run == 0 || company(&folded[0]) || self.after_company(text, first.start) {
             return None;
         }
         // After a title or context word, or before "kungs": the whole run.
@@ -297,38 +295,78 @@ fn overlaps(taken: &[(usize, usize)], start: usize, end: usize) -> bool {
 
 /// The words of `text`: letters, with `-` or an apostrophe between letters.
 fn words(text: &str) -> Vec<Word> {
+    let bytes = text.as_bytes();
     let mut out = Vec::new();
-    let mut chars = text.char_indices().peekable();
-    let mut prev_alnum = false;
-    while let Some((start, c)) = chars.next() {
-        if !c.is_alphabetic() || prev_alnum {
-            prev_alnum = c.is_alphanumeric() || (prev_alnum && c == '_');
+    let (mut pos, mut prev_alnum) = (0, false);
+    while pos < bytes.len() {
+        // Most of a text is ASCII that starts no word: one byte at a time.
+        let b = bytes[pos];
+        if b.is_ascii() && (prev_alnum || !b.is_ascii_alphabetic()) {
+            prev_alnum = b.is_ascii_alphanumeric() || (prev_alnum && b == b'_');
+            pos += 1;
             continue;
         }
-        let mut end = start + c.len_utf8();
-        let (mut upper, mut letters) = (usize::from(c.is_uppercase()), 1);
-        while let Some(&(i, d)) = chars.peek() {
-            if d.is_alphabetic() {
-                upper += usize::from(d.is_uppercase());
+        let c = char_at(text, pos);
+        pos += c.len_utf8();
+        let Some(capital) = letter_case(c).filter(|_| !prev_alnum) else {
+            prev_alnum = c.is_alphanumeric();
+            continue;
+        };
+        let start = pos - c.len_utf8();
+        let (mut upper, mut letters, mut end) = (usize::from(capital), 1, pos);
+        while pos < bytes.len() {
+            let d = char_at(text, pos);
+            let after = pos + d.len_utf8();
+            if let Some(is_upper) = letter_case(d) {
+                upper += usize::from(is_upper);
                 letters += 1;
-                end = i + d.len_utf8();
-                chars.next();
-            } else if matches!(d, '-' | '\'' | '’') && text[i + d.len_utf8()..].chars().next().is_some_and(char::is_alphabetic) {
-                end = i + d.len_utf8();
-                chars.next();
-            } else {
+            } else if !(matches!(d, '-' | '\'' | '’') && after < bytes.len() && letter_case(char_at(text, after)).is_some()) {
                 break;
             }
+            (pos, end) = (after, after);
         }
         // A word glued to digits or an underscore ("v2", "Item_3") is an identifier.
-        let glued = chars.peek().is_some_and(|&(_, d)| d.is_alphanumeric() || d == '_');
-        prev_alnum = glued;
-        if glued {
-            continue;
+        prev_alnum = pos < bytes.len() && {
+            let d = char_at(text, pos);
+            d.is_alphanumeric() || d == '_'
+        };
+        if !prev_alnum {
+            out.push(Word { start, end, capital, caps: upper == letters && letters >= 2 });
         }
-        out.push(Word { start, end, capital: c.is_uppercase(), caps: upper == letters && letters >= 2 });
     }
     out
+}
+
+/// The character at byte `pos` of `text` (a character boundary, not the end).
+fn char_at(text: &str, pos: usize) -> char {
+    match text.as_bytes()[pos] {
+        b if b.is_ascii() => char::from(b),
+        _ => text[pos..].chars().next().unwrap_or(char::REPLACEMENT_CHARACTER),
+    }
+}
+
+/// For a letter, whether it is upper case; `None` for any other character.
+/// Latin script (below U+0250) is read from a table made from the general rule.
+fn letter_case(c: char) -> Option<bool> {
+    const LATIN_END: usize = 0x250;
+    static LATIN: std::sync::OnceLock<[u8; LATIN_END]> = std::sync::OnceLock::new();
+    let general = |c: char| c.is_alphabetic().then(|| c.is_uppercase());
+    match u32::from(c) as usize {
+        n if n < LATIN_END => {
+            let table = LATIN.get_or_init(|| {
+                let mut table = [0; LATIN_END];
+                for (n, entry) in table.iter_mut().enumerate() {
+                    *entry = char::from_u32(n as u32).and_then(general).map_or(0, |upper| 1 + u8::from(upper));
+                }
+                table
+            });
+            match table[n] {
+                0 => None,
+                entry => Some(entry == 2),
+            }
+        }
+        _ => general(c),
+    }
 }
 
 #[cfg(test)]
@@ -385,6 +423,69 @@ mod tests {
         }
         assert!(!NameFinder::may_hold("request finished"));
         assert!(NameFinder::may_hold("paid by Jānis Bērziņš"));
+    }
+
+    /// The words as the first version found them, one character at a time.
+    fn words_by_char(text: &str) -> Vec<(usize, usize, bool, bool)> {
+        let mut out = Vec::new();
+        let mut chars = text.char_indices().peekable();
+        let mut prev_alnum = false;
+        while let Some((start, c)) = chars.next() {
+            if !c.is_alphabetic() || prev_alnum {
+                prev_alnum = c.is_alphanumeric() || (prev_alnum && c == '_');
+                continue;
+            }
+            let mut end = start + c.len_utf8();
+            let (mut upper, mut letters) = (usize::from(c.is_uppercase()), 1);
+            while let Some(&(i, d)) = chars.peek() {
+                if d.is_alphabetic() {
+                    upper += usize::from(d.is_uppercase());
+                    letters += 1;
+                    end = i + d.len_utf8();
+                    chars.next();
+                } else if matches!(d, '-' | '\'' | '’') && text[i + d.len_utf8()..].chars().next().is_some_and(char::is_alphabetic) {
+                    end = i + d.len_utf8();
+                    chars.next();
+                } else {
+                    break;
+                }
+            }
+            let glued = chars.peek().is_some_and(|&(_, d)| d.is_alphanumeric() || d == '_');
+            prev_alnum = glued;
+            if !glued {
+                out.push((start, end, c.is_uppercase(), upper == letters && letters >= 2));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn letter_case_is_the_general_rule() {
+        for c in (0..0x800).filter_map(char::from_u32).chain(['Ω', 'ǅ', '中', '\u{1E9E}']) {
+            assert_eq!(letter_case(c), c.is_alphabetic().then(|| c.is_uppercase()), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn words_equal_a_character_at_a_time() {
+        let alphabet: Vec<char> = "aZ9_-'’ .,\tĀāŠšŅņß€Ωω中٣\u{301}ǅ".chars().collect();
+        let mut seed: u64 = 0x5eed;
+        for _ in 0..20_000 {
+            let mut text = String::new();
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let mut bits = seed;
+            for _ in 0..(seed % 12) {
+                text.push(alphabet[(bits % alphabet.len() as u64) as usize]);
+                bits /= alphabet.len() as u64;
+                if bits == 0 {
+                    bits = seed.rotate_left(17);
+                }
+            }
+            let fast: Vec<_> = words(&text).iter().map(|w| (w.start, w.end, w.capital, w.caps)).collect();
+            assert_eq!(fast, words_by_char(&text), "{text:?}");
+        }
     }
 
     #[test]

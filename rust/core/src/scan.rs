@@ -23,7 +23,7 @@ use regex_automata::{Anchored, Input, MatchKind, PatternID, PatternSet};
 
 use crate::person_names::NameFinder;
 use crate::rules::{NamesRule, RuleError, SafeShape, ValueRule};
-use crate::text::{count_digits, fold, is_decimal};
+use crate::text::{count_digits, fold, has_digit};
 use crate::validate::{self, Validator};
 
 /// How far back (in characters) a rule's `before` pattern may reach.
@@ -400,15 +400,6 @@ fn char_start_before(text: &str, pos: usize) -> Option<usize> {
 /// The byte offset `chars` characters before `pos` (or 0).
 fn chars_back(text: &str, pos: usize, chars: usize) -> usize {
     text[..pos].char_indices().rev().nth(chars.saturating_sub(1)).map_or(0, |(i, _)| i)
-}
-
-/// Whether `text` holds a decimal digit (what the rules' `\d` matches).
-fn has_digit(text: &str) -> bool {
-    if text.is_ascii() {
-        text.bytes().any(|b| b.is_ascii_digit())
-    } else {
-        text.chars().any(is_decimal)
-    }
 }
 
 /// `\n`, `\t` or `\r` written out just before `pos`: a break, not a word character.
