@@ -118,7 +118,8 @@ class Redactor(_native.Processor):
             _with_formatted_exception,
             _failed,
         )
-        self._targets = tuple(Target(*t) for t in self._engine.targets())
+        audited = {(t.rule, t.category) for t in resolved if t.audited}
+        self._targets = tuple(Target(*t, audited=(t[0], t[1]) in audited) for t in self._engine.targets())
         self.source = source
         self.audits = self._may_audit()
         if self.audits and alerts is None:
@@ -212,7 +213,7 @@ class Redactor(_native.Processor):
             return
         source = self.alert_source(event.get("logger") or event.get("logger_name") or self.source)
         for item in found:
-            if item.target.action == "audit":
+            if item.target.action == "audit" or item.target.audited:
                 alerts.report("audit", item.target, item.path, source, item.value)
 
     def _may_audit(self) -> bool:
