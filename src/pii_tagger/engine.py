@@ -10,6 +10,7 @@ into audit alerts.
 from __future__ import annotations
 
 import collections.abc
+import dataclasses
 import datetime as _dt
 import decimal
 import enum
@@ -48,6 +49,16 @@ class Found(NamedTuple):
 
 
 Note = tuple[str, str, int, str]  # a summary note's key: path, rule, category, action
+
+
+class Parts(NamedTuple):
+    """What :meth:`Redactor.redact_parts` made of the parts of one item."""
+
+    outs: list[dict[str, Any]]  # the redacted parts, in order, without tag fields
+    categories: list[int]  # of every part, sorted
+    changes: int  # values masked, hashed or dropped (never kept or audited ones)
+    counts: list[tuple[int, int]]  # findings by target index (see Redactor.targets)
+    audits: list[tuple[int, Found]]  # audit-mode findings, with the index of their part
 
 
 class Redactor(_native.Processor):
@@ -119,7 +130,8 @@ class Redactor(_native.Processor):
             _failed,
         )
         audited = {(t.rule, t.category) for t in resolved if t.audited}
-        self._targets = tuple(Target(*t, audited=(t[0], t[1]) in audited) for t in self._engine.targets())
+        targets = [Target(*t) for t in self._engine.targets()]
+        self._targets = tuple(dataclasses.replace(t, audited=True) if (t.rule, t.category) in audited else t for t in targets)
         self.source = source
         self.audits = self._may_audit()
         if self.audits and alerts is None:
@@ -172,6 +184,24 @@ class Redactor(_native.Processor):
         it holds anything a value rule finds (it comes from the event)."""
         text = value if isinstance(value, str) else str(value)
         return "[REDACTED:source]" if self._engine.acts_on(text) else text
+
+    @property
+    def targets(self) -> tuple[Target, ...]:
+        """Every target the policy resolved, by the index findings carry."""
+        return self._targets
+
+    def redact_parts(self, parts: list[dict[str, Any]]) -> Parts:
+        """For callers that total what was done (OpenTelemetry): the parts of
+        one item (a span's attributes, its events', ...) in one native walk.
+        Audit findings are returned, not alerted: the caller knows where each
+        part is and what its source is. May raise: the caller fails closed."""
+        outs, categories, changes, counts, found = self._engine.walk_parts(parts, collect=self.audits)
+        audits: list[tuple[int, Found]] = []
+        for part, index, path, value in found or ():
+            target = self._targets[index]
+            if target.action == "audit" or target.audited:
+                audits.append((part, Found(target, path, value)))
+        return Parts(outs, categories, changes, counts, audits)
 
     def redact_counted(
         self, parts: Sequence[Mapping[str, Any]]
