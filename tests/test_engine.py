@@ -256,17 +256,6 @@ def test_an_empty_value_in_a_tagged_field_is_never_tagged() -> None:
     assert redactor.redact({"contract": ""}) == {"contract": "", "pii_categories": [], "pii_redactions": []}
 
 
-def test_audit_alerts_of_each_part_name_that_parts_source() -> None:
-    from pii_tagger.alerts import Alerter
-
-    reported: list[tuple[str, str]] = []
-    alerter = Alerter([], hasher=Hasher({"t1": "a-test-key-that-is-long-enough"}))
-    alerter.report = lambda kind, target, where, source, value: reported.append((where, source))  # type: ignore[method-assign]
-    redactor = Redactor(Policy(mode="audit"), alerts=alerter, source="svc")
-    redactor.redact_counted([{"logger": "checkout", "email": "anna@example.lv"}, {"note": "zvaniet 29123456"}])
-    assert reported == [("email", "checkout"), ("note", "svc")]
-
-
 def test_parts_of_one_item_in_one_walk() -> None:
     """What OpenTelemetry needs of a span's parts: copies, categories, the
     count of values changed (audits are none), counts by target, and audit

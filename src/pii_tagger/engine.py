@@ -17,7 +17,7 @@ import enum
 import sys
 import traceback
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -202,29 +202,6 @@ class Redactor(_native.Processor):
             if target.action == "audit" or target.audited:
                 audits.append((part, Found(target, path, value)))
         return Parts(outs, categories, changes, counts, audits)
-
-    def redact_counted(
-        self, parts: Sequence[Mapping[str, Any]]
-    ) -> tuple[list[dict[str, Any]], set[int], dict[Note, int]]:
-        """For callers that total what was done (OpenTelemetry): redacted
-        copies, without tag fields, of the parts of one item (a span's
-        attributes, its events', ...), the categories they carried, and counts
-        by (path, rule, category, action). May raise: the caller fails closed."""
-        outs = []
-        categories: set[int] = set()
-        notes: dict[Note, int] = {}
-        targets = self._targets
-        for part in parts:
-            out, found_categories, found_notes, found, _ = self._engine.walk(part, summary=True, collect=self.audits, tags=False)
-            outs.append(out)
-            categories.update(found_categories)
-            for path, index, count in found_notes:
-                t = targets[index]
-                key = (path, t.rule, t.category, t.action)
-                notes[key] = notes.get(key, 0) + count
-            if found is not None:  # audits: each part's findings, with its own source
-                self._alert_audited(part, self._found(found))
-        return outs, categories, notes
 
     # ---- internals ------------------------------------------------------------
 
