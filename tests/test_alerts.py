@@ -157,7 +157,9 @@ class TestAuditMode:
             "callback": "https://bob:hunter2@example.lv/x",
         }
         out = redactor.redact(event)
-        assert {k: v for k, v in out.items() if k != "pii_categories"} == event
+        # credentials are dropped in audit mode too; everything else stays
+        kept = {k: v for k, v in event.items() if k != "password"}
+        assert {k: v for k, v in out.items() if k != "pii_categories"} == {**kept, "callback": "https://bob:[REDACTED:secret]@example.lv/x"}
         assert out["pii_categories"] == [1, 2, 12, 14, 16]  # 12: the URL is a request log; 14: the event names a login
         assert {(a.kind, a.rule, a.where, a.source) for a in sent} >= {
             ("audit", "email", "event", "auth"),
@@ -168,6 +170,30 @@ class TestAuditMode:
         rendered = json.dumps([a.as_dict() for a in sent])
         for value in (EMAIL, CODE, "Ziema2026!", "hunter2"):
             assert value not in rendered
+
+    @pytest.mark.parametrize("policy", [Policy(mode="audit"), Policy(actions={16: "audit"}), Policy(mode="audit", actions={16: "mask"})],
+                             ids=["audit mode", "category 16 audited", "audit mode, category 16 masked"])
+    def test_credentials_are_dropped_and_alerted(self, hasher: Hasher, policy: Policy) -> None:
+        sent: list[Alert] = []
+        redactor = Redactor(policy, hasher=hasher, alerts=Alerter([sent.append], hasher=hasher), summary=True)
+        secret, token = "Ziema2026!", "sk_live_51HqLyjWDarjtT1zdp7dc"
+        out = redactor.redact({"password": secret, "note": f"api_key={token} pwd={secret}", "username": "janis", "logger": "auth"})
+        rendered = json.dumps(out)
+        assert secret not in rendered and token not in rendered and "password" not in out
+        assert out["username"] == "janis"  # a user name is no credential: audited, left in place
+        notes = {(n["rule"], n["action"]) for n in out["pii_redactions"]}
+        assert {("secret", "drop"), ("username", "audit")} <= notes
+        assert {(a.kind, a.rule, a.where) for a in sent} >= {("audit", "secret", "password"), ("audit", "secret", "note"), ("audit", "username", "username")}
+        shown = json.dumps([a.as_dict() for a in sent])
+        assert secret not in shown and token not in shown
+
+    def test_a_rule_action_lets_a_credential_through_in_audit_mode(self, hasher: Hasher) -> None:
+        sent: list[Alert] = []
+        policy = Policy(mode="audit", rule_actions={"secret": "audit"})
+        redactor = Redactor(policy, hasher=hasher, alerts=Alerter([sent.append], hasher=hasher))
+        out = redactor.redact({"password": "Ziema2026!", "note": "token=sk_live_51HqLyjWDarjtT1zdp7dc"})
+        assert out["password"] == "Ziema2026!" and out["note"] == "token=[REDACTED:token]"
+        assert [a.rule for a in sent] == ["secret", "token"]
 
     def test_per_category_audit_and_enforce_the_rest(self, hasher: Hasher) -> None:
         sent: list[Alert] = []

@@ -256,12 +256,18 @@ def test_an_empty_value_in_a_tagged_field_is_never_tagged() -> None:
     assert redactor.redact({"contract": ""}) == {"contract": "", "pii_categories": [], "pii_redactions": []}
 
 
-def test_audit_alerts_of_each_part_name_that_parts_source() -> None:
+def test_parts_of_one_item_in_one_walk() -> None:
+    """What OpenTelemetry needs of a span's parts: copies, categories, the
+    count of values changed (audits are none), counts by target, and audit
+    findings by part (the caller alerts them with its own places)."""
     from pii_tagger.alerts import Alerter
 
-    reported: list[tuple[str, str]] = []
-    alerter = Alerter([], hasher=Hasher({"t1": "a-test-key-that-is-long-enough"}))
-    alerter.report = lambda kind, target, where, source, value: reported.append((where, source))  # type: ignore[method-assign]
-    redactor = Redactor(Policy(mode="audit"), alerts=alerter, source="svc")
-    redactor.redact_counted([{"logger": "checkout", "email": "anna@example.lv"}, {"note": "zvaniet 29123456"}])
-    assert reported == [("email", "checkout"), ("note", "svc")]
+    hasher = Hasher({"t1": "a-test-key-that-is-long-enough"})
+    redactor = Redactor(Policy(actions={2: "audit"}), hasher=hasher, alerts=Alerter([], hasher=hasher))
+    parts = redactor.redact_parts([{"email": "anna@example.lv", "n": 1}, {"note": "zvaniet 29123456", "code": "161175-19997"}])
+    assert parts.outs == [{"email": "anna@example.lv", "n": 1}, {"note": "zvaniet 29123456", "code": "[HASH:t1:" + parts.outs[1]["code"][9:]}]
+    assert parts.categories == [1, 2] and parts.changes == 1
+    assert sorted((redactor.targets[i].rule, redactor.targets[i].action, n) for i, n in parts.counts) == [
+        ("email", "audit", 1), ("personal_code_lv", "hash", 1), ("phone_lv_national", "audit", 1),
+    ]
+    assert [(part, found.target.rule, found.path) for part, found in parts.audits] == [(0, "email", "email"), (1, "phone_lv_national", "note")]

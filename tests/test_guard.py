@@ -211,6 +211,22 @@ class TestOpenTelemetry:
         assert {a.where for a in sent} == {"body", "customer_phone"}
 
 
+    def test_places_inside_a_body_and_a_status_are_named_in_full(self) -> None:
+        from opentelemetry._logs import LogRecord
+        from opentelemetry.trace import Status, StatusCode
+
+        guard, sent = _guard()
+        provider = LoggerProvider()
+        provider.add_log_record_processor(GuardedLogRecordProcessor(SimpleLogRecordProcessor(InMemoryLogRecordExporter()), guard=guard))
+        provider.get_logger("billing.api").emit(LogRecord(body={"customer": {"email": EMAIL}}))
+        tracer_provider = TracerProvider()
+        tracer_provider.add_span_processor(SimpleSpanProcessor(GuardedSpanExporter(InMemorySpanExporter(), guard=guard)))
+        with tracer_provider.get_tracer("billing.payments").start_as_current_span("pay") as span:
+            span.set_status(Status(StatusCode.ERROR, f"no customer {EMAIL}"))
+        assert {(a.where, a.source) for a in sent} == {("body.customer.email", "billing.api"), ("status.description", "billing.payments")}
+        _assert_alerts_hold_no_value(sent)
+
+
 def test_vectors_through_the_guard_alerts_hold_none_of_them(vectors: dict[str, Any]) -> None:
     guard, sent = _guard()
     planted = [

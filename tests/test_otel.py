@@ -11,23 +11,28 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any, ClassVar
 
 import pytest
+from opentelemetry import trace
+from opentelemetry._logs import LogRecord, NoOpLoggerProvider
+from opentelemetry._logs._internal import ProxyLoggerProvider
+from opentelemetry.exporter.otlp.proto.common.trace_encoder import encode_spans
 from opentelemetry.exporter.otlp.proto.http._log_exporter import OTLPLogExporter
 from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+from opentelemetry.instrumentation.logging.handler import LoggingHandler
 from opentelemetry.proto.collector.logs.v1.logs_service_pb2 import ExportLogsServiceRequest
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
-from opentelemetry.instrumentation.logging.handler import LoggingHandler
 from opentelemetry.sdk._logs import LoggerProvider
 from opentelemetry.sdk._logs.export import InMemoryLogRecordExporter, SimpleLogRecordProcessor
 from opentelemetry.sdk.metrics import MeterProvider
 from opentelemetry.sdk.metrics.export import InMemoryMetricReader
 from opentelemetry.sdk.resources import Resource
-from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace import ReadableSpan, SpanLimits, SpanProcessor, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import Link, Status, StatusCode
 
-from pii_tagger import Hasher, Redactor
-from pii_tagger.otel import RedactingLogRecordProcessor, RedactingSpanExporter, RedactingSpanProcessor
+from pii_tagger import Hasher, Policy, Redactor
+from pii_tagger.alerts import Alert, Alerter
+from pii_tagger.otel import RedactingLogRecordProcessor, RedactingSpanExporter, RedactingSpanProcessor, protect
 
 CODE, IBAN, PHONE, EMAIL, SECRET = "161175-19997", "LV80BANK0000435195001", "+371 21 234 567", "anna.ozola@inbox.lv", "Ziema2026!"
 PLANTED = [CODE, IBAN, PHONE, EMAIL, SECRET, "16117519997", "21 234 567"]
@@ -39,8 +44,8 @@ def _assert_clean(text: str) -> None:
         assert value not in text, value
 
 
-def _tracer(processor: Any, resource: Resource | None = None) -> Any:
-    provider = TracerProvider(resource=resource or Resource.create({"service.name": "billing"}))
+def _tracer(processor: Any, resource: Resource | None = None, limits: SpanLimits | None = None) -> Any:
+    provider = TracerProvider(resource=resource or Resource.create({"service.name": "billing"}), span_limits=limits)
     provider.add_span_processor(processor)
     return provider.get_tracer("billing.payments", attributes={"scope.owner": EMAIL})
 
@@ -73,7 +78,7 @@ class TestSpans:
         _assert_clean(rendered)
         assert span.name == "GET /customers/[HASH:t1:" + span.name.split(":", 2)[2]
         assert list(span.attributes["pii.categories"]) == [1, 2, 5, 11, 16]
-        assert span.attributes["pii.redactions"] >= 10
+        assert span.attributes["pii.redaction_count"] >= 10
         assert "http.request.header.authorization" not in span.attributes
         assert span.attributes["codes"][1] == "ok"
         exception = next(e for e in span.events if e.name == "exception")
@@ -82,7 +87,7 @@ class TestSpans:
         assert span.status.description == "customer [REDACTED:email] not found"
         assert span.instrumentation_scope.attributes["scope.owner"] == "[REDACTED:email]"
         # the seed span shares the tracer's scope, whose attribute holds an e-mail
-        assert list(seed.attributes["pii.categories"]) == [2] and seed.attributes["pii.redactions"] == 1
+        assert list(seed.attributes["pii.categories"]) == [2] and seed.attributes["pii.redaction_count"] == 1
 
     def test_resource_is_redacted_only_when_asked(self) -> None:
         resource = Resource.create({"service.name": "billing", "deployment.owner": EMAIL})
@@ -258,6 +263,7 @@ def test_nothing_planted_crosses_the_wire(receiver: tuple[str, dict[str, list[by
     tagged = {s.name: {a.key: a.value for a in s.attributes} for s in spans}
     main = next(v for k, v in tagged.items() if k.startswith("GET /customers/"))
     assert [v.int_value for v in main["pii.categories"].array_value.values] == [1, 2, 5, 11, 16]
+    assert main["pii.redaction_count"].int_value >= 10 and "pii.redactions" not in main
     logs = ExportLogsServiceRequest()
     logs.ParseFromString(bodies["/v1/logs"][0])
     record = logs.resource_logs[0].scope_logs[0].log_records[0]
@@ -277,8 +283,9 @@ def test_a_log_record_that_cannot_be_processed_is_exported_redacted_whole(monkey
     provider.get_logger("x").emit(LogRecord(body=f"code {CODE}", attributes={"email": EMAIL, "n": 2}))
     record = exporter.get_finished_logs()[0].log_record
     assert record.body == "[REDACTED:error]"
-    assert dict(record.attributes) == {
-        "email": "[REDACTED:error]", "n": "[REDACTED:error]", "pii.categories": (), "pii.redactions": 0, "pii.error": "RuntimeError",
+    assert dict(record.attributes) == {  # a key can hold personal data too: keys are numbered
+        "[REDACTED:key:1]": "[REDACTED:error]", "[REDACTED:key:2]": "[REDACTED:error]",
+        "pii.categories": (), "pii.redaction_count": 0, "pii.error": "RuntimeError",
     }
 
 
@@ -300,12 +307,233 @@ def test_protect_wraps_existing_providers_in_place() -> None:
 
     logger_provider.get_logger("x").emit(LogRecord(body=f"call {PHONE}"))
     _assert_clean(span_exporter.get_finished_spans()[0].to_json() + log_exporter.get_finished_logs()[0].to_json())
-    assert span_exporter.get_finished_spans()[0].attributes["pii.redactions"] == 2
+    assert span_exporter.get_finished_spans()[0].attributes["pii.redaction_count"] == 2
     assert log_exporter.get_finished_logs()[0].log_record.body == "call [REDACTED:phone:..67]"
 
 
-def test_protect_says_what_it_cannot_wrap() -> None:
-    from pii_tagger.otel import protect
+@pytest.mark.parametrize(
+    ("tracer_provider", "logger_provider", "cause"),
+    [
+        (trace.ProxyTracerProvider(), None, r"tracer_provider is not an SDK TracerProvider: no SDK provider has been set yet \(ProxyTracerProvider"),
+        (None, ProxyLoggerProvider(), r"logger_provider is not an SDK LoggerProvider: no SDK provider has been set yet"),
+        (trace.NoOpTracerProvider(), None, r"OpenTelemetry is disabled \(NoOpTracerProvider"),
+        (None, NoOpLoggerProvider(), r"OpenTelemetry is disabled \(NoOpLoggerProvider"),
+        (LoggerProvider(), None, r"it is a LoggerProvider: pass it as logger_provider="),
+        (object(), None, r"builtins.object is another implementation than the OpenTelemetry SDK's"),
+    ],
+    ids=["no tracer provider set", "no logger provider set", "tracing disabled", "logs disabled", "swapped", "another implementation"],
+)
+def test_protect_names_the_real_cause(tracer_provider: Any, logger_provider: Any, cause: str) -> None:
+    with pytest.raises(TypeError, match=cause):
+        protect(tracer_provider, logger_provider)
 
-    with pytest.raises(TypeError, match="has no _active_span_processor._span_processors"):
-        protect(object())
+
+def test_protect_on_an_sdk_that_changed_says_so() -> None:
+    provider = TracerProvider(shutdown_on_exit=False)
+    del provider._active_span_processor  # as an SDK that renamed it
+    with pytest.raises(TypeError, match=r"TracerProvider of opentelemetry-sdk [0-9.]+ has no _active_span_processor._span_processors"):
+        protect(provider)
+
+
+# ---- a faithful copy -------------------------------------------------------------------------
+
+
+def _export_both(record: Callable[[Any], None], limits: SpanLimits | None = None) -> tuple[list[ReadableSpan], list[ReadableSpan]]:
+    """The spans ``record`` makes, as exported without and with the redactor (one provider, two pipelines)."""
+    plain, redacted = InMemorySpanExporter(), InMemorySpanExporter()
+    provider = TracerProvider(resource=Resource.create({"service.name": "billing"}), span_limits=limits)
+    provider.add_span_processor(SimpleSpanProcessor(plain))
+    provider.add_span_processor(RedactingSpanProcessor(SimpleSpanProcessor(redacted), redactor=REDACTOR, meter_provider=MeterProvider()))
+    record(provider.get_tracer("billing.payments", "2.1.0", schema_url="https://opentelemetry.io/schemas/1.26.0", attributes={"scope.kind": "http"}))
+    return list(plain.get_finished_spans()), list(redacted.get_finished_spans())
+
+
+def _truncated(tracer: Any) -> None:
+    """A clean span past every limit: attributes, events, links, and event and link attributes."""
+    with tracer.start_as_current_span("seed") as seed:
+        seed_context = seed.get_span_context()
+    links = [Link(seed_context, {"link.n": n, "link.kind": "follows"}) for n in range(3)]
+    with tracer.start_as_current_span("GET /invoices", kind=trace.SpanKind.SERVER, links=links) as span:
+        for n in range(6):
+            span.set_attribute(f"app.step.{n}", n)
+        for n in range(4):
+            span.add_event(f"retry {n}", {"attempt": n, "backoff.ms": 100 * n})
+        span.set_status(Status(StatusCode.ERROR, "upstream timed out"))
+
+
+def _without_our_tags(request: Any) -> Any:
+    for resource_spans in request.resource_spans:
+        for scope_spans in resource_spans.scope_spans:
+            for span in scope_spans.spans:
+                kept = [a for a in span.attributes if not a.key.startswith("pii.")]
+                del span.attributes[:]
+                span.attributes.extend(kept)
+    return request
+
+
+class TestFaithfulCopy:
+    LIMITS = SpanLimits(max_span_attributes=8, max_events=2, max_links=2, max_event_attributes=1, max_link_attributes=1)
+
+    def test_a_clean_span_is_exported_as_without_the_redactor(self) -> None:
+        """Every field the OTLP exporter writes, dropped counts included, is the original's (our tags aside)."""
+        plain, redacted = _export_both(_truncated, self.LIMITS)
+        span = redacted[1]
+        assert (span.dropped_attributes, span.dropped_events, span.dropped_links) == (0, 2, 1)
+        assert [e.dropped_attributes for e in span.events] == [1, 1] and [link.dropped_attributes for link in span.links] == [1, 1]
+        assert _without_our_tags(encode_spans(redacted)) == encode_spans(plain)
+        with pytest.warns(DeprecationWarning):
+            assert span.instrumentation_info is not None and span.instrumentation_info == plain[1].instrumentation_info
+
+    def test_our_tags_stay_within_the_attribute_limit(self) -> None:
+        """On a full span our two tags push out the two oldest attributes, as
+        any attribute set last would, and the dropped count says so."""
+        limits = SpanLimits(max_span_attributes=6)
+        plain, redacted = _export_both(_truncated, limits)
+        original, span = plain[1], redacted[1]
+        assert len(original.attributes) == 6 and original.dropped_attributes == 0
+        assert list(span.attributes) == ["app.step.2", "app.step.3", "app.step.4", "app.step.5", "pii.categories", "pii.redaction_count"]
+        assert span.dropped_attributes == 2
+        wire = encode_spans([span]).resource_spans[0].scope_spans[0].spans[0]
+        assert len(wire.attributes) == 6 and wire.dropped_attributes_count == 2
+
+    def test_on_ending_reaches_the_wrapped_processors(self) -> None:
+        seen: list[str] = []
+
+        class Ending(SpanProcessor):
+            def _on_ending(self, span: Any) -> None:
+                seen.append(span.name)
+
+        tracer = _tracer(RedactingSpanProcessor(Ending(), SimpleSpanProcessor(InMemorySpanExporter()), redactor=REDACTOR))
+        with tracer.start_as_current_span("checkout"):
+            pass
+        assert seen == ["checkout"]
+
+
+# ---- metrics ------------------------------------------------------------------------------------
+
+
+def test_counts_of_every_processor_on_one_meter_provider_are_exported() -> None:
+    """The README's setup: a span processor and a log processor on one meter provider."""
+    reader = InMemoryMetricReader()
+    meter_provider = MeterProvider([reader])
+    tracer = _tracer(RedactingSpanProcessor(SimpleSpanProcessor(InMemorySpanExporter()), redactor=REDACTOR, meter_provider=meter_provider))
+    logger_provider = LoggerProvider()
+    logger_provider.add_log_record_processor(
+        RedactingLogRecordProcessor(SimpleLogRecordProcessor(InMemoryLogRecordExporter()), redactor=REDACTOR, meter_provider=meter_provider)
+    )
+    with tracer.start_as_current_span("x") as span:
+        span.set_attribute("user.email", EMAIL)
+    for _ in range(2):
+        logger_provider.get_logger("x").emit(LogRecord(body=f"mail {EMAIL}, iban {IBAN}"))
+    points = _metric_points(reader, "pii_tagger.redactions")
+    assert points[(("pii.action", "hash"), ("pii.category", 5), ("pii.rule", "email"))] == 1  # the span's user.email
+    assert points[(("pii.action", "mask"), ("pii.category", 2), ("pii.rule", "email"))] == 3  # the records' text, the tracer's scope.owner
+    assert points[(("pii.action", "mask"), ("pii.category", 11), ("pii.rule", "iban"))] == 2
+
+
+def test_audits_are_findings_not_redactions() -> None:
+    reader = InMemoryMetricReader()
+    exporter = InMemorySpanExporter()
+    redactor = Redactor(Policy(mode="audit"), hasher=REDACTOR.hasher, alerts=Alerter([], hasher=REDACTOR.hasher))
+    tracer = _tracer(RedactingSpanProcessor(SimpleSpanProcessor(exporter), redactor=redactor, meter_provider=MeterProvider([reader])))
+    with tracer.start_as_current_span("x") as span:
+        span.set_attribute("user.email", EMAIL)
+        span.set_attribute("password", SECRET)
+    exported = exporter.get_finished_spans()[0]
+    assert exported.attributes["user.email"] == EMAIL and "password" not in exported.attributes
+    assert exported.attributes["pii.redaction_count"] == 1  # the password, dropped; the audited e-mail is no redaction
+    redactions = _metric_points(reader, "pii_tagger.redactions")
+    findings = _metric_points(reader, "pii_tagger.findings")
+    assert [dict(k)["pii.action"] for k in redactions] == ["drop"]
+    assert {(dict(k)["pii.rule"], dict(k)["pii.action"]) for k in findings} >= {("email", "audit"), ("secret", "drop")}
+
+
+# ---- audit alerts: places and sources people can read ----------------------------------------------
+
+
+def test_audit_alerts_from_spans_and_log_records_say_where_and_from_what() -> None:
+    sent: list[Alert] = []
+    alerter = Alerter([sent.append], hasher=REDACTOR.hasher, max_alerts=100)
+    redactor = Redactor(Policy(mode="audit"), hasher=REDACTOR.hasher, alerts=alerter, source="svc")
+    tracer = _tracer(RedactingSpanProcessor(SimpleSpanProcessor(InMemorySpanExporter()), redactor=redactor))
+    _record_everything(tracer)
+    logger_provider = LoggerProvider()
+    logger_provider.add_log_record_processor(RedactingLogRecordProcessor(SimpleLogRecordProcessor(InMemoryLogRecordExporter()), redactor=redactor))
+    logger_provider.get_logger("billing.api").emit(LogRecord(body={"customer": {"email": EMAIL}}, attributes={"customer.phone": PHONE}))
+    places = {(a.where, a.source) for a in sent}
+    assert {
+        ("span.name", "billing.payments"),
+        ("span.user.email", "billing.payments"),
+        ("events[0].name", "billing.payments"),
+        ("events[0].customer.phone", "billing.payments"),
+        ("links[0].link.note", "billing.payments"),
+        ("status.description", "billing.payments"),
+        ("scope.scope.owner", "billing.payments"),
+        ("body.customer.email", "billing.api"),
+        ("customer.phone", "billing.api"),
+    } <= places
+    rendered = repr([a.as_dict() for a in sent])
+    assert "\\x00" not in rendered and all(source for _, source in places)
+    _assert_clean(rendered)
+
+
+# ---- bad input: exported redacted whole, never dropped, never raising ------------------------------
+
+
+class _Unreadable(dict):  # type: ignore[type-arg]
+    """Attributes that raise whenever they are read."""
+
+    def copy(self) -> Any:
+        raise RuntimeError(f"attributes of {EMAIL} lost")
+
+    def items(self) -> Any:
+        return self.copy()
+
+    values = keys = __iter__ = items
+
+
+class _BrokenSpan(ReadableSpan):
+    """A span whose events cannot even be read."""
+
+    @property
+    def events(self) -> Any:
+        raise RuntimeError(f"events of {CODE} lost")
+
+
+def _broken_spans() -> list[ReadableSpan]:
+    context = trace.SpanContext(0x1234, 0x5678, is_remote=False)
+    return [
+        ReadableSpan(f"GET /customers/{CODE}", context, attributes=_Unreadable({"user.email": EMAIL})),
+        _BrokenSpan(f"GET /customers/{CODE}", context, attributes={"user.email": EMAIL, "phone": PHONE}),
+    ]
+
+
+@pytest.mark.parametrize("span", _broken_spans(), ids=["attributes that cannot be read", "events that cannot be read"])
+def test_a_broken_span_is_exported_redacted_whole(span: ReadableSpan, caplog: pytest.LogCaptureFixture) -> None:
+    inner = InMemorySpanExporter()
+    reader = InMemoryMetricReader()
+    exporter = RedactingSpanExporter(inner, redactor=REDACTOR, meter_provider=MeterProvider([reader]))
+    with caplog.at_level(logging.ERROR, logger="pii_tagger"):
+        exporter.export([span])
+    (out,) = inner.get_finished_spans()
+    assert out.name == "[REDACTED:error]" and out.attributes["pii.error"] == "RuntimeError"
+    assert out.get_span_context().span_id == 0x5678
+    wire = encode_spans([out]).SerializeToString()  # the OTLP exporter can still write it
+    for value in PLANTED:
+        assert value.encode() not in wire
+    _assert_clean(caplog.text)
+    assert _metric_points(reader, "pii_tagger.failures") == {(("pii.kind", "span"),): 1}
+
+
+def test_a_span_without_the_sdks_fields_is_still_exported(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fail-closed path itself cannot fail: with nothing of the span readable, a marker span goes out."""
+
+    class Opaque:
+        __slots__ = ()
+        name = f"GET /customers/{CODE}"
+
+    inner = InMemorySpanExporter()
+    RedactingSpanExporter(inner, redactor=REDACTOR, meter_provider=MeterProvider()).export([Opaque()])  # type: ignore[list-item]
+    (out,) = inner.get_finished_spans()
+    assert out.name == "[REDACTED:error]" and out.attributes["pii.error"] == "AttributeError"
+    encode_spans([out])

@@ -185,6 +185,13 @@ class TestStats:
         hours = {r["bucket"] for r in report["events_by_time"]}
         assert hours == {"2026-11-24T08", "2026-11-24T09", "2026-11-24T10", "2026-11-25T08", "2026-11-25T09"}
 
+    def test_audited_and_kept_values_are_no_redactions(self, tmp_path: Path) -> None:
+        notes = [{"path": p, "rule": "r", "category": 2, "action": a, "count": 1} for p, a in (("a", "audit"), ("b", "keep"), ("c", "mask"))]
+        log = tmp_path / "audit.log"
+        log.write_bytes(orjson.dumps({"event": "x", "pii_categories": [2], "pii_redactions": notes}) + b"\n")
+        report = orjson.loads(cli("stats", "--format", "json", str(log)).stdout)
+        assert report["redactions_by_category"] == [{"category": 2, "redactions": 1}]
+
     def test_table_and_html_report(self, archive: tuple[Path, list[dict[str, Any]]], tmp_path: Path) -> None:
         root, _ = archive
         html = tmp_path / "report.html"
@@ -236,3 +243,5 @@ class TestTokenAndCategories:
         assert "Personas identifikācijas dati" in lv and " mask " in lv.splitlines()[1]
         rows = orjson.loads(cli("categories", "--format", "json").stdout)
         assert [r["number"] for r in rows] == list(range(1, 19)) and rows[0]["action"] == "hash"
+        audited = orjson.loads(cli("categories", "--format", "json", "--action", "16=audit", "--action", "2=audit").stdout)
+        assert audited[1]["action"] == "audit" and audited[15]["action"] == "drop"  # credentials are dropped when audited

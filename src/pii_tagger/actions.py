@@ -33,6 +33,7 @@ class Target:
     action: Action
     mask: str = "full"
     normalize: str = "text"
+    audited: bool = False  # alerted as audit mode's, although acted on (a credential in audit mode is still dropped)
 
 
 class HashKeyError(ValueError):

@@ -291,9 +291,7 @@ def categories_command(args: argparse.Namespace, policy: Policy) -> int:
         return EXIT_USAGE
     rows: list[dict[str, Any]] = []
     for number, category in sorted(rules.categories.items()):
-        action = policy.actions.get(number) or category.default_action
-        if policy.mode == "audit" and action != "keep":
-            action = "audit"
+        action = policy.category_action(category)
         name = category.name_lv if args.lang == "lv" else category.name_en
         examples = category.examples_lv if args.lang == "lv" else category.examples_en
         rows.append({"number": number, "name": name, "examples": examples, "action": action})

@@ -10,13 +10,14 @@ into audit alerts.
 from __future__ import annotations
 
 import collections.abc
+import dataclasses
 import datetime as _dt
 import decimal
 import enum
 import sys
 import traceback
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -48,6 +49,16 @@ class Found(NamedTuple):
 
 
 Note = tuple[str, str, int, str]  # a summary note's key: path, rule, category, action
+
+
+class Parts(NamedTuple):
+    """What :meth:`Redactor.redact_parts` made of the parts of one item."""
+
+    outs: list[dict[str, Any]]  # the redacted parts, in order, without tag fields
+    categories: list[int]  # of every part, sorted
+    changes: int  # values masked, hashed or dropped (never kept or audited ones)
+    counts: list[tuple[int, int]]  # findings by target index (see Redactor.targets)
+    audits: list[tuple[int, Found]]  # audit-mode findings, with the index of their part
 
 
 class Redactor(_native.Processor):
@@ -118,7 +129,9 @@ class Redactor(_native.Processor):
             _with_formatted_exception,
             _failed,
         )
-        self._targets = tuple(Target(*t) for t in self._engine.targets())
+        audited = {(t.rule, t.category) for t in resolved if t.audited}
+        targets = [Target(*t) for t in self._engine.targets()]
+        self._targets = tuple(dataclasses.replace(t, audited=True) if (t.rule, t.category) in audited else t for t in targets)
         self.source = source
         self.audits = self._may_audit()
         if self.audits and alerts is None:
@@ -172,28 +185,23 @@ class Redactor(_native.Processor):
         text = value if isinstance(value, str) else str(value)
         return "[REDACTED:source]" if self._engine.acts_on(text) else text
 
-    def redact_counted(
-        self, parts: Sequence[Mapping[str, Any]]
-    ) -> tuple[list[dict[str, Any]], set[int], dict[Note, int]]:
-        """For callers that total what was done (OpenTelemetry): redacted
-        copies, without tag fields, of the parts of one item (a span's
-        attributes, its events', ...), the categories they carried, and counts
-        by (path, rule, category, action). May raise: the caller fails closed."""
-        outs = []
-        categories: set[int] = set()
-        notes: dict[Note, int] = {}
-        targets = self._targets
-        for part in parts:
-            out, found_categories, found_notes, found, _ = self._engine.walk(part, summary=True, collect=self.audits, tags=False)
-            outs.append(out)
-            categories.update(found_categories)
-            for path, index, count in found_notes:
-                t = targets[index]
-                key = (path, t.rule, t.category, t.action)
-                notes[key] = notes.get(key, 0) + count
-            if found is not None:  # audits: each part's findings, with its own source
-                self._alert_audited(part, self._found(found))
-        return outs, categories, notes
+    @property
+    def targets(self) -> tuple[Target, ...]:
+        """Every target the policy resolved, by the index findings carry."""
+        return self._targets
+
+    def redact_parts(self, parts: list[dict[str, Any]]) -> Parts:
+        """For callers that total what was done (OpenTelemetry): the parts of
+        one item (a span's attributes, its events', ...) in one native walk.
+        Audit findings are returned, not alerted: the caller knows where each
+        part is and what its source is. May raise: the caller fails closed."""
+        outs, categories, changes, counts, found = self._engine.walk_parts(parts, collect=self.audits)
+        audits: list[tuple[int, Found]] = []
+        for part, index, path, value in found or ():
+            target = self._targets[index]
+            if target.action == "audit" or target.audited:
+                audits.append((part, Found(target, path, value)))
+        return Parts(outs, categories, changes, counts, audits)
 
     # ---- internals ------------------------------------------------------------
 
@@ -212,7 +220,7 @@ class Redactor(_native.Processor):
             return
         source = self.alert_source(event.get("logger") or event.get("logger_name") or self.source)
         for item in found:
-            if item.target.action == "audit":
+            if item.target.action == "audit" or item.target.audited:
                 alerts.report("audit", item.target, item.path, source, item.value)
 
     def _may_audit(self) -> bool:

@@ -23,7 +23,8 @@ Definitions (the tests hold both the CLI and the benchmark's DuckDB query to the
   one, or whose timestamp does not reach the bucket's width, are under ``-``;
 * *redactions* come from ``pii_redactions`` (written with ``summary=True``):
   counts by field path, category (1–18) and action, counts of 0 or more;
-  actions ``keep`` are tags, not redactions.
+  only ``mask``, ``hash`` and ``drop`` are redactions (``keep`` is a tag,
+  ``audit`` a value let through).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from typing import Any, TypeVar
 import orjson
 
 from .logfiles import Chunk, ReadCounts, expand, map_chunks, read_chunks
+from .rules import REDACTING_ACTIONS
 
 BUCKETS = {"minute": 16, "hour": 13, "day": 10}
 _BUCKET_SHAPES = {
@@ -88,7 +90,7 @@ class Stats:
     def redactions_by_category(self) -> Counter[int]:
         out: Counter[int] = Counter()
         for (_, category, action), n in self.redactions.items():
-            if action != "keep":
+            if action in REDACTING_ACTIONS:
                 out[category] += n
         return out
 

@@ -8,98 +8,131 @@ processor sees them::
     provider.add_span_processor(RedactingSpanProcessor(BatchSpanProcessor(OTLPSpanExporter())))
     logger_provider.add_log_record_processor(RedactingLogRecordProcessor(BatchLogRecordProcessor(exporter)))
 
-Every span and log record gets ``pii.categories`` (the category numbers it
-carried, an int array; empty when none) and ``pii.redactions`` (how many
-values were masked, hashed or dropped). Never a value. An asynchronous
-counter ``pii_tagger.redactions`` (attributes ``pii.category``, ``pii.rule``,
-``pii.action``) counts what each service redacts. A span or record that
-cannot be processed is exported with every string replaced by a marker and
-``pii.error`` set (fail closed), never dropped; the failure is counted
-(``pii_tagger.failures``) and logged once.
+The copy of a span is the original with its strings redacted: every other
+field (context, parent, kind, times, scope, the deprecated
+``instrumentation_info``, resource) and the dropped counts of attributes,
+events and links (and of each event's and link's attributes) are the
+original's. Every span and log record gets ``pii.categories`` (the category
+numbers it carried, an int array; empty when none) and
+``pii.redaction_count`` (how many values were masked, hashed or dropped;
+kept and audited ones are not redactions). Never a value. They are set last
+and obey the attribute count limit the span or record was made with: on a
+full span they push out its oldest attributes, as any attribute set last
+would, and the span's dropped count says so.
+
+Asynchronous counters, one set per meter provider whatever the number of
+processors: ``pii_tagger.redactions`` (values masked, hashed or dropped) and
+``pii_tagger.findings`` (every finding, kept and audited ones too), both by
+``pii.category``, ``pii.rule`` and ``pii.action``; ``pii_tagger.failures``
+by ``pii.kind``. A span or record that cannot be processed is exported with
+every string replaced by a marker and ``pii.error`` set (fail closed), never
+dropped; the failure is counted and logged once.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+import weakref
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar
 
 from opentelemetry import metrics
 from opentelemetry.attributes import BoundedAttributes
 from opentelemetry.context import Context
 from opentelemetry.sdk._logs import LogRecordProcessor, ReadWriteLogRecord
+from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import Event, ReadableSpan, Span, SpanProcessor
 from opentelemetry.sdk.trace.export import SpanExporter, SpanExportResult
 from opentelemetry.sdk.util.instrumentation import InstrumentationScope
-from opentelemetry.trace import Link, Status
+from opentelemetry.trace import INVALID_SPAN_CONTEXT, Link, SpanKind, Status, StatusCode
 
-from .engine import Redactor
+from .actions import Target
+from .engine import Found, Redactor
 from .failsafe import MARKER, report_once
+from .rules import REDACTING_ACTIONS
 
 CATEGORIES_ATTRIBUTE = "pii.categories"
-COUNT_ATTRIBUTE = "pii.redactions"
+COUNT_ATTRIBUTE = "pii.redaction_count"
 ERROR_ATTRIBUTE = "pii.error"
 # Span and event names, status descriptions and log bodies ride along with the
 # attributes under keys no attribute has, whose words ("span name", "body")
 # are neutral to the field-name rules: their text is scanned by value only.
 _NAME = "\x00span_name"
+_BODY = "\x00body"
+_T = TypeVar("_T")
 
 
-class _Tally:
-    """Categories and redaction counts over every part of one span or record."""
-
-    __slots__ = ("categories", "count", "notes")
-
-    def __init__(self) -> None:
-        self.categories: set[int] = set()
-        self.count = 0
-        self.notes: dict[tuple[int, str, str], int] = {}
-
-    def add(self, categories: set[int], notes: Mapping[tuple[str, str, int, str], int]) -> None:
-        self.categories |= categories
-        for (_, rule, category, action), n in notes.items():
-            if action != "keep":
-                self.count += n
-            key = (category, rule, action)
-            self.notes[key] = self.notes.get(key, 0) + n
-
-    def tags(self) -> dict[str, Any]:
-        return {CATEGORIES_ATTRIBUTE: sorted(self.categories), COUNT_ATTRIBUTE: self.count}
+def where(prefix: str, own: str, path: str) -> str:
+    """The place of a finding for people: ``path`` inside a part at ``prefix``
+    (``span``, ``events[0]``, "" for a log record's attributes), where the
+    part's own text (name, body) is called ``own`` (``span.name``, ``body``)."""
+    for key in (_NAME, _BODY):
+        if path == key or path.startswith(key + "."):
+            return own + path[len(key):]
+    return f"{prefix}.{path}" if prefix else path
 
 
-class _Redaction:
-    """Shared by the span and log processors: the redactor, the totals, the tally.
+# ---- metrics: one set of counters per meter provider ---------------------------
 
-    Counts are added to in-process totals (a dict under a lock) and reported by
-    asynchronous counters when the metrics SDK collects: a span pays a dict
-    update, not a metrics call per category and rule.
+
+class _Totals:
+    """The counts of every processor on one meter provider, and its counters.
+
+    A meter refuses a second instrument of the same name (its callbacks would
+    never be called), so the counters are made once per provider and every
+    processor adds to these totals: a span pays a few list updates, not a
+    metrics call per category and rule.
     """
 
-    def __init__(self, redactor: Redactor | None, meter_provider: metrics.MeterProvider | None) -> None:
-        self.redactor = redactor or Redactor()
+    def __init__(self, meter_provider: metrics.MeterProvider) -> None:
         self._lock = threading.Lock()
-        self._redactions: dict[tuple[int, str, str], int] = {}
+        self._sources: list[tuple[tuple[Target, ...], list[int]]] = []  # each redactor's targets and counts by target
         self._failures: dict[str, int] = {}
-        meter = (meter_provider or metrics.get_meter_provider()).get_meter("pii_tagger")
+        meter = meter_provider.get_meter("pii_tagger")
         meter.create_observable_counter(
-            "pii_tagger.redactions",
-            callbacks=[self._observe_redactions],
-            unit="{value}",
-            description="Values masked, hashed, dropped or tagged, by category, rule and action",
+            "pii_tagger.redactions", callbacks=[self._observe_redactions], unit="{value}",
+            description="Values masked, hashed or dropped, by category, rule and action",
         )
         meter.create_observable_counter(
-            "pii_tagger.failures",
-            callbacks=[self._observe_failures],
-            unit="{item}",
+            "pii_tagger.findings", callbacks=[self._observe_findings], unit="{value}",
+            description="Values found, by category, rule and action (kept and audited ones too)",
+        )
+        meter.create_observable_counter(
+            "pii_tagger.failures", callbacks=[self._observe_failures], unit="{item}",
             description="Spans and log records exported redacted whole after an error",
         )
 
-    def _observe_redactions(self, options: metrics.CallbackOptions) -> Iterable[metrics.Observation]:
+    def source(self, targets: tuple[Target, ...]) -> tuple[threading.Lock, list[int]]:
+        """A list of counts by target index, for one processor to add to (under the lock)."""
+        counts = [0] * len(targets)
         with self._lock:
-            totals = list(self._redactions.items())
-        for (category, rule, action), n in totals:
+            self._sources.append((targets, counts))
+        return self._lock, counts
+
+    def failed(self, kind: str) -> None:
+        with self._lock:
+            self._failures[kind] = self._failures.get(kind, 0) + 1
+
+    def _totals(self, redactions_only: bool) -> dict[tuple[int, str, str], int]:
+        totals: dict[tuple[int, str, str], int] = {}
+        with self._lock:
+            for targets, counts in self._sources:
+                for target, n in zip(targets, counts):
+                    if n and (target.action in REDACTING_ACTIONS or not redactions_only):
+                        key = (target.category, target.rule, target.action)
+                        totals[key] = totals.get(key, 0) + n
+        return totals
+
+    def _observe(self, redactions_only: bool) -> Iterable[metrics.Observation]:
+        for (category, rule, action), n in self._totals(redactions_only).items():
             yield metrics.Observation(n, {"pii.category": category, "pii.rule": rule, "pii.action": action})
+
+    def _observe_redactions(self, options: metrics.CallbackOptions) -> Iterable[metrics.Observation]:
+        return self._observe(True)
+
+    def _observe_findings(self, options: metrics.CallbackOptions) -> Iterable[metrics.Observation]:
+        return self._observe(False)
 
     def _observe_failures(self, options: metrics.CallbackOptions) -> Iterable[metrics.Observation]:
         with self._lock:
@@ -107,41 +140,148 @@ class _Redaction:
         for kind, n in totals:
             yield metrics.Observation(n, {"pii.kind": kind})
 
-    def redact(self, tally: _Tally, parts: Sequence[tuple[Mapping[str, Any] | None, str | None]]) -> list[dict[str, Any]]:
-        """The redacted attributes of each (attributes, name) part of one span
-        or record, in one pass; a part's name comes back under ``_NAME``."""
-        events = []
-        for attributes, name in parts:
-            event = _plain_copy(attributes)
-            if name is not None:
-                event[_NAME] = name
-            events.append(event)
-        outs, categories, notes = self.redactor.redact_counted(events)
-        tally.add(categories, notes)
-        return outs
 
-    def count(self, tally: _Tally) -> None:
-        if tally.notes:
+_totals_lock = threading.Lock()
+_totals: weakref.WeakKeyDictionary[Any, _Totals] = weakref.WeakKeyDictionary()
+
+
+def _totals_of(meter_provider: metrics.MeterProvider) -> _Totals:
+    with _totals_lock:
+        totals = _totals.get(meter_provider)
+        if totals is None:
+            totals = _totals[meter_provider] = _Totals(meter_provider)
+        return totals
+
+
+# ---- the redaction shared by the span and log processors -------------------------
+
+
+class _Redaction:
+    """Shared by the span and log processors: the redactor, its counts, its alerts."""
+
+    def __init__(self, redactor: Redactor | None, meter_provider: metrics.MeterProvider | None) -> None:
+        self.redactor = redactor or Redactor()
+        self._totals = _totals_of(meter_provider or metrics.get_meter_provider())
+        self._lock, self._counts = self._totals.source(self.redactor.targets)
+
+    def redact(self, parts: list[dict[str, Any]], place: Callable[[int], tuple[str, str]], source: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+        """The redacted parts of one span or record (one native walk) and its
+        tags; counted, and audit findings alerted at ``place(part index)``
+        (prefix, name of the part's own text) from ``source``."""
+        result = self.redactor.redact_parts(parts)
+        if result.counts:
+            counts = self._counts
             with self._lock:
-                totals = self._redactions
-                for key, n in tally.notes.items():
-                    totals[key] = totals.get(key, 0) + n
+                for index, n in result.counts:
+                    counts[index] += n
+        if result.audits:
+            self._alert(result.audits, place, source)
+        return result.outs, {CATEGORIES_ATTRIBUTE: result.categories, COUNT_ATTRIBUTE: result.changes}
+
+    def _alert(self, audits: list[tuple[int, Found]], place: Callable[[int], tuple[str, str]], source: str) -> None:
+        alerts = self.redactor.alerts
+        if alerts is None:
+            return
+        source = self.redactor.alert_source(source or self.redactor.source)
+        for part, item in audits:
+            prefix, own = place(part)
+            alerts.report("audit", item.target, where(prefix, own, item.path), source, item.value)
 
     def failed(self, kind: str, exc: BaseException) -> None:
-        report_once(kind, exc)
-        with self._lock:
-            self._failures[kind] = self._failures.get(kind, 0) + 1
+        """Reported once and counted; never raises (it is the fail-closed path)."""
+        try:
+            report_once(kind, exc)
+            self._totals.failed(kind)
+        except Exception:  # noqa: BLE001, S110 - a report that fails must not lose the item
+            pass
 
 
-def _plain_copy(attributes: Mapping[str, Any] | None) -> dict[str, Any]:
+def _plain(attributes: Mapping[str, Any] | None) -> dict[str, Any]:
     """A dict of ``attributes``. The SDK's (BoundedAttributes, also behind the
     read-only view a span gives) copy themselves without taking their lock
     per key, as ``dict()`` would."""
-    if attributes is None:
+    if not attributes:
         return {}
     if isinstance(attributes, (BoundedAttributes, MappingProxyType)):
-        return dict(attributes.copy())
+        copied = attributes.copy()
+        return copied if type(copied) is dict else dict(copied)
     return dict(attributes)
+
+
+def _fit(attributes: dict[str, Any], tags: Mapping[str, Any], limit: int | None) -> int:
+    """``tags`` set last on ``attributes``; past ``limit`` the oldest attributes
+    go, as the SDK does for any attribute set on a full span. How many went."""
+    for key in tags:
+        attributes.pop(key, None)
+    attributes.update(tags)
+    excess = 0 if limit is None else len(attributes) - limit
+    if excess <= 0:
+        return 0
+    for key in list(attributes)[:excess]:
+        del attributes[key]
+    return excess
+
+
+def _limit(attributes: Any) -> int | None:
+    """The attribute count limit of the SDK's bounded attributes (None: none)."""
+    return getattr(attributes, "maxlen", None)
+
+
+# ---- spans ------------------------------------------------------------------------
+
+
+class _RedactedSpan(ReadableSpan):
+    """A redacted copy of a span: the original's fields, some replaced, and its dropped counts."""
+
+    _dropped: tuple[int, int, int]
+
+    @property
+    def dropped_attributes(self) -> int:
+        return self._dropped[0]
+
+    @property
+    def dropped_events(self) -> int:
+        return self._dropped[1]
+
+    @property
+    def dropped_links(self) -> int:
+        return self._dropped[2]
+
+
+class _RedactedEvent(Event):
+    """A redacted copy of an event, with the original's dropped attribute count."""
+
+    def __init__(self, name: str, attributes: Mapping[str, Any], timestamp: int | None, dropped: int) -> None:
+        super().__init__(name, attributes, timestamp)
+        self._dropped = dropped
+
+    @property
+    def dropped_attributes(self) -> int:
+        return self._dropped
+
+
+class _RedactedLink(Link):
+    """A redacted copy of a link, with the original's dropped attribute count."""
+
+    def __init__(self, link: Link, attributes: Mapping[str, Any]) -> None:
+        super().__init__(link.context, attributes)
+        self._dropped = link.dropped_attributes
+
+    @property
+    def dropped_attributes(self) -> int:
+        return self._dropped
+
+
+def _copy_span(span: ReadableSpan, dropped: tuple[int, int, int], **fields: Any) -> ReadableSpan:
+    """``span`` with the given fields (``name``, ``attributes``, ...) replaced:
+    every other field, whatever the SDK keeps, comes over as it is."""
+    copy = _RedactedSpan.__new__(_RedactedSpan)
+    state = vars(copy)
+    state.update(vars(span))
+    for name, value in fields.items():
+        state["_" + name] = value
+    copy._dropped = dropped
+    return copy
 
 
 class _FanOut:
@@ -160,6 +300,9 @@ class _FanOut:
 class RedactingSpanProcessor(_FanOut, SpanProcessor):
     """Hands a redacted, tagged copy of every ended span to ``processors``.
 
+    ``on_start`` and ``_on_ending`` pass the live span on as the SDK gives it
+    (it is still being recorded); ``on_end`` passes the redacted copy.
+
     Args:
         processors: the application's span processors (a BatchSpanProcessor
             with its exporter, ...), called in order.
@@ -167,6 +310,7 @@ class RedactingSpanProcessor(_FanOut, SpanProcessor):
             the environment).
         redact_resource: also redact resource attributes; off by default since
             the resource is shared by every span and is usually service metadata.
+        meter_provider: where the counters go (default: the global one).
     """
 
     def __init__(
@@ -183,6 +327,12 @@ class RedactingSpanProcessor(_FanOut, SpanProcessor):
     def on_start(self, span: Span, parent_context: Context | None = None) -> None:
         for processor in self._processors:
             processor.on_start(span, parent_context=parent_context)
+
+    def _on_ending(self, span: Span) -> None:
+        for processor in self._processors:
+            on_ending = getattr(processor, "_on_ending", None)  # SDKs before 1.31 have none
+            if on_ending is not None:
+                on_ending(span)
 
     def on_end(self, span: ReadableSpan) -> None:
         copy = redact_span(span, self._redaction, self._redact_resource)
@@ -222,12 +372,13 @@ class RedactingSpanExporter(_Wrapping, SpanExporter):
 
 
 def redact_span(span: ReadableSpan, redaction: _Redaction, redact_resource: bool = False) -> ReadableSpan:
-    """A redacted, tagged copy of ``span``; on failure a copy with every string replaced."""
+    """A redacted, tagged copy of ``span``; on failure a copy with every
+    string replaced. Never raises."""
     try:
         return _redact_span(span, redaction, redact_resource)
     except Exception as exc:  # noqa: BLE001 - a span is never lost and never raises into the app
         redaction.failed("span", exc)
-        return _blank_span(span, exc)
+        return _blank_span(span, exc, redact_resource)
 
 
 def _redact_span(span: ReadableSpan, redaction: _Redaction, redact_resource: bool) -> ReadableSpan:
@@ -235,56 +386,70 @@ def _redact_span(span: ReadableSpan, redaction: _Redaction, redact_resource: boo
     scope, resource = span.instrumentation_scope, span.resource
     scoped = scope is not None and bool(scope.attributes)
     resourced = redact_resource and resource is not None
-    # Every part of the span in one pass, in this order.
-    parts: list[tuple[Mapping[str, Any] | None, str | None]] = [(span.attributes, span.name)]
-    parts += [(event.attributes, event.name) for event in events]
-    parts += [(link.attributes, None) for link in links]
+    attributed = [link for link in links if link.attributes]
+    # Every part of the span in one walk, in this order.
+    parts = [_plain(span.attributes)]
+    parts[0][_NAME] = span.name
+    for event in events:
+        part = _plain(event.attributes)
+        part[_NAME] = event.name
+        parts.append(part)
+    parts += [_plain(link.attributes) for link in attributed]
     if status.description:
-        parts.append((None, status.description))
+        parts.append({_NAME: status.description})
     if scoped:
-        parts.append((scope.attributes, None))  # type: ignore[union-attr]
+        parts.append(_plain(scope.attributes))  # type: ignore[union-attr]
     if resourced:
-        parts.append((resource.attributes, None))
-    tally = _Tally()
-    outs = iter(redaction.redact(tally, parts))  # taken in the order the parts were put
-    attributes = next(outs)
+        parts.append(_plain(resource.attributes))
+
+    def place(index: int) -> tuple[str, str]:
+        return _span_place(index, len(events), attributed, links, bool(status.description), scoped)
+
+    outs, tags = redaction.redact(parts, place, scope.name if scope is not None else "")
+    outs.reverse()  # taken from the end, in the order the parts were put
+    attributes = outs.pop()
     name = attributes.pop(_NAME)
     new_events = []
     for event in events:
-        out = next(outs)
-        new_events.append(Event(out.pop(_NAME), out, event.timestamp))
-    new_links = [Link(link.context, next(outs)) for link in links]
+        out = outs.pop()
+        new_events.append(_RedactedEvent(out.pop(_NAME), out, event.timestamp, event.dropped_attributes))
+    redacted = {id(link): _RedactedLink(link, outs.pop()) for link in attributed}
+    new_links = [redacted.get(id(link), link) for link in links]
+    fields: dict[str, Any] = {}
     if status.description:
-        status = Status(status.status_code, next(outs)[_NAME])
+        fields["status"] = Status(status.status_code, outs.pop()[_NAME])
     if scoped:
-        scope = InstrumentationScope(scope.name, scope.version, scope.schema_url, next(outs))  # type: ignore[union-attr]
+        fields["instrumentation_scope"] = InstrumentationScope(scope.name, scope.version, scope.schema_url, outs.pop())  # type: ignore[union-attr]
     if resourced:
-        resource = type(resource)(next(outs), resource.schema_url)
-    attributes.update(tally.tags())
-    redaction.count(tally)
-    return _copy_span(span, name, attributes, new_events, new_links, status, scope, resource)
-
-
-def _copy_span(span: ReadableSpan, name: str, attributes: Mapping[str, Any], events: Sequence[Event],
-               links: Sequence[Link], status: Status, scope: InstrumentationScope | None, resource: Any) -> ReadableSpan:
-    return ReadableSpan(
-        name=name,
-        context=span.context,
-        parent=span.parent,
-        resource=resource,
-        attributes=attributes,
-        events=events,
-        links=links,
-        kind=span.kind,
-        status=status,
-        start_time=span.start_time,
-        end_time=span.end_time,
-        instrumentation_scope=scope,
+        fields["resource"] = type(resource)(outs.pop(), resource.schema_url)
+    dropped = span.dropped_attributes + _fit(attributes, tags, _limit(getattr(span, "_attributes", None)))
+    return _copy_span(
+        span, (dropped, span.dropped_events, span.dropped_links),
+        name=name, attributes=attributes, events=tuple(new_events), links=tuple(new_links), **fields,
     )
 
 
+def _span_place(index: int, events: int, attributed: list[Link], links: Sequence[Link], status: bool, scoped: bool) -> tuple[str, str]:
+    """(prefix, own text's name) of part ``index`` of a span, in the order
+    :func:`_redact_span` put them."""
+    if index == 0:
+        return "span", "span.name"
+    index -= 1
+    if index < events:
+        return f"events[{index}]", f"events[{index}].name"
+    index -= events
+    if index < len(attributed):
+        return f"links[{next(i for i, link in enumerate(links) if link is attributed[index])}]", ""
+    index -= len(attributed)
+    if status and index == 0:
+        return "status", "status.description"
+    index -= status
+    return ("scope", "") if scoped and index == 0 else ("resource", "")
+
+
 def _blank(attributes: Mapping[str, Any] | None) -> dict[str, Any]:
-    return {key: _blank_value(value) for key, value in (attributes or {}).items()}
+    """Every value replaced by a marker and every key by a numbered one (a key can hold personal data too)."""
+    return {f"[REDACTED:key:{i}]": _blank_value(value) for i, value in enumerate((attributes or {}).values(), 1)}
 
 
 def _blank_value(value: Any) -> Any:
@@ -295,19 +460,63 @@ def _blank_value(value: Any) -> Any:
     return MARKER
 
 
-def _blank_span(span: ReadableSpan, exc: BaseException) -> ReadableSpan:
-    attributes = _blank(span.attributes)
-    attributes.update({CATEGORIES_ATTRIBUTE: [], COUNT_ATTRIBUTE: 0, ERROR_ATTRIBUTE: type(exc).__name__})
-    events = [Event(MARKER, _blank(e.attributes), e.timestamp) for e in span.events]
-    links = [Link(link.context, _blank(link.attributes)) for link in span.links]
-    status = Status(span.status.status_code, MARKER if span.status.description else None)
-    return _copy_span(span, MARKER, attributes, events, links, status, span.instrumentation_scope, span.resource)
+def _safely(read: Callable[[], _T], default: _T) -> _T:
+    """``read()``, or ``default`` when it raises: the fail-closed path cannot fail."""
+    try:
+        return read()
+    except Exception:  # noqa: BLE001 - whatever a broken span raises
+        return default
+
+
+def _error_tags(exc: BaseException) -> dict[str, Any]:
+    return {CATEGORIES_ATTRIBUTE: [], COUNT_ATTRIBUTE: 0, ERROR_ATTRIBUTE: type(exc).__name__}
+
+
+def _blank_span(span: ReadableSpan, exc: BaseException, redact_resource: bool = False) -> ReadableSpan:
+    """``span`` with every string replaced and ``pii.error`` set. Each part is
+    read on its own: one that cannot be read is left out, never the span."""
+    no_attributes: dict[str, Any] = {}
+    no_events: tuple[Event, ...] = ()
+    no_links: tuple[Link, ...] = ()
+    attributes = _safely(lambda: _blank(span.attributes), no_attributes)
+    dropped_attributes = _safely(lambda: span.dropped_attributes, 0)
+    dropped_attributes += _fit(attributes, _error_tags(exc), _safely(lambda: _limit(getattr(span, "_attributes", None)), None))
+    events = _safely(lambda: tuple(_RedactedEvent(MARKER, _blank(e.attributes), e.timestamp, e.dropped_attributes) for e in span.events), no_events)
+    links = _safely(lambda: tuple(_RedactedLink(link, _blank(link.attributes)) for link in span.links), no_links)
+    status = _safely(lambda: Status(span.status.status_code, MARKER if span.status.description else None), Status(StatusCode.UNSET))
+    scope = _safely(lambda: _blank_scope(span.instrumentation_scope), None)
+    resource = _safely(lambda: type(span.resource)(_blank(span.resource.attributes), span.resource.schema_url) if redact_resource else span.resource, None)
+    dropped = (dropped_attributes, _safely(lambda: span.dropped_events, 0), _safely(lambda: span.dropped_links, 0))
+    fields = {"name": MARKER, "attributes": attributes, "events": events, "links": links, "status": status, "instrumentation_scope": scope}
+    if resource is not None:
+        fields["resource"] = resource
+    try:
+        return _copy_span(span, dropped, **fields)
+    except Exception:  # noqa: BLE001 - a span without the SDK's fields: a new one with what could be read
+        copy = _RedactedSpan(
+            name=MARKER, context=_safely(lambda: span.context, None) or INVALID_SPAN_CONTEXT,
+            parent=_safely(lambda: span.parent, None), resource=resource or Resource.get_empty(), attributes=attributes, events=events, links=links,
+            kind=_safely(lambda: span.kind, None) or SpanKind.INTERNAL, status=status,
+            start_time=_safely(lambda: span.start_time, None), end_time=_safely(lambda: span.end_time, None), instrumentation_scope=scope,
+        )
+        copy._dropped = dropped
+        return copy
+
+
+def _blank_scope(scope: InstrumentationScope | None) -> InstrumentationScope | None:
+    if scope is None or not scope.attributes:
+        return scope
+    return InstrumentationScope(scope.name, scope.version, scope.schema_url, _blank(scope.attributes))
+
+
+# ---- log records --------------------------------------------------------------------
 
 
 class RedactingLogRecordProcessor(_FanOut, LogRecordProcessor):
     """Redacts the body (string or structured) and attributes of every log
-    record, in place, then hands it to ``processors``. Works behind OTel's
-    ``LoggingHandler`` bridge from stdlib logging."""
+    record, in place, then hands it to ``processors``. Works behind both
+    logging bridges: ``opentelemetry-instrumentation-logging``'s
+    ``LoggingHandler`` and the SDK's own, deprecated one."""
 
     def __init__(
         self,
@@ -319,36 +528,46 @@ class RedactingLogRecordProcessor(_FanOut, LogRecordProcessor):
         self._redaction = _Redaction(redactor, meter_provider)
 
     def on_emit(self, log_record: ReadWriteLogRecord) -> None:
-        try:
-            _redact_log_record(log_record, self._redaction)
-        except Exception as exc:  # noqa: BLE001 - the record goes out redacted whole, never raises
-            self._redaction.failed("log record", exc)
-            _blank_log_record(log_record, exc)
+        redact_log_record(log_record, self._redaction)
         for processor in self._processors:
             processor.on_emit(log_record)
 
 
-_BODY = "\x00body"
+def redact_log_record(log_record: ReadWriteLogRecord, redaction: _Redaction) -> None:
+    """Redacts and tags ``log_record`` in place; on failure replaces every
+    string. Never raises."""
+    try:
+        _redact_log_record(log_record, redaction)
+    except Exception as exc:  # noqa: BLE001 - the record goes out redacted whole, never raises
+        redaction.failed("log record", exc)
+        _blank_log_record(log_record, exc)
+
+
+def _log_place(index: int) -> tuple[str, str]:
+    return "", "body"
 
 
 def _redact_log_record(log_record: ReadWriteLogRecord, redaction: _Redaction) -> None:
     record = log_record.log_record
-    tally = _Tally()
-    event = dict(record.attributes or {})
+    part = _plain(record.attributes)
     if record.body is not None:
-        event[_BODY] = record.body
-    out = redaction.redact(tally, [(event, None)])[0]
+        part[_BODY] = record.body
+    scope = getattr(log_record, "instrumentation_scope", None)
+    outs, tags = redaction.redact([part], _log_place, getattr(scope, "name", "") or "")
+    out = outs[0]
     if _BODY in out:
         record.body = out.pop(_BODY)
-    out.update(tally.tags())
+    for key in tags:
+        out.pop(key, None)
+    out.update(tags)
     _replace_attributes(log_record, out)
-    redaction.count(tally)
 
 
 def _replace_attributes(log_record: ReadWriteLogRecord, attributes: Mapping[str, Any]) -> None:
-    """In place where the SDK's bounded attributes allow it (keeping their limits)."""
+    """In place where the SDK's bounded attributes allow it (keeping their
+    limits: past the count limit the oldest go, and are counted as dropped)."""
     current: Any = log_record.log_record.attributes
-    if current is not None and hasattr(current, "clear"):
+    if isinstance(current, BoundedAttributes):
         current.clear()
         current.update(attributes)
     else:
@@ -356,11 +575,21 @@ def _replace_attributes(log_record: ReadWriteLogRecord, attributes: Mapping[str,
 
 
 def _blank_log_record(log_record: ReadWriteLogRecord, exc: BaseException) -> None:
-    record = log_record.log_record
-    record.body = MARKER if record.body is not None else None
-    attributes = _blank(record.attributes)
-    attributes.update({CATEGORIES_ATTRIBUTE: [], COUNT_ATTRIBUTE: 0, ERROR_ATTRIBUTE: type(exc).__name__})
-    _replace_attributes(log_record, attributes)
+    """Every string of the record replaced; each part on its own, so that this cannot fail."""
+    record = _safely(lambda: log_record.log_record, None)
+    if record is None:
+        return
+    no_attributes: dict[str, Any] = {}
+    attributes = _safely(lambda: _blank(record.attributes), no_attributes)
+    attributes.update(_error_tags(exc))
+    _safely(lambda: setattr(record, "body", MARKER if record.body is not None else None), None)
+    try:
+        _replace_attributes(log_record, attributes)
+    except Exception:  # noqa: BLE001 - attributes that cannot be changed in place are replaced
+        _safely(lambda: setattr(record, "attributes", attributes), None)
+
+
+# ---- protect(): wrapping providers set up elsewhere ---------------------------------
 
 
 def protect(
@@ -374,13 +603,18 @@ def protect(
     """Wrap every processor an existing provider already has, in place.
 
     For providers set up elsewhere (auto-instrumentation, a shared bootstrap):
-    ``protect(trace.get_tracer_provider(), logs.get_logger_provider())``. The
+    ``protect(trace.get_tracer_provider(), _logs.get_logger_provider())``. The
     exporters stay as they are. Processors added afterwards are not wrapped:
     wrap those yourself. Calling it twice does not wrap twice. It uses the
     SDK's processor lists (``_active_span_processor``,
-    ``_multi_log_record_processor``) and says so if a version lacks them.
+    ``_multi_log_record_processor``); a provider that is not the SDK's (none
+    was set yet, or tracing is disabled, or another implementation) raises a
+    ``TypeError`` that says which.
     """
     if tracer_provider is not None:
+        from opentelemetry.sdk.trace import TracerProvider
+
+        _check_provider(tracer_provider, TracerProvider, "tracer_provider", "trace.set_tracer_provider")
         _wrap_in_place(
             tracer_provider, "_active_span_processor", "_span_processors", RedactingSpanProcessor,
             lambda existing: RedactingSpanProcessor(
@@ -388,18 +622,41 @@ def protect(
             ),
         )
     if logger_provider is not None:
+        from opentelemetry.sdk._logs import LoggerProvider
+
+        _check_provider(logger_provider, LoggerProvider, "logger_provider", "_logs.set_logger_provider")
         _wrap_in_place(
             logger_provider, "_multi_log_record_processor", "_log_record_processors", RedactingLogRecordProcessor,
             lambda existing: RedactingLogRecordProcessor(*existing, redactor=redactor, meter_provider=meter_provider),
         )
 
 
+def _check_provider(provider: Any, sdk_type: type, argument: str, setter: str) -> None:
+    """A ``TypeError`` naming why ``provider`` is not an SDK provider protect() can wrap."""
+    if isinstance(provider, sdk_type):
+        return
+    kind = type(provider).__name__
+    if kind.startswith("Proxy"):
+        cause = (f"no SDK provider has been set yet ({kind} is the API's placeholder): call {setter}(...) first, "
+                 "or protect() after the code that configures OpenTelemetry")
+    elif kind.startswith("NoOp"):
+        cause = f"OpenTelemetry is disabled ({kind}: OTEL_SDK_DISABLED, or a no-op provider was set); there is nothing to protect"
+    elif kind in ("TracerProvider", "LoggerProvider") and type(provider).__module__.startswith("opentelemetry.sdk"):
+        cause = f"it is a {kind}: pass it as {'logger_provider' if argument == 'tracer_provider' else 'tracer_provider'}="
+    else:
+        cause = (f"{type(provider).__module__}.{kind} is another implementation than the OpenTelemetry SDK's; "
+                 "wrap its processors or exporters explicitly")
+    raise TypeError(f"pii_tagger.otel.protect: {argument} is not an SDK {sdk_type.__name__}: {cause}")
+
+
 def _wrap_in_place(provider: Any, multi_name: str, list_name: str, kind: type, wrap: Any) -> None:
     multi = getattr(provider, multi_name, None)
     if multi is None or not hasattr(multi, list_name) or not hasattr(multi, "_lock"):
+        from opentelemetry.sdk.version import __version__
+
         raise TypeError(
-            f"pii_tagger.otel.protect: {type(provider).__name__} has no {multi_name}.{list_name} "
-            "(another SDK, or a version that changed it); wrap your processors explicitly instead"
+            f"pii_tagger.otel.protect: {type(provider).__name__} of opentelemetry-sdk {__version__} has no "
+            f"{multi_name}.{list_name} (the SDK changed it); wrap your processors explicitly instead"
         )
     with multi._lock:
         existing = getattr(multi, list_name)

@@ -23,9 +23,18 @@ from opentelemetry.sdk.trace.export import SpanExporter, SpanExportResult
 
 from .failsafe import report_once
 from .guard import LeakGuard
-from .otel import _BODY, _NAME, _blank_log_record, _blank_span, _FanOut, _redact_log_record, _Redaction, _Wrapping, redact_span
-
-_PART_NAMES = {_NAME: "name", _BODY: "body"}
+from .otel import (
+    _BODY,
+    _NAME,
+    _blank_log_record,
+    _blank_span,
+    _FanOut,
+    _redact_log_record,
+    _Redaction,
+    _Wrapping,
+    redact_span,
+    where,
+)
 
 
 class _Edge:
@@ -35,16 +44,15 @@ class _Edge:
         self.guard = guard or LeakGuard()
         self.redaction = _Redaction(self.guard.redactor, meter_provider)
 
-    def leaked(self, parts: Iterator[tuple[str, Mapping[str, Any]]], source: str) -> bool:
-        """Alerts every leak in ``parts``; True when there was one."""
+    def leaked(self, parts: Iterator[tuple[str, str, Mapping[str, Any]]], source: str) -> bool:
+        """Alerts every leak in ``parts`` (prefix, name of the part's own
+        text, part: see :func:`~pii_tagger.otel.where`); True when there was one."""
         found = False
         source = self.guard.redactor.alert_source(source)
-        for prefix, part in parts:
+        for prefix, own, part in parts:
             _, leaks = self.guard.find(part)
             for item in leaks:
-                path = _PART_NAMES.get(item.path.split(".", 1)[0], "")
-                where = f"{prefix}.{path or item.path}" if prefix else path or item.path
-                self.guard.alerts.report("leak", item.target, where, source, item.value)
+                self.guard.alerts.report("leak", item.target, where(prefix, own, item.path), source, item.value)
             found = found or bool(leaks)
         return found
 
@@ -76,24 +84,24 @@ class GuardedSpanExporter(_Wrapping, SpanExporter):
                 return span
         except Exception as exc:  # noqa: BLE001 - never raises into the SDK; in doubt, redact
             report_once("span guard", exc)
-            return _blank_span(span, exc) if edge.guard.redact else span
+            return _blank_span(span, exc, self._check_resource) if edge.guard.redact else span
         return redact_span(span, edge.redaction, self._check_resource) if edge.guard.redact else span
 
 
-def _span_parts(span: ReadableSpan, resource: bool) -> Iterator[tuple[str, Mapping[str, Any]]]:
-    yield "span", {**(span.attributes or {}), _NAME: span.name}
+def _span_parts(span: ReadableSpan, resource: bool) -> Iterator[tuple[str, str, Mapping[str, Any]]]:
+    yield "span", "span.name", {**(span.attributes or {}), _NAME: span.name}
     for i, event in enumerate(span.events):
-        yield f"events[{i}]", {**(event.attributes or {}), _NAME: event.name}
+        yield f"events[{i}]", f"events[{i}].name", {**(event.attributes or {}), _NAME: event.name}
     for i, link in enumerate(span.links):
         if link.attributes:
-            yield f"links[{i}]", dict(link.attributes)
+            yield f"links[{i}]", "", dict(link.attributes)
     if span.status.description:
-        yield "status", {_NAME: span.status.description}
+        yield "status", "status.description", {_NAME: span.status.description}
     scope = span.instrumentation_scope
     if scope is not None and scope.attributes:
-        yield "scope", dict(scope.attributes)
+        yield "scope", "", dict(scope.attributes)
     if resource and span.resource is not None:
-        yield "resource", dict(span.resource.attributes)
+        yield "resource", "", dict(span.resource.attributes)
 
 
 class GuardedLogRecordProcessor(_FanOut, LogRecordProcessor):
@@ -118,7 +126,7 @@ class GuardedLogRecordProcessor(_FanOut, LogRecordProcessor):
                 part[_BODY] = record.body
             scope = getattr(log_record, "instrumentation_scope", None)
             source = getattr(scope, "name", "") or edge.guard.source
-            if edge.leaked(iter([("", part)]), source) and edge.guard.redact:
+            if edge.leaked(iter([("", "body", part)]), source) and edge.guard.redact:
                 _redact_log_record(log_record, edge.redaction)
         except Exception as exc:  # noqa: BLE001 - never raises into the app; in doubt, redact
             report_once("log record guard", exc)

@@ -9,7 +9,10 @@ it becomes ``drop``.
 Audit mode (``mode="audit"``, or ``audit`` as the action of some categories
 or rules) detects and tags as usual but leaves the value in place and raises
 an alert instead: teams roll out in audit mode, see what their services emit,
-then switch to enforcing.
+then switch to enforcing. Credentials (category 16 rules that drop:
+passwords, tokens, keys, cookies) are still dropped in audit mode, and
+alerted; only an ``audit`` action of the rule itself (``rule_actions`` or
+the rule file) lets one through.
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ from typing import Literal
 
 from .actions import Target
 from .rules import ACTIONS, CATEGORY_NUMBERS, Action, Category
+
+CREDENTIALS = 16  # the category whose dropping rules audit mode never lets through
 
 
 class PolicyError(ValueError):
@@ -60,14 +65,20 @@ class Policy:
         mask: str,
         normalize: str,
     ) -> Target:
-        action = (
-            self.rule_actions.get(rule)
-            or self.actions.get(category)
-            or rule_action
-            or categories[category].default_action
-        )
+        explicit = self.rule_actions.get(rule)
+        own = rule_action or categories[category].default_action
+        action = explicit or self.actions.get(category) or own
         if action == "hash" and rule_action == "drop":
             action = "drop"
-        if self.mode == "audit" and action != "keep":
+        if action == "audit" or (self.mode == "audit" and action != "keep"):
+            if category == CREDENTIALS and own == "drop" and explicit != "audit":
+                return Target(rule, category, label, "drop", mask, normalize, audited=True)
             action = "audit"
         return Target(rule, category, label, action, mask, normalize)
+
+    def category_action(self, category: Category) -> Action:
+        """What the policy does with a category's findings by default (rules may differ)."""
+        action = self.actions.get(category.number) or category.default_action
+        if action == "audit" or (self.mode == "audit" and action != "keep"):
+            return "drop" if category.number == CREDENTIALS and category.default_action == "drop" else "audit"
+        return action

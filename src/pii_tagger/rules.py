@@ -22,6 +22,7 @@ from . import _native
 
 Action = Literal["mask", "hash", "drop", "keep", "audit"]
 ACTIONS: tuple[Action, ...] = ("mask", "hash", "drop", "keep", "audit")
+REDACTING_ACTIONS: frozenset[Action] = frozenset({"mask", "hash", "drop"})  # the others leave the value: not redactions
 MASKS = ("full", "last2", "last4", "ip")
 NORMALIZERS = ("text", "compact", "digits", "phone", "email")
 KINDS = ("identity", "contact", "bank", "credential", "business", "network")

@@ -145,6 +145,9 @@ pub struct Run {
     pub changes: usize,
     notes: Option<Notes>,
     pub found: Option<Vec<Found>>,
+    /// (target, count) of the findings a summary would note, without their
+    /// paths (for callers that only total them).
+    by_target: Option<Vec<(u32, usize)>>,
 }
 
 #[derive(Debug, Default)]
@@ -174,6 +177,17 @@ impl Notes {
 impl Run {
     pub fn new(summary: bool, collect: bool) -> Run {
         Run { notes: summary.then(Notes::default), found: collect.then(Vec::new), ..Run::default() }
+    }
+
+    /// A run that counts what a summary would note by target only (no
+    /// paths, no notes): cheaper where only totals are wanted.
+    pub fn counting(collect: bool) -> Run {
+        Run { by_target: Some(Vec::new()), ..Run::new(false, collect) }
+    }
+
+    /// What [`Run::counting`] counted: (target, count), in the order first seen.
+    pub fn target_counts(&self) -> &[(u32, usize)] {
+        self.by_target.as_deref().unwrap_or_default()
     }
 
     /// Whether notes are kept (a summary was asked for).
@@ -223,6 +237,12 @@ impl Run {
         }
         if t.category > 0 {
             self.note(path, target, 1);
+            if let Some(counts) = &mut self.by_target {
+                match counts.iter_mut().find(|(t, _)| *t == target) {
+                    Some(entry) => entry.1 += 1,
+                    None => counts.push((target, 1)),
+                }
+            }
         }
     }
 

@@ -34,6 +34,8 @@ type PyFound = (u32, String, Option<String>);
 type TextFinding = (usize, usize, Option<u32>, bool);
 /// A summary note: path, target index, count.
 type PyNote = (String, u32, usize);
+/// A finding of one part of an item: part index, target index, path, value.
+type PartFound = (usize, u32, String, Option<String>);
 
 /// Every (rule, category) the rules (JSON) can produce, with the rule's own
 /// label, action, mask and normaliser: what the policy resolves for [`Engine`].
@@ -169,6 +171,51 @@ impl Engine {
         let categories = categories(&run);
         let found = run.found.map(|f| f.into_iter().map(|f| (f.target, f.path, f.value)).collect());
         Ok((out, categories, notes, found, run.changes))
+    }
+
+    /// The parts of one item (a span's attributes, its events', its links',
+    /// ...: mappings) in one walk, for callers that total what was done
+    /// (OpenTelemetry): their redacted copies (no tag fields), the categories
+    /// of them all, how many values were changed, the count of findings by
+    /// target index, and (with `collect`) every finding with the index of
+    /// its part. A panic is an exception (the caller fails closed).
+    #[pyo3(signature = (parts, *, collect = false))]
+    #[allow(clippy::type_complexity)]
+    fn walk_parts<'py>(
+        &self,
+        py: Python<'py>,
+        parts: &Bound<'py, PyList>,
+        collect: bool,
+    ) -> PyResult<(Vec<Bound<'py, PyDict>>, Vec<u32>, usize, Vec<(u32, usize)>, Option<Vec<PartFound>>)> {
+        no_panic(|| {
+            let mut ends = Vec::with_capacity(parts.len());
+            let (outs, run) = self.inner.walk(Run::counting(collect), |walk| {
+                let mut outs = Vec::with_capacity(parts.len());
+                for part in parts.iter() {
+                    let mut w = PyWalk { walk: &mut *walk, py, safe_types: self.safe_types.bind(py), mapping: self.mapping.bind(py), seen: Vec::new(), foreign: false };
+                    outs.push(w.event(&part)?);
+                    ends.push(walk.run.found.as_ref().map_or(0, Vec::len));
+                }
+                Ok::<_, PyErr>(outs)
+            });
+            let outs = outs?;
+            let counts = run.target_counts().to_vec();
+            let categories = categories(&run);
+            let found = run.found.map(|found| {
+                let mut part = 0;
+                found
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, f)| {
+                        while ends[part] <= i {
+                            part += 1;
+                        }
+                        (part, f.target, f.path, f.value)
+                    })
+                    .collect()
+            });
+            Ok((outs, categories, run.changes, counts, found))
+        })
     }
 
     /// Whether anything in `text` (out of any field) would be acted on.
