@@ -31,6 +31,7 @@ HANDLERS = ("value", "skip", "url", "key_value")
 VALIDATORS = (
     "lv_personal_code", "lv_personal_code_format", "iban", "payment_card", "lv_phone",
     "e164_length", "public_ipv4", "public_ipv6", "host_ipv4", "internal_ip", "basic_auth", "email_domain",
+    "first_word",
 )
 CATEGORY_NUMBERS = range(1, 19)
 SECTIONS = ("category", "field", "context", "neutral", "value", "safe", "names")

@@ -31,6 +31,7 @@ pub const NAMES: &[&str] = &[
     "internal_ip",
     "basic_auth",
     "email_domain",
+    "first_word",
 ];
 
 /// The validator called `name` (one of [`NAMES`]).
@@ -48,6 +49,7 @@ pub fn by_name(name: &str) -> Option<Validator> {
         "internal_ip" => internal_ip,
         "basic_auth" => basic_auth,
         "email_domain" => email_domain,
+        "first_word" => first_word,
         _ => return None,
     })
 }
@@ -735,6 +737,13 @@ pub fn email_domain(text: &str) -> usize {
     )
 }
 
+/// The candidate's first word: the text up to its first space or tab, for a
+/// value found by what follows it (a user name before the `[date]` of a
+/// common-log-format line). A candidate without one is rejected.
+pub fn first_word(text: &str) -> usize {
+    text.find([' ', '\t']).filter(|&end| end > 0).unwrap_or(0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1173,6 +1182,16 @@ mod tests {
             ("@a.", false),
         ];
         check("email_domain", CASES);
+    }
+
+    #[test]
+    fn first_word() {
+        let first = by_name("first_word").unwrap();
+        assert_eq!(first("janis [25/Nov/2026:10:00:00"), 5);
+        assert_eq!(first("anna.ozola\t[25/Nov/2026"), 10);
+        assert_eq!(first("janis"), 0);
+        assert_eq!(first(" janis"), 0);
+        assert_eq!(first(""), 0);
     }
 
     #[test]
