@@ -315,6 +315,12 @@ fn words(text: &str) -> Vec<Word> {
         let start = pos - c.len_utf8();
         let (mut upper, mut letters, mut end) = (usize::from(capital), 1, pos);
         while pos < bytes.len() {
+            if bytes[pos].is_ascii_alphabetic() {
+                upper += usize::from(bytes[pos].is_ascii_uppercase());
+                letters += 1;
+                (pos, end) = (pos + 1, pos + 1);
+                continue;
+            }
             let d = char_at(text, pos);
             let after = pos + d.len_utf8();
             if let Some(is_upper) = letter_case(d) {
