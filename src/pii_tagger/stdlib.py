@@ -115,8 +115,8 @@ def redact_record(record: logging.LogRecord, redactor: Redactor) -> None:
     the record is redacted as any record's, and both carry the record's tags.
     """
     fields = record.__dict__
-    as_dict = isinstance(record.msg, dict) and not record.args
-    event: dict[str, Any] = {} if as_dict else {_MESSAGE: record.getMessage()}
+    as_dict = record.msg if isinstance(record.msg, dict) and not record.args else None
+    event: dict[str, Any] = {} if as_dict is not None else {_MESSAGE: record.getMessage()}
     for key in (CATEGORIES_KEY, SUMMARY_KEY):  # from an earlier pass; merged, never trusted blindly
         if key in fields:
             event[key] = fields[key]
@@ -129,8 +129,8 @@ def redact_record(record: logging.LogRecord, redactor: Redactor) -> None:
         event[_EXCEPTION] = record.exc_text
     if record.stack_info:
         event[_STACK] = record.stack_info
-    if as_dict:
-        _redact_dict_message(record, event, redactor)
+    if as_dict is not None:
+        _redact_dict_message(record, as_dict, event, redactor)
         return
     out = redactor.redact(event)
     _set_message(record, event[_MESSAGE], out.pop(_MESSAGE, ""))
@@ -140,8 +140,8 @@ def redact_record(record: logging.LogRecord, redactor: Redactor) -> None:
     _set_fields(record, extras, out)
 
 
-def _redact_dict_message(record: logging.LogRecord, rest: dict[str, Any], redactor: Redactor) -> None:
-    body = redactor.redact(record.msg)
+def _redact_dict_message(record: logging.LogRecord, message: dict[str, Any], rest: dict[str, Any], redactor: Redactor) -> None:
+    body = redactor.redact(message)
     record.msg = body
     if not rest.keys() - _OWN:  # nothing else to redact (structlog's events)
         out = {key: body[key] for key in _OWN if key in body}
