@@ -35,7 +35,7 @@ import logging
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from .engine import CATEGORIES_KEY, ERROR_KEY, SUMMARY_KEY, Redactor
 from .failsafe import MARKER, logger as _report, report_once
@@ -117,12 +117,12 @@ def redact_record(record: logging.LogRecord, redactor: Redactor) -> None:
     fields = record.__dict__
     as_dict = record.msg if isinstance(record.msg, dict) and not record.args else None
     event: dict[str, Any] = {} if as_dict is not None else {_MESSAGE: record.getMessage()}
-    for key in (CATEGORIES_KEY, SUMMARY_KEY):  # from an earlier pass; merged, never trusted blindly
-        if key in fields:
-            event[key] = fields[key]
-    extras = _extras(fields)
-    for key in extras:
-        event[key] = fields[key]
+    if CATEGORIES_KEY in fields:  # from an earlier pass; merged, never trusted blindly
+        event[CATEGORIES_KEY] = fields[CATEGORIES_KEY]
+        if SUMMARY_KEY in fields:
+            event[SUMMARY_KEY] = fields[SUMMARY_KEY]
+    extras = {key: value for key, value in fields.items() if key not in _NOT_EXTRA}
+    event.update(extras)
     if record.exc_info:
         event[_EXCEPTION] = _FORMATTER.formatException(record.exc_info)
     elif record.exc_text:
@@ -133,11 +133,16 @@ def redact_record(record: logging.LogRecord, redactor: Redactor) -> None:
         _redact_dict_message(record, as_dict, event, redactor)
         return
     out = redactor.redact(event)
-    _set_message(record, event[_MESSAGE], out.pop(_MESSAGE, ""))
+    redacted = out.pop(_MESSAGE, "")
+    if redacted != event[_MESSAGE] or type(record.msg) is not str or not _plain_args(record.args):
+        _set_message(record, event[_MESSAGE], redacted)
     record.exc_info = None
     record.exc_text = out.pop(_EXCEPTION, None)
     record.stack_info = out.pop(_STACK, None)
-    _set_fields(record, extras, out)
+    for key in extras:
+        if key not in out:  # dropped (a password, a token)
+            del fields[key]
+    fields.update(out)  # the redacted extras, our tags, a redacted key name
 
 
 def _redact_dict_message(record: logging.LogRecord, message: dict[str, Any], rest: dict[str, Any], redactor: Redactor) -> None:
@@ -154,13 +159,21 @@ def _redact_dict_message(record: logging.LogRecord, message: dict[str, Any], res
         if SUMMARY_KEY in body:  # each pass keeps only the notes of paths it met: the body's, the rest's
             out[SUMMARY_KEY] = [*body[SUMMARY_KEY], *out.get(SUMMARY_KEY, ())]
         body.update((key, out[key]) for key in _OWN if key in out)
-    _set_fields(record, _extras(record.__dict__), out)
+    extras = {key for key in record.__dict__ if key not in _NOT_EXTRA}
+    for key in extras - out.keys():  # dropped (a password, a token)
+        del record.__dict__[key]
+    record.__dict__.update(out)
+
+
+def _plain_args(args: Any) -> TypeGuard[tuple[Any, ...]]:
+    """A tuple of arguments whose rendering cannot change after the filter looked."""
+    return isinstance(args, tuple) and _PLAIN.issuperset(map(type, args))
 
 
 def _set_message(record: logging.LogRecord, message: str, redacted: str) -> None:
     """The redacted message, with ``args`` when a formatter can still read them."""
     args, template = record.args, record.msg
-    if type(template) is not str or not isinstance(args, tuple) or not _PLAIN.issuperset(map(type, args)):
+    if type(template) is not str or not _plain_args(args):
         kept = None  # an object could render differently later: the checked text is what is written
     elif redacted == message:
         return
@@ -233,22 +246,6 @@ def _template_parts(template: str) -> tuple[list[str], list[str]] | None:
             _PARTS.clear()
         _PARTS[template] = parts
     return parts
-
-
-def _extras(fields: dict[str, Any]) -> list[str]:
-    """The keys that came from ``extra=``."""
-    return [key for key in fields if key not in _NOT_EXTRA]
-
-
-def _set_fields(record: logging.LogRecord, extras: list[str], out: dict[str, Any]) -> None:
-    fields = record.__dict__
-    for key in extras:
-        if key in out:
-            fields[key] = out.pop(key)
-        else:  # dropped (a password, a token)
-            del fields[key]
-    for key, value in out.items():  # pii_categories, pii_redactions, pii_error, a redacted key name
-        fields[key] = value
 
 
 def _fail_closed(record: logging.LogRecord, exc: BaseException) -> bool:
