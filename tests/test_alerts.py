@@ -264,3 +264,78 @@ def test_a_timer_from_a_closed_window_waits_for_the_current_one(clock: Clock, ha
     clock.now += 60
     alerter._on_timer()
     assert [a.count for a in sent] == [1, 2, 1]
+
+
+@pytest.fixture
+def unheard(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Nothing said yet about loggers writing nowhere; pii_tagger's loggers as they were."""
+    from pii_tagger import failsafe
+
+    monkeypatch.setattr(failsafe, "_unheard", set())
+    monkeypatch.setattr(failsafe, "_reported", set())
+    loggers = [logging.getLogger(name) for name in ("pii_tagger", "pii_tagger.alerts")]
+    saved = [(lg.disabled, lg.propagate, lg.level, list(lg.handlers)) for lg in loggers]
+    yield failsafe
+    for lg, (disabled, propagate, level, handlers) in zip(loggers, saved):
+        lg.disabled, lg.propagate, lg.handlers[:] = disabled, propagate, handlers
+        lg.setLevel(level)  # clears the level cache
+
+
+def _leak(alerter: Alerter) -> None:
+    alerter.report("leak", TARGET, "user.email", "billing", EMAIL)
+
+
+def test_alerts_to_a_disabled_logger_are_said_once_on_stderr(clock: Clock, hasher: Hasher, unheard: Any,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """What a dictConfig without disable_existing_loggers: False does to the alerts' logger."""
+    logging.getLogger("pii_tagger.alerts").disabled = True
+    alerter = Alerter([LoggerSink()], hasher=hasher, clock=clock)
+    _leak(alerter)
+    alerter.report("leak", TARGET, "customer.email", "billing", CODE)
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and EMAIL not in err and CODE not in err
+    assert err.startswith("pii_tagger: alerts go to the logger 'pii_tagger.alerts', which is disabled (dictConfig's "
+                          "disable_existing_loggers, true unless set,")
+
+
+def test_alerts_to_a_logger_without_any_handler_are_said_once(clock: Clock, hasher: Hasher, unheard: Any,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    logging.getLogger("pii_tagger.alerts").propagate = False  # so no handler up the tree, not even pytest's
+    alerter = Alerter([LoggerSink()], hasher=hasher, clock=clock)
+    _leak(alerter)
+    clock.now += 1
+    alerter.report("leak", TARGET, "other.email", "billing", EMAIL)
+    err = capsys.readouterr().err.splitlines()
+    notices = [line for line in err if line.startswith("pii_tagger: alerts go to")]
+    assert notices == ["pii_tagger: alerts go to the logger 'pii_tagger.alerts', which has no handler, nor has any logger "
+                       "above it (logging's last resort prints them on stderr, unformatted, or nothing); they reach no log "
+                       "(said once)"]
+    assert len(err) == 3 and all(EMAIL not in line for line in err)  # and the two alerts, by the last resort
+
+
+def test_alerts_below_the_loggers_level_and_failure_reports_are_said(unheard: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    logging.getLogger("pii_tagger.alerts").setLevel(logging.ERROR)
+    LoggerSink()(Alert("leak", (2,), "email", "user.email", "billing", 1, 0.0, 0.0))
+    logging.getLogger("pii_tagger").disabled = True
+    try:
+        raise ValueError(f"no {CODE}")
+    except ValueError as exc:
+        assert unheard.report_once("redact", exc)
+    err = capsys.readouterr().err.splitlines()
+    assert err == [
+        "pii_tagger: alerts go to the logger 'pii_tagger.alerts', which drops WARNING records (its level is ERROR); "
+        "they reach no log (said once)",
+        "pii_tagger: failure reports go to the logger 'pii_tagger', which is disabled (dictConfig's "
+        "disable_existing_loggers, true unless set, turns off every logger that exists: set it to False or list the "
+        "logger); they reach no log (said once)",
+    ]
+
+
+def test_alerts_that_reach_a_handler_say_nothing(clock: Clock, hasher: Hasher, unheard: Any,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    out = io.StringIO()
+    alerts_logger = logging.getLogger("pii_tagger.alerts")
+    alerts_logger.propagate = False
+    alerts_logger.addHandler(logging.StreamHandler(out))
+    _leak(Alerter([LoggerSink()], hasher=hasher, clock=clock))
+    assert capsys.readouterr().err == "" and out.getvalue().startswith("pii_tagger: personal data left unmasked")

@@ -94,7 +94,7 @@ class Hasher:
             return _ephemeral
 
     def token(self, normalized: str) -> str:
-        return self._native.token(normalized)  # type: ignore[no-any-return]
+        return self._native.token(normalized)
 
     def tokens(self, normalized: str) -> dict[str, str]:
         """The token under every configured key, by key id."""
@@ -103,7 +103,7 @@ class Hasher:
     def fingerprint(self, value: str) -> str:
         """``fp:<key id>:<hex>``: groups repeats of one value in alerts without
         holding it. Keyed, and in another domain than the hash tokens."""
-        return self._native.fingerprint(value)  # type: ignore[no-any-return]
+        return self._native.fingerprint(value)
 
     def secrets(self) -> list[tuple[str, bytes]]:
         """The (key id, secret) pairs, newest first: for the native engine only."""
@@ -116,4 +116,4 @@ _ephemeral_lock = threading.Lock()
 
 def normalize(style: str, value: str) -> str:
     """``value`` as it is hashed: one value written two ways gives one token."""
-    return _native.normalize(style, value)  # type: ignore[no-any-return]
+    return _native.normalize(style, value)

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from .actions import Hasher, Target
-from .failsafe import report_once
+from .failsafe import report_once, say_if_unheard
 
 ALERT_LOGGER = "pii_tagger.alerts"
 
@@ -77,13 +77,15 @@ class Alert:
 
 class LoggerSink:
     """Logs each alert at WARNING to ``pii_tagger.alerts``; the alert's fields
-    are on the record as ``pii_alert`` (a dict) for JSON formatters."""
+    are on the record as ``pii_alert`` (a dict) for JSON formatters. When that
+    logger writes nowhere (disabled, its level, no handler), this is said once on stderr."""
 
     def __init__(self, logger: logging.Logger | str = ALERT_LOGGER, level: int = logging.WARNING) -> None:
         self.logger = logging.getLogger(logger) if isinstance(logger, str) else logger
         self.level = level
 
     def __call__(self, alert: Alert) -> None:
+        say_if_unheard(self.logger, self.level, "alerts")
         self.logger.log(self.level, "pii_tagger: %s", alert.describe(), extra={"pii_alert": alert.as_dict()})
 
 

@@ -212,7 +212,7 @@ class Redactor(_native.Processor):
     def _audited(self, event: Mapping[str, Any]) -> dict[str, Any]:
         out, _, _, found, _ = self._engine.walk(event, summary=self.summary, collect=True)
         self._alert_audited(event, self._found(found))
-        return out  # type: ignore[no-any-return]
+        return out
 
     def _alert_audited(self, event: Mapping[str, Any], found: list[Found]) -> None:
         alerts = self.alerts

@@ -5,12 +5,15 @@ value replaced by a marker and every key by a numbered one: nothing personal
 can leak through a bug. The error
 is logged once per kind and place to the ``pii_tagger`` logger, with the
 exception's type and where it was raised, never its message (a message may
-quote the value being processed).
+quote the value being processed). When that logger, or the alerts' logger,
+would write the record nowhere (disabled, filtered by its level, no handler
+up the tree), this is said once on stderr: such reports are never lost silently.
 """
 
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 import traceback
 from collections.abc import Mapping
@@ -21,6 +24,7 @@ logger = logging.getLogger("pii_tagger")
 MARKER = "[REDACTED:error]"
 _MAX_REPORTED = 256
 _reported: set[tuple[str, str, str]] = set()
+_unheard: set[str] = set()  # loggers found writing nowhere, said on stderr
 _lock = threading.Lock()
 
 
@@ -40,6 +44,7 @@ def report_once(kind: str, exc: BaseException) -> bool:
         if signature in _reported or len(_reported) >= _MAX_REPORTED:
             return False
         _reported.add(signature)
+    say_if_unheard(logger, logging.ERROR, "failure reports")
     logger.error(
         "pii_tagger: %s failed with %s at %s; affected events are redacted whole "
         "(reported once)", kind, signature[1], signature[2],
@@ -74,3 +79,37 @@ def _blank(value: Any, depth: int) -> Any:
     if isinstance(value, (list, tuple)) and depth < 8:
         return [_blank(v, depth + 1) for v in value[:1000]]
     return MARKER
+
+
+def unheard(target: logging.Logger, level: int) -> str | None:
+    """Why a record at ``level`` to ``target`` would be written by no handler
+    (logging's last resort aside), or None when some handler gets it."""
+    if target.disabled:
+        return ("is disabled (dictConfig's disable_existing_loggers, true unless set, turns off every logger "
+                "that exists: set it to False or list the logger)")
+    if target.manager.disable >= level:
+        return "is disabled by logging.disable()"
+    if not target.isEnabledFor(level):
+        return f"drops {logging.getLevelName(level)} records (its level is {logging.getLevelName(target.getEffectiveLevel())})"
+    current: logging.Logger | None = target
+    while current is not None:
+        if current.handlers:
+            return None
+        current = current.parent if current.propagate else None
+    return "has no handler, nor has any logger above it (logging's last resort prints them on stderr, unformatted, or nothing)"
+
+
+def say_if_unheard(target: logging.Logger, level: int, what: str) -> None:
+    """Say once on stderr that pii_tagger's ``what`` to ``target`` are written nowhere."""
+    reason = unheard(target, level)
+    if reason is None:
+        return
+    with _lock:
+        if target.name in _unheard:
+            return
+        _unheard.add(target.name)
+    try:
+        sys.stderr.write(f"pii_tagger: {what} go to the logger '{target.name}', which {reason}; "
+                         "they reach no log (said once)\n")
+    except Exception:  # noqa: BLE001, S110 - no stderr (pythonw, a closed stream): nothing else to tell
+        pass
