@@ -178,10 +178,9 @@ impl NameFinder {
             }
             run += 1;
         }
-        // One letter alone is an initial or a code ("customer C-3"), never a name.
-        if text[first.start..first.end].chars().nth(1).is_none() {
-            return None;
-        }
+        // One letter alone is an initial or a code ("customer C-3"), never a
+        // name: the first word needs a second letter.
+        text[first.start..first.end].chars().nth(1)?;
         // Folded one by one, cut before a word that is never part of a name.
         let mut folded: Vec<String> = Vec::with_capacity(run);
         for w in &words[i..i + run] {
