@@ -245,3 +245,86 @@ class TestTokenAndCategories:
         assert [r["number"] for r in rows] == list(range(1, 19)) and rows[0]["action"] == "hash"
         audited = orjson.loads(cli("categories", "--format", "json", "--action", "16=audit", "--action", "2=audit").stdout)
         assert audited[1]["action"] == "audit" and audited[15]["action"] == "drop"  # credentials are dropped when audited
+
+
+class TestEventTimes:
+    """structlog's default TimeStamper (epoch float seconds) and python-json-logger's asctime."""
+
+    def _structlog_epoch(self, path: Path) -> None:
+        stream = io.StringIO()
+        structlog.configure(
+            processors=[structlog.processors.TimeStamper(), Redactor(hasher=Hasher({"k2": "the-new-key-0123456789abcdef"})),
+                        structlog.processors.JSONRenderer()],
+            logger_factory=structlog.PrintLoggerFactory(stream), cache_logger_on_first_use=False,
+        )
+        try:
+            structlog.get_logger().bind(service="billing").info("contact updated", email=EMAIL)
+        finally:
+            structlog.reset_defaults()
+        assert isinstance(orjson.loads(stream.getvalue())["timestamp"], float)
+        path.write_text(stream.getvalue(), encoding="utf-8")
+
+    def _json_logger_asctime(self, path: Path) -> None:
+        import logging
+        import time
+
+        from pythonjsonlogger.json import JsonFormatter
+
+        from pii_tagger.stdlib import PiiFilter
+
+        stream = io.StringIO()
+        handler = logging.StreamHandler(stream)
+        formatter = JsonFormatter("%(asctime)s %(levelname)s %(name)s %(message)s")
+        formatter.converter = time.gmtime  # asctime has no zone: read as UTC
+        handler.setFormatter(formatter)
+        handler.addFilter(PiiFilter(redactor=Redactor(hasher=Hasher({"k2": "the-new-key-0123456789abcdef"}))))
+        log = logging.getLogger("crm.asctime")
+        log.addHandler(handler)
+        log.propagate = False
+        try:
+            log.warning("mail to %s", EMAIL)
+        finally:
+            log.removeHandler(handler)
+        assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}", orjson.loads(stream.getvalue())["asctime"])
+        path.write_text(stream.getvalue(), encoding="utf-8")
+
+    def test_query_since_reads_epoch_numbers_and_asctime(self, tmp_path: Path) -> None:
+        self._structlog_epoch(tmp_path / "structlog.log")
+        self._json_logger_asctime(tmp_path / "stdlib.log")
+        recent = cli("query", "--since", "1h", str(tmp_path))
+        assert recent.returncode == 0, recent.stderr
+        assert len(_events(recent.stdout)) == 2 and b"usable timestamp" not in recent.stderr
+        old = cli("query", "--until", "1h", str(tmp_path))
+        assert old.returncode == 1 and old.stdout == b""  # a real "no match"
+        for result in (recent, old):
+            assert EMAIL.encode() not in result.stdout + result.stderr
+
+    def test_every_time_form_lands_in_the_same_utc_bucket(self, tmp_path: Path) -> None:
+        lines = [
+            {"timestamp": "2026-11-25T12:30:00+02:00"},  # 10:30 UTC
+            {"timestamp": 1795602600.5},  # epoch seconds, float (structlog)
+            {"time": 1795602600123},  # epoch milliseconds
+            {"@timestamp": "2026-11-25T10:59:59.999Z"},
+            {"asctime": "2026-11-25 10:00:00,123"},  # python-json-logger, no zone: UTC
+            {"timestamp": "1795602600"},  # epoch seconds as a string
+        ]
+        log = tmp_path / "times.log"
+        log.write_bytes(b"".join(orjson.dumps({**e, "pii_categories": [2]}) + b"\n" for e in lines))
+        report = orjson.loads(cli("stats", "--format", "json", str(log)).stdout)
+        assert report["events_by_time"] == [{"bucket": "2026-11-25T10", "category": 2, "events": 6}]
+        assert report["events_without_time"] == 0
+        window = cli("query", "--since", "2026-11-25T10:00", "--until", "2026-11-25T11:00", str(log))
+        assert window.returncode == 0 and len(_events(window.stdout)) == 6
+        table = cli("query", "--format", "table", str(log)).stdout.decode().splitlines()
+        assert table[1].startswith("2026-11-25T10:30:00+00:00")
+
+    def test_no_usable_timestamp_is_said_and_is_not_no_match(self, tmp_path: Path) -> None:
+        log = tmp_path / "untimed.log"
+        log.write_bytes(b'{"event": "x", "pii_categories": [2], "timestamp": "yesterday"}\n'
+                        b'{"event": "y", "pii_categories": [], "time": 12.5}\n')
+        result = cli("query", "--since", "1h", str(log))
+        assert result.returncode == 3 and result.stdout == b""
+        assert b"no event had a usable timestamp" in result.stderr and b"not 'no match'" in result.stderr
+        stats = cli("stats", str(log))
+        assert stats.returncode == 0 and "No event had a usable timestamp" in stats.stdout.decode()
+        assert orjson.loads(cli("stats", "--format", "json", str(log)).stdout)["events_without_time"] == 2
