@@ -53,7 +53,7 @@ def add_parsers(commands: Any, action_help: str) -> None:
                        help="lines holding this text, e.g. a token from 'pii-tagger token' (repeatable: any of them)")
     query.add_argument("--contains-from", metavar="FILE", help="texts to look for, one per line ('-': stdin)")
     query.add_argument("--format", choices=("json", "table"), default="json", help="the lines as they are (json) or a table")
-    query.add_argument("--limit", type=int, default=0, metavar="N", help="stop after N events")
+    query.add_argument("--limit", type=int, metavar="N", help="stop after N events (N >= 1; leave it out for every event)")
     query.add_argument("--jobs", type=int, default=0, metavar="N", help="worker processes (default: every core on large inputs)")
 
     stats = commands.add_parser(
@@ -125,8 +125,8 @@ def query_command(args: argparse.Namespace) -> int:
             sources=tuple(args.source),
             contains=tuple(contains),
         )
-        if args.limit < 0:
-            raise SelectionError("--limit takes a number >= 0")
+        if args.limit is not None and args.limit < 1:  # 0 would read as "no limit" to some, "nothing" to others
+            raise SelectionError("--limit takes a number >= 1; leave it out to get every event")
         jobs = _jobs(args.jobs, paths)
     except (SelectionError, OSError) as e:
         print(f"pii-tagger: {e}", file=sys.stderr)
@@ -147,11 +147,11 @@ def query_command(args: argparse.Namespace) -> int:
         no_time += result.no_time
         timed += result.timed
         for raw in result.matches:
-            if args.limit and selected >= args.limit:
+            if args.limit is not None and selected >= args.limit:
                 break
             selected += 1
             out.write(_table_row(raw) if table else raw)
-        if args.limit and selected >= args.limit:
+        if args.limit is not None and selected >= args.limit:
             break
     out.flush()
     notes = [f"{n} {what}" for n, what in ((not_json, "not JSON"), (untagged, "without pii_categories"),
