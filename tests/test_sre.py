@@ -235,6 +235,32 @@ class TestTokenAndCategories:
         tokens |= set(cli("token", NAME).stdout.split())
         assert len(written) >= 4 and written <= tokens
 
+    def test_a_value_with_nothing_to_hash_is_never_one_token_for_everyone(self, tmp_path: Path) -> None:
+        """A phone without digits ("nav norādīts": not given) normalises to nothing: it is masked, and
+        no token of the empty value is written or given, so one person's search finds only their events."""
+        others = ("Pēteris Liepa", "Līga Kalniņa")
+        events = [
+            {"event": "profile saved", "user": {"full_name": NAME, "phone": "+37126123456"}},
+            {"event": "profile saved", "user": {"full_name": others[0], "phone": "nav norādīts"}},
+            {"event": "profile saved", "user": {"full_name": others[1], "phone": "-"}},
+        ]
+        redacted = cli("redact", stdin=b"".join(orjson.dumps(e) + b"\n" for e in events))
+        assert redacted.returncode == 0, redacted.stderr
+        written = _events(redacted.stdout)
+        assert [e["user"]["phone"] for e in written[1:]] == ["[REDACTED:phone]"] * 2
+        assert written[0]["user"]["phone"].startswith("[HASH:k2:")
+        (tmp_path / "red.log").write_bytes(redacted.stdout)
+        tokens = cli("token", "-", stdin=f"{NAME}\n".encode())
+        assert tokens.returncode == 0, tokens.stderr
+        (tmp_path / "tokens.txt").write_bytes(tokens.stdout)
+        found = cli("query", "--contains-from", str(tmp_path / "tokens.txt"), str(tmp_path / "red.log"))
+        assert _events(found.stdout) == written[:1]  # not the people whose phone was not given
+        nothing = cli("token", "nav norādīts", "--rule", "phone")
+        assert nothing.returncode == 2 and nothing.stdout == b"" and b"the value has nothing to match" in nothing.stderr
+        outputs = redacted.stdout + tokens.stdout + tokens.stderr + found.stdout + found.stderr + nothing.stderr
+        for value in (NAME, *others, "+37126123456", "nav norādīts"):
+            assert value.encode() not in outputs, value
+
     def test_categories_in_both_languages_with_active_actions(self) -> None:
         en = cli("categories").stdout.decode()
         assert "16  Portal access data" in en and "drop" in en
