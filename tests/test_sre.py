@@ -354,3 +354,12 @@ class TestEventTimes:
         stats = cli("stats", str(log))
         assert stats.returncode == 0 and "No event had a usable timestamp" in stats.stdout.decode()
         assert orjson.loads(cli("stats", "--format", "json", str(log)).stdout)["events_without_time"] == 2
+
+    def test_the_quick_bucket_of_a_utc_string_is_the_parsed_time_s(self) -> None:
+        from pii_tagger.eventtime import event_time, minute_name
+
+        for value in ("2026-11-25T10:05:09Z", "2026-11-25 10:05:09,123", "2026-11-25T10:05", "2026-11-25T10:05:09-00:00",
+                      "2026-11-25T12:05:09+02:00", "2026-11-25T1005Z", "2026-11-25T10:05:09.999999+00:00", "2026-13-25T10:05Z"):
+            moment = event_time({"timestamp": value})
+            expected = None if moment is None else moment.strftime("%Y-%m-%dT%H:%M")
+            assert minute_name({"timestamp": value}) == expected, value

@@ -17,6 +17,7 @@ Times are compared and bucketed in UTC.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from collections.abc import Mapping
 from typing import Any
@@ -43,6 +44,8 @@ def parse_moment(value: Any) -> dt.datetime | None:
     """An ISO 8601 string or an epoch number (or a string of one) as a UTC time; else None."""
     if isinstance(value, str):
         text = value.strip()
+        if text[4:5] == "-":  # 2026-…: ISO 8601 (tried first: the common case, and no exception)
+            return _iso(text)
         try:
             number = float(text)
         except ValueError:
@@ -51,6 +54,26 @@ def parse_moment(value: Any) -> dt.datetime | None:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return _epoch(float(value))
     return None
+
+
+def minute_name(event: Mapping[str, Any]) -> str | None:
+    """``2026-11-25T10:05``: the UTC minute of :func:`event_time` (cut it for hours and
+    days), or None. Same result, but an ISO string already in UTC is not reformatted."""
+    value = event.get("timestamp")
+    if type(value) is str and len(value) >= 16 and value[4:5] == "-" and value[10:11] in "T " and value[13:14] == ":":
+        try:
+            moment = dt.datetime.fromisoformat(value)
+        except ValueError:
+            moment = None
+        if moment is not None and (moment.tzinfo is None or not moment.utcoffset()):
+            return value[:10] + "T" + value[11:16]
+    moment = event_time(event)
+    return None if moment is None else _minute_name(int(moment.timestamp()) // 60)
+
+
+@functools.lru_cache(maxsize=4096)
+def _minute_name(minute: int) -> str:
+    return (_EPOCH + dt.timedelta(minutes=minute)).strftime("%Y-%m-%dT%H:%M")
 
 
 def _iso(text: str) -> dt.datetime | None:

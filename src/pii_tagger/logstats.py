@@ -38,7 +38,7 @@ from typing import Any, TypeVar
 
 import orjson
 
-from .eventtime import event_time
+from .eventtime import minute_name
 from .logfiles import Chunk, ReadCounts, expand, map_chunks, read_chunks
 from .rules import REDACTING_ACTIONS
 
@@ -137,10 +137,8 @@ def _text(value: Any) -> str:
 
 def bucket_of(event: dict[str, Any], width: int) -> str:
     """The event's time bucket (UTC, ``width`` characters of ISO 8601), or ``-``."""
-    moment = event_time(event)
-    if moment is None:
-        return "-"
-    return moment.strftime("%Y-%m-%dT%H:%M")[:width]
+    minute = minute_name(event)
+    return "-" if minute is None else minute[:width]
 
 
 def source_of(event: dict[str, Any]) -> str:
