@@ -82,3 +82,41 @@ def test_a_reader_that_goes_away_is_not_an_error(tmp_path: Path) -> None:
     command = f"{sys.executable} -m pii_tagger.cli redact {big} | head -c 10 > /dev/null; exit ${{PIPESTATUS[0]}}"
     result = subprocess.run(["bash", "-c", command], capture_output=True, env=env, timeout=120, check=False)
     assert result.returncode == 0 and b"cannot read" not in result.stderr
+
+
+def test_redact_reads_gz_and_directories_like_the_other_commands(tmp_path: Path) -> None:
+    import gzip
+
+    logs = tmp_path / "logs"
+    (logs / "old").mkdir(parents=True)
+    (logs / "a.log").write_text('{"event": "a", "email": "anna.ozola@inbox.lv"}\n', encoding="utf-8")
+    with gzip.open(logs / "old" / "b.log.gz", "wb") as f:
+        f.write(b'{"event": "b", "phone": "+37121234567"}\npersonas kods 161175-19997\n')
+    result = run("redact", str(logs))
+    assert result.returncode == 0, result.stderr
+    events = [orjson.loads(line) for line in result.stdout.splitlines()]
+    assert [e.get("event") for e in events] == ["a", "b", None]
+    assert events[0]["email"] == "[REDACTED:email]" and events[1]["phone"] == "[REDACTED:phone:..67]"
+    assert "[HASH:cli:" in events[2]["message"]
+    for value in ("anna.ozola@inbox.lv", "+37121234567", "161175-19997"):
+        assert value.encode() not in result.stdout + result.stderr
+
+
+def test_redact_reports_a_truncated_gz_and_keeps_what_it_read(tmp_path: Path) -> None:
+    import gzip
+
+    whole = gzip.compress(b"".join(b'{"event": "e%d", "email": "anna.ozola@inbox.lv"}\n' % i for i in range(2000)))
+    (tmp_path / "cut.log.gz").write_bytes(whole[: len(whole) // 2])
+    result = run("redact", str(tmp_path / "cut.log.gz"))
+    assert result.returncode == 3
+    assert b"cut.log.gz: unreadable after line" in result.stderr and b"truncated" in result.stderr
+    assert result.stdout and b"\x1f\x8b" not in result.stdout and b"anna.ozola@inbox.lv" not in result.stdout + result.stderr
+    assert all(orjson.loads(line)["email"] == "[REDACTED:email]" for line in result.stdout.splitlines())
+
+
+def test_query_limit_zero_is_an_error_not_everything() -> None:
+    redacted = run("redact", str(SAMPLE)).stdout
+    zero = run("query", "--limit", "0", stdin=redacted)
+    assert zero.returncode == 2 and zero.stdout == b"" and b"--limit takes a number >= 1" in zero.stderr
+    one = run("query", "--limit", "1", stdin=redacted)
+    assert one.returncode == 0 and len(one.stdout.splitlines()) == 1

@@ -235,6 +235,32 @@ class TestTokenAndCategories:
         tokens |= set(cli("token", NAME).stdout.split())
         assert len(written) >= 4 and written <= tokens
 
+    def test_a_value_with_nothing_to_hash_is_never_one_token_for_everyone(self, tmp_path: Path) -> None:
+        """A phone without digits ("nav norādīts": not given) normalises to nothing: it is masked, and
+        no token of the empty value is written or given, so one person's search finds only their events."""
+        others = ("Pēteris Liepa", "Līga Kalniņa")
+        events = [
+            {"event": "profile saved", "user": {"full_name": NAME, "phone": "+37126123456"}},
+            {"event": "profile saved", "user": {"full_name": others[0], "phone": "nav norādīts"}},
+            {"event": "profile saved", "user": {"full_name": others[1], "phone": "-"}},
+        ]
+        redacted = cli("redact", stdin=b"".join(orjson.dumps(e) + b"\n" for e in events))
+        assert redacted.returncode == 0, redacted.stderr
+        written = _events(redacted.stdout)
+        assert [e["user"]["phone"] for e in written[1:]] == ["[REDACTED:phone]"] * 2
+        assert written[0]["user"]["phone"].startswith("[HASH:k2:")
+        (tmp_path / "red.log").write_bytes(redacted.stdout)
+        tokens = cli("token", "-", stdin=f"{NAME}\n".encode())
+        assert tokens.returncode == 0, tokens.stderr
+        (tmp_path / "tokens.txt").write_bytes(tokens.stdout)
+        found = cli("query", "--contains-from", str(tmp_path / "tokens.txt"), str(tmp_path / "red.log"))
+        assert _events(found.stdout) == written[:1]  # not the people whose phone was not given
+        nothing = cli("token", "nav norādīts", "--rule", "phone")
+        assert nothing.returncode == 2 and nothing.stdout == b"" and b"the value has nothing to match" in nothing.stderr
+        outputs = redacted.stdout + tokens.stdout + tokens.stderr + found.stdout + found.stderr + nothing.stderr
+        for value in (NAME, *others, "+37126123456", "nav norādīts"):
+            assert value.encode() not in outputs, value
+
     def test_categories_in_both_languages_with_active_actions(self) -> None:
         en = cli("categories").stdout.decode()
         assert "16  Portal access data" in en and "drop" in en
@@ -245,3 +271,95 @@ class TestTokenAndCategories:
         assert [r["number"] for r in rows] == list(range(1, 19)) and rows[0]["action"] == "hash"
         audited = orjson.loads(cli("categories", "--format", "json", "--action", "16=audit", "--action", "2=audit").stdout)
         assert audited[1]["action"] == "audit" and audited[15]["action"] == "drop"  # credentials are dropped when audited
+
+
+class TestEventTimes:
+    """structlog's default TimeStamper (epoch float seconds) and python-json-logger's asctime."""
+
+    def _structlog_epoch(self, path: Path) -> None:
+        stream = io.StringIO()
+        structlog.configure(
+            processors=[structlog.processors.TimeStamper(), Redactor(hasher=Hasher({"k2": "the-new-key-0123456789abcdef"})),
+                        structlog.processors.JSONRenderer()],
+            logger_factory=structlog.PrintLoggerFactory(stream), cache_logger_on_first_use=False,
+        )
+        try:
+            structlog.get_logger().bind(service="billing").info("contact updated", email=EMAIL)
+        finally:
+            structlog.reset_defaults()
+        assert isinstance(orjson.loads(stream.getvalue())["timestamp"], float)
+        path.write_text(stream.getvalue(), encoding="utf-8")
+
+    def _json_logger_asctime(self, path: Path) -> None:
+        import logging
+        import time
+
+        from pythonjsonlogger.json import JsonFormatter
+
+        from pii_tagger.stdlib import PiiFilter
+
+        stream = io.StringIO()
+        handler = logging.StreamHandler(stream)
+        formatter = JsonFormatter("%(asctime)s %(levelname)s %(name)s %(message)s")
+        formatter.converter = time.gmtime  # asctime has no zone: read as UTC
+        handler.setFormatter(formatter)
+        handler.addFilter(PiiFilter(redactor=Redactor(hasher=Hasher({"k2": "the-new-key-0123456789abcdef"}))))
+        log = logging.getLogger("crm.asctime")
+        log.addHandler(handler)
+        log.propagate = False
+        try:
+            log.warning("mail to %s", EMAIL)
+        finally:
+            log.removeHandler(handler)
+        assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}", orjson.loads(stream.getvalue())["asctime"])
+        path.write_text(stream.getvalue(), encoding="utf-8")
+
+    def test_query_since_reads_epoch_numbers_and_asctime(self, tmp_path: Path) -> None:
+        self._structlog_epoch(tmp_path / "structlog.log")
+        self._json_logger_asctime(tmp_path / "stdlib.log")
+        recent = cli("query", "--since", "1h", str(tmp_path))
+        assert recent.returncode == 0, recent.stderr
+        assert len(_events(recent.stdout)) == 2 and b"usable timestamp" not in recent.stderr
+        old = cli("query", "--until", "1h", str(tmp_path))
+        assert old.returncode == 1 and old.stdout == b""  # a real "no match"
+        for result in (recent, old):
+            assert EMAIL.encode() not in result.stdout + result.stderr
+
+    def test_every_time_form_lands_in_the_same_utc_bucket(self, tmp_path: Path) -> None:
+        lines = [
+            {"timestamp": "2026-11-25T12:30:00+02:00"},  # 10:30 UTC
+            {"timestamp": 1795602600.5},  # epoch seconds, float (structlog)
+            {"time": 1795602600123},  # epoch milliseconds
+            {"@timestamp": "2026-11-25T10:59:59.999Z"},
+            {"asctime": "2026-11-25 10:00:00,123"},  # python-json-logger, no zone: UTC
+            {"timestamp": "1795602600"},  # epoch seconds as a string
+        ]
+        log = tmp_path / "times.log"
+        log.write_bytes(b"".join(orjson.dumps({**e, "pii_categories": [2]}) + b"\n" for e in lines))
+        report = orjson.loads(cli("stats", "--format", "json", str(log)).stdout)
+        assert report["events_by_time"] == [{"bucket": "2026-11-25T10", "category": 2, "events": 6}]
+        assert report["events_without_time"] == 0
+        window = cli("query", "--since", "2026-11-25T10:00", "--until", "2026-11-25T11:00", str(log))
+        assert window.returncode == 0 and len(_events(window.stdout)) == 6
+        table = cli("query", "--format", "table", str(log)).stdout.decode().splitlines()
+        assert table[1].startswith("2026-11-25T10:30:00+00:00")
+
+    def test_no_usable_timestamp_is_said_and_is_not_no_match(self, tmp_path: Path) -> None:
+        log = tmp_path / "untimed.log"
+        log.write_bytes(b'{"event": "x", "pii_categories": [2], "timestamp": "yesterday"}\n'
+                        b'{"event": "y", "pii_categories": [], "time": 12.5}\n')
+        result = cli("query", "--since", "1h", str(log))
+        assert result.returncode == 3 and result.stdout == b""
+        assert b"no event had a usable timestamp" in result.stderr and b"not 'no match'" in result.stderr
+        stats = cli("stats", str(log))
+        assert stats.returncode == 0 and "No event had a usable timestamp" in stats.stdout.decode()
+        assert orjson.loads(cli("stats", "--format", "json", str(log)).stdout)["events_without_time"] == 2
+
+    def test_the_quick_bucket_of_a_utc_string_is_the_parsed_time_s(self) -> None:
+        from pii_tagger.eventtime import event_time, minute_name
+
+        for value in ("2026-11-25T10:05:09Z", "2026-11-25 10:05:09,123", "2026-11-25T10:05", "2026-11-25T10:05:09-00:00",
+                      "2026-11-25T12:05:09+02:00", "2026-11-25T1005Z", "2026-11-25T10:05:09.999999+00:00", "2026-13-25T10:05Z"):
+            moment = event_time({"timestamp": value})
+            expected = None if moment is None else moment.strftime("%Y-%m-%dT%H:%M")
+            assert minute_name({"timestamp": value}) == expected, value

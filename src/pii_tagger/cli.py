@@ -1,6 +1,7 @@
 """The command line: ``pii-tagger redact [FILE...]`` and ``pii-tagger scan PATH...``.
 
-``redact`` reads JSON-lines or plain-text logs (files, ``-`` or stdin) and writes one
+``redact`` reads JSON-lines or plain-text logs (files, directories, ``.gz``,
+``-`` or stdin) and writes one
 redacted, tagged JSON object per line to stdout. A JSON object line is
 redacted field by field; any other line (plain text, a truncated or non-object
 JSON line) becomes ``{"message": <line>}`` and is scanned as free text, so
@@ -20,9 +21,9 @@ import os
 import secrets
 import sys
 import time
+import zlib
 from collections.abc import Iterator, Sequence
-from pathlib import Path
-from typing import BinaryIO, TextIO
+from typing import IO, BinaryIO, TextIO
 
 import orjson
 
@@ -31,7 +32,7 @@ from .actions import Hasher, HashKeyError
 from .archive import Report, ScanOptions, scan
 from .engine import Redactor
 from .failsafe import where
-from .logfiles import input_size, workers
+from .logfiles import ReadCounts, decompressed, expand, input_size, printable, read_error, workers
 from .policy import Policy, PolicyError
 from .rules import ACTIONS, RuleFileError
 
@@ -92,9 +93,9 @@ def _parser() -> argparse.ArgumentParser:
     redact = commands.add_parser(
         "redact",
         help="redact JSON-lines or plain-text logs to tagged JSON lines",
-        description="Redact JSON-lines or plain-text logs (files or stdin) and write tagged JSON lines to stdout.",
+        description="Redact JSON-lines or plain-text logs (files, directories, .gz, stdin) and write tagged JSON lines to stdout.",
     )
-    redact.add_argument("files", nargs="*", metavar="FILE", help="log files; '-' or none for stdin")
+    redact.add_argument("files", nargs="*", metavar="PATH", help="files, directories or .gz; '-' or none for stdin")
     redact.add_argument("--rules", action="append", default=[], metavar="FILE", help="a rule file of your own (repeatable)")
     redact.add_argument(
         "--action", action="append", default=[], metavar="CATEGORY=ACTION",
@@ -222,20 +223,31 @@ def _policy(overrides: list[str]) -> Policy:
 
 
 def _redact_files(redactor: Redactor, files: list[str], out: BinaryIO) -> int:
+    """Redact files, directories (walked in sorted order) and ``.gz`` (by content), as the other commands read them."""
     status = EXIT_OK
     counts = _Counts()
-    for name in files:
+    read = ReadCounts()
+    for name in expand(files, read):
+        label = "<stdin>" if name == "-" else printable(name)
+        before = counts.lines
         try:
             if name == "-":
-                _redact_stream(redactor, sys.stdin.buffer, out, counts)
+                _redact_stream(redactor, decompressed(sys.stdin.buffer), out, counts)
             else:
-                with open(Path(name), "rb") as stream:
-                    _redact_stream(redactor, stream, out, counts)
+                with open(name, "rb") as raw:
+                    _redact_stream(redactor, decompressed(raw), out, counts)
         except BrokenPipeError:
             raise  # the reader went away (| head): not a file we could not read
-        except OSError as e:
-            print(f"pii-tagger: {name}: cannot read ({e.strerror or e}); skipped", file=sys.stderr)
+        except (OSError, EOFError, zlib.error) as e:
+            if counts.lines == before:
+                print(f"pii-tagger: {label}: cannot read ({read_error(e)}); skipped", file=sys.stderr)
+            else:
+                print(f"pii-tagger: {label}: unreadable after line {counts.lines - before} ({read_error(e)}); "
+                      "the rest of it was not redacted", file=sys.stderr)
             status = EXIT_INPUT
+    for problem in read.problems:  # directories that could not be walked
+        print(f"pii-tagger: {problem}; skipped", file=sys.stderr)
+        status = EXIT_INPUT
     out.flush()
     if counts.bad_utf8 or counts.text:
         print(
@@ -246,13 +258,13 @@ def _redact_files(redactor: Redactor, files: list[str], out: BinaryIO) -> int:
     return status
 
 
-def _redact_stream(redactor: Redactor, stream: BinaryIO, out: BinaryIO, counts: _Counts) -> None:
+def _redact_stream(redactor: Redactor, stream: IO[bytes], out: BinaryIO, counts: _Counts) -> None:
     for line in _lines(stream, counts):
         event = redactor.redact(line)
         out.write(orjson.dumps(event, default=str, option=orjson.OPT_NON_STR_KEYS | orjson.OPT_APPEND_NEWLINE))
 
 
-def _lines(stream: BinaryIO, counts: _Counts) -> Iterator[dict[str, object]]:
+def _lines(stream: IO[bytes], counts: _Counts) -> Iterator[dict[str, object]]:
     for raw in stream:
         raw = raw.rstrip(b"\r\n")
         if not raw.strip():

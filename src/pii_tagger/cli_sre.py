@@ -2,7 +2,8 @@
 
 Exit status: ``query`` 0 when something was selected, 1 when nothing was
 (like grep), 2 for a usage error, 3 when some input could not be read (the
-search is incomplete); ``stats`` 0, or 3 when some input could not be read;
+search is incomplete) or when ``--since``/``--until`` was given and no event
+had a usable timestamp (the range could not be tested); ``stats`` 0, or 3 when some input could not be read;
 ``token`` and ``categories`` 0, or 2 for a usage error.
 """
 
@@ -18,6 +19,7 @@ import orjson
 
 from .actions import HASH_KEY_ENV, Hasher, HashKeyError
 from .engine import Redactor
+from .eventtime import TIME_KEYS, event_time
 from .logfiles import ReadCounts, input_size, workers
 from .logquery import Selection, SelectionError, parse_time, run
 from .logstats import BUCKETS, Stats, collect, source_of
@@ -42,7 +44,8 @@ def add_parsers(commands: Any, action_help: str) -> None:
     query.add_argument("--all", action="store_true", help="events that carried every category given")
     query.add_argument("--field", action="append", default=[], metavar="PATH",
                        help="events with this field path (glob: customer.*), or where pii_redactions names it")
-    query.add_argument("--since", metavar="TIME", help="from this time: 2026-11-25T10:00, or a time ago: 15m, 2h, 7d")
+    query.add_argument("--since", metavar="TIME", help="from this time: 2026-11-25T10:00, or a time ago: 15m, 2h, 7d "
+                       "(an event's time: timestamp, @timestamp, time or asctime; ISO 8601 or epoch seconds/ms; UTC)")
     query.add_argument("--until", metavar="TIME", help="before this time (same forms)")
     query.add_argument("--source", "--service", "--logger", action="append", default=[], metavar="NAME",
                        help="events whose service or logger matches (glob: billing.*)")
@@ -50,7 +53,7 @@ def add_parsers(commands: Any, action_help: str) -> None:
                        help="lines holding this text, e.g. a token from 'pii-tagger token' (repeatable: any of them)")
     query.add_argument("--contains-from", metavar="FILE", help="texts to look for, one per line ('-': stdin)")
     query.add_argument("--format", choices=("json", "table"), default="json", help="the lines as they are (json) or a table")
-    query.add_argument("--limit", type=int, default=0, metavar="N", help="stop after N events")
+    query.add_argument("--limit", type=int, metavar="N", help="stop after N events (N >= 1; leave it out for every event)")
     query.add_argument("--jobs", type=int, default=0, metavar="N", help="worker processes (default: every core on large inputs)")
 
     stats = commands.add_parser(
@@ -122,8 +125,8 @@ def query_command(args: argparse.Namespace) -> int:
             sources=tuple(args.source),
             contains=tuple(contains),
         )
-        if args.limit < 0:
-            raise SelectionError("--limit takes a number >= 0")
+        if args.limit is not None and args.limit < 1:  # 0 would read as "no limit" to some, "nothing" to others
+            raise SelectionError("--limit takes a number >= 1; leave it out to get every event")
         jobs = _jobs(args.jobs, paths)
     except (SelectionError, OSError) as e:
         print(f"pii-tagger: {e}", file=sys.stderr)
@@ -136,18 +139,19 @@ def query_command(args: argparse.Namespace) -> int:
     table = args.format == "table"
     if table:
         out.write(f"{'time':<27} {'source':<24} {'categories':<12} event\n".encode())
-    total = selected = not_json = untagged = no_time = 0
+    total = selected = not_json = untagged = no_time = timed = 0
     for result in run(paths, selection, jobs=jobs, read=read):
         total += result.lines
         not_json += result.not_json
         untagged += result.untagged
         no_time += result.no_time
+        timed += result.timed
         for raw in result.matches:
-            if args.limit and selected >= args.limit:
+            if args.limit is not None and selected >= args.limit:
                 break
             selected += 1
             out.write(_table_row(raw) if table else raw)
-        if args.limit and selected >= args.limit:
+        if args.limit is not None and selected >= args.limit:
             break
     out.flush()
     notes = [f"{n} {what}" for n, what in ((not_json, "not JSON"), (untagged, "without pii_categories"),
@@ -162,7 +166,14 @@ def query_command(args: argparse.Namespace) -> int:
     if read.problems:  # an incomplete search must not look like "nothing there"
         print("pii-tagger: some input could not be read; the result is incomplete", file=sys.stderr)
         return EXIT_INPUT
+    if no_time and not timed:  # the time range could not be tested at all: not "no match"
+        print(f"pii-tagger: no event had a usable timestamp ({NO_TIME_HELP}), so --since/--until could not be "
+              "applied; this is not 'no match'", file=sys.stderr)
+        return EXIT_INPUT
     return EXIT_OK if selected else EXIT_NONE
+
+
+NO_TIME_HELP = f"looked for {', '.join(TIME_KEYS)}: ISO 8601 or epoch seconds/milliseconds"
 
 
 def _texts_from(name: str, paths: list[str]) -> list[bytes]:
@@ -185,7 +196,8 @@ def _table_row(raw: bytes) -> bytes:
     text = event.get("event", event.get("message", ""))
     text = text if isinstance(text, str) else orjson.dumps(text).decode()
     text = " ".join(text.split())
-    when = _cell(str(event.get("timestamp", "-")))
+    moment = event_time(event)
+    when = moment.isoformat() if moment else "-"
     return f"{when:<27} {_cell(source_of(event))[:24]:<24} {cats:<12} {_cell(text)[:80]}\n".encode()
 
 
@@ -249,6 +261,11 @@ def _print_stats(stats: Stats, catalogue: Mapping[int, Category], top: int, out:
         w(f"\n{'field path':<40} {'category':>8} {'action':<7} {'values':>9}\n")
         for (path, number, action), n in _top(stats.redactions, top):
             w(f"{_cell(path)[:40]:<40} {number:>8} {_cell(action):<7} {n:>9}\n")
+    if stats.events and stats.no_time == stats.events:
+        w(f"\nNo event had a usable timestamp ({NO_TIME_HELP}): no counts over time.\n")
+        return
+    if stats.no_time:
+        w(f"\n{stats.no_time} event(s) without a usable timestamp are counted under '-'.\n")
     by_time = stats.by_time()
     if by_time:
         buckets = sorted({b for b, _ in by_time})

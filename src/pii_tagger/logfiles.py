@@ -118,6 +118,16 @@ def _numbered_lines(raw: IO[bytes], label: str, report: ReadCounts) -> Iterator[
         report.problems.append(f"{label}: unreadable after line {number} ({_reason(exc)}); the rest of it was not scanned")
 
 
+def decompressed(raw: IO[bytes]) -> IO[bytes]:
+    """``raw``, read through gzip when its content is gzip (whatever the file's name)."""
+    return gzip.GzipFile(fileobj=raw, mode="rb") if _is_gzip(raw) else raw
+
+
+def read_error(exc: BaseException) -> str:
+    """Why a log could not be read, in words that never quote its content."""
+    return _reason(exc) if isinstance(exc, EOFError | zlib.error) else getattr(exc, "strerror", None) or type(exc).__name__
+
+
 def _reason(exc: BaseException) -> str:
     if isinstance(exc, EOFError):
         return "truncated"

@@ -11,7 +11,8 @@ Lines are tested in two steps: cheap byte tests first (the ``pii_categories``
 list is read straight from the raw line; ``contains`` is a substring test),
 then a full parse only of lines that pass. Lines that are not JSON objects,
 events without tags and events without a usable timestamp (when a time range
-is asked for) are counted, never fatal.
+is asked for; times are read by :mod:`pii_tagger.eventtime`) are counted,
+never fatal.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from typing import Any
 
 import orjson
 
+from .eventtime import event_time
 from .logfiles import Chunk, ReadCounts, expand, map_chunks, read_chunks
 from .logstats import source_of
 
@@ -77,17 +79,6 @@ def parse_time(text: str, now: dt.datetime | None = None) -> dt.datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
-def event_time(event: Mapping[str, Any]) -> dt.datetime | None:
-    value = event.get("timestamp")
-    if not isinstance(value, str):
-        return None
-    try:
-        moment = dt.datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-
-
 @dataclass(slots=True)
 class QueryResult:
     lines: int = 0
@@ -95,6 +86,7 @@ class QueryResult:
     not_json: int = 0
     untagged: int = 0
     no_time: int = 0
+    timed: int = 0  # events tested against the time range that had a usable time
     matches: list[bytes] = field(default_factory=list)
 
 
@@ -178,6 +170,7 @@ class Selector:
             if moment is None:
                 result.no_time += 1
                 return False
+            result.timed += 1
             if (s.since and moment < s.since) or (s.until and moment >= s.until):
                 return False
         if s.fields:

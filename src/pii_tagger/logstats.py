@@ -18,9 +18,11 @@ Definitions (the tests hold both the CLI and the benchmark's DuckDB query to the
 * *source* is the event's ``service`` (or ``service.name``), else its
   ``logger`` (or ``logger_name``), else ``-`` (strings only); past
   ``MAX_SOURCES`` distinct sources in a worker, new ones count as one;
-* the time *bucket* is the start of the ``timestamp`` string (ISO 8601,
-  ``2026-11-25T10`` for hours), in the timestamp's own zone; events without
-  one, or whose timestamp does not reach the bucket's width, are under ``-``;
+* the time *bucket* is the event's time (:mod:`pii_tagger.eventtime`: ISO
+  8601 or epoch numbers under ``timestamp``, ``@timestamp``, ``time`` or
+  ``asctime``) in UTC, cut to the bucket: ``2026-11-25T10`` for hours,
+  ``2026-11-25T10:05`` for minutes, ``2026-11-25`` for days; events without
+  a usable time are under ``-`` and counted in ``no_time``;
 * *redactions* come from ``pii_redactions`` (written with ``summary=True``):
   counts by field path, category (1–18) and action, counts of 0 or more;
   only ``mask``, ``hash`` and ``drop`` are redactions (``keep`` is a tag,
@@ -29,7 +31,6 @@ Definitions (the tests hold both the CLI and the benchmark's DuckDB query to the
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -37,14 +38,11 @@ from typing import Any, TypeVar
 
 import orjson
 
+from .eventtime import minute_name
 from .logfiles import Chunk, ReadCounts, expand, map_chunks, read_chunks
 from .rules import REDACTING_ACTIONS
 
-BUCKETS = {"minute": 16, "hour": 13, "day": 10}
-_BUCKET_SHAPES = {
-    width: re.compile(pattern)
-    for width, pattern in ((10, r"\d{4}-\d{2}-\d{2}"), (13, r"\d{4}-\d{2}-\d{2}[T ]\d{2}"), (16, r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}"))
-}
+BUCKETS = {"minute": 16, "hour": 13, "day": 10}  # the width of the bucket names
 NO_TAGS = -1  # in the cube: an event without pii_categories
 _K = TypeVar("_K")
 MAX_SOURCES = 10_000  # sources come from the logs: past this many, the rest are counted as one
@@ -60,6 +58,7 @@ class Stats:
     events: int = 0
     not_json: int = 0
     untagged: int = 0
+    no_time: int = 0  # events without a usable time (bucket "-")
     cube: Counter[tuple[str, str, int]] = field(default_factory=Counter)
     redactions: Counter[tuple[str, int, str]] = field(default_factory=Counter)
     sources: Counter[str] = field(default_factory=Counter)  # events by source
@@ -99,6 +98,7 @@ class Stats:
         self.events += other.events
         self.not_json += other.not_json
         self.untagged += other.untagged
+        self.no_time += other.no_time
         self.cube.update(other.cube)
         self.redactions.update(other.redactions)
         self.sources.update(other.sources)
@@ -116,6 +116,7 @@ class Stats:
             "tagged_events": self.tagged,
             "untagged_events": self.untagged,
             "not_json_lines": self.not_json,
+            "events_without_time": self.no_time,
             "events_by_category": rows(self.by_category(), ("category", "events")),
             "redactions_by_category": rows(self.redactions_by_category(), ("category", "redactions")),
             "events_by_source": rows(self.by_source(), ("source", "category", "events")),
@@ -134,10 +135,10 @@ def _text(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
 
-def bucket_of(timestamp: Any, width: int) -> str:
-    if isinstance(timestamp, str) and _BUCKET_SHAPES[width].fullmatch(timestamp[:width]):
-        return timestamp[:width].replace(" ", "T")
-    return "-"
+def bucket_of(event: dict[str, Any], width: int) -> str:
+    """The event's time bucket (UTC, ``width`` characters of ISO 8601), or ``-``."""
+    minute = minute_name(event)
+    return "-" if minute is None else minute[:width]
 
 
 def source_of(event: dict[str, Any]) -> str:
@@ -151,7 +152,9 @@ def source_of(event: dict[str, Any]) -> str:
 def add_event(stats: Stats, event: dict[str, Any], width: int) -> None:
     """One JSON object into ``stats`` (both engines' definitions, see the module)."""
     stats.events += 1
-    bucket = bucket_of(event.get("timestamp"), width)
+    bucket = bucket_of(event, width)
+    if bucket == "-":
+        stats.no_time += 1
     source = source_of(event)
     if source not in stats.sources:
         source = OTHER_SOURCES if len(stats.sources) >= MAX_SOURCES else source

@@ -57,10 +57,18 @@ def tokens_for(redactor: Redactor, value: str, *, category: int | None = None, r
         rules = by_style.setdefault(style, [])
         if rule_id not in rules:
             rules.append(rule_id)
+    # a normalisation that leaves nothing (no digits for a phone) is masked, never hashed: no token to give
+    normalized = {style: normalize(style, value) for style in by_style}
+    if not any(normalized.values()):
+        styles = ", ".join(by_style)
+        raise TokenError(f"the value has nothing to match: it is empty after normalising ({styles}), and such values "
+                         "are masked in the logs, not hashed, so no event carries a token for it")
     by_key: dict[str, list[Token]] = {}  # newest key first, as the hasher lists them
     seen: set[str] = set()
     for style, rules in by_style.items():
-        for key_id, token in redactor.hasher.tokens(normalize(style, value)).items():
+        if not normalized[style]:
+            continue
+        for key_id, token in redactor.hasher.tokens(normalized[style]).items():
             if token not in seen:
                 seen.add(token)
                 by_key.setdefault(key_id, []).append(Token(token, key_id, style, tuple(rules)))

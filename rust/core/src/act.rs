@@ -762,12 +762,23 @@ fn redacted(label: &str, detail: &[&str]) -> String {
 }
 
 /// The text written in place of `value`: for `audit`, the value itself (audit
-/// mode leaves it and alerts); for `hash`, the token of the normalised value;
-/// for `mask`, `drop` and `keep`, the mask (for `drop`, the marker used in text).
+/// mode leaves it and alerts); for `hash`, the token of the normalised value,
+/// or a full mask when nothing of the value is left after normalising (a phone
+/// field holding "nav norādīts"): the token of an empty value would be one
+/// token for every such value, and a search for one person's tokens would
+/// find everyone's; for `mask`, `drop` and `keep`, the mask (for `drop`, the
+/// marker used in text).
 pub fn replacement<'a>(target: &Target, value: &'a str, hasher: &Hasher) -> Cow<'a, str> {
     match target.action {
         Action::Audit => Cow::Borrowed(value),
-        Action::Hash => Cow::Owned(hasher.token(&normalize(target.normalize, value))),
+        Action::Hash => {
+            let normalized = normalize(target.normalize, value);
+            if normalized.is_empty() {
+                Cow::Owned(mask(&target.label, Mask::Full, value))
+            } else {
+                Cow::Owned(hasher.token(&normalized))
+            }
+        }
         Action::Mask | Action::Drop | Action::Keep => {
             Cow::Owned(mask(&target.label, target.mask, value))
         }
@@ -1449,6 +1460,12 @@ mod tests {
                 expected,
                 "{action}"
             );
+        }
+        let mut phone = Target::new("phone", 5, "phone", Action::Hash);
+        phone.normalize = Normalizer::Phone;
+        phone.mask = Mask::Last2;
+        for nothing in ["nav norādīts", "-", "n/a"] {
+            assert_eq!(replacement(&phone, nothing, &hasher), "[REDACTED:phone]", "{nothing}");
         }
         let audit = Target::new("r", 1, "x", Action::Audit);
         assert!(matches!(
