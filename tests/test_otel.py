@@ -537,3 +537,49 @@ def test_a_span_without_the_sdks_fields_is_still_exported(monkeypatch: pytest.Mo
     (out,) = inner.get_finished_spans()
     assert out.name == "[REDACTED:error]" and out.attributes["pii.error"] == "AttributeError"
     encode_spans([out])
+
+
+# ---- every exported field of a log record ------------------------------------------------------
+
+MAIL = "anna.ozola@example.lv"
+
+
+def _log_pipeline(redactor: Redactor = REDACTOR) -> tuple[LoggerProvider, InMemoryLogRecordExporter, RedactingLogRecordProcessor]:
+    exporter = InMemoryLogRecordExporter()
+    processor = RedactingLogRecordProcessor(SimpleLogRecordProcessor(exporter), redactor=redactor, meter_provider=MeterProvider())
+    provider = LoggerProvider()
+    provider.add_log_record_processor(processor)
+    return provider, exporter, processor
+
+
+def test_the_event_name_of_a_log_record_is_redacted() -> None:
+    provider, exporter, _ = _log_pipeline()
+    provider.get_logger("app").emit(LogRecord(body="x", event_name=f"login {MAIL}"))
+    record = exporter.get_finished_logs()[0].log_record
+    assert record.event_name == "login [REDACTED:email]"
+    assert list(record.attributes["pii.categories"]) == [2]
+    assert MAIL not in exporter.get_finished_logs()[0].to_json()
+
+
+def test_the_event_name_is_a_marker_when_the_record_cannot_be_processed(monkeypatch: pytest.MonkeyPatch) -> None:
+    provider, exporter, processor = _log_pipeline()
+    monkeypatch.setattr(processor._redaction, "redact", _boom)
+    provider.get_logger("app").emit(LogRecord(body="x", event_name=f"login {MAIL}"))
+    assert exporter.get_finished_logs()[0].log_record.event_name == "[REDACTED:error]"
+
+
+def test_the_event_name_of_the_logging_bridge_reaches_the_wire_redacted(receiver: tuple[str, dict[str, list[bytes]]]) -> None:
+    url, bodies = receiver
+    provider = LoggerProvider()
+    provider.add_log_record_processor(
+        RedactingLogRecordProcessor(SimpleLogRecordProcessor(OTLPLogExporter(endpoint=f"{url}/v1/logs")), redactor=REDACTOR)
+    )
+    log = logging.getLogger("otel.event_name")
+    handler = LoggingHandler(logger_provider=provider)
+    log.addHandler(handler)
+    try:
+        log.warning("signed in", extra={"otel.event.name": f"login {MAIL}"})
+    finally:
+        log.removeHandler(handler)
+    raw = b"".join(bodies["/v1/logs"])
+    assert MAIL.encode() not in raw and b"login [REDACTED:email]" in raw

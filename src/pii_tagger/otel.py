@@ -513,8 +513,8 @@ def _blank_scope(scope: InstrumentationScope | None) -> InstrumentationScope | N
 
 
 class RedactingLogRecordProcessor(_FanOut, LogRecordProcessor):
-    """Redacts the body (string or structured) and attributes of every log
-    record, in place, then hands it to ``processors``. Works behind both
+    """Redacts the body (string or structured), event name and attributes of
+    every log record, in place, then hands it to ``processors``. Works behind both
     logging bridges: ``opentelemetry-instrumentation-logging``'s
     ``LoggingHandler`` and the SDK's own, deprecated one."""
 
@@ -544,7 +544,9 @@ def redact_log_record(log_record: ReadWriteLogRecord, redaction: _Redaction) -> 
 
 
 def _log_place(index: int) -> tuple[str, str]:
-    return "", "body"
+    """(prefix, own text's name) of part ``index`` of a log record, in the
+    order :func:`_redact_log_record` put them: attributes and body, event name."""
+    return (("", "body"), ("", "event_name"))[index]
 
 
 def _redact_log_record(log_record: ReadWriteLogRecord, redaction: _Redaction) -> None:
@@ -552,11 +554,15 @@ def _redact_log_record(log_record: ReadWriteLogRecord, redaction: _Redaction) ->
     part = _plain(record.attributes)
     if record.body is not None:
         part[_BODY] = record.body
+    event_name = getattr(record, "event_name", None)  # SDKs before 1.35 have none
     scope = getattr(log_record, "instrumentation_scope", None)
-    outs, tags = redaction.redact([part], _log_place, getattr(scope, "name", "") or "")
+    parts = [part, {_NAME: event_name} if event_name else {}]
+    outs, tags = redaction.redact(parts, _log_place, getattr(scope, "name", "") or "")
     out = outs[0]
     if _BODY in out:
         record.body = out.pop(_BODY)
+    if event_name:
+        record.event_name = outs[1][_NAME]
     for key in tags:
         out.pop(key, None)
     out.update(tags)
@@ -583,6 +589,8 @@ def _blank_log_record(log_record: ReadWriteLogRecord, exc: BaseException) -> Non
     attributes = _safely(lambda: _blank(record.attributes), no_attributes)
     attributes.update(_error_tags(exc))
     _safely(lambda: setattr(record, "body", MARKER if record.body is not None else None), None)
+    if _safely(lambda: getattr(record, "event_name", None), None):
+        _safely(lambda: setattr(record, "event_name", MARKER), None)
     try:
         _replace_attributes(log_record, attributes)
     except Exception:  # noqa: BLE001 - attributes that cannot be changed in place are replaced
