@@ -583,3 +583,20 @@ def test_the_event_name_of_the_logging_bridge_reaches_the_wire_redacted(receiver
         log.removeHandler(handler)
     raw = b"".join(bodies["/v1/logs"])
     assert MAIL.encode() not in raw and b"login [REDACTED:email]" in raw
+
+
+def test_the_scope_attributes_of_a_log_record_are_redacted() -> None:
+    provider, exporter, _ = _log_pipeline()
+    provider.get_logger("app", attributes={"owner": MAIL, "team": "billing"}).emit(LogRecord(body="x"))
+    exported = exporter.get_finished_logs()[0]
+    assert dict(exported.instrumentation_scope.attributes) == {"owner": "[REDACTED:email]", "team": "billing"}
+    assert exported.instrumentation_scope.name == "app"
+    assert MAIL not in exported.to_json()
+
+
+def test_the_scope_attributes_are_markers_when_the_record_cannot_be_processed(monkeypatch: pytest.MonkeyPatch) -> None:
+    provider, exporter, processor = _log_pipeline()
+    monkeypatch.setattr(processor._redaction, "redact", _boom)
+    provider.get_logger("app", attributes={"owner": MAIL}).emit(LogRecord(body="x"))
+    exported = exporter.get_finished_logs()[0]
+    assert dict(exported.instrumentation_scope.attributes) == {"[REDACTED:key:1]": "[REDACTED:error]"}

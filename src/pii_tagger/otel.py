@@ -513,10 +513,11 @@ def _blank_scope(scope: InstrumentationScope | None) -> InstrumentationScope | N
 
 
 class RedactingLogRecordProcessor(_FanOut, LogRecordProcessor):
-    """Redacts the body (string or structured), event name and attributes of
-    every log record, in place, then hands it to ``processors``. Works behind both
-    logging bridges: ``opentelemetry-instrumentation-logging``'s
-    ``LoggingHandler`` and the SDK's own, deprecated one."""
+    """Redacts the body (string or structured), event name, attributes and
+    scope attributes of every log record, in place, then hands it to
+    ``processors``. Works behind both logging bridges:
+    ``opentelemetry-instrumentation-logging``'s ``LoggingHandler`` and the
+    SDK's own, deprecated one."""
 
     def __init__(
         self,
@@ -545,8 +546,9 @@ def redact_log_record(log_record: ReadWriteLogRecord, redaction: _Redaction) -> 
 
 def _log_place(index: int) -> tuple[str, str]:
     """(prefix, own text's name) of part ``index`` of a log record, in the
-    order :func:`_redact_log_record` put them: attributes and body, event name."""
-    return (("", "body"), ("", "event_name"))[index]
+    order :func:`_redact_log_record` put them: attributes and body, event
+    name, scope attributes."""
+    return (("", "body"), ("", "event_name"), ("scope", ""))[index]
 
 
 def _redact_log_record(log_record: ReadWriteLogRecord, redaction: _Redaction) -> None:
@@ -556,13 +558,18 @@ def _redact_log_record(log_record: ReadWriteLogRecord, redaction: _Redaction) ->
         part[_BODY] = record.body
     event_name = getattr(record, "event_name", None)  # SDKs before 1.35 have none
     scope = getattr(log_record, "instrumentation_scope", None)
+    scoped = scope is not None and bool(scope.attributes)
     parts = [part, {_NAME: event_name} if event_name else {}]
+    if scoped:
+        parts.append(_plain(scope.attributes))  # type: ignore[union-attr]
     outs, tags = redaction.redact(parts, _log_place, getattr(scope, "name", "") or "")
     out = outs[0]
     if _BODY in out:
         record.body = out.pop(_BODY)
     if event_name:
         record.event_name = outs[1][_NAME]
+    if scoped:
+        log_record.instrumentation_scope = InstrumentationScope(scope.name, scope.version, scope.schema_url, outs[2])  # type: ignore[union-attr]
     for key in tags:
         out.pop(key, None)
     out.update(tags)
@@ -591,6 +598,7 @@ def _blank_log_record(log_record: ReadWriteLogRecord, exc: BaseException) -> Non
     _safely(lambda: setattr(record, "body", MARKER if record.body is not None else None), None)
     if _safely(lambda: getattr(record, "event_name", None), None):
         _safely(lambda: setattr(record, "event_name", MARKER), None)
+    _safely(lambda: setattr(log_record, "instrumentation_scope", _blank_scope(log_record.instrumentation_scope)), None)
     try:
         _replace_attributes(log_record, attributes)
     except Exception:  # noqa: BLE001 - attributes that cannot be changed in place are replaced
