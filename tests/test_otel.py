@@ -600,3 +600,45 @@ def test_the_scope_attributes_are_markers_when_the_record_cannot_be_processed(mo
     provider.get_logger("app", attributes={"owner": MAIL}).emit(LogRecord(body="x"))
     exported = exporter.get_finished_logs()[0]
     assert dict(exported.instrumentation_scope.attributes) == {"[REDACTED:key:1]": "[REDACTED:error]"}
+
+
+# ---- several redacting processors on one provider ------------------------------------------------
+
+
+def test_two_log_processors_on_one_provider_keep_each_others_tags() -> None:
+    """Records are redacted in place: the second processor sees the first one's work and keeps its tags."""
+    first, second = InMemoryLogRecordExporter(), InMemoryLogRecordExporter()
+    provider = LoggerProvider()
+    for exporter in (first, second):
+        provider.add_log_record_processor(RedactingLogRecordProcessor(SimpleLogRecordProcessor(exporter), redactor=REDACTOR, meter_provider=MeterProvider()))
+    provider.get_logger("app").emit(LogRecord(body=f"mail {MAIL}"))
+    for exporter in (first, second):
+        attributes = exporter.get_finished_logs()[0].log_record.attributes
+        assert (list(attributes["pii.categories"]), attributes["pii.redaction_count"]) == ([2], 1)
+
+
+def test_two_span_processors_on_one_meter_provider_count_a_span_once() -> None:
+    reader = InMemoryMetricReader()
+    meter_provider = MeterProvider([reader])
+    provider = TracerProvider()
+    for _ in range(2):
+        provider.add_span_processor(RedactingSpanProcessor(SimpleSpanProcessor(InMemorySpanExporter()), redactor=REDACTOR, meter_provider=meter_provider))
+    with provider.get_tracer("x").start_as_current_span("x") as span:
+        span.set_attribute("note", f"mail {MAIL}")
+    assert _metric_points(reader, "pii_tagger.redactions") == {(("pii.action", "mask"), ("pii.category", 2), ("pii.rule", "email")): 1}
+
+
+def test_protect_again_wraps_only_the_processors_added_since() -> None:
+    first, second = InMemorySpanExporter(), InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(first))
+    protect(provider, redactor=REDACTOR, meter_provider=MeterProvider())
+    provider.add_span_processor(SimpleSpanProcessor(second))
+    protect(provider, redactor=REDACTOR, meter_provider=MeterProvider())
+    processors = provider._active_span_processor._span_processors
+    assert [type(p) for p in processors] == [RedactingSpanProcessor, RedactingSpanProcessor]
+    assert all(not isinstance(inner, RedactingSpanProcessor) for p in processors for inner in p._processors)
+    with provider.get_tracer("x").start_as_current_span("x") as span:
+        span.set_attribute("note", f"mail {MAIL}")
+    for exporter in (first, second):
+        assert exporter.get_finished_spans()[0].attributes["note"] == "mail [REDACTED:email]"

@@ -24,13 +24,17 @@ Asynchronous counters, one set per meter provider whatever the number of
 processors: ``pii_tagger.redactions`` (values masked, hashed or dropped) and
 ``pii_tagger.findings`` (every finding, kept and audited ones too), both by
 ``pii.category``, ``pii.rule`` and ``pii.action``; ``pii_tagger.failures``
-by ``pii.kind``. A span or record that cannot be processed is exported with
-every string replaced by a marker and ``pii.error`` set (fail closed), never
-dropped; the failure is counted and logged once.
+by ``pii.kind``. A record that an earlier redacting processor tagged (two
+pipelines on one provider) keeps its tags: categories merged, counts added;
+a span two processors redact is counted once. A span or record that cannot
+be processed is exported with every string replaced by a marker and
+``pii.error`` set (fail closed), never dropped; the failure is counted and
+logged once.
 """
 
 from __future__ import annotations
 
+import itertools
 import threading
 import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -89,6 +93,7 @@ class _Totals:
         self._lock = threading.Lock()
         self._sources: list[tuple[tuple[Target, ...], list[int]]] = []  # each redactor's targets and counts by target
         self._failures: dict[str, int] = {}
+        self._counted: weakref.WeakSet[Any] = weakref.WeakSet()  # spans counted, by identity
         meter = meter_provider.get_meter("pii_tagger")
         meter.create_observable_counter(
             "pii_tagger.redactions", callbacks=[self._observe_redactions], unit="{value}",
@@ -109,6 +114,15 @@ class _Totals:
         with self._lock:
             self._sources.append((targets, counts))
         return self._lock, counts
+
+    def first_count(self, item: Any) -> bool:
+        """True the first time ``item`` (a span) is counted here: a span that
+        two processors redact is counted once."""
+        with self._lock:
+            if item in self._counted:
+                return False
+            self._counted.add(item)
+            return True
 
     def failed(self, kind: str) -> None:
         with self._lock:
@@ -164,12 +178,15 @@ class _Redaction:
         self._totals = _totals_of(meter_provider or metrics.get_meter_provider())
         self._lock, self._counts = self._totals.source(self.redactor.targets)
 
-    def redact(self, parts: list[dict[str, Any]], place: Callable[[int], tuple[str, str]], source: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    def redact(
+        self, parts: list[dict[str, Any]], place: Callable[[int], tuple[str, str]], source: str, item: Any = None,
+    ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
         """The redacted parts of one span or record (one native walk) and its
-        tags; counted, and audit findings alerted at ``place(part index)``
-        (prefix, name of the part's own text) from ``source``."""
+        tags; counted (once per ``item`` when given), and audit findings
+        alerted at ``place(part index)`` (prefix, name of the part's own
+        text) from ``source``."""
         result = self.redactor.redact_parts(parts)
-        if result.counts:
+        if result.counts and (item is None or self._totals.first_count(item)):
             counts = self._counts
             with self._lock:
                 for index, n in result.counts:
@@ -206,6 +223,22 @@ def _plain(attributes: Mapping[str, Any] | None) -> dict[str, Any]:
         copied = attributes.copy()
         return copied if type(copied) is dict else dict(copied)
     return dict(attributes)
+
+
+def _merge_tags(tags: dict[str, Any], out: dict[str, Any]) -> dict[str, Any]:
+    """``tags`` merged with those an earlier processor left in ``out`` (taken
+    out of it): categories joined, counts added, its error kept. Only values
+    of our shape are read: an item redacted twice keeps what the first pass found."""
+    categories, count, error = (out.pop(key, None) for key in (CATEGORIES_ATTRIBUTE, COUNT_ATTRIBUTE, ERROR_ATTRIBUTE))
+    merged = dict(tags)
+    if isinstance(categories, (list, tuple)):
+        known = {n for n in categories if type(n) is int and 1 <= n <= 18}
+        merged[CATEGORIES_ATTRIBUTE] = sorted(known.union(tags[CATEGORIES_ATTRIBUTE]))
+    if type(count) is int and count > 0:
+        merged[COUNT_ATTRIBUTE] = tags[COUNT_ATTRIBUTE] + count
+    if isinstance(error, str):
+        merged[ERROR_ATTRIBUTE] = error
+    return merged
 
 
 def _fit(attributes: dict[str, Any], tags: Mapping[str, Any], limit: int | None) -> int:
@@ -405,7 +438,7 @@ def _redact_span(span: ReadableSpan, redaction: _Redaction, redact_resource: boo
     def place(index: int) -> tuple[str, str]:
         return _span_place(index, len(events), attributed, links, bool(status.description), scoped)
 
-    outs, tags = redaction.redact(parts, place, scope.name if scope is not None else "")
+    outs, tags = redaction.redact(parts, place, scope.name if scope is not None else "", span)
     outs.reverse()  # taken from the end, in the order the parts were put
     attributes = outs.pop()
     name = attributes.pop(_NAME)
@@ -570,9 +603,7 @@ def _redact_log_record(log_record: ReadWriteLogRecord, redaction: _Redaction) ->
         record.event_name = outs[1][_NAME]
     if scoped:
         log_record.instrumentation_scope = InstrumentationScope(scope.name, scope.version, scope.schema_url, outs[2])  # type: ignore[union-attr]
-    for key in tags:
-        out.pop(key, None)
-    out.update(tags)
+    out.update(_merge_tags(tags, out))
     _replace_attributes(log_record, out)
 
 
@@ -621,8 +652,9 @@ def protect(
     For providers set up elsewhere (auto-instrumentation, a shared bootstrap):
     ``protect(trace.get_tracer_provider(), _logs.get_logger_provider())``. The
     exporters stay as they are. Processors added afterwards are not wrapped:
-    wrap those yourself. Calling it twice does not wrap twice. It uses the
-    SDK's processor lists (``_active_span_processor``,
+    wrap those yourself, or call it again (it wraps only the processors not
+    wrapped yet, never one twice). It uses the SDK's processor lists
+    (``_active_span_processor``,
     ``_multi_log_record_processor``); a provider that is not the SDK's (none
     was set yet, or tracing is disabled, or another implementation) raises a
     ``TypeError`` that says which.
@@ -675,7 +707,7 @@ def _wrap_in_place(provider: Any, multi_name: str, list_name: str, kind: type, w
             f"{multi_name}.{list_name} (the SDK changed it); wrap your processors explicitly instead"
         )
     with multi._lock:
-        existing = getattr(multi, list_name)
-        if existing and all(isinstance(p, kind) for p in existing):
-            return
-        setattr(multi, list_name, (wrap(existing),))
+        processors: list[Any] = []
+        for wrapped, run in itertools.groupby(getattr(multi, list_name), lambda p: isinstance(p, kind)):
+            processors += run if wrapped else [wrap(tuple(run))]  # each run of unwrapped ones, in its place
+        setattr(multi, list_name, tuple(processors))
