@@ -30,6 +30,7 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import Link, Status, StatusCode
 
+import pii_tagger.stdlib
 from pii_tagger import Hasher, Policy, Redactor
 from pii_tagger.alerts import Alert, Alerter
 from pii_tagger.otel import RedactingLogRecordProcessor, RedactingSpanExporter, RedactingSpanProcessor, protect
@@ -642,3 +643,39 @@ def test_protect_again_wraps_only_the_processors_added_since() -> None:
         span.set_attribute("note", f"mail {MAIL}")
     for exporter in (first, second):
         assert exporter.get_finished_spans()[0].attributes["note"] == "mail [REDACTED:email]"
+
+
+# ---- tags from the stdlib filter upstream; attributes of those names ----------------------------
+
+
+def test_the_stdlib_filters_tags_reach_the_otel_record() -> None:
+    """pii_tagger.stdlib.install() before the OTel bridge: the record says what the filter redacted."""
+    provider, exporter, _ = _log_pipeline()
+    log = logging.getLogger("otel.upstream")
+    log.propagate = False
+    handler = LoggingHandler(logger_provider=provider)
+    log.addHandler(handler)
+    pii_tagger.stdlib.install(log, redactor=REDACTOR)
+    try:
+        log.warning("mail %s", MAIL)
+        log.warning("a record the filter failed on", extra={"pii_error": "pii_tagger could not process this record (RuntimeError)"})
+    finally:
+        log.removeHandler(handler)
+        log.propagate = True
+    first, second = (r.log_record for r in exporter.get_finished_logs())
+    assert first.body == "mail [REDACTED:email]"
+    assert (list(first.attributes["pii.categories"]), first.attributes["pii.redaction_count"]) == ([2], 1)
+    assert not {"pii_categories", "pii_redactions"} & set(first.attributes)
+    assert second.attributes["pii.error"] == "pii_tagger could not process this record (RuntimeError)"
+
+
+def test_an_applications_attributes_named_as_our_tags_are_kept_and_redacted() -> None:
+    exporter = InMemorySpanExporter()
+    tracer = _tracer(RedactingSpanProcessor(SimpleSpanProcessor(exporter), redactor=REDACTOR, meter_provider=MeterProvider()))
+    with tracer.start_as_current_span("x") as span:
+        span.set_attribute("pii_categories", "customer data")
+        span.set_attribute("pii_redactions", 3)
+        span.add_event("e", {"pii_error": f"mail {MAIL}"})
+    exported = exporter.get_finished_spans()[0]
+    assert exported.attributes["pii_categories"] == "customer data" and exported.attributes["pii_redactions"] == 3
+    assert exported.events[0].attributes["pii_error"] == "mail [REDACTED:email]"

@@ -26,7 +26,11 @@ processors: ``pii_tagger.redactions`` (values masked, hashed or dropped) and
 ``pii.category``, ``pii.rule`` and ``pii.action``; ``pii_tagger.failures``
 by ``pii.kind``. A record that an earlier redacting processor tagged (two
 pipelines on one provider) keeps its tags: categories merged, counts added;
-a span two processors redact is counted once. A span or record that cannot
+a span two processors redact is counted once. The tags of the stdlib filter
+upstream of the logging bridge are carried in: ``pii_categories`` merged,
+the redactions of ``pii_redactions`` added, ``pii_error`` kept as
+``pii.error`` (an attribute of one of those names in another shape is the
+application's: it stays). A span or record that cannot
 be processed is exported with every string replaced by a marker and
 ``pii.error`` set (fail closed), never dropped; the failure is counted and
 logged once.
@@ -52,7 +56,7 @@ from opentelemetry.sdk.util.instrumentation import InstrumentationScope
 from opentelemetry.trace import INVALID_SPAN_CONTEXT, Link, SpanKind, Status, StatusCode
 
 from .actions import Target
-from .engine import Found, Redactor
+from .engine import CATEGORIES_KEY, ERROR_KEY, SUMMARY_KEY, Found, Redactor
 from .failsafe import MARKER, report_once
 from .rules import REDACTING_ACTIONS
 
@@ -63,6 +67,11 @@ ERROR_ATTRIBUTE = "pii.error"
 # attributes under keys no attribute has, whose words ("span name", "body")
 # are neutral to the field-name rules: their text is scanned by value only.
 _NAME = "\x00span_name"
+# The tag fields of structlog and the stdlib filter (pii_categories, ...), which
+# the walk takes as its own and leaves out, are walked under this prefix:
+# an application's attribute of that name is kept, and upstream tags are read.
+_UPSTREAM = (CATEGORIES_KEY, SUMMARY_KEY, ERROR_KEY)
+_KEPT = "\x00"
 _BODY = "\x00body"
 _T = TypeVar("_T")
 
@@ -74,6 +83,7 @@ def where(prefix: str, own: str, path: str) -> str:
     for key in (_NAME, _BODY):
         if path == key or path.startswith(key + "."):
             return own + path[len(key):]
+    path = path.removeprefix(_KEPT)
     return f"{prefix}.{path}" if prefix else path
 
 
@@ -185,7 +195,8 @@ class _Redaction:
         tags; counted (once per ``item`` when given), and audit findings
         alerted at ``place(part index)`` (prefix, name of the part's own
         text) from ``source``."""
-        result = self.redactor.redact_parts(parts)
+        result = self.redactor.redact_parts([_hide_upstream(part) for part in parts])
+        outs = [_unhide_upstream(out) for out in result.outs]
         if result.counts and (item is None or self._totals.first_count(item)):
             counts = self._counts
             with self._lock:
@@ -193,7 +204,7 @@ class _Redaction:
                     counts[index] += n
         if result.audits:
             self._alert(result.audits, place, source)
-        return result.outs, {CATEGORIES_ATTRIBUTE: result.categories, COUNT_ATTRIBUTE: result.changes}
+        return outs, {CATEGORIES_ATTRIBUTE: result.categories, COUNT_ATTRIBUTE: result.changes}
 
     def _alert(self, audits: list[tuple[int, Found]], place: Callable[[int], tuple[str, str]], source: str) -> None:
         alerts = self.redactor.alerts
@@ -223,6 +234,37 @@ def _plain(attributes: Mapping[str, Any] | None) -> dict[str, Any]:
         copied = attributes.copy()
         return copied if type(copied) is dict else dict(copied)
     return dict(attributes)
+
+
+def _hide_upstream(part: dict[str, Any]) -> dict[str, Any]:
+    """``part`` with its fields named as upstream tags renamed, for the walk to keep."""
+    if not any(key in part for key in _UPSTREAM):
+        return part
+    return {_KEPT + key if key in _UPSTREAM else key: value for key, value in part.items()}
+
+
+def _unhide_upstream(out: dict[str, Any]) -> dict[str, Any]:
+    """``out`` (walked) with the fields :func:`_hide_upstream` renamed named back."""
+    if not any(_KEPT + key in out for key in _UPSTREAM):
+        return out
+    return {key.removeprefix(_KEPT) if key.removeprefix(_KEPT) in _UPSTREAM else key: value for key, value in out.items()}
+
+
+def _carry_upstream(tags: dict[str, Any], out: dict[str, Any]) -> dict[str, Any]:
+    """``tags`` with the upstream tags of ``out`` (a record bridged from
+    ``logging`` after the stdlib filter) carried in and taken out of it:
+    categories merged, the summary's redactions added, the error kept. A
+    field of another shape is an application's attribute: it stays."""
+    merged = dict(tags)
+    categories = out.get(CATEGORIES_KEY)
+    if isinstance(categories, (list, tuple)) and all(type(n) is int and 1 <= n <= 18 for n in categories):
+        merged[CATEGORIES_ATTRIBUTE] = sorted(set(merged[CATEGORIES_ATTRIBUTE]).union(out.pop(CATEGORIES_KEY)))
+    notes = out.get(SUMMARY_KEY)
+    if isinstance(notes, (list, tuple)) and all(isinstance(n, Mapping) and type(n.get("count")) is int for n in notes):
+        merged[COUNT_ATTRIBUTE] += sum(n["count"] for n in out.pop(SUMMARY_KEY) if n.get("action") in REDACTING_ACTIONS)
+    if isinstance(out.get(ERROR_KEY), str) and ERROR_ATTRIBUTE not in merged:
+        merged[ERROR_ATTRIBUTE] = out.pop(ERROR_KEY)
+    return merged
 
 
 def _merge_tags(tags: dict[str, Any], out: dict[str, Any]) -> dict[str, Any]:
@@ -455,6 +497,7 @@ def _redact_span(span: ReadableSpan, redaction: _Redaction, redact_resource: boo
         fields["instrumentation_scope"] = InstrumentationScope(scope.name, scope.version, scope.schema_url, outs.pop())  # type: ignore[union-attr]
     if resourced:
         fields["resource"] = type(resource)(outs.pop(), resource.schema_url)
+    tags = _carry_upstream(tags, attributes)
     dropped = span.dropped_attributes + _fit(attributes, tags, _limit(getattr(span, "_attributes", None)))
     return _copy_span(
         span, (dropped, span.dropped_events, span.dropped_links),
@@ -603,7 +646,7 @@ def _redact_log_record(log_record: ReadWriteLogRecord, redaction: _Redaction) ->
         record.event_name = outs[1][_NAME]
     if scoped:
         log_record.instrumentation_scope = InstrumentationScope(scope.name, scope.version, scope.schema_url, outs[2])  # type: ignore[union-attr]
-    out.update(_merge_tags(tags, out))
+    out.update(_merge_tags(_carry_upstream(tags, out), out))
     _replace_attributes(log_record, out)
 
 
