@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gzip
 import logging
+import subprocess
+import sys
 import threading
 import zlib
 from collections.abc import Callable, Iterator
@@ -679,3 +681,36 @@ def test_an_applications_attributes_named_as_our_tags_are_kept_and_redacted() ->
     exported = exporter.get_finished_spans()[0]
     assert exported.attributes["pii_categories"] == "customer data" and exported.attributes["pii_redactions"] == 3
     assert exported.events[0].attributes["pii_error"] == "mail [REDACTED:email]"
+
+
+_GLOBAL_METER_PROVIDER = """
+from opentelemetry import metrics
+from opentelemetry.sdk.metrics import MeterProvider
+from opentelemetry.sdk.metrics.export import InMemoryMetricReader
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from pii_tagger import Hasher, Redactor
+from pii_tagger.otel import RedactingSpanProcessor
+
+redactor = Redactor(hasher=Hasher({"t1": "a-test-key-that-is-long-enough"}))
+early, late = TracerProvider(), TracerProvider()
+early.add_span_processor(RedactingSpanProcessor(SimpleSpanProcessor(InMemorySpanExporter()), redactor=redactor))  # the API's proxy
+reader = InMemoryMetricReader()
+metrics.set_meter_provider(MeterProvider([reader]))
+late.add_span_processor(RedactingSpanProcessor(SimpleSpanProcessor(InMemorySpanExporter()), redactor=redactor))  # the real one
+for provider in (early, late):
+    with provider.get_tracer("x").start_as_current_span("x") as span:
+        span.set_attribute("note", "mail anna.ozola@example.lv")
+points = [p.value for rm in reader.get_metrics_data().resource_metrics for sm in rm.scope_metrics
+          for m in sm.metrics if m.name == "pii_tagger.redactions" for p in m.data.data_points]
+print(points)
+"""
+
+
+def test_processors_made_before_and_after_the_global_meter_provider_is_set_share_counters() -> None:
+    """A global (set-once) meter provider: in a process of its own."""
+    result = subprocess.run([sys.executable, "-W", "error::UserWarning", "-c", _GLOBAL_METER_PROVIDER], capture_output=True, text=True, check=False, timeout=60)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "[2]"
+    assert "already" not in result.stderr.lower() and "duplicate" not in result.stderr.lower()

@@ -46,6 +46,7 @@ from types import MappingProxyType
 from typing import Any, TypeVar
 
 from opentelemetry import metrics
+from opentelemetry.metrics import _internal as _metrics_api
 from opentelemetry.attributes import BoundedAttributes
 from opentelemetry.context import Context
 from opentelemetry.sdk._logs import LogRecordProcessor, ReadWriteLogRecord
@@ -170,11 +171,22 @@ _totals: weakref.WeakKeyDictionary[Any, _Totals] = weakref.WeakKeyDictionary()
 
 
 def _totals_of(meter_provider: metrics.MeterProvider) -> _Totals:
+    key = _global_key(meter_provider)
     with _totals_lock:
-        totals = _totals.get(meter_provider)
+        totals = _totals.get(key)
         if totals is None:
-            totals = _totals[meter_provider] = _Totals(meter_provider)
+            totals = _totals[key] = _Totals(meter_provider)
         return totals
+
+
+def _global_key(meter_provider: metrics.MeterProvider) -> Any:
+    """The API's global proxy for the provider it delegates to: counters made
+    on the proxy before ``metrics.set_meter_provider`` are made on that
+    provider when it is set, so both share one set of counters."""
+    proxy = getattr(_metrics_api, "_PROXY_METER_PROVIDER", None)
+    if proxy is not None and getattr(proxy, "_real_meter_provider", None) is meter_provider:
+        return proxy
+    return meter_provider
 
 
 # ---- the redaction shared by the span and log processors -------------------------
