@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import logging
 import subprocess
@@ -238,6 +239,18 @@ def receiver() -> Iterator[tuple[str, dict[str, list[bytes]]]]:
         server.server_close()
 
 
+@contextlib.contextmanager
+def _bridged(provider: LoggerProvider, name: str) -> Iterator[logging.Logger]:
+    """The logger ``name`` with the OTel logging bridge to ``provider`` for the block."""
+    log = logging.getLogger(name)
+    handler = LoggingHandler(logger_provider=provider)
+    log.addHandler(handler)
+    try:
+        yield log
+    finally:
+        log.removeHandler(handler)
+
+
 def test_nothing_planted_crosses_the_wire(receiver: tuple[str, dict[str, list[bytes]]]) -> None:
     url, bodies = receiver
     tracer = _tracer(RedactingSpanProcessor(SimpleSpanProcessor(OTLPSpanExporter(endpoint=f"{url}/v1/traces")), redactor=REDACTOR))
@@ -247,13 +260,8 @@ def test_nothing_planted_crosses_the_wire(receiver: tuple[str, dict[str, list[by
     provider.add_log_record_processor(
         RedactingLogRecordProcessor(SimpleLogRecordProcessor(OTLPLogExporter(endpoint=f"{url}/v1/logs")), redactor=REDACTOR)
     )
-    log = logging.getLogger("otel.wire")
-    handler = LoggingHandler(logger_provider=provider)
-    log.addHandler(handler)
-    try:
+    with _bridged(provider, "otel.wire") as log:
         log.warning("customer %s, phone %s", CODE, PHONE)
-    finally:
-        log.removeHandler(handler)
 
     raw = b"".join(bodies["/v1/traces"] + bodies["/v1/logs"])
     for value in PLANTED:
@@ -577,13 +585,8 @@ def test_the_event_name_of_the_logging_bridge_reaches_the_wire_redacted(receiver
     provider.add_log_record_processor(
         RedactingLogRecordProcessor(SimpleLogRecordProcessor(OTLPLogExporter(endpoint=f"{url}/v1/logs")), redactor=REDACTOR)
     )
-    log = logging.getLogger("otel.event_name")
-    handler = LoggingHandler(logger_provider=provider)
-    log.addHandler(handler)
-    try:
+    with _bridged(provider, "otel.event_name") as log:
         log.warning("signed in", extra={"otel.event.name": f"login {MAIL}"})
-    finally:
-        log.removeHandler(handler)
     raw = b"".join(bodies["/v1/logs"])
     assert MAIL.encode() not in raw and b"login [REDACTED:email]" in raw
 
@@ -653,17 +656,14 @@ def test_protect_again_wraps_only_the_processors_added_since() -> None:
 def test_the_stdlib_filters_tags_reach_the_otel_record() -> None:
     """pii_tagger.stdlib.install() before the OTel bridge: the record says what the filter redacted."""
     provider, exporter, _ = _log_pipeline()
-    log = logging.getLogger("otel.upstream")
-    log.propagate = False
-    handler = LoggingHandler(logger_provider=provider)
-    log.addHandler(handler)
-    pii_tagger.stdlib.install(log, redactor=REDACTOR)
-    try:
-        log.warning("mail %s", MAIL)
-        log.warning("a record the filter failed on", extra={"pii_error": "pii_tagger could not process this record (RuntimeError)"})
-    finally:
-        log.removeHandler(handler)
-        log.propagate = True
+    with _bridged(provider, "otel.upstream") as log:
+        log.propagate = False
+        pii_tagger.stdlib.install(log, redactor=REDACTOR)
+        try:
+            log.warning("mail %s", MAIL)
+            log.warning("a record the filter failed on", extra={"pii_error": "pii_tagger could not process this record (RuntimeError)"})
+        finally:
+            log.propagate = True
     first, second = (r.log_record for r in exporter.get_finished_logs())
     assert first.body == "mail [REDACTED:email]"
     assert (list(first.attributes["pii.categories"]), first.attributes["pii.redaction_count"]) == ([2], 1)
@@ -714,3 +714,24 @@ def test_processors_made_before_and_after_the_global_meter_provider_is_set_share
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip() == "[2]"
     assert "already" not in result.stderr.lower() and "duplicate" not in result.stderr.lower()
+
+
+class _Stubborn(SimpleSpanProcessor):
+    """A processor whose flush fails and whose shutdown raises."""
+
+    def force_flush(self, timeout_millis: int = 30000) -> bool:
+        return False
+
+    def shutdown(self) -> None:
+        raise RuntimeError("exporter gone")
+
+
+def test_flush_and_shutdown_reach_every_wrapped_processor() -> None:
+    after = InMemorySpanExporter()
+    processor = RedactingSpanProcessor(_Stubborn(InMemorySpanExporter()), SimpleSpanProcessor(after), redactor=REDACTOR, meter_provider=MeterProvider())
+    flushed: list[int] = []
+    processor._processors[1].force_flush = lambda timeout_millis=30000: flushed.append(timeout_millis) or True  # type: ignore[method-assign]
+    assert processor.force_flush(1000) is False and flushed == [1000]
+    with pytest.raises(RuntimeError, match="exporter gone"):
+        processor.shutdown()
+    assert after._stopped

@@ -130,9 +130,12 @@ class _Totals:
         """True the first time ``item`` (a span) is counted here: a span that
         two processors redact is counted once."""
         with self._lock:
-            if item in self._counted:
-                return False
-            self._counted.add(item)
+            try:
+                if item in self._counted:
+                    return False
+                self._counted.add(item)
+            except TypeError:  # a span that cannot be referred to weakly: counted each time
+                pass
             return True
 
     def failed(self, kind: str) -> None:
@@ -372,16 +375,26 @@ def _copy_span(span: ReadableSpan, dropped: tuple[int, int, int], **fields: Any)
 
 
 class _FanOut:
-    """Shutdown and flush passed on to the wrapped processors."""
+    """Shutdown and flush passed on to every wrapped processor, whatever one
+    of them returns or raises."""
 
     _processors: tuple[Any, ...]
 
     def shutdown(self) -> None:
+        """Every processor shut down; the first error raised after the last."""
+        errors = []
         for processor in self._processors:
-            processor.shutdown()
+            try:
+                processor.shutdown()
+            except Exception as exc:  # noqa: BLE001 - the others still shut down
+                errors.append(exc)
+        if errors:
+            raise errors[0]
 
     def force_flush(self, timeout_millis: int = 30000) -> bool:
-        return all(processor.force_flush(timeout_millis) for processor in self._processors)
+        """Every processor flushed; True when all of them were."""
+        results = [processor.force_flush(timeout_millis) for processor in self._processors]
+        return all(results)
 
 
 class RedactingSpanProcessor(_FanOut, SpanProcessor):
