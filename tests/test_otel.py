@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import logging
+import subprocess
+import sys
 import threading
 import zlib
 from collections.abc import Callable, Iterator
@@ -30,6 +33,7 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import Link, Status, StatusCode
 
+import pii_tagger.stdlib
 from pii_tagger import Hasher, Policy, Redactor
 from pii_tagger.alerts import Alert, Alerter
 from pii_tagger.otel import RedactingLogRecordProcessor, RedactingSpanExporter, RedactingSpanProcessor, protect
@@ -235,6 +239,18 @@ def receiver() -> Iterator[tuple[str, dict[str, list[bytes]]]]:
         server.server_close()
 
 
+@contextlib.contextmanager
+def _bridged(provider: LoggerProvider, name: str) -> Iterator[logging.Logger]:
+    """The logger ``name`` with the OTel logging bridge to ``provider`` for the block."""
+    log = logging.getLogger(name)
+    handler = LoggingHandler(logger_provider=provider)
+    log.addHandler(handler)
+    try:
+        yield log
+    finally:
+        log.removeHandler(handler)
+
+
 def test_nothing_planted_crosses_the_wire(receiver: tuple[str, dict[str, list[bytes]]]) -> None:
     url, bodies = receiver
     tracer = _tracer(RedactingSpanProcessor(SimpleSpanProcessor(OTLPSpanExporter(endpoint=f"{url}/v1/traces")), redactor=REDACTOR))
@@ -244,13 +260,8 @@ def test_nothing_planted_crosses_the_wire(receiver: tuple[str, dict[str, list[by
     provider.add_log_record_processor(
         RedactingLogRecordProcessor(SimpleLogRecordProcessor(OTLPLogExporter(endpoint=f"{url}/v1/logs")), redactor=REDACTOR)
     )
-    log = logging.getLogger("otel.wire")
-    handler = LoggingHandler(logger_provider=provider)
-    log.addHandler(handler)
-    try:
+    with _bridged(provider, "otel.wire") as log:
         log.warning("customer %s, phone %s", CODE, PHONE)
-    finally:
-        log.removeHandler(handler)
 
     raw = b"".join(bodies["/v1/traces"] + bodies["/v1/logs"])
     for value in PLANTED:
@@ -537,3 +548,190 @@ def test_a_span_without_the_sdks_fields_is_still_exported(monkeypatch: pytest.Mo
     (out,) = inner.get_finished_spans()
     assert out.name == "[REDACTED:error]" and out.attributes["pii.error"] == "AttributeError"
     encode_spans([out])
+
+
+# ---- every exported field of a log record ------------------------------------------------------
+
+MAIL = "anna.ozola@example.lv"
+
+
+def _log_pipeline(redactor: Redactor = REDACTOR) -> tuple[LoggerProvider, InMemoryLogRecordExporter, RedactingLogRecordProcessor]:
+    exporter = InMemoryLogRecordExporter()
+    processor = RedactingLogRecordProcessor(SimpleLogRecordProcessor(exporter), redactor=redactor, meter_provider=MeterProvider())
+    provider = LoggerProvider()
+    provider.add_log_record_processor(processor)
+    return provider, exporter, processor
+
+
+def test_the_event_name_of_a_log_record_is_redacted() -> None:
+    provider, exporter, _ = _log_pipeline()
+    provider.get_logger("app").emit(LogRecord(body="x", event_name=f"login {MAIL}"))
+    record = exporter.get_finished_logs()[0].log_record
+    assert record.event_name == "login [REDACTED:email]"
+    assert list(record.attributes["pii.categories"]) == [2]
+    assert MAIL not in exporter.get_finished_logs()[0].to_json()
+
+
+def test_the_event_name_is_a_marker_when_the_record_cannot_be_processed(monkeypatch: pytest.MonkeyPatch) -> None:
+    provider, exporter, processor = _log_pipeline()
+    monkeypatch.setattr(processor._redaction, "redact", _boom)
+    provider.get_logger("app").emit(LogRecord(body="x", event_name=f"login {MAIL}"))
+    assert exporter.get_finished_logs()[0].log_record.event_name == "[REDACTED:error]"
+
+
+def test_the_event_name_of_the_logging_bridge_reaches_the_wire_redacted(receiver: tuple[str, dict[str, list[bytes]]]) -> None:
+    url, bodies = receiver
+    provider = LoggerProvider()
+    provider.add_log_record_processor(
+        RedactingLogRecordProcessor(SimpleLogRecordProcessor(OTLPLogExporter(endpoint=f"{url}/v1/logs")), redactor=REDACTOR)
+    )
+    with _bridged(provider, "otel.event_name") as log:
+        log.warning("signed in", extra={"otel.event.name": f"login {MAIL}"})
+    raw = b"".join(bodies["/v1/logs"])
+    assert MAIL.encode() not in raw and b"login [REDACTED:email]" in raw
+
+
+def test_the_scope_attributes_of_a_log_record_are_redacted() -> None:
+    provider, exporter, _ = _log_pipeline()
+    provider.get_logger("app", attributes={"owner": MAIL, "team": "billing"}).emit(LogRecord(body="x"))
+    exported = exporter.get_finished_logs()[0]
+    assert dict(exported.instrumentation_scope.attributes) == {"owner": "[REDACTED:email]", "team": "billing"}
+    assert exported.instrumentation_scope.name == "app"
+    assert MAIL not in exported.to_json()
+
+
+def test_the_scope_attributes_are_markers_when_the_record_cannot_be_processed(monkeypatch: pytest.MonkeyPatch) -> None:
+    provider, exporter, processor = _log_pipeline()
+    monkeypatch.setattr(processor._redaction, "redact", _boom)
+    provider.get_logger("app", attributes={"owner": MAIL}).emit(LogRecord(body="x"))
+    exported = exporter.get_finished_logs()[0]
+    assert dict(exported.instrumentation_scope.attributes) == {"[REDACTED:key:1]": "[REDACTED:error]"}
+
+
+# ---- several redacting processors on one provider ------------------------------------------------
+
+
+def test_two_log_processors_on_one_provider_keep_each_others_tags() -> None:
+    """Records are redacted in place: the second processor sees the first one's work and keeps its tags."""
+    first, second = InMemoryLogRecordExporter(), InMemoryLogRecordExporter()
+    provider = LoggerProvider()
+    for exporter in (first, second):
+        provider.add_log_record_processor(RedactingLogRecordProcessor(SimpleLogRecordProcessor(exporter), redactor=REDACTOR, meter_provider=MeterProvider()))
+    provider.get_logger("app").emit(LogRecord(body=f"mail {MAIL}"))
+    for exporter in (first, second):
+        attributes = exporter.get_finished_logs()[0].log_record.attributes
+        assert (list(attributes["pii.categories"]), attributes["pii.redaction_count"]) == ([2], 1)
+
+
+def test_two_span_processors_on_one_meter_provider_count_a_span_once() -> None:
+    reader = InMemoryMetricReader()
+    meter_provider = MeterProvider([reader])
+    provider = TracerProvider()
+    for _ in range(2):
+        provider.add_span_processor(RedactingSpanProcessor(SimpleSpanProcessor(InMemorySpanExporter()), redactor=REDACTOR, meter_provider=meter_provider))
+    with provider.get_tracer("x").start_as_current_span("x") as span:
+        span.set_attribute("note", f"mail {MAIL}")
+    assert _metric_points(reader, "pii_tagger.redactions") == {(("pii.action", "mask"), ("pii.category", 2), ("pii.rule", "email")): 1}
+
+
+def test_protect_again_wraps_only_the_processors_added_since() -> None:
+    first, second = InMemorySpanExporter(), InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(first))
+    protect(provider, redactor=REDACTOR, meter_provider=MeterProvider())
+    provider.add_span_processor(SimpleSpanProcessor(second))
+    protect(provider, redactor=REDACTOR, meter_provider=MeterProvider())
+    processors = provider._active_span_processor._span_processors
+    assert [type(p) for p in processors] == [RedactingSpanProcessor, RedactingSpanProcessor]
+    assert all(not isinstance(inner, RedactingSpanProcessor) for p in processors for inner in p._processors)
+    with provider.get_tracer("x").start_as_current_span("x") as span:
+        span.set_attribute("note", f"mail {MAIL}")
+    for exporter in (first, second):
+        assert exporter.get_finished_spans()[0].attributes["note"] == "mail [REDACTED:email]"
+
+
+# ---- tags from the stdlib filter upstream; attributes of those names ----------------------------
+
+
+def test_the_stdlib_filters_tags_reach_the_otel_record() -> None:
+    """pii_tagger.stdlib.install() before the OTel bridge: the record says what the filter redacted."""
+    provider, exporter, _ = _log_pipeline()
+    with _bridged(provider, "otel.upstream") as log:
+        log.propagate = False
+        pii_tagger.stdlib.install(log, redactor=REDACTOR)
+        try:
+            log.warning("mail %s", MAIL)
+            log.warning("a record the filter failed on", extra={"pii_error": "pii_tagger could not process this record (RuntimeError)"})
+        finally:
+            log.propagate = True
+    first, second = (r.log_record for r in exporter.get_finished_logs())
+    assert first.body == "mail [REDACTED:email]"
+    assert (list(first.attributes["pii.categories"]), first.attributes["pii.redaction_count"]) == ([2], 1)
+    assert not {"pii_categories", "pii_redactions"} & set(first.attributes)
+    assert second.attributes["pii.error"] == "pii_tagger could not process this record (RuntimeError)"
+
+
+def test_an_applications_attributes_named_as_our_tags_are_kept_and_redacted() -> None:
+    exporter = InMemorySpanExporter()
+    tracer = _tracer(RedactingSpanProcessor(SimpleSpanProcessor(exporter), redactor=REDACTOR, meter_provider=MeterProvider()))
+    with tracer.start_as_current_span("x") as span:
+        span.set_attribute("pii_categories", "customer data")
+        span.set_attribute("pii_redactions", 3)
+        span.add_event("e", {"pii_error": f"mail {MAIL}"})
+    exported = exporter.get_finished_spans()[0]
+    assert exported.attributes["pii_categories"] == "customer data" and exported.attributes["pii_redactions"] == 3
+    assert exported.events[0].attributes["pii_error"] == "mail [REDACTED:email]"
+
+
+_GLOBAL_METER_PROVIDER = """
+from opentelemetry import metrics
+from opentelemetry.sdk.metrics import MeterProvider
+from opentelemetry.sdk.metrics.export import InMemoryMetricReader
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from pii_tagger import Hasher, Redactor
+from pii_tagger.otel import RedactingSpanProcessor
+
+redactor = Redactor(hasher=Hasher({"t1": "a-test-key-that-is-long-enough"}))
+early, late = TracerProvider(), TracerProvider()
+early.add_span_processor(RedactingSpanProcessor(SimpleSpanProcessor(InMemorySpanExporter()), redactor=redactor))  # the API's proxy
+reader = InMemoryMetricReader()
+metrics.set_meter_provider(MeterProvider([reader]))
+late.add_span_processor(RedactingSpanProcessor(SimpleSpanProcessor(InMemorySpanExporter()), redactor=redactor))  # the real one
+for provider in (early, late):
+    with provider.get_tracer("x").start_as_current_span("x") as span:
+        span.set_attribute("note", "mail anna.ozola@example.lv")
+points = [p.value for rm in reader.get_metrics_data().resource_metrics for sm in rm.scope_metrics
+          for m in sm.metrics if m.name == "pii_tagger.redactions" for p in m.data.data_points]
+print(points)
+"""
+
+
+def test_processors_made_before_and_after_the_global_meter_provider_is_set_share_counters() -> None:
+    """A global (set-once) meter provider: in a process of its own."""
+    result = subprocess.run([sys.executable, "-W", "error::UserWarning", "-c", _GLOBAL_METER_PROVIDER], capture_output=True, text=True, check=False, timeout=60)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "[2]"
+    assert "already" not in result.stderr.lower() and "duplicate" not in result.stderr.lower()
+
+
+class _Stubborn(SimpleSpanProcessor):
+    """A processor whose flush fails and whose shutdown raises."""
+
+    def force_flush(self, timeout_millis: int = 30000) -> bool:
+        return False
+
+    def shutdown(self) -> None:
+        raise RuntimeError("exporter gone")
+
+
+def test_flush_and_shutdown_reach_every_wrapped_processor() -> None:
+    after = InMemorySpanExporter()
+    processor = RedactingSpanProcessor(_Stubborn(InMemorySpanExporter()), SimpleSpanProcessor(after), redactor=REDACTOR, meter_provider=MeterProvider())
+    flushed: list[int] = []
+    processor._processors[1].force_flush = lambda timeout_millis=30000: flushed.append(timeout_millis) or True  # type: ignore[method-assign]
+    assert processor.force_flush(1000) is False and flushed == [1000]
+    with pytest.raises(RuntimeError, match="exporter gone"):
+        processor.shutdown()
+    assert after._stopped

@@ -24,13 +24,21 @@ Asynchronous counters, one set per meter provider whatever the number of
 processors: ``pii_tagger.redactions`` (values masked, hashed or dropped) and
 ``pii_tagger.findings`` (every finding, kept and audited ones too), both by
 ``pii.category``, ``pii.rule`` and ``pii.action``; ``pii_tagger.failures``
-by ``pii.kind``. A span or record that cannot be processed is exported with
-every string replaced by a marker and ``pii.error`` set (fail closed), never
-dropped; the failure is counted and logged once.
+by ``pii.kind``. A record that an earlier redacting processor tagged (two
+pipelines on one provider) keeps its tags: categories merged, counts added;
+a span two processors redact is counted once. The tags of the stdlib filter
+upstream of the logging bridge are carried in: ``pii_categories`` merged,
+the redactions of ``pii_redactions`` added, ``pii_error`` kept as
+``pii.error`` (an attribute of one of those names in another shape is the
+application's: it stays). A span or record that cannot
+be processed is exported with every string replaced by a marker and
+``pii.error`` set (fail closed), never dropped; the failure is counted and
+logged once.
 """
 
 from __future__ import annotations
 
+import itertools
 import threading
 import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -38,6 +46,7 @@ from types import MappingProxyType
 from typing import Any, TypeVar
 
 from opentelemetry import metrics
+from opentelemetry.metrics import _internal as _metrics_api
 from opentelemetry.attributes import BoundedAttributes
 from opentelemetry.context import Context
 from opentelemetry.sdk._logs import LogRecordProcessor, ReadWriteLogRecord
@@ -48,7 +57,7 @@ from opentelemetry.sdk.util.instrumentation import InstrumentationScope
 from opentelemetry.trace import INVALID_SPAN_CONTEXT, Link, SpanKind, Status, StatusCode
 
 from .actions import Target
-from .engine import Found, Redactor
+from .engine import CATEGORIES_KEY, ERROR_KEY, SUMMARY_KEY, Found, Redactor
 from .failsafe import MARKER, report_once
 from .rules import REDACTING_ACTIONS
 
@@ -59,6 +68,11 @@ ERROR_ATTRIBUTE = "pii.error"
 # attributes under keys no attribute has, whose words ("span name", "body")
 # are neutral to the field-name rules: their text is scanned by value only.
 _NAME = "\x00span_name"
+# The tag fields of structlog and the stdlib filter (pii_categories, ...), which
+# the walk takes as its own and leaves out, are walked under this prefix:
+# an application's attribute of that name is kept, and upstream tags are read.
+_UPSTREAM = (CATEGORIES_KEY, SUMMARY_KEY, ERROR_KEY)
+_KEPT = "\x00"
 _BODY = "\x00body"
 _T = TypeVar("_T")
 
@@ -70,6 +84,7 @@ def where(prefix: str, own: str, path: str) -> str:
     for key in (_NAME, _BODY):
         if path == key or path.startswith(key + "."):
             return own + path[len(key):]
+    path = path.removeprefix(_KEPT)
     return f"{prefix}.{path}" if prefix else path
 
 
@@ -89,6 +104,7 @@ class _Totals:
         self._lock = threading.Lock()
         self._sources: list[tuple[tuple[Target, ...], list[int]]] = []  # each redactor's targets and counts by target
         self._failures: dict[str, int] = {}
+        self._counted: weakref.WeakSet[Any] = weakref.WeakSet()  # spans counted, by identity
         meter = meter_provider.get_meter("pii_tagger")
         meter.create_observable_counter(
             "pii_tagger.redactions", callbacks=[self._observe_redactions], unit="{value}",
@@ -109,6 +125,18 @@ class _Totals:
         with self._lock:
             self._sources.append((targets, counts))
         return self._lock, counts
+
+    def first_count(self, item: Any) -> bool:
+        """True the first time ``item`` (a span) is counted here: a span that
+        two processors redact is counted once."""
+        with self._lock:
+            try:
+                if item in self._counted:
+                    return False
+                self._counted.add(item)
+            except TypeError:  # a span that cannot be referred to weakly: counted each time
+                pass
+            return True
 
     def failed(self, kind: str) -> None:
         with self._lock:
@@ -146,11 +174,22 @@ _totals: weakref.WeakKeyDictionary[Any, _Totals] = weakref.WeakKeyDictionary()
 
 
 def _totals_of(meter_provider: metrics.MeterProvider) -> _Totals:
+    key = _global_key(meter_provider)
     with _totals_lock:
-        totals = _totals.get(meter_provider)
+        totals = _totals.get(key)
         if totals is None:
-            totals = _totals[meter_provider] = _Totals(meter_provider)
+            totals = _totals[key] = _Totals(meter_provider)
         return totals
+
+
+def _global_key(meter_provider: metrics.MeterProvider) -> Any:
+    """The API's global proxy for the provider it delegates to: counters made
+    on the proxy before ``metrics.set_meter_provider`` are made on that
+    provider when it is set, so both share one set of counters."""
+    proxy = getattr(_metrics_api, "_PROXY_METER_PROVIDER", None)
+    if proxy is not None and getattr(proxy, "_real_meter_provider", None) is meter_provider:
+        return proxy
+    return meter_provider
 
 
 # ---- the redaction shared by the span and log processors -------------------------
@@ -164,19 +203,23 @@ class _Redaction:
         self._totals = _totals_of(meter_provider or metrics.get_meter_provider())
         self._lock, self._counts = self._totals.source(self.redactor.targets)
 
-    def redact(self, parts: list[dict[str, Any]], place: Callable[[int], tuple[str, str]], source: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    def redact(
+        self, parts: list[dict[str, Any]], place: Callable[[int], tuple[str, str]], source: str, item: Any = None,
+    ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
         """The redacted parts of one span or record (one native walk) and its
-        tags; counted, and audit findings alerted at ``place(part index)``
-        (prefix, name of the part's own text) from ``source``."""
-        result = self.redactor.redact_parts(parts)
-        if result.counts:
+        tags; counted (once per ``item`` when given), and audit findings
+        alerted at ``place(part index)`` (prefix, name of the part's own
+        text) from ``source``."""
+        result = self.redactor.redact_parts([_hide_upstream(part) for part in parts])
+        outs = [_unhide_upstream(out) for out in result.outs]
+        if result.counts and (item is None or self._totals.first_count(item)):
             counts = self._counts
             with self._lock:
                 for index, n in result.counts:
                     counts[index] += n
         if result.audits:
             self._alert(result.audits, place, source)
-        return result.outs, {CATEGORIES_ATTRIBUTE: result.categories, COUNT_ATTRIBUTE: result.changes}
+        return outs, {CATEGORIES_ATTRIBUTE: result.categories, COUNT_ATTRIBUTE: result.changes}
 
     def _alert(self, audits: list[tuple[int, Found]], place: Callable[[int], tuple[str, str]], source: str) -> None:
         alerts = self.redactor.alerts
@@ -206,6 +249,53 @@ def _plain(attributes: Mapping[str, Any] | None) -> dict[str, Any]:
         copied = attributes.copy()
         return copied if type(copied) is dict else dict(copied)
     return dict(attributes)
+
+
+def _hide_upstream(part: dict[str, Any]) -> dict[str, Any]:
+    """``part`` with its fields named as upstream tags renamed, for the walk to keep."""
+    if not any(key in part for key in _UPSTREAM):
+        return part
+    return {_KEPT + key if key in _UPSTREAM else key: value for key, value in part.items()}
+
+
+def _unhide_upstream(out: dict[str, Any]) -> dict[str, Any]:
+    """``out`` (walked) with the fields :func:`_hide_upstream` renamed named back."""
+    if not any(_KEPT + key in out for key in _UPSTREAM):
+        return out
+    return {key.removeprefix(_KEPT) if key.removeprefix(_KEPT) in _UPSTREAM else key: value for key, value in out.items()}
+
+
+def _carry_upstream(tags: dict[str, Any], out: dict[str, Any]) -> dict[str, Any]:
+    """``tags`` with the upstream tags of ``out`` (a record bridged from
+    ``logging`` after the stdlib filter) carried in and taken out of it:
+    categories merged, the summary's redactions added, the error kept. A
+    field of another shape is an application's attribute: it stays."""
+    merged = dict(tags)
+    categories = out.get(CATEGORIES_KEY)
+    if isinstance(categories, (list, tuple)) and all(type(n) is int and 1 <= n <= 18 for n in categories):
+        merged[CATEGORIES_ATTRIBUTE] = sorted(set(merged[CATEGORIES_ATTRIBUTE]).union(out.pop(CATEGORIES_KEY)))
+    notes = out.get(SUMMARY_KEY)
+    if isinstance(notes, (list, tuple)) and all(isinstance(n, Mapping) and type(n.get("count")) is int for n in notes):
+        merged[COUNT_ATTRIBUTE] += sum(n["count"] for n in out.pop(SUMMARY_KEY) if n.get("action") in REDACTING_ACTIONS)
+    if isinstance(out.get(ERROR_KEY), str) and ERROR_ATTRIBUTE not in merged:
+        merged[ERROR_ATTRIBUTE] = out.pop(ERROR_KEY)
+    return merged
+
+
+def _merge_tags(tags: dict[str, Any], out: dict[str, Any]) -> dict[str, Any]:
+    """``tags`` merged with those an earlier processor left in ``out`` (taken
+    out of it): categories joined, counts added, its error kept. Only values
+    of our shape are read: an item redacted twice keeps what the first pass found."""
+    categories, count, error = (out.pop(key, None) for key in (CATEGORIES_ATTRIBUTE, COUNT_ATTRIBUTE, ERROR_ATTRIBUTE))
+    merged = dict(tags)
+    if isinstance(categories, (list, tuple)):
+        known = {n for n in categories if type(n) is int and 1 <= n <= 18}
+        merged[CATEGORIES_ATTRIBUTE] = sorted(known.union(tags[CATEGORIES_ATTRIBUTE]))
+    if type(count) is int and count > 0:
+        merged[COUNT_ATTRIBUTE] = tags[COUNT_ATTRIBUTE] + count
+    if isinstance(error, str):
+        merged[ERROR_ATTRIBUTE] = error
+    return merged
 
 
 def _fit(attributes: dict[str, Any], tags: Mapping[str, Any], limit: int | None) -> int:
@@ -285,16 +375,26 @@ def _copy_span(span: ReadableSpan, dropped: tuple[int, int, int], **fields: Any)
 
 
 class _FanOut:
-    """Shutdown and flush passed on to the wrapped processors."""
+    """Shutdown and flush passed on to every wrapped processor, whatever one
+    of them returns or raises."""
 
     _processors: tuple[Any, ...]
 
     def shutdown(self) -> None:
+        """Every processor shut down; the first error raised after the last."""
+        errors = []
         for processor in self._processors:
-            processor.shutdown()
+            try:
+                processor.shutdown()
+            except Exception as exc:  # noqa: BLE001 - the others still shut down
+                errors.append(exc)
+        if errors:
+            raise errors[0]
 
     def force_flush(self, timeout_millis: int = 30000) -> bool:
-        return all(processor.force_flush(timeout_millis) for processor in self._processors)
+        """Every processor flushed; True when all of them were."""
+        results = [processor.force_flush(timeout_millis) for processor in self._processors]
+        return all(results)
 
 
 class RedactingSpanProcessor(_FanOut, SpanProcessor):
@@ -405,7 +505,7 @@ def _redact_span(span: ReadableSpan, redaction: _Redaction, redact_resource: boo
     def place(index: int) -> tuple[str, str]:
         return _span_place(index, len(events), attributed, links, bool(status.description), scoped)
 
-    outs, tags = redaction.redact(parts, place, scope.name if scope is not None else "")
+    outs, tags = redaction.redact(parts, place, scope.name if scope is not None else "", span)
     outs.reverse()  # taken from the end, in the order the parts were put
     attributes = outs.pop()
     name = attributes.pop(_NAME)
@@ -422,6 +522,7 @@ def _redact_span(span: ReadableSpan, redaction: _Redaction, redact_resource: boo
         fields["instrumentation_scope"] = InstrumentationScope(scope.name, scope.version, scope.schema_url, outs.pop())  # type: ignore[union-attr]
     if resourced:
         fields["resource"] = type(resource)(outs.pop(), resource.schema_url)
+    tags = _carry_upstream(tags, attributes)
     dropped = span.dropped_attributes + _fit(attributes, tags, _limit(getattr(span, "_attributes", None)))
     return _copy_span(
         span, (dropped, span.dropped_events, span.dropped_links),
@@ -513,10 +614,11 @@ def _blank_scope(scope: InstrumentationScope | None) -> InstrumentationScope | N
 
 
 class RedactingLogRecordProcessor(_FanOut, LogRecordProcessor):
-    """Redacts the body (string or structured) and attributes of every log
-    record, in place, then hands it to ``processors``. Works behind both
-    logging bridges: ``opentelemetry-instrumentation-logging``'s
-    ``LoggingHandler`` and the SDK's own, deprecated one."""
+    """Redacts the body (string or structured), event name, attributes and
+    scope attributes of every log record, in place, then hands it to
+    ``processors``. Works behind both logging bridges:
+    ``opentelemetry-instrumentation-logging``'s ``LoggingHandler`` and the
+    SDK's own, deprecated one."""
 
     def __init__(
         self,
@@ -544,7 +646,10 @@ def redact_log_record(log_record: ReadWriteLogRecord, redaction: _Redaction) -> 
 
 
 def _log_place(index: int) -> tuple[str, str]:
-    return "", "body"
+    """(prefix, own text's name) of part ``index`` of a log record, in the
+    order :func:`_redact_log_record` put them: attributes and body, event
+    name, scope attributes."""
+    return (("", "body"), ("", "event_name"), ("scope", ""))[index]
 
 
 def _redact_log_record(log_record: ReadWriteLogRecord, redaction: _Redaction) -> None:
@@ -552,14 +657,21 @@ def _redact_log_record(log_record: ReadWriteLogRecord, redaction: _Redaction) ->
     part = _plain(record.attributes)
     if record.body is not None:
         part[_BODY] = record.body
+    event_name = getattr(record, "event_name", None)  # SDKs before 1.35 have none
     scope = getattr(log_record, "instrumentation_scope", None)
-    outs, tags = redaction.redact([part], _log_place, getattr(scope, "name", "") or "")
+    scoped = scope is not None and bool(scope.attributes)
+    parts = [part, {_NAME: event_name} if event_name else {}]
+    if scoped:
+        parts.append(_plain(scope.attributes))  # type: ignore[union-attr]
+    outs, tags = redaction.redact(parts, _log_place, getattr(scope, "name", "") or "")
     out = outs[0]
     if _BODY in out:
         record.body = out.pop(_BODY)
-    for key in tags:
-        out.pop(key, None)
-    out.update(tags)
+    if event_name:
+        record.event_name = outs[1][_NAME]
+    if scoped:
+        log_record.instrumentation_scope = InstrumentationScope(scope.name, scope.version, scope.schema_url, outs[2])  # type: ignore[union-attr]
+    out.update(_merge_tags(_carry_upstream(tags, out), out))
     _replace_attributes(log_record, out)
 
 
@@ -583,6 +695,9 @@ def _blank_log_record(log_record: ReadWriteLogRecord, exc: BaseException) -> Non
     attributes = _safely(lambda: _blank(record.attributes), no_attributes)
     attributes.update(_error_tags(exc))
     _safely(lambda: setattr(record, "body", MARKER if record.body is not None else None), None)
+    if _safely(lambda: getattr(record, "event_name", None), None):
+        _safely(lambda: setattr(record, "event_name", MARKER), None)
+    _safely(lambda: setattr(log_record, "instrumentation_scope", _blank_scope(log_record.instrumentation_scope)), None)
     try:
         _replace_attributes(log_record, attributes)
     except Exception:  # noqa: BLE001 - attributes that cannot be changed in place are replaced
@@ -605,8 +720,9 @@ def protect(
     For providers set up elsewhere (auto-instrumentation, a shared bootstrap):
     ``protect(trace.get_tracer_provider(), _logs.get_logger_provider())``. The
     exporters stay as they are. Processors added afterwards are not wrapped:
-    wrap those yourself. Calling it twice does not wrap twice. It uses the
-    SDK's processor lists (``_active_span_processor``,
+    wrap those yourself, or call it again (it wraps only the processors not
+    wrapped yet, never one twice). It uses the SDK's processor lists
+    (``_active_span_processor``,
     ``_multi_log_record_processor``); a provider that is not the SDK's (none
     was set yet, or tracing is disabled, or another implementation) raises a
     ``TypeError`` that says which.
@@ -659,7 +775,7 @@ def _wrap_in_place(provider: Any, multi_name: str, list_name: str, kind: type, w
             f"{multi_name}.{list_name} (the SDK changed it); wrap your processors explicitly instead"
         )
     with multi._lock:
-        existing = getattr(multi, list_name)
-        if existing and all(isinstance(p, kind) for p in existing):
-            return
-        setattr(multi, list_name, (wrap(existing),))
+        processors: list[Any] = []
+        for wrapped, run in itertools.groupby(getattr(multi, list_name), lambda p: isinstance(p, kind)):
+            processors += run if wrapped else [wrap(tuple(run))]  # each run of unwrapped ones, in its place
+        setattr(multi, list_name, tuple(processors))
