@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import contextlib
-import gzip
 import logging
 import subprocess
 import sys
-import threading
-import zlib
 from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, HTTPServer
-from typing import Any, ClassVar
+from typing import Any
 
 import pytest
 from opentelemetry import trace
@@ -205,38 +201,6 @@ class TestLogs:
 
 
 # ---- the real OTLP/HTTP exporter against a receiver on 127.0.0.1 --------------------
-
-
-class _Receiver(BaseHTTPRequestHandler):
-    bodies: ClassVar[dict[str, list[bytes]]] = {}
-
-    def do_POST(self) -> None:
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        if self.headers.get("Content-Encoding") == "gzip":
-            body = gzip.decompress(body)
-        elif self.headers.get("Content-Encoding") == "deflate":
-            body = zlib.decompress(body)
-        self.bodies.setdefault(self.path, []).append(body)
-        self.send_response(200)
-        self.send_header("Content-Type", "application/x-protobuf")
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-
-    def log_message(self, *args: Any) -> None:
-        pass
-
-
-@pytest.fixture
-def receiver() -> Iterator[tuple[str, dict[str, list[bytes]]]]:
-    _Receiver.bodies = {}
-    server = HTTPServer(("127.0.0.1", 0), _Receiver)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}", _Receiver.bodies
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @contextlib.contextmanager

@@ -8,12 +8,7 @@ import os
 import re
 import subprocess
 import sys
-import threading
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
-
-import pytest
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 SECTION = "## Quick start: OpenTelemetry"
@@ -34,32 +29,6 @@ def _snippets() -> list[str]:
     section = text[text.index(SECTION):]
     section = section[:section.index("\n## ", len(SECTION))]
     return re.findall(r"```python\n(.*?)```", section, re.S)
-
-
-class _Receiver(BaseHTTPRequestHandler):
-    bodies: dict[str, list[bytes]] = {}
-
-    def do_POST(self) -> None:
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        self.bodies.setdefault(self.path, []).append(body)
-        self.send_response(200)
-        self.send_header("Content-Type", "application/x-protobuf")
-        self.end_headers()
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-@pytest.fixture
-def receiver() -> Iterator[tuple[str, dict[str, list[bytes]]]]:
-    _Receiver.bodies = {}
-    server = HTTPServer(("127.0.0.1", 0), _Receiver)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}", _Receiver.bodies
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def test_the_snippets_run_as_pasted_and_send_nothing_planted(receiver: tuple[str, dict[str, list[bytes]]]) -> None:
