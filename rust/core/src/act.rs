@@ -30,6 +30,8 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use unicode_normalization::UnicodeNormalization;
 
+use crate::text::LATIN_END;
+
 type HmacSha256 = Hmac<Sha256>;
 
 /// Domain of the hash tokens: the HMAC covers this prefix and the value.
@@ -510,9 +512,6 @@ fn text(value: &str) -> String {
     }
     words.out
 }
-
-/// Characters below this are normalised for hashing from a table.
-const LATIN_END: u32 = 0x250;
 
 /// NFKC then casefold of each character below [`LATIN_END`].
 fn latin_text_table() -> &'static [String] {

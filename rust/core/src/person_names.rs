@@ -357,7 +357,7 @@ fn char_at(text: &str, pos: usize) -> char {
 /// For a letter, whether it is upper case; `None` for any other character.
 /// Latin script (below U+0250) is read from a table made from the general rule.
 fn letter_case(c: char) -> Option<bool> {
-    const LATIN_END: usize = 0x250;
+    const LATIN_END: usize = crate::text::LATIN_END as usize;
     static LATIN: std::sync::OnceLock<[u8; LATIN_END]> = std::sync::OnceLock::new();
     let general = |c: char| c.is_alphabetic().then(|| c.is_uppercase());
     match u32::from(c) as usize {

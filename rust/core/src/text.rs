@@ -41,9 +41,11 @@ fn fold_any(text: &str) -> Cow<'_, str> {
     Cow::Owned(stripped.to_lowercase())
 }
 
-/// Characters below this are folded from a table (ASCII, Latin-1 and Latin
-/// Extended-A and -B: Latvian, Lithuanian, Estonian, Polish, German, ...).
-const LATIN_END: u32 = 0x250;
+/// Characters below this are read from tables made from the general rules
+/// (ASCII, Latin-1 and Latin Extended-A and -B: Latvian, Lithuanian,
+/// Estonian, Polish, German, ...): folded here, normalised for hashing in
+/// `act`, told letter or not in `person_names`.
+pub(crate) const LATIN_END: u32 = 0x250;
 
 /// [`fold`] of a text wholly below [`LATIN_END`], one table entry per
 /// character (`None` for any other text). Per character equals the whole:
