@@ -30,7 +30,7 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use unicode_normalization::UnicodeNormalization;
 
-use crate::text::LATIN_END;
+use crate::text::{is_latin, LATIN_END};
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -494,7 +494,7 @@ fn text(value: &str) -> String {
         value
             .chars()
             .for_each(|c| words.push(c.to_ascii_lowercase()));
-    } else if value.chars().all(|c| u32::from(c) < LATIN_END) {
+    } else if is_latin(value) {
         // Latin text (names with diacritics): per character, from a table
         // built by the general rule. Nothing below LATIN_END combines with
         // its neighbours, so per character equals the whole.

@@ -191,8 +191,7 @@ impl NameFinder {
             folded.push(word);
         }
         let run = folded.len();
-        let company = |folded: &String| self.company_markers.contains(&text[first.start..first.end]) || self.company_words.contains(folded);
-        if run == 0 || company(&folded[0]) || self.after_company(text, first.start) {
+        if run == 0 || self.is_company(&text[first.start..first.end], &folded[0]) || self.after_company(text, first.start) {
             return None;
         }
         // After a title or context word, or before "kungs": the whole run.
@@ -259,7 +258,12 @@ impl NameFinder {
     /// `word` is a company's legal form: as written ("AS", not "as"), or in
     /// any case for a marker written with lower case letters ("biedrība").
     fn is_company_marker(&self, word: &str) -> bool {
-        !word.is_empty() && (self.company_markers.contains(word) || self.company_words.contains(fold(word).as_ref()))
+        self.is_company(word, &fold(word))
+    }
+
+    /// [`NameFinder::is_company_marker`] of `word`, given its fold.
+    fn is_company(&self, word: &str, folded: &str) -> bool {
+        !word.is_empty() && (self.company_markers.contains(word) || self.company_words.contains(folded))
     }
 }
 

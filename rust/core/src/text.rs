@@ -47,12 +47,17 @@ fn fold_any(text: &str) -> Cow<'_, str> {
 /// `act`, told letter or not in `person_names`.
 pub(crate) const LATIN_END: u32 = 0x250;
 
+/// Whether every character of `text` is below [`LATIN_END`].
+pub(crate) fn is_latin(text: &str) -> bool {
+    text.chars().all(|c| u32::from(c) < LATIN_END)
+}
+
 /// [`fold`] of a text wholly below [`LATIN_END`], one table entry per
 /// character (`None` for any other text). Per character equals the whole:
 /// none of these characters' lower case depends on its neighbours.
 fn fold_latin(text: &str) -> Option<Cow<'_, str>> {
     static TABLE: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
-    if !text.chars().all(|c| u32::from(c) < LATIN_END) {
+    if !is_latin(text) {
         return None;
     }
     let table = TABLE.get_or_init(|| {
@@ -159,7 +164,8 @@ fn split_words(chars: impl Iterator<Item = char>) -> Vec<String> {
 /// matches (General_Category Nd, so `٣` counts and `²` does not).
 pub fn count_digits(text: &str) -> usize {
     // One pass the compiler can do many bytes at a time.
-    let (ascii, high) = text.bytes().fold((0, false), |(n, high), b| (n + usize::from(b.is_ascii_digit()), high | (b >= 0xD9)));
+    let (ascii, high) =
+        text.bytes().fold((0, false), |(n, high), b| (n + usize::from(b.is_ascii_digit()), high | starts_other_digit_range(b)));
     if high {
         ascii + text.chars().filter(|&c| !c.is_ascii() && is_decimal(c)).count()
     } else {
@@ -176,7 +182,13 @@ pub fn has_digit(text: &str) -> bool {
 /// digit (U+0660): no UTF-8 lead byte from 0xD9 up. Latin, Greek and
 /// Cyrillic text is all below it.
 fn may_hold_other_digits(text: &str) -> bool {
-    text.bytes().any(|b| b >= 0xD9)
+    text.bytes().any(starts_other_digit_range)
+}
+
+/// `b` is a UTF-8 lead byte of a character at or above U+0640, below which
+/// no decimal digit but ASCII's stands.
+fn starts_other_digit_range(b: u8) -> bool {
+    b >= 0xD9
 }
 
 /// A decimal digit of any script (General_Category Nd), what `\d` matches.
