@@ -9,6 +9,7 @@ pub mod names;
 pub mod person_names;
 pub mod rules;
 pub mod scan;
+pub mod starts;
 pub mod text;
 pub mod tree;
 pub mod url;

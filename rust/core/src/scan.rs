@@ -23,6 +23,7 @@ use regex_automata::{Anchored, Input, MatchKind, PatternID, PatternSet};
 
 use crate::person_names::NameFinder;
 use crate::rules::{NamesRule, RuleError, SafeShape, ValueRule};
+use crate::starts::MatchStarts;
 use crate::text::{count_digits, fold, has_digit};
 use crate::validate::{self, Validator};
 
@@ -164,6 +165,8 @@ pub struct Scanner {
     /// positions that a rule's neighbour rules out, instead of stopping at
     /// each (a run of a million digits holds no card).
     boundary: Regex,
+    /// Where a match of `boundary` starts.
+    starts: MatchStarts,
     /// Every rule's pattern, reporting all that match (which rules match at a place).
     overlapping: Regex,
     needs_literals: Option<AhoCorasick>,
@@ -236,8 +239,13 @@ fn possessive(pattern: &str) -> bool {
 /// How every regex here is run: no captures are asked for, so no engine that
 /// resolves them; the bounded backtracker (which clears its memory of
 /// visited states for every search) is left out too: the lazy DFA does it all.
+/// Each lazy DFA's cache, at most.
+const CACHE_CAPACITY: usize = 8 << 20;
+/// Each compiled NFA, at most.
+const NFA_SIZE_LIMIT: usize = 64 << 20;
+
 fn engine_config() -> regex_automata::meta::Config {
-    Regex::config().backtrack(false).onepass(false).hybrid_cache_capacity(8 << 20).nfa_size_limit(Some(64 << 20))
+    Regex::config().backtrack(false).onepass(false).hybrid_cache_capacity(CACHE_CAPACITY).nfa_size_limit(Some(NFA_SIZE_LIMIT))
 }
 
 /// A regex built with [`engine_config`].
@@ -435,6 +443,7 @@ impl Scanner {
             .configure(engine_config())
             .build_many(&guarded)
             .map_err(|e| RuleError(format!("value rules: {e}")))?;
+        let starts = MatchStarts::new(&guarded, CACHE_CAPACITY, NFA_SIZE_LIMIT).map_err(|e| RuleError(format!("value rules: {e}")))?;
         let overlapping = Regex::builder()
             .configure(engine_config().match_kind(MatchKind::All))
             .build_many(&patterns)
@@ -474,6 +483,7 @@ impl Scanner {
             rules: compiled,
             search,
             boundary,
+            starts,
             overlapping,
             needs_literals,
             needs_digit,
@@ -543,9 +553,14 @@ impl Scanner {
         while pos < text.len() {
             // Matches at `pos` and after: from the character before it.
             let from = char_start_before(text, pos).unwrap_or(0);
-            let Some(m) = self.boundary.search(&Input::new(text).range(from..)) else { break };
-            let at = self.true_start(text, m.start(), m.end(), m.pattern());
-            pos = self.take(text, at, m.end(), m.pattern().as_usize(), &mut state, keys);
+            let input = Input::new(text).range(from..);
+            let Some(end) = self.boundary.search_half(&input) else { break };
+            let Some(start) = self.starts.start(text, from, end).or_else(|| self.boundary.search(&input).map(|m| m.start()))
+            else {
+                break;
+            };
+            let at = self.true_start(text, start, end.offset(), end.pattern());
+            pos = self.take(text, at, end.offset(), end.pattern().as_usize(), &mut state, keys);
         }
         if !self.names.is_empty() && NameFinder::may_hold(text) {
             self.add_names(text, &mut state);

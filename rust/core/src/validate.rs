@@ -294,6 +294,9 @@ fn iban_is_valid(text: &str) -> bool {
 /// ASCII bytes; `None` when that holds anything but letters and digits or is
 /// longer than any IBAN, neither of which can be valid.
 fn iban_compact(text: &str) -> Option<([u8; IBAN_MAX], usize)> {
+    if text.is_ascii() {
+        return iban_compact_ascii(text.as_bytes());
+    }
     let mut buf = [0; IBAN_MAX];
     let mut len = 0;
     let mut after_space = false;
@@ -317,6 +320,27 @@ fn iban_compact(text: &str) -> Option<([u8; IBAN_MAX], usize)> {
         } else {
             for u in c.to_uppercase() {
                 push(u)?;
+            }
+        }
+    }
+    Some((buf, len))
+}
+
+/// [`iban_compact`] of ASCII text, a byte at a time: the same mapping, where
+/// only `-`, `.` and spaces are dropped and other whitespace is stripped at
+/// either end.
+fn iban_compact_ascii(text: &[u8]) -> Option<([u8; IBAN_MAX], usize)> {
+    let mut buf = [0; IBAN_MAX];
+    let mut len = 0;
+    let mut after_space = false;
+    for &b in text {
+        match b {
+            b' ' | b'-' | b'.' => {}
+            b'\t'..=b'\r' | 0x1c..=0x1f => after_space = len > 0,
+            _ if after_space || !b.is_ascii_alphanumeric() => return None,
+            _ => {
+                *buf.get_mut(len)? = b.to_ascii_uppercase();
+                len += 1;
             }
         }
     }
@@ -380,13 +404,16 @@ fn bban_has_structure(bban: &[u8], structure: &str) -> bool {
 /// ISO 7064 mod 97-10 over upper-case ASCII letters (10..35) and digits,
 /// computed as it goes.
 fn mod97<'a>(chars: impl Iterator<Item = &'a u8>) -> u32 {
-    chars.fold(0, |acc, &b| {
+    // Reduced only when the next step could overflow: 2^56 * 100 < 2^64.
+    let rest = chars.fold(0u64, |acc, &b| {
+        let acc = if acc >= 1 << 56 { acc % 97 } else { acc };
         if b.is_ascii_digit() {
-            (acc * 10 + u32::from(b - b'0')) % 97
+            acc * 10 + u64::from(b - b'0')
         } else {
-            (acc * 100 + u32::from(b - b'A') + 10) % 97
+            acc * 100 + u64::from(b - b'A') + 10
         }
-    })
+    });
+    (rest % 97) as u32
 }
 
 /// The national checks python-stdnum makes on a BBAN whose country structure
