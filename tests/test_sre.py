@@ -199,7 +199,7 @@ class TestStats:
         text = result.stdout.decode()
         assert "Personal identification data" in text and "2026-11-24" in text and "4 lines not JSON" in text
         page = html.read_text(encoding="utf-8")
-        assert page.count("<svg") == 4 and "crm.contacts" in page and "category 11, 20 events" in page
+        assert page.count("<svg") == 4 and "crm.contacts" in page and "category 11 (Billing data), 20 events" in page
         assert "billing <small>(50 events)</small>" in page  # events, not event-category pairs
         for value in (CODE, EMAIL, NAME):
             assert value not in page + text
