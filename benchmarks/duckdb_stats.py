@@ -64,8 +64,9 @@ _EVENTS = r"""
                         '-') AS source,
                pii_redactions
         FROM read_json(?, format = 'newline_delimited', ignore_errors = true, maximum_object_size = 1048576,
-                       columns = {'timestamp': 'JSON', '@timestamp': 'JSON', 'time': 'JSON', 'asctime': 'JSON', 'service': 'JSON', 'service.name': 'JSON', 'logger': 'JSON',
-                                  'logger_name': 'JSON', 'pii_categories': 'JSON', 'pii_redactions': 'JSON'})
+                       columns = {'timestamp': 'JSON', '@timestamp': 'JSON', 'time': 'JSON', 'asctime': 'JSON',
+                                  'service': 'JSON', 'service.name': 'JSON', 'logger': 'JSON', 'logger_name': 'JSON',
+                                  'pii_categories': 'JSON', 'pii_redactions': 'JSON'})
     )
 """
 

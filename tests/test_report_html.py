@@ -82,6 +82,13 @@ class TestPage:
         assert "2026-11-24 08:00 UTC" in svg and "2026-11-24 12:00" not in svg
         assert 'left:5.000%">2026-11-24 08:00</span>' in page
 
+    def test_a_time_axis_too_long_for_one_bar_per_bucket_says_so(self, tmp_path: Path) -> None:
+        days = tmp_path / "days.log"
+        days.write_bytes(b'{"timestamp": 1795602600, "pii_categories": [2]}\n{"timestamp": 1795902600, "pii_categories": [2]}\n')
+        page = render_html(collect([str(days)], bucket="minute"), load_rules().categories, "minute")
+        assert "only the 2 minutes with events are drawn" in page and '<svg viewBox="0 0 2 ' in page
+        assert "are drawn, side by side" not in render_html(collect([str(days)], bucket="hour"), load_rules().categories, "hour")
+
     def test_each_category_keeps_its_colour_and_all_stay_apart(self, log: Path, tmp_path: Path) -> None:
         few = tmp_path / "few.log"
         few.write_bytes(b'{"timestamp": 1795602600, "pii_categories": [16]}\n')

@@ -62,7 +62,7 @@ def render_html(stats: Stats, catalogue: Mapping[int, Category], bucket: str) ->
         if category != NO_TAGS:
             per_source.setdefault(source, Counter())[time, category] += n
     used = sorted({c for (_, _, c) in stats.cube if c != NO_TAGS})
-    slots = _timeline(sorted({t for (t, _, c) in stats.cube if c != NO_TAGS and t != NO_TIME}), bucket)
+    slots, gapless = _timeline(sorted({t for (t, _, c) in stats.cube if c != NO_TAGS and t != NO_TIME}), bucket)
     shown = [s for s, _ in stats.sources.most_common() if s in per_source][:MAX_SOURCES]
     parts = [
         ("<!doctype html><html lang=en><meta charset=utf-8>"
@@ -70,6 +70,9 @@ def render_html(stats: Stats, catalogue: Mapping[int, Category], bucket: str) ->
          f"<title>pii_tagger: personal-data categories over time</title><style>{_STYLE}</style>"),
         "<h1>Personal-data categories over time</h1>",
         f"<p>{_intro(stats, bucket)}</p>",
+        "" if gapless else (f"<p class=note>Time would need more than {MAX_SLOTS:,} bars: only the "
+                            f"{_count(len(slots), escape(bucket))} with events are drawn, side by side "
+                            "(a coarser <code>--bucket</code> draws time without gaps).</p>"),
         _legend(used, catalogue),
         "<h2>All sources</h2>",
         _chart(stats.by_time(), slots, used, catalogue, bucket),
@@ -111,18 +114,17 @@ def _intro(stats: Stats, bucket: str) -> str:
     return text
 
 
-def _timeline(buckets: list[str], bucket: str) -> list[str]:
-    """Every bucket from the first to the last, or ``buckets`` when that would be too many."""
+def _timeline(buckets: list[str], bucket: str) -> tuple[list[str], bool]:
+    """Every bucket from the first to the last, and True; or ``buckets`` and False
+    when that would be more than ``MAX_SLOTS``."""
     if len(buckets) < 2:
-        return buckets
+        return buckets, True
     step, name = _STEP[bucket], _NAME[bucket]
-    try:
-        first, last = (dt.datetime.strptime(b, name) for b in (buckets[0], buckets[-1]))
-    except ValueError:
-        return buckets
-    if (last - first) // step >= MAX_SLOTS:
-        return buckets
-    return [(first + i * step).strftime(name) for i in range((last - first) // step + 1)]
+    first, last = (dt.datetime.strptime(b, name) for b in (buckets[0], buckets[-1]))
+    count = (last - first) // step + 1
+    if count > MAX_SLOTS:
+        return buckets, False
+    return [(first + i * step).strftime(name) for i in range(count)], True
 
 
 def _ticks(peak: int) -> list[int]:
@@ -143,10 +145,8 @@ def _tick_text(value: int) -> str:
 
 
 def _label(name: str, bucket: str) -> str:
-    try:
-        return dt.datetime.strptime(name, _NAME[bucket]).strftime(_SHOWN[bucket])
-    except ValueError:
-        return name
+    """A bucket's name as people read it: ``2026-11-25 10:00`` for ``2026-11-25T10``."""
+    return dt.datetime.strptime(name, _NAME[bucket]).strftime(_SHOWN[bucket])
 
 
 def _legend(used: list[int], catalogue: Mapping[int, Category]) -> str:
