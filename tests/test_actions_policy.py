@@ -35,6 +35,16 @@ class TestHash:
         assert a.startswith("[HASH:k1:") and b.startswith("[HASH:k2:")
         assert a.split(":")[2] != b.split(":")[2]
 
+    def test_a_value_with_nothing_to_hash_is_masked_and_noted_as_masked(self, summary_redactor: Redactor) -> None:
+        """A portal user's phone (category 5) is hashed; one without digits cannot be, and its note says so."""
+        hashed = summary_redactor.redact({"user": {"phone": "+37126123456"}})
+        assert hashed["user"]["phone"].startswith("[HASH:t1:")
+        assert [(n["path"], n["action"]) for n in hashed["pii_redactions"]] == [("user.phone", "hash")]
+        masked = summary_redactor.redact({"user": {"phone": "nav norādīts"}})
+        assert masked["user"]["phone"] == "[REDACTED:phone]"
+        assert [(n["path"], n["action"]) for n in masked["pii_redactions"]] == [("user.phone", "mask")]
+        assert summary_redactor.redact(masked) == masked  # redacting twice equals once: the mask stays a mask
+
     def test_one_value_written_two_ways_gives_one_token(self, redactor: Redactor) -> None:
         a = redactor.redact({"personal_code": "161175-19997"})["personal_code"]
         b, _ = redactor.redact_text("pk 16117519997")

@@ -184,6 +184,9 @@ class TestAuditMode:
         notes = {(n["rule"], n["action"]) for n in out["pii_redactions"]}
         assert {("secret", "drop"), ("username", "audit")} <= notes
         assert {(a.kind, a.rule, a.where) for a in sent} >= {("audit", "secret", "password"), ("audit", "secret", "note"), ("audit", "username", "username")}
+        said = {a.rule: a.describe() for a in sent}
+        assert said["secret"].startswith("personal data dropped (audit mode still drops credentials): category 16")
+        assert said["username"].startswith("personal data let through (audit mode): category 16")
         shown = json.dumps([a.as_dict() for a in sent])
         assert secret not in shown and token not in shown
 

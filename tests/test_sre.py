@@ -199,7 +199,7 @@ class TestStats:
         text = result.stdout.decode()
         assert "Personal identification data" in text and "2026-11-24" in text and "4 lines not JSON" in text
         page = html.read_text(encoding="utf-8")
-        assert page.count("<svg") == 4 and "crm.contacts" in page and "category 11, 20 events" in page
+        assert page.count("<svg") == 4 and "crm.contacts" in page and "category 11 (Billing data), 20 events" in page
         assert "billing <small>(50 events)</small>" in page  # events, not event-category pairs
         for value in (CODE, EMAIL, NAME):
             assert value not in page + text
@@ -354,6 +354,36 @@ class TestEventTimes:
         stats = cli("stats", str(log))
         assert stats.returncode == 0 and "No event had a usable timestamp" in stats.stdout.decode()
         assert orjson.loads(cli("stats", "--format", "json", str(log)).stdout)["events_without_time"] == 2
+
+    @pytest.mark.parametrize("bucket", ["minute", "hour", "day"])
+    def test_duckdb_counts_by_the_same_times(self, tmp_path: Path, bucket: str) -> None:
+        """The benchmark's DuckDB query (benchmarks/duckdb_stats.py) and stats: the same counts."""
+        import importlib.util
+
+        spec = importlib.util.spec_from_file_location("duckdb_stats", Path(__file__).parents[1] / "benchmarks" / "duckdb_stats.py")
+        assert spec is not None and spec.loader is not None
+        duckdb_stats = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(duckdb_stats)
+        times: list[dict[str, Any]] = [
+            {"timestamp": 1795602600.5}, {"timestamp": 1795606200}, {"time": 1795602600123}, {"time": 1795692600123456},
+            {"@timestamp": 1795602659999999999}, {"timestamp": " 1795609800 "}, {"asctime": "2026-11-25 10:00:00,123"},
+            {"asctime": "2026-11-26 23:59:59,999"}, {"timestamp": "2026-11-25T12:30:00+02:00"}, {"timestamp": "2026-11-25T23:30:00-05:00"},
+            {"timestamp": "2026-11-25T10:05:09Z"}, {"@timestamp": "2026-11-25T10:59:59.999Z"}, {"timestamp": "2026-11-25 10:05"},
+            {"timestamp": "yesterday", "asctime": "2026-11-24 08:00:00,000"}, {"timestamp": 12.5, "time": 1795602600},
+            {"timestamp": True}, {"timestamp": None}, {"time": "soon"}, {"timestamp": 1e30}, {},
+        ]
+        services = [{"service": "billing"}, {"logger": "crm"}, {}]
+        tags: list[dict[str, Any]] = [
+            {"pii_categories": [2], "pii_redactions": [{"path": "email", "rule": "email", "category": 2, "action": "mask", "count": 1}]},
+            {"pii_categories": [1, 5]}, {"pii_categories": []}, {},
+        ]
+        events = [{"event": "e", **t, **services[i % 3], **tags[i % 4]} for i, t in enumerate(times * 3)]
+        log = tmp_path / "times.log"
+        log.write_bytes(b"".join(orjson.dumps(e) + b"\n" for e in events) + b"plain text\n[1, 2]\n{broken\n\n")
+        ours, theirs = collect([str(log)], bucket=bucket), duckdb_stats.stats_duckdb(str(log), bucket)
+        assert ours.no_time == 15 and len({b for b, _, _ in ours.cube}) > 3
+        assert (theirs.lines, theirs.events, theirs.untagged, theirs.no_time, theirs.cube, theirs.redactions) == (
+            ours.lines, ours.events, ours.untagged, ours.no_time, ours.cube, ours.redactions)
 
     def test_the_quick_bucket_of_a_utc_string_is_the_parsed_time_s(self) -> None:
         from pii_tagger.eventtime import event_time, minute_name

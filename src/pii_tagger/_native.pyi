@@ -9,7 +9,7 @@ __version__: str
 SHIPPED_RULE_FILES: list[tuple[str, str]]
 
 _Found = tuple[int, str, str | None]  # target index, path, value
-_Note = tuple[str, int, int]  # path, target index, count
+_Note = tuple[str, int, str, int]  # path, target index, action done, count
 
 class Engine:
     def __init__(

@@ -51,6 +51,7 @@ class Alert:
     first_seen: float  # Unix time
     last_seen: float
     fingerprints: tuple[str, ...] = ()
+    action: str = ""  # the policy's action for it (in audit mode what was done); "" in an overflow alert
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -63,16 +64,28 @@ class Alert:
             "first_seen": self.first_seen,
             "last_seen": self.last_seen,
             "fingerprints": list(self.fingerprints),
+            "action": self.action,
         }
 
     def describe(self) -> str:
         """One line for people; holds nothing but the alert's own fields."""
-        what = "personal data left unmasked" if self.kind == "leak" else "personal data let through (audit mode)"
+        what = "personal data left unmasked" if self.kind == "leak" else _AUDITED.get(self.action, _AUDITED[""])
         cats = ",".join(map(str, self.categories))
         return (
             f"{what}: category {cats}, rule {self.rule}, at {self.where} in {self.source}, "
             f"{self.count} time(s)" + (f", fingerprint {self.fingerprints[0]}" if self.fingerprints else "")
         )
+
+
+# What audit mode did, by the target's action: it lets values through, but a
+# credential (category 16) is still dropped, and a rule's own action may apply.
+_AUDITED = {
+    "audit": "personal data let through (audit mode)",
+    "drop": "personal data dropped (audit mode still drops credentials)",
+    "mask": "personal data masked (audit mode)",
+    "hash": "personal data hashed (audit mode)",
+    "": "personal data found in audit mode (let through, or dropped if a credential)",
+}
 
 
 class LoggerSink:
@@ -116,7 +129,7 @@ class _Group:
     fingerprints: list[str] = field(default_factory=list)
 
 
-_GroupKey = tuple[str, str, str, int, str]
+_GroupKey = tuple[str, str, str, int, str, str]  # kind, source, rule, category, where, action
 
 
 class Alerter:
@@ -166,7 +179,7 @@ class Alerter:
         with self._lock:
             if now - self._window_start >= self.interval:
                 ready = self._close_window(now)
-            key = (kind, source, target.rule, target.category, where)
+            key = (kind, source, target.rule, target.category, where, target.action)
             group = self._groups.get(key)
             if group is None and len(self._groups) >= self.max_groups:
                 self._overflow[kind] = self._overflow.get(kind, 0) + 1
@@ -215,8 +228,8 @@ class Alerter:
 
     @staticmethod
     def _alert(key: _GroupKey, group: _Group, count: int, first: float, fingerprints: tuple[str, ...]) -> Alert:
-        kind, source, rule, category, where = key
-        return Alert(kind, (category,), rule, where, source, count, first, group.last_seen, fingerprints)  # type: ignore[arg-type]
+        kind, source, rule, category, where, action = key
+        return Alert(kind, (category,), rule, where, source, count, first, group.last_seen, fingerprints, action)  # type: ignore[arg-type]
 
     def _start_timer(self) -> None:
         if self._timer is None:

@@ -768,18 +768,24 @@ fn redacted(label: &str, detail: &[&str]) -> String {
 /// find everyone's; for `mask`, `drop` and `keep`, the mask (for `drop`, the
 /// marker used in text).
 pub fn replacement<'a>(target: &Target, value: &'a str, hasher: &Hasher) -> Cow<'a, str> {
+    redaction(target, value, hasher).0
+}
+
+/// [`replacement`], and the action it took: the target's, but [`Action::Mask`]
+/// where a hash found nothing to hash (what the summary notes say was done).
+pub fn redaction<'a>(target: &Target, value: &'a str, hasher: &Hasher) -> (Cow<'a, str>, Action) {
     match target.action {
-        Action::Audit => Cow::Borrowed(value),
+        Action::Audit => (Cow::Borrowed(value), Action::Audit),
         Action::Hash => {
             let normalized = normalize(target.normalize, value);
             if normalized.is_empty() {
-                Cow::Owned(mask(&target.label, Mask::Full, value))
+                (Cow::Owned(mask(&target.label, Mask::Full, value)), Action::Mask)
             } else {
-                Cow::Owned(hasher.token(&normalized))
+                (Cow::Owned(hasher.token(&normalized)), Action::Hash)
             }
         }
-        Action::Mask | Action::Drop | Action::Keep => {
-            Cow::Owned(mask(&target.label, target.mask, value))
+        action @ (Action::Mask | Action::Drop | Action::Keep) => {
+            (Cow::Owned(mask(&target.label, target.mask, value)), action)
         }
     }
 }
@@ -1464,7 +1470,7 @@ mod tests {
         phone.normalize = Normalizer::Phone;
         phone.mask = Mask::Last2;
         for nothing in ["nav norādīts", "-", "n/a"] {
-            assert_eq!(replacement(&phone, nothing, &hasher), "[REDACTED:phone]", "{nothing}");
+            assert_eq!(redaction(&phone, nothing, &hasher), (Cow::Borrowed("[REDACTED:phone]"), Action::Mask), "{nothing}");
         }
         let audit = Target::new("r", 1, "x", Action::Audit);
         assert!(matches!(

@@ -152,23 +152,23 @@ pub struct Run {
 
 #[derive(Debug, Default)]
 struct Notes {
-    /// (path, target, count), in the order first seen.
-    order: Vec<(String, u32, usize)>,
+    /// (path, target, action done, count), in the order first seen.
+    order: Vec<(String, u32, Action, usize)>,
     /// The count an earlier pass gave each entry (0: none).
     previous: Vec<usize>,
-    index: HashMap<(String, u32), usize>,
+    index: HashMap<(String, u32, Action), usize>,
     /// The paths this walk met, once an earlier pass's notes were read.
     paths: Option<std::collections::HashSet<String>>,
 }
 
 impl Notes {
-    fn entry(&mut self, path: &str, target: u32) -> usize {
-        let key = (path.to_string(), target);
+    fn entry(&mut self, path: &str, target: u32, done: Action) -> usize {
+        let key = (path.to_string(), target, done);
         if let Some(&i) = self.index.get(&key) {
             return i;
         }
         self.index.insert(key, self.order.len());
-        self.order.push((path.to_string(), target, 0));
+        self.order.push((path.to_string(), target, done, 0));
         self.previous.push(0);
         self.order.len() - 1
     }
@@ -195,19 +195,21 @@ impl Run {
         self.notes.is_some()
     }
 
-    /// The notes: (path, target, count), in the order first seen. An entry an
+    /// The notes: (path, target, action done, count), in the order first seen.
+    /// The action done is the target's, but a mask where a hash found nothing
+    /// to hash (a phone field without digits). An entry an
     /// earlier pass noted counts what it counted then, or what this pass
     /// found if that is more (tags are found again; masks in text are not):
     /// so redacting twice equals once.
-    pub fn notes(&self) -> Vec<(String, u32, usize)> {
+    pub fn notes(&self) -> Vec<(String, u32, Action, usize)> {
         let Some(notes) = &self.notes else { return Vec::new() };
         let met = |path: &str| notes.paths.as_ref().is_none_or(|paths| paths.contains(path));
         notes
             .order
             .iter()
             .zip(&notes.previous)
-            .filter(|((p, _, n), _)| *n > 0 || met(p))
-            .map(|((p, t, n), &before)| (p.clone(), *t, (*n).max(before)))
+            .filter(|((p, _, _, n), _)| *n > 0 || met(p))
+            .map(|((p, t, done, n), &before)| (p.clone(), *t, *done, (*n).max(before)))
             .collect()
     }
 
@@ -218,7 +220,8 @@ impl Run {
 
     /// A finding. `leaked` false: the value is already our own mask or token,
     /// so it only tags the event (it changes nothing and was noted when it was made).
-    fn add(&mut self, targets: &Targets, target: u32, path: &str, value: Option<&str>, leaked: bool) {
+    /// `done`: the action taken (see [`act::redaction`]).
+    fn add(&mut self, targets: &Targets, target: u32, path: &str, value: Option<&str>, leaked: bool, done: Action) {
         let t = targets.get(target);
         if t.category > 0 {
             self.categories |= 1 << t.category;
@@ -236,7 +239,7 @@ impl Run {
             found.push(Found { target, path: path.to_string(), value: value.map(str::to_string) });
         }
         if t.category > 0 {
-            self.note(path, target, 1);
+            self.note(path, target, done, 1);
             if let Some(counts) = &mut self.by_target {
                 match counts.iter_mut().find(|(t, _)| *t == target) {
                     Some(entry) => entry.1 += 1,
@@ -246,20 +249,20 @@ impl Run {
         }
     }
 
-    /// Counts `count` more of (path, target) in the summary notes.
-    pub fn note(&mut self, path: &str, target: u32, count: usize) {
+    /// Counts `count` more of (path, target, action done) in the summary notes.
+    pub fn note(&mut self, path: &str, target: u32, done: Action, count: usize) {
         if let Some(notes) = &mut self.notes {
-            let i = notes.entry(path, target);
-            notes.order[i].2 = notes.order[i].2.saturating_add(count);
+            let i = notes.entry(path, target, done);
+            notes.order[i].3 = notes.order[i].3.saturating_add(count);
         }
     }
 
     /// What an earlier pass noted of (path, target), from the event's own
     /// notes. It is written out only if this walk meets that path (a note
     /// whose path is no path of the event is not ours).
-    pub fn noted_before(&mut self, path: &str, target: u32, count: usize) {
+    pub fn noted_before(&mut self, path: &str, target: u32, done: Action, count: usize) {
         if let Some(notes) = &mut self.notes {
-            let i = notes.entry(path, target);
+            let i = notes.entry(path, target, done);
             notes.previous[i] = notes.previous[i].saturating_add(count);
             notes.paths.get_or_insert_with(Default::default);
         }
@@ -653,8 +656,13 @@ impl<'e> Walk<'e> {
     }
 
     fn add(&mut self, target: u32, node: NodeId, value: Option<&str>, leaked: bool) {
+        self.add_done(target, node, value, leaked, self.engine.targets.get(target).action);
+    }
+
+    /// [`Walk::add`] of a value on which `done` was taken (a hash may mask instead).
+    fn add_done(&mut self, target: u32, node: NodeId, value: Option<&str>, leaked: bool, done: Action) {
         let path = &self.nodes.get(node).path;
-        self.run.add(&self.engine.targets, target, path, value, leaked);
+        self.run.add(&self.engine.targets, target, path, value, leaked, done);
     }
 
     /// A field's tags (a "keep" field with a value).
@@ -730,8 +738,8 @@ impl<'e> Walk<'e> {
                 return None;
             }
         }
-        let out = act::replacement(self.target(t), text, &self.engine.hasher);
-        self.add(t, at, Some(text), true);
+        let (out, done) = act::redaction(self.target(t), text, &self.engine.hasher);
+        self.add_done(t, at, Some(text), true, done);
         match out {
             Cow::Owned(s) => Some(s),
             Cow::Borrowed(_) => None,
@@ -779,13 +787,15 @@ impl<'e> Walk<'e> {
                 self.add(t, node, None, true);
                 continue;
             }
-            self.add(t, node, Some(piece), true);
             let target = engine.targets.get(t);
             if matches!(target.action, Action::Keep | Action::Audit) {
+                self.add(t, node, Some(piece), true);
                 continue;
             }
+            let (replaced, done) = act::redaction(target, piece, &engine.hasher);
+            self.add_done(t, node, Some(piece), true, done);
             out.push_str(&text[last..f.start]);
-            out.push_str(&act::replacement(target, piece, &engine.hasher));
+            out.push_str(&replaced);
             last = f.end;
             changed = true;
         }

@@ -32,7 +32,7 @@ fn counts_by_target_are_the_summary_notes_without_paths() {
     let summary = walk(&engine, Run::new(true, false));
     let counting = walk(&engine, Run::counting(false));
     let mut noted: Vec<(u32, usize)> = Vec::new();
-    for (_, target, n) in summary.notes() {
+    for (_, target, _, n) in summary.notes() {
         match noted.iter_mut().find(|(t, _)| *t == target) {
             Some(entry) => entry.1 += n,
             None => noted.push((target, n)),

@@ -32,8 +32,8 @@ const STRUCTLOG_META_KEYS: [&str; 2] = ["_record", "_from_structlog"];
 type PyFound = (u32, String, Option<String>);
 /// A finding in a text: start, end (characters), target index, whether a URL.
 type TextFinding = (usize, usize, Option<u32>, bool);
-/// A summary note: path, target index, count.
-type PyNote = (String, u32, usize);
+/// A summary note: path, target index, action done, count.
+type PyNote = (String, u32, &'static str, usize);
 /// A finding of one part of an item: part index, target index, path, value.
 type PartFound = (usize, u32, String, Option<String>);
 
@@ -167,7 +167,7 @@ impl Engine {
         tags: bool,
     ) -> PyResult<(Bound<'py, PyDict>, Vec<u32>, Vec<PyNote>, Option<Vec<PyFound>>, usize)> {
         let (out, run) = self.guarded(py, event, Run::new(summary, collect), tags)?;
-        let notes = run.notes();
+        let notes = run.notes().into_iter().map(|(path, t, done, n)| (path, t, done.name(), n)).collect();
         let categories = categories(&run);
         let found = run.found.map(|f| f.into_iter().map(|f| (f.target, f.path, f.value)).collect());
         Ok((out, categories, notes, found, run.changes))
@@ -292,15 +292,15 @@ fn categories(run: &Run) -> Vec<u32> {
     run.category_list().into_iter().map(u32::from).collect()
 }
 
-fn notes_list<'py>(py: Python<'py>, engine: &engine::Engine, notes: &[(String, u32, usize)]) -> PyResult<Bound<'py, PyList>> {
+fn notes_list<'py>(py: Python<'py>, engine: &engine::Engine, notes: &[(String, u32, Action, usize)]) -> PyResult<Bound<'py, PyList>> {
     let list = PyList::empty(py);
-    for (path, target, count) in notes {
+    for (path, target, done, count) in notes {
         let t = engine.targets().get(*target);
         let note = PyDict::new(py);
         note.set_item("path", path)?;
         note.set_item("rule", &t.rule)?;
         note.set_item("category", t.category)?;
-        note.set_item("action", t.action.name())?;
+        note.set_item("action", done.name())?;
         note.set_item("count", count)?;
         list.append(note)?;
     }
@@ -435,7 +435,11 @@ impl<'py> PyWalk<'_, '_, 'py> {
                 continue;
             }
             if let Some(target) = engine.targets().lookup(&rule, category) {
-                self.walk.run.noted_before(&path, target, count);
+                // A hash that found nothing to hash was a mask; any other action is the target's own.
+                let action = engine.targets().get(target).action;
+                let masked = action == Action::Hash
+                    && field("action").is_some_and(|a| a.cast_exact::<PyString>().is_ok_and(|a| text_of(a) == Action::Mask.name()));
+                self.walk.run.noted_before(&path, target, if masked { Action::Mask } else { action }, count);
             }
         }
         Ok(())
