@@ -236,14 +236,14 @@ fn possessive(pattern: &str) -> bool {
     false
 }
 
-/// How every regex here is run: no captures are asked for, so no engine that
-/// resolves them; the bounded backtracker (which clears its memory of
-/// visited states for every search) is left out too: the lazy DFA does it all.
 /// Each lazy DFA's cache, at most.
 const CACHE_CAPACITY: usize = 8 << 20;
 /// Each compiled NFA, at most.
 const NFA_SIZE_LIMIT: usize = 64 << 20;
 
+/// How every regex here is run: no captures are asked for, so no engine that
+/// resolves them; the bounded backtracker (which clears its memory of
+/// visited states for every search) is left out too: the lazy DFA does it all.
 fn engine_config() -> regex_automata::meta::Config {
     Regex::config().backtrack(false).onepass(false).hybrid_cache_capacity(CACHE_CAPACITY).nfa_size_limit(Some(NFA_SIZE_LIMIT))
 }
