@@ -146,11 +146,16 @@ def query_command(args: argparse.Namespace) -> int:
         untagged += result.untagged
         no_time += result.no_time
         timed += result.timed
-        for raw in result.matches:
-            if args.limit is not None and selected >= args.limit:
-                break
-            selected += 1
-            out.write(_table_row(raw) if table else raw)
+        matches, count = result.matches, result.selected
+        if args.limit is not None and selected + count > args.limit:
+            count = args.limit - selected
+            matches = matches[:_end_of_lines(matches, count)]
+        selected += count
+        if table:
+            for raw in matches.split(b"\n")[:-1]:
+                out.write(_table_row(raw))
+        else:
+            out.write(matches)
         if args.limit is not None and selected >= args.limit:
             break
     out.flush()
@@ -188,8 +193,16 @@ def _texts_from(name: str, paths: list[str]) -> list[bytes]:
     return [t.encode() for t in texts]
 
 
+def _end_of_lines(lines: bytes, n: int) -> int:
+    """Where the first ``n`` lines of ``lines`` (each ending in a newline) end."""
+    end = 0
+    for _ in range(n):
+        end = lines.index(b"\n", end) + 1
+    return end
+
+
 def _table_row(raw: bytes) -> bytes:
-    event = orjson.loads(raw)
+    event = orjson.loads(raw.decode("utf-8", "replace"))
     tags = event.get("pii_categories")
     cats = ",".join(map(str, tags)) if isinstance(tags, list) else "-"
     text = event.get("event", event.get("message", ""))

@@ -90,7 +90,7 @@ def read_chunks(name: str, report: ReadCounts, progress: Callable[[int], None]) 
     try:
         raw: IO[bytes] = sys.stdin.buffer if name == "-" else open(name, "rb")  # noqa: SIM115 - closed below
     except OSError as exc:
-        report.problems.append(_problem(name, exc))
+        report.problems.append(f"{printable(name)}: cannot read ({read_error(exc)}); skipped")
         return
     label = "<stdin>" if name == "-" else printable(name)
     report.files += 1
@@ -114,7 +114,7 @@ def read_chunks(name: str, report: ReadCounts, progress: Callable[[int], None]) 
             yield Chunk(label, last[0], last[1], tuple(last[2]))
         if failed:
             report.problems.append(f"{label}: unreadable after line {chunker.lines_seen()} ({_reason(failed[0])}); "
-                                   "the rest of it was not scanned")
+                                   "the rest of it was not read")
         progress(_position(raw) - last_pos)
     finally:
         if name != "-":

@@ -11,6 +11,7 @@ mod lines;
 mod offsets;
 mod processor;
 mod rule_checks;
+mod tools;
 
 /// `f`, with a Rust panic turned into a `RuntimeError` that names no value
 /// (PyO3's own `PanicException` is a `BaseException`: it would pass an
@@ -67,5 +68,11 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(engine::target_needs, m)?)?;
     m.add_function(wrap_pyfunction!(rule_checks::check_value_rule, m)?)?;
     m.add_function(wrap_pyfunction!(rule_checks::check_safe_shape, m)?)?;
+    m.add_function(wrap_pyfunction!(tools::stats_chunk, m)?)?;
+    m.add_function(wrap_pyfunction!(tools::select_chunk, m)?)?;
+    m.add_function(wrap_pyfunction!(tools::text_moment, m)?)?;
+    m.add_function(wrap_pyfunction!(tools::epoch_moment, m)?)?;
+    m.add_function(wrap_pyfunction!(tools::minute_name, m)?)?;
+    m.add("TIME_KEYS", pii_core::eventtime::TIME_KEYS.to_vec())?;
     Ok(())
 }
