@@ -232,6 +232,8 @@ def _redact_files(redactor: Redactor, files: list[str], out: BinaryIO) -> int:
     reported = 0
     for name in expand(files, read):
         for chunk in read_chunks(name, read, lambda n: None):
+            chunk = chunk.load()
+            read.long_lines += len(chunk.cut)
             _redact_chunk(redactor, chunk, out, counts)
         for problem in read.problems[reported:]:  # said as soon as it happens, after what was written
             out.flush()

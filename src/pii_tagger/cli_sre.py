@@ -25,7 +25,7 @@ from .logquery import Selection, SelectionError, parse_time, run
 from .logstats import BUCKETS, Stats, collect, source_of
 from .policy import Policy, PolicyError
 from .report_html import render_html
-from .rules import Category, RuleFileError, load_rules
+from .rules import Category, RuleFileError, load_rules, shipped_categories
 from .tokens import TokenError, tokens_for
 
 EXIT_OK, EXIT_NONE, EXIT_USAGE, EXIT_INPUT = 0, 1, 2, 3
@@ -112,7 +112,7 @@ def _category_numbers(items: list[str], catalogue: Mapping[int, Category]) -> fr
 def query_command(args: argparse.Namespace) -> int:
     paths = args.paths or ["-"]
     try:
-        catalogue = load_rules().categories
+        catalogue = shipped_categories()
         contains = [t.encode() for t in args.contains]
         if args.contains_from:
             contains += _texts_from(args.contains_from, paths)
@@ -239,7 +239,7 @@ def stats_command(args: argparse.Namespace) -> int:
         print(f"pii-tagger: --html {args.html}: {e.strerror or e}", file=sys.stderr)
         return EXIT_USAGE
     stats = collect(paths, bucket=args.bucket, jobs=jobs)
-    catalogue = load_rules().categories
+    catalogue = shipped_categories()
     if args.format == "json":
         sys.stdout.buffer.write(orjson.dumps(stats.as_dict(), option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE))
     else:
@@ -250,13 +250,16 @@ def stats_command(args: argparse.Namespace) -> int:
         print(f"pii-tagger: wrote {args.html}", file=sys.stderr)
     for problem in stats.problems:
         print(f"pii-tagger: {problem}", file=sys.stderr)
-    return EXIT_INPUT if stats.problems else EXIT_OK
+    if stats.long_lines:
+        print(f"pii-tagger: {stats.long_lines} line(s) over 1 MiB were not read whole (counted as not JSON)", file=sys.stderr)
+    return EXIT_INPUT if stats.problems or stats.long_lines else EXIT_OK
 
 
 def _print_stats(stats: Stats, catalogue: Mapping[int, Category], top: int, out: TextIO) -> None:
     w = out.write
     w(f"{stats.lines} lines in {stats.files} file(s): {stats.events} events ({stats.tagged} tagged, "
-      f"{stats.untagged} without pii_categories), {stats.not_json} lines not JSON.\n")
+      f"{stats.untagged} without pii_categories), {stats.not_json} lines not JSON"
+      + (f" ({stats.long_lines} over 1 MiB, not read whole)" if stats.long_lines else "") + ".\n")
     by_category = stats.by_category()
     redactions = stats.redactions_by_category()
     w(f"\n{'category':>8}  {'name':<44} {'events':>9} {'share':>7} {'redactions':>11}\n")

@@ -87,6 +87,7 @@ class QueryResult:
     no_time: int = 0
     timed: int = 0  # events tested against the time range that had a usable time
     matches: bytes = b""  # the lines selected, each ending in a newline
+    long_lines: int = 0  # over MAX_LINE: never selected
 
 
 MAX_DEPTH = 64  # paths deeper than this are not listed (a line may nest 1000 deep)
@@ -134,6 +135,7 @@ def _init(selection: Selection) -> None:
 def query_chunk(chunk: Chunk) -> QueryResult:
     s = _selection
     assert s is not None
+    chunk = chunk.load()
     lines, not_json, untagged, no_time, timed, selected, matches = _native.select_chunk(
         chunk.data, list(chunk.cut), categories=sorted(s.categories), match_all=s.match_all, contains=list(s.contains),
         sources=list(s.sources), since=None if s.since is None else micros_of(s.since),
@@ -141,7 +143,7 @@ def query_chunk(chunk: Chunk) -> QueryResult:
     if s.fields and matches:
         kept = [line + b"\n" for line in matches.split(b"\n")[:-1] if _has_field(line, s.fields)]
         selected, matches = len(kept), b"".join(kept)
-    return QueryResult(lines, selected, not_json, untagged, no_time, timed, matches)
+    return QueryResult(lines, selected, not_json, untagged, no_time, timed, matches, len(chunk.cut))
 
 
 def run(
@@ -155,4 +157,6 @@ def run(
     """Results chunk by chunk, in input order: each with its selected lines."""
     read = read if read is not None else ReadCounts()
     chunks = (chunk for name in expand(paths, read) for chunk in read_chunks(name, read, progress))
-    yield from map_chunks(query_chunk, chunks, jobs, _init, (selection,))
+    for result in map_chunks(query_chunk, chunks, jobs, _init, (selection,)):
+        read.long_lines += result.long_lines
+        yield result

@@ -59,6 +59,7 @@ class Stats:
     not_json: int = 0
     untagged: int = 0
     no_time: int = 0  # events without a usable time (bucket "-")
+    long_lines: int = 0  # over 1 MiB: not events
     cube: Counter[tuple[str, str, int]] = field(default_factory=Counter)
     redactions: Counter[tuple[str, int, str]] = field(default_factory=Counter)
     sources: Counter[str] = field(default_factory=Counter)  # events by source
@@ -99,6 +100,7 @@ class Stats:
         self.not_json += other.not_json
         self.untagged += other.untagged
         self.no_time += other.no_time
+        self.long_lines += other.long_lines
         self.cube.update(other.cube)
         self.redactions.update(other.redactions)
         self.sources.update(other.sources)
@@ -117,6 +119,7 @@ class Stats:
             "untagged_events": self.untagged,
             "not_json_lines": self.not_json,
             "events_without_time": self.no_time,
+            "lines_over_1MiB": self.long_lines,
             "events_by_category": rows(self.by_category(), ("category", "events")),
             "redactions_by_category": rows(self.redactions_by_category(), ("category", "redactions")),
             "events_by_source": rows(self.by_source(), ("source", "category", "events")),
@@ -142,9 +145,10 @@ def source_of(event: dict[str, Any]) -> str:
 
 def stats_chunk(chunk: Chunk) -> Stats:
     """One chunk of lines, counted by the native core."""
+    chunk = chunk.load()
     lines, events, not_json, untagged, no_time, cube, sources, redactions = _native.stats_chunk(
         chunk.data, list(chunk.cut), _width, MAX_SOURCES, OTHER_SOURCES)
-    stats = Stats(lines=lines, events=events, not_json=not_json, untagged=untagged, no_time=no_time)
+    stats = Stats(lines=lines, events=events, not_json=not_json, untagged=untagged, no_time=no_time, long_lines=len(chunk.cut))
     stats.cube.update({(bucket, source, category): n for bucket, source, category, n in cube})
     stats.sources.update(dict(sources))
     stats.redactions.update({(path, category, action): n for path, category, action, n in redactions})

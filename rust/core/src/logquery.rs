@@ -55,10 +55,11 @@ pub fn select_chunk(selection: &Selection, data: &[u8], cut: &[usize]) -> Select
     let mut out = Selected::default();
     let mut cuts = cut.iter().copied().peekable();
     let timed = selection.since.is_some() || selection.until.is_some();
+    let fields = tagged::Fields { source: !selection.sources.is_empty(), time: timed, notes: false };
     for (index, line) in lines::split(data).enumerate() {
         out.lines += 1;
         let (text, _) = lines::decode(line.body);
-        let read = if cuts.next_if_eq(&index).is_some() { None } else { tagged::read(&text) };
+        let read = if cuts.next_if_eq(&index).is_some() { None } else { tagged::read(&text, fields) };
         let Some(event) = read else {
             out.not_json += 1;
             continue;

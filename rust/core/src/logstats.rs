@@ -62,7 +62,7 @@ pub fn stats_chunk(data: &[u8], cut: &[usize], width: usize, max_sources: usize,
     for (index, line) in lines::split(data).enumerate() {
         stats.lines += 1;
         let (text, _) = lines::decode(line.body);
-        let read = if cuts.next_if_eq(&index).is_some() { None } else { tagged::read(&text) };
+        let read = if cuts.next_if_eq(&index).is_some() { None } else { tagged::read(&text, tagged::Fields::ALL) };
         let Some(event) = read else {
             stats.not_json += 1;
             continue;

@@ -32,10 +32,28 @@ pub struct Tagged<'t> {
     members: Members<'t>,
 }
 
-/// The line's members that the tools read; None when it is not a JSON object.
-pub fn read(text: &str) -> Option<Tagged<'_>> {
-    let wanted = |key: &str| key == CATEGORIES_KEY || key == SUMMARY_KEY || TIME_KEYS.contains(&key) || SOURCE_KEYS.contains(&key);
-    lines::object_fields(text, wanted, MAX_FIELD_DEPTH).map(|members| Tagged { members })
+/// Which fields a tool reads (the categories always): the others are only checked.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Fields {
+    pub source: bool,
+    pub time: bool,
+    pub notes: bool,
+}
+
+impl Fields {
+    pub const ALL: Fields = Fields { source: true, time: true, notes: true };
+
+    fn wants(self, key: &str) -> bool {
+        key == CATEGORIES_KEY
+            || (self.notes && key == SUMMARY_KEY)
+            || (self.time && TIME_KEYS.contains(&key))
+            || (self.source && SOURCE_KEYS.contains(&key))
+    }
+}
+
+/// The line's members that `fields` names; None when it is not a JSON object.
+pub fn read(text: &str, fields: Fields) -> Option<Tagged<'_>> {
+    lines::object_fields(text, |key| fields.wants(key), MAX_FIELD_DEPTH).map(|members| Tagged { members })
 }
 
 impl<'t> Tagged<'t> {
@@ -187,22 +205,26 @@ fn set_end(p: &[char], i: usize) -> Option<usize> {
 mod tests {
     use super::*;
 
+    fn read_all(text: &str) -> Option<Tagged<'_>> {
+        read(text, Fields::ALL)
+    }
+
     #[test]
     fn categories_of_every_list_and_untagged_lines() {
-        let t = read(r#"{"pii_categories": [2, 19, "3", true, 1.0, -1], "x": {"pii_categories": [4]}, "pii_categori\u0065s": [11]}"#).unwrap();
+        let t = read_all(r#"{"pii_categories": [2, 19, "3", true, 1.0, -1], "x": {"pii_categories": [4]}, "pii_categori\u0065s": [11]}"#).unwrap();
         assert_eq!(t.categories(), Some(1 << 2 | 1 << 11));
-        assert_eq!(read(r#"{"pii_categories": []}"#).unwrap().categories(), Some(1));
-        assert_eq!(read(r#"{"pii_categories": [0, 99]}"#).unwrap().categories(), Some(1));
-        assert_eq!(read(r#"{"pii_categories": "2"}"#).unwrap().categories(), None);
-        assert_eq!(read(r#"{"event": "x"}"#).unwrap().categories(), None);
+        assert_eq!(read_all(r#"{"pii_categories": []}"#).unwrap().categories(), Some(1));
+        assert_eq!(read_all(r#"{"pii_categories": [0, 99]}"#).unwrap().categories(), Some(1));
+        assert_eq!(read_all(r#"{"pii_categories": "2"}"#).unwrap().categories(), None);
+        assert_eq!(read_all(r#"{"event": "x"}"#).unwrap().categories(), None);
         for not_object in ["[1]", "plain", r#"{"pii_categories": [1]"#, ""] {
-            assert!(read(not_object).is_none(), "{not_object:?}");
+            assert!(read_all(not_object).is_none(), "{not_object:?}");
         }
     }
 
     #[test]
     fn source_time_and_notes() {
-        let t = read(concat!(
+        let t = read_all(concat!(
             r#"{"logger": "crm", "service": "", "service.name": "billing", "timestamp": "2026-11-25T10:30:00Z", "#,
             r#""pii_redactions": [{"path": "email", "rule": "email", "category": 2, "action": "mask", "count": 3}, "#,
             r#"{"path": 7, "category": 5, "count": 1}, {"category": 19, "count": 1}, {"category": 2, "count": -1}, "#,
@@ -213,7 +235,7 @@ mod tests {
         assert_eq!(t.moment(), Some(1_795_602_600_000_000));
         let notes: Vec<_> = t.notes().collect();
         assert_eq!(notes, [("email", 2, "mask", 3), ("", 5, "", 1), ("", 3, "", 2)]);
-        assert_eq!(read(r#"{"logger": 5}"#).unwrap().source(), None);
+        assert_eq!(read_all(r#"{"logger": 5}"#).unwrap().source(), None);
     }
 
     #[test]
