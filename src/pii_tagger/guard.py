@@ -126,9 +126,9 @@ class LeakGuard:
                 source: str | None) -> str | bytes:
         """Alerts the leaks of ``line``; the line to write (``written``: its redaction)."""
         targets = self.redactor.targets
-        found = [Found(targets[t], path, value) for t, path, value in leaked]
         text = line.decode("utf-8", "replace") if isinstance(line, (bytes, bytearray)) else line
-        self._alert(json_object(text) or {}, found, source)  # a JSON line's logger names the source
+        event = json_object(text) or {}  # a JSON line's logger names the source
+        self.alerts.report_many("leak", [(targets[t], path, value) for t, path, value in leaked], self._source_of(event, source))
         if not self.redact:
             return line
         assert written is not None
@@ -142,12 +142,14 @@ class LeakGuard:
         return redacted if self.redact and redacted is not None else event
 
     def _alert(self, event: Mapping[str, Any], leaked: list[Found], source: str | None) -> None:
+        self.alerts.report_many("leak", [(f.target, f.path, f.value) for f in leaked], self._source_of(event, source))
+
+    def _source_of(self, event: Mapping[str, Any], source: str | None) -> str:
+        """The source an alert names: the caller's, else the event's logger or service, else the guard's own."""
         named = source if source is not None else (
             event.get("logger") or event.get("logger_name") or event.get("service.name") or self.source
         )
-        source = self.redactor.alert_source(named)
-        for item in leaked:
-            self.alerts.report("leak", item.target, item.path, source, item.value)
+        return self.redactor.alert_source(named)
 
 
 def json_object(text: str) -> dict[str, Any] | None:
