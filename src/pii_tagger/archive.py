@@ -23,14 +23,13 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import orjson
-
 from .actions import Hasher
 from .alerts import Alerter
 from .engine import Redactor
 from .guard import LeakGuard
-from .logfiles import Chunk, ReadCounts, expand, map_chunks, read_chunks
+from .logfiles import Chunk, ReadCounts, expand, line_event, map_chunks, read_chunks
 from .policy import Policy
+from .rules import RuleSet
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,23 +113,29 @@ def _worker_init(options: ScanOptions) -> None:
     _guard = make_guard(options)
 
 
-def make_guard(options: ScanOptions) -> LeakGuard:
-    """The scanner's guard: it reports, it does not alert or hash (a throw-away key)."""
+def make_guard(options: ScanOptions, rules: RuleSet | None = None) -> LeakGuard:
+    """The scanner's guard: it reports, it does not alert or hash (a throw-away
+    key). ``rules``: already loaded (instead of ``options.rule_files``)."""
     policy = Policy(actions=dict(options.actions))  # type: ignore[arg-type]
     hasher = Hasher({"scan": secrets.token_bytes(32)})
-    redactor = Redactor(policy, rule_files=options.rule_files, hasher=hasher)
+    redactor = Redactor(policy, rule_files=options.rule_files, rules=rules, hasher=hasher)
     return LeakGuard(redactor, alerts=Alerter([], hasher=hasher), redact=False)
 
 
 def scan_chunk(chunk: Chunk) -> ChunkResult:
     """One chunk, with the guard made by ``_worker_init`` in this process."""
-    guard = _guard
-    assert guard is not None
+    assert _guard is not None
+    return find_leaks(_guard, chunk)
+
+
+def find_leaks(guard: LeakGuard, chunk: Chunk) -> ChunkResult:
+    """The leaks in one chunk of lines, and what could not be read as UTF-8."""
     result = ChunkResult()
     for offset, raw in enumerate(chunk.lines):
         result.lines += 1
         result.bytes += len(raw)
-        event = _event(raw, result)
+        event, _, not_utf8 = line_event(raw)
+        result.not_utf8 += not_utf8
         if event is None:
             continue
         _, found = guard.find(event)
@@ -139,25 +144,6 @@ def scan_chunk(chunk: Chunk) -> ChunkResult:
             number = chunk.first_line + offset
             result.leaks.extend(Leak(chunk.file, number, f.target.category, f.target.rule, f.path) for f in found)
     return result
-
-
-def _event(raw: bytes, result: ChunkResult) -> dict[str, Any] | None:
-    line = raw.rstrip(b"\r\n")
-    if not line.strip():
-        return None
-    if line.lstrip()[:1] == b"{":
-        try:
-            parsed = orjson.loads(line)
-        except orjson.JSONDecodeError:
-            parsed = None
-        if isinstance(parsed, dict):
-            return parsed
-    try:
-        text = line.decode("utf-8")
-    except UnicodeDecodeError:
-        result.not_utf8 += 1
-        text = line.decode("utf-8", "replace")
-    return {"message": text}
 
 
 # ---- the scan ---------------------------------------------------------------------

@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Protocol, TypeVar
 
+import orjson
+
 MAX_LINE = 1 << 20  # longer lines are skipped (and counted)
 CHUNK_BYTES = 1 << 20
 _READ_BLOCK = 1 << 16
@@ -79,31 +81,58 @@ def read_chunks(name: str, report: ReadCounts, progress: Callable[[int], None]) 
     except OSError as exc:
         report.problems.append(_problem(name, exc))
         return
-    label = "<stdin>" if name == "-" else printable(name)
     report.files += 1
-    lines: list[bytes] = []
-    size = first = last_pos = 0
     try:
-        for number, line in _numbered_lines(raw, label, report):
-            if line is None or size >= CHUNK_BYTES:  # a skipped line ends a run of numbered lines
-                if lines:
-                    pos = _position(raw)
-                    progress(pos - last_pos)
-                    last_pos = pos
-                    yield Chunk(label, first, lines)
-                lines, size = [], 0
-                if line is None:
-                    continue
-            if not lines:
-                first = number
-            lines.append(line)
-            size += len(line)
-        if lines:
-            yield Chunk(label, first, lines)
-        progress(_position(raw) - last_pos)
+        yield from stream_chunks(raw, "<stdin>" if name == "-" else printable(name), report, progress)
     finally:
         if name != "-":
             raw.close()
+
+
+def stream_chunks(raw: IO[bytes], label: str, report: ReadCounts, progress: Callable[[int], None]) -> Iterator[Chunk]:
+    """:func:`read_chunks` of an input already open (a file, stdin, a file's
+    bytes read by Spark), named ``label`` in chunks and problems. ``.gz`` is
+    told by content when ``raw`` can peek (``io.BufferedReader``)."""
+    lines: list[bytes] = []
+    size = first = last_pos = 0
+    for number, line in _numbered_lines(raw, label, report):
+        if line is None or size >= CHUNK_BYTES:  # a skipped line ends a run of numbered lines
+            if lines:
+                pos = _position(raw)
+                progress(pos - last_pos)
+                last_pos = pos
+                yield Chunk(label, first, lines)
+            lines, size = [], 0
+            if line is None:
+                continue
+        if not lines:
+            first = number
+        lines.append(line)
+        size += len(line)
+    if lines:
+        yield Chunk(label, first, lines)
+    progress(_position(raw) - last_pos)
+
+
+def line_event(raw: bytes, errors: str = "replace") -> tuple[dict[str, Any] | None, bool, bool]:
+    """A log line as an event, as ``redact`` and ``scan`` read it: a JSON
+    object line as it is, any other line as ``{"message": text}`` (bytes that
+    are not UTF-8 decoded with ``errors``); None for a blank line. Also: was it
+    read as text, and was it not UTF-8."""
+    line = raw.rstrip(b"\r\n")
+    if not line.strip():
+        return None, False, False
+    if line.lstrip()[:1] == b"{":
+        try:
+            parsed = orjson.loads(line)
+        except orjson.JSONDecodeError:
+            parsed = None
+        if isinstance(parsed, dict):
+            return parsed, False, False
+    try:
+        return {"message": line.decode("utf-8")}, True, False
+    except UnicodeDecodeError:
+        return {"message": line.decode("utf-8", errors)}, True, True
 
 
 def _numbered_lines(raw: IO[bytes], label: str, report: ReadCounts) -> Iterator[tuple[int, bytes | None]]:
