@@ -435,6 +435,35 @@ def test_scan_columns_finds_what_the_guard_finds(spark: Any) -> None:
     assert_no_planted(repr(found), people)
 
 
+def test_bytes_that_are_not_utf8_are_read_as_the_command_line_reads_them(spark: Any, tmp_path: Path) -> None:
+    """spark.read.text keeps a line's bytes unchecked: nothing fails on them, and they count as on the command line."""
+    from pyspark.sql import functions as F
+
+    from pii_tagger.spark import redact, scan, stats
+
+    people = People(5)
+    code, email = people.code(), people.email()
+    raw = (b"\xff\xfe not utf-8, personas kods " + code.encode() + b"\n"
+           + b'{"note": "caf\xe9", "email": "' + email.encode() + b'"}\n'
+           + _lines(raw_events(people, 6)))
+    path = tmp_path / "latin1.log"
+    path.write_bytes(raw)
+    lines = spark.read.text(str(path))
+
+    assert stats(lines).collect().as_dict() == {**_cli_stats(str(path)), "files": 0}
+    by_cli = cli("redact", str(path))
+    assert by_cli.returncode == 0, by_cli.stderr
+    redacted = redact(lines.withColumn("note", F.struct(F.col("value").alias("text"))), ["value", "note"],
+                      hasher=Hasher.from_env({"PII_TAGGER_HASH_KEY": KEY})).collect()
+    cli_lines = [orjson.loads(line) for line in by_cli.stdout.splitlines()]
+    assert [r.value for r in redacted[:2]] == [e["message"] for e in cli_lines[:2]]  # \xNN escapes, as the CLI keeps them
+    assert [r.pii_categories for r in redacted[:2]] == [e["pii_categories"] for e in cli_lines[:2]]
+    assert "\\xff\\xfe" in redacted[0].value and "\\xff\\xfe" in redacted[0].note.text  # a struct's text too
+    found = scan(lines, "value").collect()
+    assert {(r.category, r.rule) for r in found} >= {(1, "personal_code_lv")}
+    assert_no_planted(repr(redacted) + repr(found), people)
+
+
 def test_bad_columns_and_paths_are_clear_errors(spark: Any, tmp_path: Path) -> None:
     from pii_tagger.spark import redact, scan, scan_files, stats
 

@@ -134,24 +134,60 @@ def _attempt() -> int:
 
 
 # ---- values of a column as events -------------------------------------------------
+# Spark does not check that its strings are UTF-8 (``spark.read.text`` keeps a
+# line's bytes), so every string is read as bytes and decoded here, with
+# ``errors`` as the command line decodes: nothing fails on a bad byte.
 
 
-def _values(batch: pa.RecordBatch, name: str, kind: str) -> list[Any]:
-    """A column's values as Python: JSON-string columns as bytes (read as lines), maps as dicts."""
-    array = batch.column(batch.schema.get_field_index(name))
-    if kind == "json":
-        target = pa.large_binary() if pa.types.is_large_string(array.type) else pa.binary()
-        return array.cast(target).to_pylist()  # type: ignore[no-any-return]
-    values = array.to_pylist()
-    return [dict(v) if v is not None else None for v in values] if kind == "map" else values
+def readable(arrow_type: pa.DataType) -> pa.DataType:
+    """``arrow_type`` with every string, at any depth, as bytes (a cast that copies nothing)."""
+    if pa.types.is_string(arrow_type):
+        return pa.binary()
+    if pa.types.is_large_string(arrow_type):
+        return pa.large_binary()
+    if pa.types.is_struct(arrow_type):
+        return pa.struct([pa.field(f.name, readable(f.type), f.nullable) for f in arrow_type])
+    if pa.types.is_map(arrow_type):
+        return pa.map_(readable(arrow_type.key_type), readable(arrow_type.item_type))
+    if pa.types.is_list(arrow_type) or pa.types.is_large_list(arrow_type):
+        field_ = arrow_type.value_field
+        item = pa.field(field_.name, readable(field_.type), field_.nullable)
+        return pa.list_(item) if pa.types.is_list(arrow_type) else pa.large_list(item)
+    return arrow_type
 
 
-def _event(value: Any, kind: str) -> tuple[dict[str, Any] | None, bool]:
+def decoded(value: Any, arrow_type: pa.DataType, errors: str) -> Any:
+    """A value read through :func:`readable` as Python: its strings decoded, maps as dicts."""
+    if value is None:
+        return None
+    if pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type):
+        return value.decode("utf-8", errors)
+    if pa.types.is_struct(arrow_type):
+        return {f.name: decoded(value.get(f.name), f.type, errors) for f in arrow_type}
+    if pa.types.is_map(arrow_type):
+        return {decoded(k, arrow_type.key_type, errors): decoded(v, arrow_type.item_type, errors) for k, v in value}
+    if pa.types.is_list(arrow_type) or pa.types.is_large_list(arrow_type):
+        return [decoded(v, arrow_type.value_type, errors) for v in value]
+    return value
+
+
+def _column(batch: pa.RecordBatch, name: str) -> pa.Array:
+    return batch.column(batch.schema.get_field_index(name))
+
+
+def _values(batch: pa.RecordBatch, name: str, kind: str, errors: str) -> list[Any]:
+    """A column's values: a JSON-string column's as bytes (read as lines), others decoded."""
+    array = _column(batch, name)
+    raw = array.cast(readable(array.type)).to_pylist()
+    return raw if kind == "json" else [decoded(v, array.type, errors) for v in raw]  # type: ignore[no-any-return]
+
+
+def _event(value: Any, kind: str, errors: str) -> tuple[dict[str, Any] | None, bool]:
     """The event a column's value is checked as (None: nothing to check), and whether it was text."""
     if value is None:
         return None, False
     if kind == "json":
-        event, text, _ = line_event(value)
+        event, text, _ = line_event(value, errors)
         return event, text
     return value, False
 
@@ -159,15 +195,19 @@ def _event(value: Any, kind: str) -> tuple[dict[str, Any] | None, bool]:
 # ---- redact -----------------------------------------------------------------------
 
 
+_REDACT_ERRORS = "backslashreplace"  # as `pii-tagger redact` keeps bytes that are not UTF-8
+_SCAN_ERRORS = "replace"  # as `pii-tagger scan` reads them
+
+
 def redact_batches(job: RedactJob, batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
     """Each batch with its columns redacted and the row's categories in ``job.tags``."""
     redactor = _redactor(job)
     for batch in batches:
         tags: list[set[int]] = [set() for _ in range(batch.num_rows)]
-        arrays = dict(zip(batch.schema.names, batch.columns))
+        arrays = dict(zip(batch.schema.names, batch.columns, strict=True))
         for name, kind in job.columns:
             out = []
-            for row, value in enumerate(_values(batch, name, kind)):
+            for row, value in enumerate(_values(batch, name, kind, _REDACT_ERRORS)):
                 redacted, categories = _redact_value(redactor, value, kind)
                 out.append(redacted)
                 tags[row].update(categories)
@@ -184,9 +224,9 @@ def redact_batches(job: RedactJob, batches: Iterator[pa.RecordBatch]) -> Iterato
 def _redact_value(redactor: Redactor, value: Any, kind: str) -> tuple[Any, list[int]]:
     """The redacted value and its categories: a JSON line as ``pii-tagger redact`` writes it
     (with its tags), any other text as text; structs and maps without our own fields."""
-    event, text = _event(value, kind)
+    event, text = _event(value, kind, _REDACT_ERRORS)
     if event is None:  # null, or a blank line
-        return (value.decode() if isinstance(value, bytes) else value), []
+        return (value.decode("utf-8", _REDACT_ERRORS) if isinstance(value, bytes) else value), []
     out = redactor.redact(event)
     categories: list[int] = list(out.get(CATEGORIES_KEY) or ())
     if kind == "json":
@@ -239,12 +279,12 @@ def scan_batches(job: ScanJob, batches: Iterator[pa.RecordBatch]) -> Iterator[pa
     """``scan``: the findings in each batch's columns, one row each (never a value)."""
     guard = _guard(job)
     for batch in batches:
-        files = batch.column(batch.schema.get_field_index(job.file)).to_pylist() if job.file else None
-        lines = batch.column(batch.schema.get_field_index(job.line)).to_pylist() if job.line else None
+        files = _values(batch, job.file, "text", _SCAN_ERRORS) if job.file else None
+        lines = _column(batch, job.line).to_pylist() if job.line else None
         rows: list[tuple[Any, ...]] = []
         for name, kind in job.columns:
-            for row, value in enumerate(_values(batch, name, kind)):
-                event, _ = _event(value, kind)
+            for row, value in enumerate(_values(batch, name, kind, _SCAN_ERRORS)):
+                event, _ = _event(value, kind, _SCAN_ERRORS)
                 if event is None:
                     continue
                 file = files[row] if files is not None else None
@@ -275,9 +315,9 @@ def file_label(arguments: tuple[tuple[str, str | None], ...], argument: int, pat
 
 def _files(job: ScanJob | StatsJob, batch: pa.RecordBatch) -> Iterator[tuple[int, str, str, io.BufferedReader]]:
     """(argument, Spark's path, label, a reader that can peek) of each file of a ``binaryFile`` batch."""
-    arguments = batch.column(batch.schema.get_field_index("argument")).to_pylist()
-    paths = batch.column(batch.schema.get_field_index("path")).to_pylist()
-    contents = batch.column(batch.schema.get_field_index("content"))
+    arguments = _column(batch, "argument").to_pylist()
+    paths = _values(batch, "path", "text", _SCAN_ERRORS)
+    contents = _column(batch, "content")
     for i, (argument, path) in enumerate(zip(arguments, paths)):
         content = contents[i].as_py() or b""
         yield argument, path, file_label(job.arguments, argument, path), io.BufferedReader(io.BytesIO(content))
@@ -360,7 +400,7 @@ def stats_lines(job: StatsJob, batches: Iterator[pa.RecordBatch]) -> Iterator[pa
     """``stats``: the counts of a column of lines, one Stats per task."""
     total = Stats()
     for batch in batches:
-        values = batch.column(batch.schema.get_field_index(job.column)).to_pylist()
+        values = _values(batch, job.column, "json", _SCAN_ERRORS)  # bytes, as the command line reads lines
         total.merge(count_lines((v for v in values if v is not None), job.width))
     yield _stats_batch(total, [])
 
