@@ -220,7 +220,7 @@ def collect(
     chunks = (chunk for name in expand(paths, read) for chunk in read_chunks(name, read, progress))
     for part in map_chunks(stats_chunk, chunks, jobs, _set_bucket, (bucket,)):
         total.merge(part)
-    add_unread(total, read)
+    add_read_counts(total, read)
     return total
 
 
@@ -231,10 +231,7 @@ def bucket_width(bucket: str) -> int:
     return BUCKETS[bucket]
 
 
-def add_unread(stats: Stats, read: ReadCounts) -> None:
-    """What reading found into ``stats``: skipped lines (binary, over
-    ``MAX_LINE``) are lines that are not JSON events; files and problems."""
-    stats.lines += read.binary_lines + read.long_lines
-    stats.not_json += read.binary_lines + read.long_lines
+def add_read_counts(stats: Stats, read: ReadCounts) -> None:
+    """What reading found into ``stats``: the files read, and the problems."""
     stats.files += read.files
     stats.problems += read.problems

@@ -228,13 +228,12 @@ class _Archive:
     """The files under ``paths`` as Spark lists them (``binaryFile``, recursively),
     each with the index of the argument it was found under."""
 
-    def __init__(self, spark: SparkSession, paths: Sequence[str]) -> None:
-        if isinstance(paths, str):
-            paths = [paths]
+    def __init__(self, spark: SparkSession, paths: str | Sequence[str]) -> None:
+        paths = [paths] if isinstance(paths, str) else list(paths)
         if not paths:
             raise ValueError("no paths given")
         self.spark = spark
-        self.paths = list(paths)
+        self.paths = paths
         self.arguments = tuple((p, _local(p)) for p in self.paths)
         self.problems: dict[int, str] = {}
         frames = []
@@ -365,7 +364,7 @@ def scan_files(
     if max_details < 0:
         raise ValueError("max_details takes a number >= 0")
     options, rules = _scanner(rule_files, actions)
-    archive = _Archive(spark, [paths] if isinstance(paths, str) else paths)
+    archive = _Archive(spark, paths)
     return ArchiveScan(archive, ScanJob(options, rules, arguments=archive.arguments, max_details=max_details))
 
 
@@ -465,6 +464,6 @@ def stats_files(spark: SparkSession, paths: str | Sequence[str], *, bucket: str 
     """``pii-tagger stats`` over the files under ``paths`` (as :func:`scan_files`
     reads them): the same counts, files and problems as the command line's."""
     width = bucket_width(bucket)
-    archive = _Archive(spark, [paths] if isinstance(paths, str) else paths)
+    archive = _Archive(spark, paths)
     job = StatsJob(width, arguments=archive.arguments)
     return SparkStats(archive.map("pii_tagger_stats_files", stats_file_counts, job, STATS_DDL), archive)

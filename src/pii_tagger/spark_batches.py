@@ -8,8 +8,8 @@ repr). Each Python worker process builds its engine once per job and keeps it
 for the tasks it runs. Files are read with the command line's own code
 (:func:`~pii_tagger.logfiles.stream_chunks`, :func:`~pii_tagger.archive.find_leaks`,
 :func:`~pii_tagger.logstats.count_lines`), so the results are the command
-line's. Every summary row carries the task's attempt number: a task that
-Spark had to retry is reported.
+line's. The summaries say which task was an attempt after a failed one:
+a task that Spark had to retry is reported.
 """
 
 from __future__ import annotations
@@ -27,11 +27,11 @@ import orjson
 import pyarrow as pa
 
 from .actions import Hasher
-from .archive import ChunkResult, ScanOptions, find_leaks, make_guard
+from .archive import ChunkResult, Leak, ScanOptions, find_leaks, make_guard
 from .engine import CATEGORIES_KEY, OWN_KEYS, Redactor
 from .guard import LeakGuard
 from .logfiles import ReadCounts, line_event, stream_chunks
-from .logstats import Stats, add_unread, count_lines
+from .logstats import Stats, add_read_counts, count_lines
 from .policy import Policy
 from .rules import RuleSet
 
@@ -179,17 +179,7 @@ def _values(batch: pa.RecordBatch, name: str, kind: str, errors: str) -> list[An
     """A column's values: a JSON-string column's as bytes (read as lines), others decoded."""
     array = _column(batch, name)
     raw = array.cast(readable(array.type)).to_pylist()
-    return raw if kind == "json" else [decoded(v, array.type, errors) for v in raw]  # type: ignore[no-any-return]
-
-
-def _event(value: Any, kind: str, errors: str) -> tuple[dict[str, Any] | None, bool]:
-    """The event a column's value is checked as (None: nothing to check), and whether it was text."""
-    if value is None:
-        return None, False
-    if kind == "json":
-        event, text, _ = line_event(value, errors)
-        return event, text
-    return value, False
+    return raw if kind == "json" else [decoded(v, array.type, errors) for v in raw]
 
 
 # ---- redact -----------------------------------------------------------------------
@@ -224,9 +214,13 @@ def redact_batches(job: RedactJob, batches: Iterator[pa.RecordBatch]) -> Iterato
 def _redact_value(redactor: Redactor, value: Any, kind: str) -> tuple[Any, list[int]]:
     """The redacted value and its categories: a JSON line as ``pii-tagger redact`` writes it
     (with its tags), any other text as text; structs and maps without our own fields."""
-    event, text = _event(value, kind, _REDACT_ERRORS)
-    if event is None:  # null, or a blank line
-        return (value.decode("utf-8", _REDACT_ERRORS) if isinstance(value, bytes) else value), []
+    if value is None:
+        return None, []
+    event, text = value, False
+    if kind == "json":
+        event, text, _ = line_event(value, _REDACT_ERRORS)
+        if event is None:  # a blank line
+            return value.decode("utf-8", _REDACT_ERRORS), []
     out = redactor.redact(event)
     categories: list[int] = list(out.get(CATEGORIES_KEY) or ())
     if kind == "json":
@@ -276,7 +270,9 @@ def _kind(rule: str) -> str:
 
 
 def scan_batches(job: ScanJob, batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-    """``scan``: the findings in each batch's columns, one row each (never a value)."""
+    """``scan``: the findings in each batch's columns, one row each (never a value).
+    A string is checked as ``pii-tagger scan`` checks a file of it (its lines
+    by the native line checker); a struct or a map as an event, by the guard."""
     guard = _guard(job)
     for batch in batches:
         files = _values(batch, job.file, "text", _SCAN_ERRORS) if job.file else None
@@ -284,15 +280,21 @@ def scan_batches(job: ScanJob, batches: Iterator[pa.RecordBatch]) -> Iterator[pa
         rows: list[tuple[Any, ...]] = []
         for name, kind in job.columns:
             for row, value in enumerate(_values(batch, name, kind, _SCAN_ERRORS)):
-                event, _ = _event(value, kind, _SCAN_ERRORS)
-                if event is None:
+                if value is None:
                     continue
+                if kind == "json":
+                    found = [(x.category, x.rule, x.path) for x in _leaks(guard.redactor, value)]
+                else:
+                    found = [(f.target.category, f.target.rule, f.path) for f in guard.find(value)[1]]
                 file = files[row] if files is not None else None
                 line = lines[row] if lines is not None else None
-                for found in guard.find(event)[1]:
-                    rule = found.target.rule
-                    rows.append((file, line, name, found.target.category, rule, found.path, _kind(rule)))
+                rows += [(file, line, name, category, rule, path, _kind(rule)) for category, rule, path in found]
         yield _batch(FINDINGS, rows)
+
+
+def _leaks(redactor: Redactor, text: bytes) -> list[Leak]:
+    """The leaks in a string read as a file of log lines."""
+    return [leak for result in _read_file(redactor, "", _reader(text))[1] for leak in result.leaks]
 
 
 def _batch(schema: pa.Schema, rows: list[tuple[Any, ...]]) -> pa.RecordBatch:
@@ -314,19 +316,23 @@ def file_label(arguments: tuple[tuple[str, str | None], ...], argument: int, pat
 
 
 def _files(job: ScanJob | StatsJob, batch: pa.RecordBatch) -> Iterator[tuple[int, str, str, io.BufferedReader]]:
-    """(argument, Spark's path, label, a reader that can peek) of each file of a ``binaryFile`` batch."""
+    """(argument, Spark's path, label, a reader) of each file of a ``binaryFile`` batch."""
     arguments = _column(batch, "argument").to_pylist()
     paths = _values(batch, "path", "text", _SCAN_ERRORS)
     contents = _column(batch, "content")
-    for i, (argument, path) in enumerate(zip(arguments, paths)):
-        content = contents[i].as_py() or b""
-        yield argument, path, file_label(job.arguments, argument, path), io.BufferedReader(io.BytesIO(content))
+    for i, (argument, path) in enumerate(zip(arguments, paths, strict=True)):
+        yield argument, path, file_label(job.arguments, argument, path), _reader(contents[i].as_py() or b"")
 
 
-def _read_file(guard: LeakGuard, label: str, reader: io.BufferedReader) -> tuple[ReadCounts, list[ChunkResult]]:
+def _reader(content: bytes) -> io.BufferedReader:
+    """A file's bytes as a reader that can peek (so that ``.gz`` is told by content)."""
+    return io.BufferedReader(io.BytesIO(content))
+
+
+def _read_file(redactor: Redactor, label: str, reader: io.BufferedReader) -> tuple[ReadCounts, list[ChunkResult]]:
     """One file, scanned as ``pii-tagger scan`` scans it."""
     counts = ReadCounts(files=1)
-    results = [find_leaks(guard, chunk) for chunk in stream_chunks(reader, label, counts, _ignore)]
+    results = [find_leaks(redactor, chunk) for chunk in stream_chunks(reader, label, counts, _ignore)]
     return counts, results
 
 
@@ -336,11 +342,11 @@ def _ignore(n: int) -> None:
 
 def scan_file_findings(job: ScanJob, batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
     """``scan_files(...).findings``: one row per finding in each file."""
-    guard = _guard(job)
+    redactor = _guard(job).redactor
     for batch in batches:
         rows: list[tuple[Any, ...]] = []
         for _, _, label, reader in _files(job, batch):
-            for result in _read_file(guard, label, reader)[1]:
+            for result in _read_file(redactor, label, reader)[1]:
                 rows.extend((x.file, x.line, None, x.category, x.rule, x.path, _kind(x.rule)) for x in result.leaks)
         yield _batch(FINDINGS, rows)
 
@@ -363,18 +369,18 @@ FILES_DDL = (
 
 def scan_file_counts(job: ScanJob, batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
     """``scan_files(...).files``: one row per file, what the report adds up (and its first ``max_details`` leaks)."""
-    guard = _guard(job)
+    redactor = _guard(job).redactor
     attempt = _attempt()
     for batch in batches:
         rows: list[tuple[Any, ...]] = []
         for argument, path, label, reader in _files(job, batch):
-            counts, results = _read_file(guard, label, reader)
+            counts, results = _read_file(redactor, label, reader)
             leaks = [leak for result in results for leak in result.leaks]
             by_rule = Counter((leak.category, leak.rule) for leak in leaks)
             rows.append((
-                argument, path, label, sum(r.lines for r in results), sum(r.bytes for r in results),
+                argument, path, label, sum(r.lines for r in results), counts.bytes,
                 sum(r.leaky_lines for r in results), len(leaks), sum(r.not_utf8 for r in results),
-                counts.binary_lines, counts.long_lines, counts.problems,
+                sum(r.binary for r in results), counts.long_lines, counts.problems,
                 [{"category": c, "rule": r, "count": n} for (c, r), n in by_rule.items()],
                 [{"line": x.line, "category": x.category, "rule": x.rule, "path": x.path} for x in leaks[: job.max_details]],
                 attempt,
@@ -414,7 +420,7 @@ def stats_file_counts(job: StatsJob, batches: Iterator[pa.RecordBatch]) -> Itera
             counts = ReadCounts(files=1)
             for chunk in stream_chunks(reader, label, counts, _ignore):
                 total.merge(count_lines(chunk.lines, job.width))
-            add_unread(total, counts)
+            add_read_counts(total, counts)
             problems += [(argument, path, text) for text in counts.problems]
     yield _stats_batch(total, problems)
 
