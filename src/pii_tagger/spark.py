@@ -63,7 +63,7 @@ from .spark_batches import (
     stats_lines,
 )
 
-__all__ = ["ArchiveScan", "SparkJobError", "SparkStats", "redact", "scan", "scan_files", "stats", "stats_files"]
+__all__ = ["ArchiveScan", "SparkJobError", "SparkStats", "redact", "scan", "scan_files", "session", "stats", "stats_files"]
 
 _J = TypeVar("_J")
 _R = TypeVar("_R")
@@ -132,7 +132,7 @@ def redact(
     The rules are read here, on the driver (rule files need not exist on the
     executors); ``hasher`` defaults to ``PII_TAGGER_HASH_KEY`` in the driver's
     environment. The keys travel inside the tasks (enable Spark's RPC
-    encryption on a shared cluster) and are never in a repr, a plan or a log.
+    encryption on a shared cluster) and are never in a repr nor in a query plan.
     An existing ``tags`` column of integer arrays is merged into (redacting
     again keeps what was found before).
     """
