@@ -31,7 +31,7 @@ from .actions import Hasher, HashKeyError
 from .archive import Report, ScanOptions, scan
 from .engine import ERROR_KEY, Redactor
 from .failsafe import where
-from .logfiles import Chunk, ReadCounts, expand, input_size, read_chunks, workers
+from .logfiles import Chunk, ReadCounts, expand, input_size, line_event, read_chunks, workers
 from .policy import Policy, PolicyError
 from .rules import ACTIONS, RuleFileError
 
@@ -117,6 +117,10 @@ def _parser() -> argparse.ArgumentParser:
         help="e.g. 4=mask to report category 4 too; categories whose action is keep are not leaks (repeatable)",
     )
     scan_.add_argument("--no-progress", action="store_true", help="no progress bar, even on a terminal")
+    scan_.add_argument("--spark", action="store_true",
+                       help="run the scan as a Spark application: paths may be any URI Spark reads (s3a://, hdfs://)")
+    scan_.add_argument("--master", metavar="URL", help="with --spark: Spark's master (default: spark-submit's, else local[*])")
+    scan_.add_argument("--conf", action="append", default=[], metavar="KEY=VALUE", help="with --spark: a Spark setting (repeatable)")
     cli_sre.add_parsers(commands, f"override a category's action, e.g. 1=hash; actions: {', '.join(ACTIONS)} (repeatable)")
     return parser
 
@@ -135,6 +139,11 @@ def _scan(args: argparse.Namespace) -> int:
     if args.jobs < 0 or args.details < 0:
         print("pii-tagger: --jobs and --details take a number >= 0", file=sys.stderr)
         return EXIT_USAGE
+    if args.spark:
+        return _spark_scan(args, paths, policy)
+    if args.master or args.conf:
+        print("pii-tagger: --master and --conf are for --spark", file=sys.stderr)
+        return EXIT_USAGE
     total = input_size(paths)
     jobs = workers(args.jobs, total, _PARALLEL_FROM)
     show = not args.no_progress and sys.stderr.isatty()
@@ -143,6 +152,10 @@ def _scan(args: argparse.Namespace) -> int:
     report = scan(paths, options, jobs=jobs, max_details=args.details, progress=progress)
     if progress is not None:
         progress.done()
+    return _write_report(report, args, paths)
+
+
+def _write_report(report: Report, args: argparse.Namespace, paths: list[str]) -> int:
     if report.files == 0 and not report.problems:
         report.problems.append(f"no files to scan in {', '.join(paths)}")
     if args.format == "json":
@@ -153,6 +166,40 @@ def _scan(args: argparse.Namespace) -> int:
     if report.leaks_total:
         return EXIT_FOUND
     return EXIT_INPUT if report.unread else EXIT_OK
+
+
+def _spark_scan(args: argparse.Namespace, paths: list[str], policy: Policy) -> int:
+    """``scan --spark``: the same report, once every task has succeeded; none when the job fails."""
+    problem = None
+    if "-" in paths:
+        problem = "--spark reads files and directories, not stdin"
+    elif args.jobs:
+        problem = "--jobs is for a local scan; with --spark, Spark's executors and cores set the parallelism"
+    elif any("=" not in item for item in args.conf):
+        problem = "--conf takes KEY=VALUE, e.g. spark.executor.memory=4g"
+    if problem:
+        print(f"pii-tagger: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        from . import spark as on_spark
+    except ImportError as e:
+        print(f"pii-tagger: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    conf = [tuple(item.split("=", 1)) for item in args.conf]
+    session, started = on_spark.session(args.master, conf, name="pii-tagger scan")
+    try:
+        archive = on_spark.scan_files(session, paths, rule_files=args.rules, actions=policy.actions, max_details=args.details)
+        report = archive.report()
+    except on_spark.SparkJobError as e:
+        print(f"pii-tagger: {e}; no report was written", file=sys.stderr)
+        return EXIT_INPUT
+    finally:
+        if started:
+            session.stop()
+    if archive.retried:
+        print(f"pii-tagger: Spark retried the tasks that read {archive.retried} file(s) (an attempt failed; the "
+              "driver's log says why); the report is from the attempts that succeeded", file=sys.stderr)
+    return _write_report(report, args, paths)
 
 
 class _Progress:
@@ -257,34 +304,19 @@ def _redact_chunk(redactor: Redactor, chunk: Chunk, out: BinaryIO, counts: _Coun
     cut = set(chunk.cut)
     for index, line in enumerate(chunk.lines):
         counts.lines += 1
-        body = line.rstrip(b"\r\n")
-        if not body.strip():
+        event, text, bad_utf8 = line_event(line, "backslashreplace")  # bytes not UTF-8 kept as \xNN: nothing lost
+        if event is None:
             counts.blank += 1
             continue
-        event = redactor.redact(_event(body, counts))
+        counts.json += not text
+        counts.text += text
+        counts.bad_utf8 += bad_utf8
+        event = redactor.redact(event)
         if index in cut:
             event[ERROR_KEY] = "line over 1 MiB: only its first 1 MiB was read"
         out.write(orjson.dumps(event, default=str, option=orjson.OPT_NON_STR_KEYS | orjson.OPT_APPEND_NEWLINE))
 
 
-def _event(body: bytes, counts: _Counts) -> dict[str, object]:
-    """A line's event: the JSON object it holds, else ``{"message": <its text>}``
-    (bytes that are not UTF-8 kept as ``\\xNN`` escapes: redact loses nothing)."""
-    if body.lstrip()[:1] == b"{":
-        try:
-            parsed = orjson.loads(body)
-        except orjson.JSONDecodeError:
-            parsed = None
-        if isinstance(parsed, dict):
-            counts.json += 1
-            return parsed
-    try:
-        text = body.decode("utf-8")
-    except UnicodeDecodeError:
-        counts.bad_utf8 += 1
-        text = body.decode("utf-8", "backslashreplace")
-    counts.text += 1
-    return {"message": text}
 
 
 if __name__ == "__main__":

@@ -22,7 +22,9 @@ from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, TypeVar
+from typing import IO, TYPE_CHECKING, Any, TypeVar, cast
+
+import orjson
 
 from . import _native
 
@@ -127,6 +129,13 @@ def read_chunks(name: str, report: ReadCounts, progress: Callable[[int], None]) 
             raw.close()
 
 
+def stream_chunks(raw: IO[bytes], label: str, report: ReadCounts, progress: Callable[[int], None]) -> Iterator[Chunk]:
+    """:func:`read_chunks` of an input already open and read as a stream (a
+    file's bytes read by Spark), named ``label`` in chunks and problems.
+    ``.gz`` is told by content when ``raw`` can peek (``io.BufferedReader``)."""
+    return _streamed(raw, label, report, progress, first=True)
+
+
 def _slices(raw: IO[bytes], path: str, label: str, report: ReadCounts, progress: Callable[[int], None]) -> Iterator[Chunk]:
     """A plain file as slices of about CHUNK_BYTES that end at a line's end;
     from a line too long to find the end of, the rest is read as a stream."""
@@ -186,6 +195,27 @@ def _streamed(raw: IO[bytes], label: str, report: ReadCounts, progress: Callable
     progress(_position(raw) - last_pos)
 
 
+def line_event(raw: bytes, errors: str = "replace") -> tuple[dict[str, Any] | None, bool, bool]:
+    """A log line as an event, as ``redact`` reads it: a JSON object line as
+    it is, any other line as ``{"message": text}`` (bytes that are not UTF-8
+    decoded with ``errors``); None for a blank line. Also: was it read as
+    text, and was it not UTF-8."""
+    line = raw.rstrip(b"\r\n")
+    if not line.strip():
+        return None, False, False
+    if line.lstrip()[:1] == b"{":
+        try:
+            parsed = orjson.loads(line)
+        except orjson.JSONDecodeError:
+            parsed = None
+        if isinstance(parsed, dict):
+            return parsed, False, False
+    try:
+        return {"message": line.decode("utf-8")}, True, False
+    except UnicodeDecodeError:
+        return {"message": line.decode("utf-8", errors)}, True, True
+
+
 def _blocks(raw: IO[bytes], failed: list[BaseException]) -> Iterator[bytes]:
     """The input's content (through gzip when it is gzip) in blocks; a read
     error ends it, kept in ``failed``."""
@@ -200,7 +230,7 @@ def _blocks(raw: IO[bytes], failed: list[BaseException]) -> Iterator[bytes]:
 
 def decompressed(raw: IO[bytes]) -> IO[bytes]:
     """``raw``, read through gzip when its content is gzip (whatever the file's name)."""
-    return gzip.GzipFile(fileobj=raw, mode="rb") if _is_gzip(raw) else raw
+    return cast("IO[bytes]", gzip.GzipFile(fileobj=raw, mode="rb")) if _is_gzip(raw) else raw
 
 
 def read_error(exc: BaseException) -> str:

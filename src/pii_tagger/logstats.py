@@ -34,12 +34,12 @@ Definitions (the tests hold both the CLI and the benchmark's DuckDB query to the
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from . import _native
-from .logfiles import Chunk, ReadCounts, expand, map_chunks, read_chunks
+from .logfiles import MAX_LINE, Chunk, ReadCounts, expand, map_chunks, read_chunks
 from .rules import REDACTING_ACTIONS
 
 BUCKETS = {"minute": 16, "hour": 13, "day": 10}  # the width of the bucket names
@@ -144,15 +144,27 @@ def source_of(event: dict[str, Any]) -> str:
 
 
 def stats_chunk(chunk: Chunk) -> Stats:
-    """One chunk of lines, counted by the native core."""
+    """One chunk of lines (in a worker process), bucketed as ``_set_bucket`` said."""
     chunk = chunk.load()
+    return count_chunk(chunk.data, chunk.cut, _width)
+
+
+def count_chunk(data: bytes, cut: Sequence[int], width: int) -> Stats:
+    """The stats of whole lines (``cut``: indexes of the lines cut at
+    ``MAX_LINE``, which are not events), counted by the native core."""
     lines, events, not_json, untagged, no_time, cube, sources, redactions = _native.stats_chunk(
-        chunk.data, list(chunk.cut), _width, MAX_SOURCES, OTHER_SOURCES)
-    stats = Stats(lines=lines, events=events, not_json=not_json, untagged=untagged, no_time=no_time, long_lines=len(chunk.cut))
+        data, list(cut), width, MAX_SOURCES, OTHER_SOURCES)
+    stats = Stats(lines=lines, events=events, not_json=not_json, untagged=untagged, no_time=no_time, long_lines=len(cut))
     stats.cube.update({(bucket, source, category): n for bucket, source, category, n in cube})
     stats.sources.update(dict(sources))
     stats.redactions.update({(path, category, action): n for path, category, action, n in redactions})
     return stats
+
+
+def count_lines(lines: Iterable[bytes], width: int) -> Stats:
+    """The stats of some lines (each without its ending), as a file of them would give."""
+    data, cut = _native.bound_lines(b"".join(line + b"\n" for line in lines), MAX_LINE)
+    return count_chunk(data, cut, width)
 
 
 _width = BUCKETS["hour"]
@@ -171,13 +183,24 @@ def collect(
     progress: Callable[[int], None] = lambda n: None,
 ) -> Stats:
     """Stats over ``paths`` (files, directories, ``-`` for stdin)."""
-    if bucket not in BUCKETS:
-        raise ValueError(f"unknown time bucket {bucket!r}; use one of {', '.join(BUCKETS)}")
+    bucket_width(bucket)  # an unknown bucket fails before anything is read
     total = Stats()
     read = ReadCounts()
     chunks = (chunk for name in expand(paths, read) for chunk in read_chunks(name, read, progress))
     for part in map_chunks(stats_chunk, chunks, jobs, _set_bucket, (bucket,)):
         total.merge(part)
-    total.files = read.files
-    total.problems += read.problems
+    add_read_counts(total, read)
     return total
+
+
+def bucket_width(bucket: str) -> int:
+    """The width of a bucket's names (``hour``: 13); a clear error for an unknown bucket."""
+    if bucket not in BUCKETS:
+        raise ValueError(f"unknown time bucket {bucket!r}; use one of {', '.join(BUCKETS)}")
+    return BUCKETS[bucket]
+
+
+def add_read_counts(stats: Stats, read: ReadCounts) -> None:
+    """What reading found into ``stats``: the files read, and the problems."""
+    stats.files += read.files
+    stats.problems += read.problems
