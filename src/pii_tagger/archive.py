@@ -32,7 +32,7 @@ from .engine import Redactor
 from .guard import LeakGuard
 from .logfiles import Chunk, ReadCounts, expand, map_chunks, read_chunks
 from .policy import Policy
-from .rules import RuleSet
+from .rules import RuleSet, load_rules
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,9 +114,9 @@ class ScanOptions:
 _redactor: Redactor | None = None
 
 
-def _worker_init(options: ScanOptions) -> None:
+def _worker_init(options: ScanOptions, rules: RuleSet) -> None:
     global _redactor
-    _redactor = make_guard(options).redactor
+    _redactor = make_guard(options, rules).redactor
 
 
 def make_guard(options: ScanOptions, rules: RuleSet | None = None) -> LeakGuard:
@@ -154,8 +154,12 @@ def scan(
     jobs: int = 1,
     max_details: int = 1000,
     progress: Callable[[int, Report], None] | None = None,
+    rules: RuleSet | None = None,
 ) -> Report:
-    """Scan ``paths``; ``jobs`` worker processes (1: in this process)."""
+    """Scan ``paths``; ``jobs`` worker processes (1: in this process).
+    ``rules``: already loaded from ``options.rule_files`` (read once here
+    otherwise, and handed to the workers, which only compile them)."""
+    rules = rules if rules is not None else load_rules(options.rule_files)
     report = Report()
     started = time.perf_counter()
 
@@ -164,7 +168,7 @@ def scan(
             progress(n, report)
 
     chunks = (chunk for name in expand(paths, report) for chunk in read_chunks(name, report, advanced))
-    _merge(report, map_chunks(scan_chunk, chunks, jobs, _worker_init, (options,)), max_details)
+    _merge(report, map_chunks(scan_chunk, chunks, jobs, _worker_init, (options, rules)), max_details)
     report.seconds = time.perf_counter() - started
     return report
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import secrets
 import sys
 import time
 from collections.abc import Sequence
@@ -27,13 +26,13 @@ from typing import BinaryIO, TextIO
 import orjson
 
 from . import __version__, cli_sre
-from .actions import Hasher, HashKeyError
+from .actions import HashKeyError
 from .archive import Report, ScanOptions, scan
 from .engine import ERROR_KEY, Redactor
 from .failsafe import where
 from .logfiles import Chunk, ReadCounts, expand, input_size, line_event, read_chunks, workers
 from .policy import Policy, PolicyError
-from .rules import ACTIONS, RuleFileError
+from .rules import ACTIONS, RuleFileError, load_rules
 
 EXIT_OK, EXIT_FOUND, EXIT_USAGE, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3, 4
 
@@ -132,7 +131,7 @@ def _scan(args: argparse.Namespace) -> int:
     paths = args.paths or ["-"]
     try:
         policy = _policy(args.action)
-        Redactor(policy, rule_files=args.rules, hasher=Hasher({"check": secrets.token_bytes(32)}))  # fail now, naming the bad file
+        rules = load_rules(args.rules)  # fail now, naming the bad file (each rule is checked as it is read)
     except (RuleFileError, PolicyError) as e:
         print(f"pii-tagger: {e}", file=sys.stderr)
         return EXIT_USAGE
@@ -149,7 +148,7 @@ def _scan(args: argparse.Namespace) -> int:
     show = not args.no_progress and sys.stderr.isatty()
     progress = _Progress(total, sys.stderr) if show else None
     options = ScanOptions(tuple(str(r) for r in args.rules), tuple(policy.actions.items()))
-    report = scan(paths, options, jobs=jobs, max_details=args.details, progress=progress)
+    report = scan(paths, options, jobs=jobs, max_details=args.details, progress=progress, rules=rules)
     if progress is not None:
         progress.done()
     return _write_report(report, args, paths)
