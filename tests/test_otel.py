@@ -118,7 +118,7 @@ class TestSpans:
         exporter = InMemorySpanExporter()
         reader = InMemoryMetricReader()
         processor = RedactingSpanProcessor(SimpleSpanProcessor(exporter), redactor=REDACTOR, meter_provider=MeterProvider([reader]))
-        monkeypatch.setattr(processor._redaction, "redact", _boom)
+        monkeypatch.setattr(processor._redaction.redactor, "redact_span", _boom)
         _record_everything(_tracer(processor))
         spans = exporter.get_finished_spans()
         assert len(spans) == 2

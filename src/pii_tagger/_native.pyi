@@ -2,14 +2,16 @@
 # subclasses `Processor`, so without these its base, and with it structlog's
 # call of a redactor, would be `Any` to a user's mypy.
 
-from collections.abc import Callable, Mapping, MutableMapping
+from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from typing import Any, Literal, overload
 
 __version__: str
 SHIPPED_RULE_FILES: list[tuple[str, str]]
+OWN_TEXT_KEY: str  # the key a span's name is walked under
 
 _Found = tuple[int, str, str | None]  # target index, path, value
 _Note = tuple[str, int, str, int]  # path, target index, action done, count
+_PartFound = tuple[int, int, str, str | None]  # part index, target index, path, value
 
 class Engine:
     def __init__(
@@ -36,6 +38,26 @@ class Engine:
     def walk(
         self, event: Mapping[str, Any], *, summary: bool = False, collect: bool = False, tags: bool = True
     ) -> tuple[dict[str, Any], list[int], list[_Note], list[_Found] | None, int]: ...
+    def walk_parts(
+        self, parts: list[dict[str, Any]], *, collect: bool = False
+    ) -> tuple[list[dict[str, Any]], list[int], int, list[tuple[int, int]], list[_PartFound] | None]: ...
+    def walk_span(
+        self,
+        name: str,
+        attributes: dict[str, Any],
+        events: Sequence[Any],
+        links: Sequence[Any],
+        description: str | None,
+        scope: Mapping[str, Any] | None,
+        resource: Mapping[str, Any] | None,
+        copy_event: Callable[[Any, str, Any], Any],
+        copy_link: Callable[[Any, Any], Any],
+        *,
+        collect: bool = False,
+    ) -> tuple[
+        str, dict[str, Any], Sequence[Any], Sequence[Any], str | None, dict[str, Any] | None, dict[str, Any] | None,
+        list[int], int, list[tuple[int, int]], list[_PartFound] | None,
+    ]: ...
     def acts_on(self, text: str) -> bool: ...
     def is_clean(self, text: str) -> bool: ...
     def is_own_token(self, text: str) -> bool: ...

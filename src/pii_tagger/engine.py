@@ -17,7 +17,7 @@ import enum
 import sys
 import traceback
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -54,10 +54,41 @@ Note = tuple[str, str, int, str]  # a summary note's key: path, rule, category, 
 class Parts(NamedTuple):
     """What :meth:`Redactor.redact_parts` made of the parts of one item."""
 
-    outs: list[dict[str, Any]]  # the redacted parts, in order, without tag fields
+    outs: list[dict[str, Any]]  # the redacted parts, in order (a part nothing changed is itself)
     categories: list[int]  # of every part, sorted
     changes: int  # values masked, hashed or dropped (never kept or audited ones)
     counts: list[tuple[int, int]]  # findings by target index (see Redactor.targets)
+    audits: list[tuple[int, Found]]  # audit-mode findings, with the index of their part
+
+
+class SpanParts(NamedTuple):
+    """What :meth:`Redactor.redact_span` reads of an OpenTelemetry span."""
+
+    name: str
+    attributes: dict[str, Any]  # a copy of the caller's: the result may be it
+    events: Sequence[Any]  # the SDK's events (``name``, ``attributes``)
+    links: Sequence[Any]  # and links (``attributes``)
+    description: str | None  # of the status
+    scope: Mapping[str, Any] | None  # attributes to redact (None: not redacted)
+    resource: Mapping[str, Any] | None
+
+
+class SpanWalk(NamedTuple):
+    """What :meth:`Redactor.redact_span` made of a span: what changed is new,
+    the rest is the object given. Parts are numbered for ``audits`` in this
+    order: the span (attributes and name), each event, each link, the
+    status, the scope, the resource."""
+
+    name: str
+    attributes: dict[str, Any]  # without our tags
+    events: Sequence[Any]  # the given sequence when no event changed, else a tuple
+    links: Sequence[Any]
+    description: str | None  # the status description (the given one when unchanged)
+    scope: dict[str, Any] | None  # the redacted attributes; None: unchanged
+    resource: dict[str, Any] | None
+    categories: list[int]  # of every part, sorted
+    changes: int  # values masked, hashed or dropped
+    counts: list[tuple[int, int]]  # findings by target index
     audits: list[tuple[int, Found]]  # audit-mode findings, with the index of their part
 
 
@@ -192,16 +223,30 @@ class Redactor(_native.Processor):
 
     def redact_parts(self, parts: list[dict[str, Any]]) -> Parts:
         """For callers that total what was done (OpenTelemetry): the parts of
-        one item (a span's attributes, its events', ...) in one native walk.
-        Audit findings are returned, not alerted: the caller knows where each
-        part is and what its source is. May raise: the caller fails closed."""
+        one item (a log record's attributes and body, ...) in one native
+        walk. Fields named as our tags (``pii_categories``, ...) are the
+        caller's data here: walked as any other. Audit findings are
+        returned, not alerted: the caller knows where each part is and what
+        its source is. May raise: the caller fails closed."""
         outs, categories, changes, counts, found = self._engine.walk_parts(parts, collect=self.audits)
+        return Parts(outs, categories, changes, counts, self._part_audits(found))
+
+    def redact_span(self, span: SpanParts, copy_event: Callable[[Any, str, Any], Any], copy_link: Callable[[Any, Any], Any]) -> SpanWalk:
+        """For OpenTelemetry: the parts of one span in one native walk (see
+        :class:`SpanWalk`); a changed event or link is ``copy_event(event,
+        name, attributes)``, ``copy_link(link, attributes)``. May raise: the
+        caller fails closed."""
+        *walked, found = self._engine.walk_span(*span, copy_event, copy_link, collect=self.audits)
+        return SpanWalk(*walked, self._part_audits(found))
+
+    def _part_audits(self, found: list[tuple[int, int, str, str | None]] | None) -> list[tuple[int, Found]]:
+        """The audit findings among ``found`` (part, target index, path, value)."""
         audits: list[tuple[int, Found]] = []
         for part, index, path, value in found or ():
             target = self._targets[index]
             if target.action == "audit" or target.audited:
                 audits.append((part, Found(target, path, value)))
-        return Parts(outs, categories, changes, counts, audits)
+        return audits
 
     # ---- internals ------------------------------------------------------------
 
