@@ -2,7 +2,7 @@
 # subclasses `Processor`, so without these its base, and with it structlog's
 # call of a redactor, would be `Any` to a user's mypy.
 
-from collections.abc import Callable, Mapping, MutableMapping, Sequence
+from collections.abc import Callable, Mapping, MutableMapping
 from typing import Any, Literal, overload
 
 __version__: str
@@ -43,19 +43,14 @@ class Engine:
     ) -> tuple[list[dict[str, Any]], list[int], int, list[tuple[int, int]], list[_PartFound] | None]: ...
     def walk_span(
         self,
-        name: str,
-        attributes: dict[str, Any],
-        events: Sequence[Any],
-        links: Sequence[Any],
-        description: str | None,
-        scope: Mapping[str, Any] | None,
-        resource: Mapping[str, Any] | None,
+        state: dict[str, Any],
+        redact_resource: bool,
         copy_event: Callable[[Any, str, Any], Any],
         copy_link: Callable[[Any, Any], Any],
         *,
         collect: bool = False,
     ) -> tuple[
-        str, dict[str, Any], Sequence[Any], Sequence[Any], str | None, dict[str, Any] | None, dict[str, Any] | None,
+        dict[str, Any], str | None, dict[str, Any] | None, dict[str, Any] | None,
         list[int], int, list[tuple[int, int]], list[_PartFound] | None,
     ]: ...
     def acts_on(self, text: str) -> bool: ...

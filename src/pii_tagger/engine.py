@@ -17,7 +17,7 @@ import enum
 import sys
 import traceback
 import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -61,35 +61,18 @@ class Parts(NamedTuple):
     audits: list[tuple[int, Found]]  # audit-mode findings, with the index of their part
 
 
-class SpanParts(NamedTuple):
-    """What :meth:`Redactor.redact_span` reads of an OpenTelemetry span."""
-
-    name: str
-    attributes: dict[str, Any]  # a copy of the caller's: the result may be it
-    events: Sequence[Any]  # the SDK's events (``name``, ``attributes``)
-    links: Sequence[Any]  # and links (``attributes``)
-    description: str | None  # of the status
-    scope: Mapping[str, Any] | None  # attributes to redact (None: not redacted)
-    resource: Mapping[str, Any] | None
-
-
-class SpanWalk(NamedTuple):
-    """What :meth:`Redactor.redact_span` made of a span: what changed is new,
-    the rest is the object given. Parts are numbered for ``audits`` in this
-    order: the span (attributes and name), each event, each link, the
-    status, the scope, the resource."""
-
-    name: str
-    attributes: dict[str, Any]  # without our tags
-    events: Sequence[Any]  # the given sequence when no event changed, else a tuple
-    links: Sequence[Any]
-    description: str | None  # the status description (the given one when unchanged)
-    scope: dict[str, Any] | None  # the redacted attributes; None: unchanged
-    resource: dict[str, Any] | None
-    categories: list[int]  # of every part, sorted
-    changes: int  # values masked, hashed or dropped
-    counts: list[tuple[int, int]]  # findings by target index
-    audits: list[tuple[int, Found]]  # audit-mode findings, with the index of their part
+# What :meth:`Redactor.redact_span` made of a span: its new state (a copy of
+# the given one: ``_name``, ``_attributes`` (a dict of its own, without tags),
+# ``_events`` and ``_links`` redacted), the new status description, scope
+# attributes and resource attributes (None: unchanged), the categories of
+# every part (sorted), the count of values masked, hashed or dropped, the
+# counts of findings by target index, and (when the policy audits) every
+# finding as (part, target index, path, value); parts in the order: the span,
+# each event, each link, the status, the scope, the resource.
+SpanWalk = tuple[
+    dict[str, Any], str | None, dict[str, Any] | None, dict[str, Any] | None,
+    list[int], int, list[tuple[int, int]], list[tuple[int, int, str, str | None]] | None,
+]
 
 
 class Redactor(_native.Processor):
@@ -229,17 +212,18 @@ class Redactor(_native.Processor):
         returned, not alerted: the caller knows where each part is and what
         its source is. May raise: the caller fails closed."""
         outs, categories, changes, counts, found = self._engine.walk_parts(parts, collect=self.audits)
-        return Parts(outs, categories, changes, counts, self._part_audits(found))
+        return Parts(outs, categories, changes, counts, self.part_audits(found))
 
-    def redact_span(self, span: SpanParts, copy_event: Callable[[Any, str, Any], Any], copy_link: Callable[[Any, Any], Any]) -> SpanWalk:
-        """For OpenTelemetry: the parts of one span in one native walk (see
-        :class:`SpanWalk`); a changed event or link is ``copy_event(event,
-        name, attributes)``, ``copy_link(link, attributes)``. May raise: the
-        caller fails closed."""
-        *walked, found = self._engine.walk_span(*span, copy_event, copy_link, collect=self.audits)
-        return SpanWalk(*walked, self._part_audits(found))
+    def redact_span(
+        self, state: dict[str, Any], redact_resource: bool, copy_event: Callable[[Any, str, Any], Any], copy_link: Callable[[Any, Any], Any],
+    ) -> SpanWalk:
+        """For OpenTelemetry: one span (the SDK's ``ReadableSpan`` state,
+        ``vars(span)``) in one native walk (see :data:`SpanWalk`); a changed
+        event or link is ``copy_event(event, name, attributes)``,
+        ``copy_link(link, attributes)``. May raise: the caller fails closed."""
+        return self._engine.walk_span(state, redact_resource, copy_event, copy_link, collect=self.audits)
 
-    def _part_audits(self, found: list[tuple[int, int, str, str | None]] | None) -> list[tuple[int, Found]]:
+    def part_audits(self, found: list[tuple[int, int, str, str | None]] | None) -> list[tuple[int, Found]]:
         """The audit findings among ``found`` (part, target index, path, value)."""
         audits: list[tuple[int, Found]] = []
         for part, index, path, value in found or ():

@@ -58,7 +58,7 @@ from opentelemetry.trace import INVALID_SPAN_CONTEXT, Link, SpanKind, Status, St
 
 from ._native import OWN_TEXT_KEY
 from .actions import Target
-from .engine import CATEGORIES_KEY, ERROR_KEY, SUMMARY_KEY, Found, Redactor, SpanParts
+from .engine import CATEGORIES_KEY, ERROR_KEY, SUMMARY_KEY, Found, Redactor
 from .failsafe import MARKER, report_once
 from .rules import REDACTING_ACTIONS
 
@@ -481,38 +481,38 @@ def redact_span(span: ReadableSpan, redaction: _Redaction, redact_resource: bool
 
 
 def _redact_span(span: ReadableSpan, redaction: _Redaction, redact_resource: bool) -> ReadableSpan:
-    status, scope = span.status, span.instrumentation_scope
-    resource = span.resource if redact_resource else None
-    events, links = span.events, span.links
-    walked = redaction.redactor.redact_span(
-        SpanParts(
-            span.name, _plain(span.attributes), events, links, status.description or None,
-            (scope.attributes or None) if scope is not None else None,
-            (resource.attributes or None) if resource is not None else None,
-        ),
-        _RedactedEvent.of, _RedactedLink,
+    redactor = redaction.redactor
+    state, description, scope, resource, categories, changes, counts, found = redactor.redact_span(
+        vars(span), redact_resource, _RedactedEvent.of, _RedactedLink,
     )
-    redaction.count(walked.counts, span)
-    if walked.audits:
-        redaction.alert(walked.audits, lambda index: _span_place(index, len(events), len(links)), scope.name if scope is not None else "")
-    fields: dict[str, Any] = {"name": walked.name, "events": walked.events, "links": walked.links}
-    if status.description and walked.description is not status.description:
-        fields["status"] = Status(status.status_code, walked.description)
-    if walked.scope is not None:
-        fields["instrumentation_scope"] = InstrumentationScope(scope.name, scope.version, scope.schema_url, walked.scope)  # type: ignore[union-attr]
-    if walked.resource is not None:
-        fields["resource"] = type(resource)(walked.resource, resource.schema_url)  # type: ignore[union-attr]
-    attributes = walked.attributes
-    tags: dict[str, Any] = {CATEGORIES_ATTRIBUTE: walked.categories, COUNT_ATTRIBUTE: walked.changes}
+    redaction.count(counts, span)
+    if found:
+        audits = redactor.part_audits(found)
+        if audits:
+            events, links = len(span.events), len(span.links)
+            source = span.instrumentation_scope.name if span.instrumentation_scope is not None else ""
+            redaction.alert(audits, lambda index: _span_place(index, events, links), source)
+    if description is not None:
+        state["_status"] = Status(span.status.status_code, description)
+    if scope is not None:
+        old = span.instrumentation_scope
+        state["_instrumentation_scope"] = InstrumentationScope(old.name, old.version, old.schema_url, scope)  # type: ignore[union-attr]
+    if resource is not None:
+        state["_resource"] = type(span.resource)(resource, span.resource.schema_url)
+    attributes = state["_attributes"]
+    tags: dict[str, Any] = {CATEGORIES_ATTRIBUTE: categories, COUNT_ATTRIBUTE: changes}
     if not _UPSTREAM.isdisjoint(attributes):
         tags = _carry_upstream(tags, attributes)
     dropped = span.dropped_attributes + _fit(attributes, tags, _limit(getattr(span, "_attributes", None)))
-    return _copy_span(span, (dropped, span.dropped_events, span.dropped_links), attributes=attributes, **fields)
+    state["_dropped"] = (dropped, span.dropped_events, span.dropped_links)
+    copy = _RedactedSpan.__new__(_RedactedSpan)
+    copy.__dict__ = state
+    return copy
 
 
 def _span_place(index: int, events: int, links: int) -> tuple[str, str]:
     """(prefix, own text's name) of part ``index`` of a span, in the order of
-    :class:`~pii_tagger.engine.SpanWalk`."""
+    :data:`~pii_tagger.engine.SpanWalk`."""
     if index == 0:
         return "span", "span.name"
     index -= 1

@@ -207,24 +207,17 @@ impl Engine {
     }
 
     /// One span in one walk (see [`crate::span`]).
-    #[pyo3(signature = (name, attributes, events, links, description, scope, resource, copy_event, copy_link, *, collect = false))]
-    #[allow(clippy::too_many_arguments)]
+    #[pyo3(signature = (state, redact_resource, copy_event, copy_link, *, collect = false))]
     fn walk_span<'py>(
         &self,
         py: Python<'py>,
-        name: &Bound<'py, PyAny>,
-        attributes: &Bound<'py, PyDict>,
-        events: &Bound<'py, PyAny>,
-        links: &Bound<'py, PyAny>,
-        description: Option<&Bound<'py, PyAny>>,
-        scope: Option<&Bound<'py, PyAny>>,
-        resource: Option<&Bound<'py, PyAny>>,
+        state: &Bound<'py, PyDict>,
+        redact_resource: bool,
         copy_event: &Bound<'py, PyAny>,
         copy_link: &Bound<'py, PyAny>,
         collect: bool,
     ) -> PyResult<crate::span::SpanWalk<'py>> {
-        let span = crate::span::Span { name, attributes, events, links, description, scope, resource };
-        no_panic(|| self.span(py, &span, copy_event, copy_link, collect))
+        no_panic(|| self.span(py, state, redact_resource, (copy_event, copy_link), collect))
     }
 
     /// Whether anything in `text` (out of any field) would be acted on.
