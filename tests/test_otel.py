@@ -24,7 +24,7 @@ from opentelemetry.sdk._logs.export import InMemoryLogRecordExporter, SimpleLogR
 from opentelemetry.sdk.metrics import MeterProvider
 from opentelemetry.sdk.metrics.export import InMemoryMetricReader
 from opentelemetry.sdk.resources import Resource
-from opentelemetry.sdk.trace import ReadableSpan, SpanLimits, SpanProcessor, TracerProvider
+from opentelemetry.sdk.trace import Event, ReadableSpan, SpanLimits, SpanProcessor, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import Link, Status, StatusCode
@@ -478,7 +478,10 @@ def _broken_spans() -> list[ReadableSpan]:
     context = trace.SpanContext(0x1234, 0x5678, is_remote=False)
     return [
         ReadableSpan(f"GET /customers/{CODE}", context, attributes=_Unreadable({"user.email": EMAIL})),
-        ReadableSpan(f"GET /customers/{CODE}", context, attributes={"user.email": EMAIL, "phone": PHONE}, events=_UnreadableEvents()),
+        ReadableSpan(
+            f"GET /customers/{CODE}", context, attributes={"user.email": EMAIL, "phone": PHONE},
+            events=_UnreadableEvents([Event(f"looked up {EMAIL}")]),
+        ),
     ]
 
 

@@ -14,6 +14,7 @@ import dataclasses
 import datetime as _dt
 import decimal
 import enum
+import functools
 import sys
 import traceback
 import uuid
@@ -158,6 +159,8 @@ class Redactor(_native.Processor):
             # hot path), and so is structlog's call of the redactor.
             self.redact = self._engine.process  # type: ignore[method-assign]
             self._process_with(self._engine)
+        # OpenTelemetry's span walk, straight to the native call.
+        self.redact_span = functools.partial(self._engine.walk_span, collect=self.audits)  # type: ignore[method-assign]
 
     # ---- public ---------------------------------------------------------------
 
@@ -220,7 +223,8 @@ class Redactor(_native.Processor):
         """For OpenTelemetry: one span (the SDK's ``ReadableSpan`` state,
         ``vars(span)``) in one native walk (see :data:`SpanWalk`); a changed
         event or link is ``copy_event(event, name, attributes)``,
-        ``copy_link(link, attributes)``. May raise: the caller fails closed."""
+        ``copy_link(link, attributes)``. May raise: the caller fails closed.
+        Replaced, per instance, by the native call it makes."""
         return self._engine.walk_span(state, redact_resource, copy_event, copy_link, collect=self.audits)
 
     def part_audits(self, found: list[tuple[int, int, str, str | None]] | None) -> list[tuple[int, Found]]:

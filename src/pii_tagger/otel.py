@@ -106,6 +106,7 @@ class _Totals:
         self._failures: dict[str, int] = {}
         self._counted: weakref.WeakSet[Any] = weakref.WeakSet()  # spans counted, by identity
         self._span_sources = 0  # processors and exporters of spans: with two, a span may reach both
+        self.one_span_source = True  # at most one: every span is counted where it is redacted
         meter = meter_provider.get_meter("pii_tagger")
         meter.create_observable_counter(
             "pii_tagger.redactions", callbacks=[self._observe_redactions], unit="{value}",
@@ -127,14 +128,12 @@ class _Totals:
         with self._lock:
             self._sources.append((targets, counts))
             self._span_sources += spans
+            self.one_span_source = self._span_sources < 2
         return self._lock, counts
 
     def first_count(self, item: Any) -> bool:
         """True the first time ``item`` (a span) is counted here: a span that
-        two processors redact is counted once. With one processor of spans,
-        every span is a first."""
-        if self._span_sources < 2:
-            return True
+        two processors redact is counted once."""
         with self._lock:
             try:
                 if item in self._counted:
@@ -223,7 +222,7 @@ class _Redaction:
 
     def count(self, found: list[tuple[int, int]], item: Any = None) -> None:
         """``found`` (counts by target index) added to the totals, once per ``item`` when given."""
-        if found and (item is None or self._totals.first_count(item)):
+        if found and (item is None or self._totals.one_span_source or self._totals.first_count(item)):
             counts = self._counts
             with self._lock:
                 for index, n in found:
@@ -422,16 +421,15 @@ class RedactingSpanProcessor(_FanOut, SpanProcessor):
         self._processors = processors
         self._redaction = _Redaction(redactor, meter_provider, spans=True)
         self._redact_resource = redact_resource
+        self._endings = tuple(p._on_ending for p in processors if hasattr(p, "_on_ending"))  # SDKs before 1.31 have none
 
     def on_start(self, span: Span, parent_context: Context | None = None) -> None:
         for processor in self._processors:
             processor.on_start(span, parent_context=parent_context)
 
     def _on_ending(self, span: Span) -> None:
-        for processor in self._processors:
-            on_ending = getattr(processor, "_on_ending", None)  # SDKs before 1.31 have none
-            if on_ending is not None:
-                on_ending(span)
+        for on_ending in self._endings:
+            on_ending(span)
 
     def on_end(self, span: ReadableSpan) -> None:
         copy = redact_span(span, self._redaction, self._redact_resource)

@@ -173,6 +173,9 @@ fn each_changed<'py>(
     items: &Bound<'py, PyAny>,
     mut copy: impl FnMut(&Bound<'py, PyAny>) -> PyResult<Option<Bound<'py, PyAny>>>,
 ) -> PyResult<Option<Bound<'py, PyTuple>>> {
+    if items.len()? == 0 {
+        return Ok(None); // the SDK's lists take a lock to be iterated, not to be measured
+    }
     let items: Vec<_> = items.try_iter()?.collect::<PyResult<_>>()?;
     let mut out: Option<Vec<Bound<'py, PyAny>>> = None;
     for (i, item) in items.iter().enumerate() {
