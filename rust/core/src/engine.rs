@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 
 use crate::act::{self, Action, Hasher, Mask, Normalizer, Target};
-use crate::json::{self, Json, JsonError};
+use crate::json::{self, Json, JsonError, Members};
 use crate::names::{child_words, FieldNames};
 use crate::rules::{FieldRule, RuleError, RuleSet};
 use crate::scan::{KeyTarget, Scanner, Source};
@@ -46,6 +46,11 @@ const PERSONAL_CATEGORIES: [u8; 7] = [1, 2, 3, 5, 6, 11, 16];
 pub const EVENT_NAME_KEYS: [&str; 5] = ["event", "message", "msg", "event.name", "event_name"];
 /// The longest text (bytes) read as an event's name.
 const MAX_EVENT_NAME: usize = 200;
+/// Our own fields at the top level of an event: the tags, the summary notes
+/// and the fail-closed error. They are not walked (they are written again).
+pub const CATEGORIES_KEY: &str = "pii_categories";
+pub const SUMMARY_KEY: &str = "pii_redactions";
+pub const ERROR_KEY: &str = "pii_error";
 
 /// The targets the policy resolved, by (rule, category), and the special ones.
 pub struct Targets {
@@ -438,6 +443,15 @@ fn json_like(text: &str) -> bool {
     text.chars().next().is_some_and(|c| c == '{' || c == '[' || c.is_whitespace())
 }
 
+/// `null` or `""`: no value (a field rule's tag or drop has nothing to act on).
+fn is_empty_json(value: &Json<'_>) -> bool {
+    match value {
+        Json::Null => true,
+        Json::String(s) => s.is_empty(),
+        _ => false,
+    }
+}
+
 fn is_integer(number: &str) -> bool {
     !number.contains(['.', 'e', 'E'])
 }
@@ -751,6 +765,11 @@ impl<'e> Walk<'e> {
         self.text(node, text, true, false)
     }
 
+    /// `text` read as free text in field `node` (never as JSON inside it): its redaction if it holds anything.
+    pub fn plain_text(&mut self, node: NodeId, text: &str) -> Option<String> {
+        self.text(node, text, true, false)
+    }
+
     /// Free text with every finding replaced; URLs in it redacted part by part
     /// (not inside a URL: `parse_urls` false). `checked`: known not clean.
     fn text(&mut self, node: NodeId, text: &str, parse_urls: bool, checked: bool) -> Option<String> {
@@ -949,10 +968,48 @@ impl<'e> Walk<'e> {
         Some((self.run.changes != before).then(|| out.to_text()))
     }
 
-    fn json_container(&mut self, node: NodeId, value: Json, depth: usize) -> Json {
+    /// A JSON object at the top of an event (a log line), walked as a dict
+    /// event is: our own fields ([`CATEGORIES_KEY`], [`SUMMARY_KEY`],
+    /// [`ERROR_KEY`]) are left out of the walk (an earlier pass's categories
+    /// are kept in the tally), and an event's own name gives its tags.
+    /// Returns the other members as they may be written, and our own as they were.
+    pub fn json_event<'j>(&mut self, members: Members<'j>) -> (Members<'j>, Members<'j>) {
+        let mut own = Vec::new();
+        let mut others = Vec::with_capacity(members.len());
+        for member in members {
+            if member.0.starts_with("pii_") && [CATEGORIES_KEY, SUMMARY_KEY, ERROR_KEY].contains(&member.0.as_ref()) {
+                own.push(member);
+            } else {
+                others.push(member);
+            }
+        }
+        for (key, value) in &own {
+            if let (CATEGORIES_KEY, Json::Array(items)) = (key.as_ref(), value) {
+                for item in items {
+                    if let Json::Number(n) = item {
+                        if let Ok(n @ 1..=18) = n.parse::<u8>() {
+                            self.run.categories |= 1 << n;
+                        }
+                    }
+                }
+            }
+        }
+        let Json::Object(out) = self.json_container(ROOT, Json::Object(others), 0) else {
+            unreachable!("an object is walked into an object")
+        };
+        for (key, value) in &out {
+            if let (true, Json::String(text)) = (EVENT_NAME_KEYS.contains(&key.as_ref()), value) {
+                let node = self.child(ROOT, KeyKind::Str, key, true);
+                self.event_name(node, text);
+            }
+        }
+        (out, own)
+    }
+
+    fn json_container<'j>(&mut self, node: NodeId, value: Json<'j>, depth: usize) -> Json<'j> {
         if depth >= self.engine.max_depth {
             self.unsure(node);
-            return Json::String(TOO_DEEP.to_string());
+            return Json::String(Cow::Borrowed(TOO_DEEP));
         }
         match value {
             Json::Object(members) => {
@@ -960,7 +1017,7 @@ impl<'e> Walk<'e> {
                 // person's record are walked last.
                 let before = self.run.personal;
                 let mut personal = false;
-                let mut slots: Vec<Option<(String, Json)>> = Vec::with_capacity(members.len());
+                let mut slots: Vec<Option<(Cow<'j, str>, Json<'j>)>> = Vec::with_capacity(members.len());
                 let mut deferred = Vec::new();
                 for (key, value) in members {
                     let child = self.child(node, KeyKind::Str, &key, true);
@@ -987,30 +1044,30 @@ impl<'e> Walk<'e> {
     }
 
     /// One member of a JSON object, walked (None: dropped).
-    fn json_member(&mut self, child: NodeId, key: String, value: Json, depth: usize) -> Option<(String, Json)> {
+    fn json_member<'j>(&mut self, child: NodeId, key: Cow<'j, str>, value: Json<'j>, depth: usize) -> Option<(Cow<'j, str>, Json<'j>)> {
         self.key_findings(child);
         if self.nodes.get(child).drop {
-            if !matches!(&value, Json::Null) && value != Json::String(String::new()) {
+            if !is_empty_json(&value) {
                 let (text, is_str) = match &value {
-                    Json::String(s) => (Cow::Borrowed(s.as_str()), true),
+                    Json::String(s) => (Cow::Borrowed(s.as_ref()), true),
                     other => (Cow::Owned(other.to_text()), false),
                 };
                 self.drop_value(child, &text, is_str);
             }
             return None;
         }
-        let key = self.nodes.get(child).key_out.clone().unwrap_or(key);
+        let key = self.nodes.get(child).key_out.clone().map_or(key, Cow::Owned);
         Some((key, self.json_value(child, value, depth + 1)))
     }
 
-    fn json_value(&mut self, node: NodeId, value: Json, depth: usize) -> Json {
-        if !self.nodes.get(node).tags.is_empty() && !matches!(&value, Json::Null) && value != Json::String(String::new()) {
+    fn json_value<'j>(&mut self, node: NodeId, value: Json<'j>, depth: usize) -> Json<'j> {
+        if !self.nodes.get(node).tags.is_empty() && !is_empty_json(&value) {
             self.tag(node);
         }
         let capture = self.nodes.get(node).capture;
         match value {
             Json::String(s) => match self.string(node, &s, depth) {
-                Some(out) => Json::String(out),
+                Some(out) => Json::String(Cow::Owned(out)),
                 None => Json::String(s),
             },
             Json::Number(n) => {
@@ -1021,7 +1078,7 @@ impl<'e> Walk<'e> {
                 } else {
                     None
                 };
-                redacted.map_or(Json::Number(n), Json::String)
+                redacted.map_or(Json::Number(n), |r| Json::String(Cow::Owned(r)))
             }
             container @ (Json::Object(_) | Json::Array(_)) => self.json_container(node, container, depth),
             other => other,
