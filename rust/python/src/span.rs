@@ -143,9 +143,9 @@ fn part_of<'py>(
 }
 
 /// A dict of `mapping`'s items, and whether it is a new one: a dict is
-/// itself; the SDK's attributes (and a read-only view) copy themselves in
-/// one call, without taking their lock per key; any other mapping is read
-/// item by item. None is an empty dict.
+/// itself; of the SDK's attributes, their dict is copied; a read-only view
+/// copies itself in one call; any other mapping is read item by item. None
+/// is an empty dict.
 fn plain<'py>(py: Python<'py>, mapping: &Bound<'py, PyAny>) -> PyResult<(Bound<'py, PyDict>, bool)> {
     if let Ok(dict) = mapping.cast_exact::<PyDict>() {
         return Ok((dict.clone(), false));
@@ -153,6 +153,12 @@ fn plain<'py>(py: Python<'py>, mapping: &Bound<'py, PyAny>) -> PyResult<(Bound<'
     let out = PyDict::new(py);
     if mapping.is_none() {
         return Ok((out, true));
+    }
+    // The SDK's BoundedAttributes keep a dict; an ended span's refuse changes.
+    if let Some(dict) = mapping.getattr_opt(intern!(py, "_dict"))? {
+        if let Ok(dict) = dict.cast_exact::<PyDict>() {
+            return Ok((dict.copy()?, true));
+        }
     }
     if let Ok(copy) = mapping.call_method0(intern!(py, "copy")) {
         if let Ok(dict) = copy.cast_exact::<PyDict>() {
@@ -173,8 +179,11 @@ fn each_changed<'py>(
     items: &Bound<'py, PyAny>,
     mut copy: impl FnMut(&Bound<'py, PyAny>) -> PyResult<Option<Bound<'py, PyAny>>>,
 ) -> PyResult<Option<Bound<'py, PyTuple>>> {
+    // The SDK's BoundedList: its deque, read without the list's lock and
+    // copy (an ended span refuses new events and links).
+    let items = items.getattr_opt(intern!(py, "_dq"))?.unwrap_or_else(|| items.clone());
     if items.len()? == 0 {
-        return Ok(None); // the SDK's lists take a lock to be iterated, not to be measured
+        return Ok(None);
     }
     let items: Vec<_> = items.try_iter()?.collect::<PyResult<_>>()?;
     let mut out: Option<Vec<Bound<'py, PyAny>>> = None;
