@@ -1,5 +1,5 @@
 """Security tools, one run: the export-edge guard per rendered line, and the
-archive scanner's throughput on a realistic JSON-lines log.
+archive scanner's throughput on a realistic ~200 MB JSON-lines log (in the page cache).
 
     pytest benchmarks/test_bench_security.py --benchmark-only --benchmark-group-by=group
 
@@ -51,13 +51,17 @@ def test_guard_line(benchmark: Any, kind: str) -> None:
     bench_fresh(benchmark, guard.check_line, KINDS[kind])
 
 
+ARCHIVE_LINES = 600_000  # ~200 MB
+
+
 @pytest.fixture(scope="module")
 def archive_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """~25 MB as services write it: redacted events, 1 in 200 leaking, some plain text."""
+    """~200 MB as services write it: redacted events, 1 in 200 leaking, some plain text;
+    every line with ids, times and numbers of its own (nothing repeats)."""
     path = tmp_path_factory.mktemp("archive") / "app.log"
     rng = random.Random(11)
     with path.open("wb") as f:
-        for i in range(80_000):
+        for i in range(ARCHIVE_LINES):
             roll = rng.random()
             if roll < 0.005:
                 event = mixed_event(i)  # a leak: written without redaction
@@ -67,15 +71,18 @@ def archive_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
                 f.write(f"2026-11-25 10:00:{i % 60:02d},123 WARNING urllib3 retrying request {i} after timeout\n".encode())
             else:
                 f.write(orjson.dumps(event) + b"\n")
+    path.read_bytes()  # into the page cache
     return path
 
 
 @pytest.mark.parametrize("jobs", [1, 2], ids=["1 process", "2 processes"])
 def test_scan_archive(benchmark: Any, archive_log: Path, jobs: int) -> None:
-    benchmark.group = "pii-tagger scan, ~25 MB JSON-lines archive"
+    benchmark.group = "pii-tagger scan, ~200 MB JSON-lines archive"
     size = archive_log.stat().st_size
     report = benchmark.pedantic(lambda: scan([str(archive_log)], ScanOptions(), jobs=jobs), rounds=3, iterations=1)
-    assert report.leaks_total > 0
-    median = benchmark.stats.stats.median
-    benchmark.extra_info.update({"MB": round(size / 1e6, 1), "MB/s": round(size / 1e6 / median, 1), "jobs": jobs})
-    print(f"\nscan, {jobs} job(s): {size / 1e6:.1f} MB in {median:.2f} s = {size / 1e6 / median:.1f} MB/s")
+    assert report.leaks_total > 0 and report.lines == ARCHIVE_LINES
+    median, fastest = benchmark.stats.stats.median, benchmark.stats.stats.min
+    benchmark.extra_info.update({"MB": round(size / 1e6, 1), "MB/s": round(size / 1e6 / median, 1),
+                                 "MB/s at best": round(size / 1e6 / fastest, 1), "jobs": jobs})
+    print(f"\nscan, {jobs} job(s): {size / 1e6:.1f} MB in {median:.2f} s = {size / 1e6 / median:.1f} MB/s "
+          f"(fastest round {size / 1e6 / fastest:.1f} MB/s)")

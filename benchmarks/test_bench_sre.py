@@ -1,14 +1,16 @@
-"""SRE tools, one run, on a generated ~200 MB JSON-lines archive (tagged by a
-real Redactor with summary=True; five days of the same traffic):
+"""SRE tools, one run, on a generated ~400 MB JSON-lines archive (tagged by a
+real Redactor with summary=True; ten days of the same traffic, ~40 MB a day):
 
 * `query --category 11` in 1 and 2 processes, against jq doing the same selection;
 * `stats` in 1 and 2 processes, against DuckDB computing the same counts
   (checked equal first) and jq counting events by category;
-* peak memory of the `stats` and `query` commands on 1/5 and all of the archive.
+* peak memory of the `stats`, `query` and `scan` commands on one day (~40 MB)
+  and on all of the archive (~400 MB).
 
     pip install '.[bench]' && pytest benchmarks/test_bench_sre.py --benchmark-only -s
 
-Each timed figure is in MB/s of input in ``extra_info`` and printed.
+Each timed figure is in MB/s of input in ``extra_info`` and printed (median
+and minimum); the archive is read once before, so it is in the page cache.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from pii_tagger import Hasher, Redactor
 from pii_tagger.logquery import Selection, run
 from pii_tagger.logstats import collect
 
-DAYS = 5
+DAYS = 10
 SERVICES = ["billing", "crm", "portal", "auth"]
 
 
@@ -46,15 +48,18 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("sre") / "archive.log"
     with path.open("wb") as f:
         for d in range(DAYS):
-            f.write(day.replace(b'"2026-11-25T', f'"2026-11-{21 + d:02d}T'.encode()))
+            f.write(day.replace(b'"2026-11-25T', f'"2026-11-{16 + d:02d}T'.encode()))
     (path.parent / "one_day.log").write_bytes(day)
+    path.read_bytes()  # into the page cache
     return path
 
 
 def _rate(benchmark: Any, size: int, label: str) -> None:
-    median = benchmark.stats.stats.median
-    benchmark.extra_info.update({"MB": round(size / 1e6), "MB/s": round(size / 1e6 / median, 1)})
-    print(f"\n{label}: {size / 1e6:.0f} MB in {median:.2f} s = {size / 1e6 / median:.1f} MB/s")
+    median, fastest = benchmark.stats.stats.median, benchmark.stats.stats.min
+    benchmark.extra_info.update({"MB": round(size / 1e6), "MB/s": round(size / 1e6 / median, 1),
+                                 "MB/s at best": round(size / 1e6 / fastest, 1)})
+    print(f"\n{label}: {size / 1e6:.0f} MB in {median:.2f} s = {size / 1e6 / median:.1f} MB/s "
+          f"(fastest round {fastest:.2f} s = {size / 1e6 / fastest:.1f} MB/s)")
 
 
 def _query(path: Path, jobs: int) -> int:
@@ -112,14 +117,16 @@ def test_stats_jq_by_category(benchmark: Any, archive: Path) -> None:
     _rate(benchmark, archive.stat().st_size, "jq, events by category only")
 
 
-@pytest.mark.parametrize("command", ["stats", "query"])
+@pytest.mark.parametrize("command", ["stats", "query", "scan"])
 def test_memory_stays_flat(archive: Path, command: str) -> None:
-    """Peak RSS of the command (MB) on one day and on five: equal within noise."""
+    """Peak RSS of the command (MB) on one day (~40 MB) and on ten (~400 MB): equal within noise."""
+    args = {"stats": [], "query": ["-c", "11"], "scan": []}[command]
+
     def peak(path: Path) -> float:
         code = (
             "import resource, subprocess, sys; "
-            f"subprocess.run([sys.executable, '-m', 'pii_tagger.cli', '{command}', '--jobs', '1', "
-            f"{'' if command == 'stats' else repr('-c') + ', ' + repr('11') + ', '}{str(path)!r}], stdout=subprocess.DEVNULL, check=True); "
+            f"subprocess.run([sys.executable, '-m', 'pii_tagger.cli', '{command}', '--jobs', '1', *{args!r}, {str(path)!r}], "
+            "stdout=subprocess.DEVNULL); "
             "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
         )
         return int(subprocess.run([sys.executable, "-c", code], capture_output=True, check=True).stdout) / 1024

@@ -91,6 +91,20 @@ def test_groups_are_bounded_and_overflow_is_counted(clock: Clock, hasher: Hasher
     assert overflow and overflow[0].count == 95
 
 
+def test_one_events_findings_at_once_count_as_reported_one_by_one(clock: Clock, hasher: Hasher) -> None:
+    findings = [(TARGET, f"field{n % 7}", f"user{n}@inbox.lv") for n in range(40)]
+    batched, batched_sent = _alerter(clock, hasher, max_alerts=2, max_groups=5)
+    single, single_sent = _alerter(clock, hasher, max_alerts=2, max_groups=5)
+    batched.report_many("leak", findings, "svc")
+    for target, where, value in findings:
+        single.report("leak", target, where, "svc", value)
+    assert len(batched_sent) == len(single_sent) == 2
+    batched.flush()
+    single.flush()
+    assert [(a.where, a.count, a.fingerprints) for a in batched_sent] == [(a.where, a.count, a.fingerprints) for a in single_sent]
+    assert sum(a.count for a in batched_sent) == 40 and [a.count for a in batched_sent if a.rule == "*"] == [sum(1 for n in range(40) if n % 7 >= 5)]
+
+
 def test_pending_counts_are_sent_by_the_timer(hasher: Hasher) -> None:
     sent: list[Alert] = []
     alerter = Alerter([sent.append], hasher=hasher, interval=0.05)

@@ -111,7 +111,9 @@ def test_redact_reports_a_truncated_gz_and_keeps_what_it_read(tmp_path: Path) ->
     assert result.returncode == 3
     assert b"cut.log.gz: unreadable after line" in result.stderr and b"truncated" in result.stderr
     assert result.stdout and b"\x1f\x8b" not in result.stdout and b"anna.ozola@inbox.lv" not in result.stdout + result.stderr
-    assert all(orjson.loads(line)["email"] == "[REDACTED:email]" for line in result.stdout.splitlines())
+    *whole, last = [orjson.loads(line) for line in result.stdout.splitlines()]
+    assert whole and all(e["email"] == "[REDACTED:email]" for e in whole)
+    assert last.get("email", "[REDACTED:email]") == "[REDACTED:email]"  # the line the break cut is kept, as text
 
 
 def test_query_limit_zero_is_an_error_not_everything() -> None:
@@ -120,3 +122,30 @@ def test_query_limit_zero_is_an_error_not_everything() -> None:
     assert zero.returncode == 2 and zero.stdout == b"" and b"--limit takes a number >= 1" in zero.stderr
     one = run("query", "--limit", "1", stdin=redacted)
     assert one.returncode == 0 and len(one.stdout.splitlines()) == 1
+
+
+def test_every_command_counts_a_binary_file_the_same(tmp_path: Path) -> None:
+    """One definition of a line: redact, scan, query and stats read the same lines, NUL bytes,
+    blank lines, bytes that are not UTF-8 and a line over 1 MiB included."""
+    import re
+
+    log = tmp_path / "odd.log"
+    log.write_bytes(
+        b'{"event": "ok", "pii_categories": []}\n'
+        b"binary\x00\x01\x02 payload\r\n"
+        b"\n   \n"
+        b"\xff\xfe not utf-8\n"
+        b'{"event": "nul \\u0000 escaped", "pii_categories": [12]}\n'
+        + b"z" * (1 << 20) + b"zz\n"
+        b"last line without an ending"
+    )
+    scan = orjson.loads(run("scan", "--format", "json", str(log)).stdout)
+    stats = orjson.loads(run("stats", "--format", "json", str(log)).stdout)
+    query = run("query", "-c", "12", str(log))
+    redact = run("redact", str(log))
+    selected = re.search(rb"(\d+) of (\d+) line\(s\) selected", query.stderr)
+    counted = re.search(rb"pii-tagger: (\d+) lines: ", redact.stderr)
+    assert selected is not None and counted is not None, (query.stderr, redact.stderr)
+    assert scan["lines"] == stats["lines"] == int(selected.group(2)) == int(counted.group(1)) == 8
+    assert stats["events"] == 2 and int(selected.group(1)) == 1 and scan["binary_lines"] == 1
+    assert scan["not_read"]["long_lines"] == 1 and b"over 1 MiB" in query.stderr + redact.stderr

@@ -74,6 +74,17 @@ class TestLines:
         _assert_clean(out.decode())
         assert {a.rule for a in sent} == {"email", "secret"}
 
+    def test_every_value_of_a_duplicated_key_and_a_nul_byte(self) -> None:
+        """A dict of the line keeps the last value of a key written twice: the first one leaked through."""
+        guard, sent = _guard()
+        line = f'{{"event":"paid","logger":"billing","email":"{EMAIL}","email":"[REDACTED:email]"}}\n'
+        out = guard.check_line(line)
+        _assert_clean(out)
+        assert out == '{"event":"paid","logger":"billing","email":"[REDACTED:email]","email":"[REDACTED:email]"}\n'
+        assert [(a.rule, a.where, a.source) for a in sent] == [("email", "email", "billing")]
+        nul = guard.check_line(f"binary\x00 login {EMAIL}".encode())
+        assert nul == b"binary\x00 login [REDACTED:email]"
+
     def test_alert_only_leaves_the_line(self) -> None:
         guard, sent = _guard(redact=False)
         line = f'{{"event":"call {PHONE}"}}'
@@ -87,7 +98,9 @@ class TestLines:
             raise RuntimeError("boom")
 
         monkeypatch.setattr(guard, "find", broken)
+        monkeypatch.setattr(guard, "_check_record", broken)
         assert guard.check_line(f'{{"email":"{EMAIL}"}}') == LEAK_MARKER
+        assert guard.check_line(f'{{"email":"{EMAIL}"}}'.encode()) == LEAK_MARKER.encode()
         assert guard.check_event({"email": EMAIL})["event"] == "[REDACTED:error]"
 
 

@@ -187,3 +187,25 @@ def test_odd_file_names_and_an_empty_directory(tmp_path: Path) -> None:
     empty.mkdir()
     nothing = run(str(empty))
     assert nothing.returncode == 3 and b"no files to scan" in nothing.stdout
+
+
+def test_slices_of_a_file_and_the_same_lines_streamed_agree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A plain file is read in slices by the workers, a .gz as a stream here: the same lines, numbers and cuts,
+    a line too long to find the end of (past 2 * MAX_LINE) included."""
+    monkeypatch.setattr(logfiles, "CHUNK_BYTES", 2048)
+    monkeypatch.setattr(logfiles, "MAX_LINE", 600)
+    lines = []
+    for i in range(400):
+        lines.append(f'{{"n": {i}, "note": "call {PHONE}"}}' if i % 9 == 0 else f'{{"n": {i}, "event": "ok"}}')
+        if i in (100, 250):
+            lines.append(f"mail {EMAIL} " + "x" * (1300 if i == 100 else 5000) + f" {CODE}")  # 2nd: past 2 * MAX_LINE
+    data = ("\n".join(lines) + "\n").encode()
+    (tmp_path / "plain.log").write_bytes(data)
+    (tmp_path / "packed.log.gz").write_bytes(gzip.compress(data))
+    reports = [scan([str(tmp_path / name)], ScanOptions(), jobs=jobs, max_details=10_000)
+               for name in ("plain.log", "packed.log.gz") for jobs in (1, 2)]
+    details = [[(leak.line, leak.rule) for leak in r.leaks] for r in reports]
+    assert all(d == details[0] for d in details) and all(r.lines == 402 and r.long_lines == 2 for r in reports)
+    expected = [(i + 1 + (i > 100) + (i > 250), "phone_lv") for i in range(0, 400, 9)]
+    expected += [(102, "email"), (253, "email")]  # the code past each bound is not read
+    assert sorted(details[0]) == sorted(expected)

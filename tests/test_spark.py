@@ -205,7 +205,7 @@ def test_scan_files_report_and_findings_are_the_command_lines(spark: Any, archiv
     assert expected["leaks"] > 100 and expected["binary_lines"] == 1 and expected["not_read"]["long_lines"] == 1
     assert expected["not_utf8_lines_scanned_with_replacement"] == 1
     assert any("cut.log.gz: unreadable after line" in p for p in expected["not_read"]["problems"])
-    assert any(p.endswith("missing.log: No such file or directory") for p in expected["not_read"]["problems"])
+    assert any(p.endswith("missing.log: cannot read (No such file or directory); skipped") for p in expected["not_read"]["problems"])
     assert {d["rule"] for d in expected["details"]} >= {"unchecked", "iban", "email"}
 
     scanned = scan_files(spark, paths, max_details=100000)
@@ -479,7 +479,7 @@ def test_bad_columns_and_paths_are_clear_errors(spark: Any, tmp_path: Path) -> N
     with pytest.raises(ValueError, match="unknown time bucket 'week'"):
         stats(frame, "line", bucket="week")
     report = scan_files(spark, [str(tmp_path / "none")]).report()
-    assert report.problems == [f"{tmp_path / 'none'}: No such file or directory"] and report.files == 0
+    assert report.problems == [f"{tmp_path / 'none'}: cannot read (No such file or directory); skipped"] and report.files == 0
 
 
 def test_file_labels_follow_the_command_line() -> None:

@@ -173,19 +173,26 @@ class Alerter:
 
     def report(self, kind: Kind, target: Target, where: str, source: str, value: str | None) -> None:
         """One finding. ``value`` is only fingerprinted, never kept."""
-        fingerprint = self.hasher.fingerprint(value) if value else ""
+        self.report_many(kind, ((target, where, value),), source)
+
+    def report_many(self, kind: Kind, findings: Iterable[tuple[Target, str, str | None]], source: str) -> None:
+        """The findings (target, where, value) of one event from ``source``, as
+        :meth:`report` of each, at one time and under one lock."""
+        fingerprint = self.hasher.fingerprint
+        printed = [(target, where, fingerprint(value) if value else "") for target, where, value in findings]
         now = self._clock()
         ready: list[Alert] = []
         with self._lock:
             if now - self._window_start >= self.interval:
                 ready = self._close_window(now)
-            key = (kind, source, target.rule, target.category, where, target.action)
-            group = self._groups.get(key)
-            if group is None and len(self._groups) >= self.max_groups:
-                self._overflow[kind] = self._overflow.get(kind, 0) + 1
-                self._start_timer()
-            else:
-                self._count(key, group, now, fingerprint, ready)
+            for target, where, print_ in printed:
+                key = (kind, source, target.rule, target.category, where, target.action)
+                group = self._groups.get(key)
+                if group is None and len(self._groups) >= self.max_groups:
+                    self._overflow[kind] = self._overflow.get(kind, 0) + 1
+                    self._start_timer()
+                else:
+                    self._count(key, group, now, print_, ready)
         self._send(ready)
 
     def _count(self, key: _GroupKey, group: _Group | None, now: float, fingerprint: str, ready: list[Alert]) -> None:

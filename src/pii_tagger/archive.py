@@ -18,6 +18,7 @@ reported. The report says how much could not be read.
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
 import time
 from collections import Counter
@@ -91,11 +92,13 @@ class Report(ReadCounts):
 
 @dataclass(slots=True)
 class ChunkResult:
+    first: bool = False  # the input's first chunk: its lines are numbered from 1
     lines: int = 0
     leaky_lines: int = 0
     not_utf8: int = 0
     binary: int = 0
-    leaks: list[Leak] = field(default_factory=list)
+    long_lines: int = 0
+    leaks: list[Leak] = field(default_factory=list)  # lines numbered from 1 in the chunk
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,9 +137,11 @@ def scan_chunk(chunk: Chunk) -> ChunkResult:
 def find_leaks(redactor: Redactor, chunk: Chunk) -> ChunkResult:
     """The leaks in one chunk of lines (one native call), and how its lines were read."""
     targets = redactor.targets
+    chunk = chunk.load()
     counts, found = redactor.check_chunk(chunk.data, list(chunk.cut))
-    leaks = [Leak(chunk.file, chunk.first_line + line, targets[t].category, targets[t].rule, path) for line, t, path in found]
-    return ChunkResult(counts.lines, len({line for line, _, _ in found}), counts.not_utf8, counts.binary, leaks)
+    leaks = [Leak(chunk.file, line + 1, targets[t].category, targets[t].rule, path) for line, t, path in found]
+    return ChunkResult(chunk.first, counts.lines, len({line for line, _, _ in found}), counts.not_utf8, counts.binary,
+                       counts.cut, leaks)
 
 
 # ---- the scan ---------------------------------------------------------------------
@@ -165,15 +170,20 @@ def scan(
 
 
 def _merge(report: Report, results: Iterable[ChunkResult], max_details: int) -> None:
+    """Results in input order, their lines numbered in their input."""
+    before = 0  # lines of the input before this chunk
     for result in results:
+        before = 0 if result.first else before
         report.lines += result.lines
         report.leaky_lines += result.leaky_lines
         report.not_utf8_lines += result.not_utf8
         report.binary_lines += result.binary
+        report.long_lines += result.long_lines
         report.leaks_total += len(result.leaks)
         for leak in result.leaks:
             report.by_rule[leak.category, leak.rule] += 1
             report.by_file[leak.file] += 1
         room = max_details - len(report.leaks)
         if room > 0:
-            report.leaks.extend(result.leaks[:room])
+            report.leaks.extend(dataclasses.replace(leak, line=before + leak.line) for leak in result.leaks[:room])
+        before += result.lines

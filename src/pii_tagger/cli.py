@@ -21,18 +21,17 @@ import os
 import secrets
 import sys
 import time
-import zlib
-from collections.abc import Iterator, Sequence
-from typing import IO, BinaryIO, TextIO
+from collections.abc import Sequence
+from typing import BinaryIO, TextIO
 
 import orjson
 
 from . import __version__, cli_sre
 from .actions import Hasher, HashKeyError
 from .archive import Report, ScanOptions, scan
-from .engine import Redactor
+from .engine import ERROR_KEY, Redactor
 from .failsafe import where
-from .logfiles import ReadCounts, decompressed, expand, input_size, line_event, printable, read_error, workers
+from .logfiles import Chunk, ReadCounts, expand, input_size, line_event, read_chunks, workers
 from .policy import Policy, PolicyError
 from .rules import ACTIONS, RuleFileError
 
@@ -40,10 +39,10 @@ EXIT_OK, EXIT_FOUND, EXIT_USAGE, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3, 4
 
 
 class _Counts:
-    __slots__ = ("bad_utf8", "json", "lines", "text", "with_pii")
+    __slots__ = ("bad_utf8", "blank", "json", "lines", "text")
 
     def __init__(self) -> None:
-        self.lines = self.json = self.text = self.bad_utf8 = self.with_pii = 0
+        self.lines = self.json = self.text = self.bad_utf8 = self.blank = 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -273,57 +272,51 @@ def _policy(overrides: list[str]) -> Policy:
 
 
 def _redact_files(redactor: Redactor, files: list[str], out: BinaryIO) -> int:
-    """Redact files, directories (walked in sorted order) and ``.gz`` (by content), as the other commands read them."""
-    status = EXIT_OK
+    """Redact files, directories (walked in sorted order) and ``.gz`` (by content),
+    read line by line as the other commands read them (:mod:`pii_tagger.logfiles`)."""
     counts = _Counts()
     read = ReadCounts()
+    reported = 0
     for name in expand(files, read):
-        label = "<stdin>" if name == "-" else printable(name)
-        before = counts.lines
-        try:
-            if name == "-":
-                _redact_stream(redactor, decompressed(sys.stdin.buffer), out, counts)
-            else:
-                with open(name, "rb") as raw:
-                    _redact_stream(redactor, decompressed(raw), out, counts)
-        except BrokenPipeError:
-            raise  # the reader went away (| head): not a file we could not read
-        except (OSError, EOFError, zlib.error) as e:
-            if counts.lines == before:
-                print(f"pii-tagger: {label}: cannot read ({read_error(e)}); skipped", file=sys.stderr)
-            else:
-                print(f"pii-tagger: {label}: unreadable after line {counts.lines - before} ({read_error(e)}); "
-                      "the rest of it was not redacted", file=sys.stderr)
-            status = EXIT_INPUT
-    for problem in read.problems:  # directories that could not be walked
-        print(f"pii-tagger: {problem}; skipped", file=sys.stderr)
-        status = EXIT_INPUT
+        for chunk in read_chunks(name, read, lambda n: None):
+            chunk = chunk.load()
+            read.long_lines += len(chunk.cut)
+            _redact_chunk(redactor, chunk, out, counts)
+        for problem in read.problems[reported:]:  # said as soon as it happens, after what was written
+            out.flush()
+            print(f"pii-tagger: {problem}", file=sys.stderr)
+        reported = len(read.problems)
     out.flush()
+    if read.long_lines:
+        print(f"pii-tagger: {read.long_lines} line(s) over 1 MiB: only their first 1 MiB was read, redacted and "
+              f"written (marked {ERROR_KEY})", file=sys.stderr)
     if counts.bad_utf8 or counts.text:
         print(
             f"pii-tagger: {counts.lines} lines: {counts.json} JSON, {counts.text} plain text"
+            + (f", {counts.blank} blank" if counts.blank else "")
             + (f", {counts.bad_utf8} not UTF-8 (kept as \\x escapes)" if counts.bad_utf8 else ""),
             file=sys.stderr,
         )
-    return status
+    return EXIT_INPUT if read.problems or read.long_lines else EXIT_OK
 
 
-def _redact_stream(redactor: Redactor, stream: IO[bytes], out: BinaryIO, counts: _Counts) -> None:
-    for line in _lines(stream, counts):
-        event = redactor.redact(line)
-        out.write(orjson.dumps(event, default=str, option=orjson.OPT_NON_STR_KEYS | orjson.OPT_APPEND_NEWLINE))
-
-
-def _lines(stream: IO[bytes], counts: _Counts) -> Iterator[dict[str, object]]:
-    for raw in stream:
-        event, text, bad_utf8 = line_event(raw, "backslashreplace")
-        if event is None:
-            continue
+def _redact_chunk(redactor: Redactor, chunk: Chunk, out: BinaryIO, counts: _Counts) -> None:
+    cut = set(chunk.cut)
+    for index, line in enumerate(chunk.lines):
         counts.lines += 1
+        event, text, bad_utf8 = line_event(line, "backslashreplace")  # bytes not UTF-8 kept as \xNN: nothing lost
+        if event is None:
+            counts.blank += 1
+            continue
         counts.json += not text
         counts.text += text
         counts.bad_utf8 += bad_utf8
-        yield event
+        event = redactor.redact(event)
+        if index in cut:
+            event[ERROR_KEY] = "line over 1 MiB: only its first 1 MiB was read"
+        out.write(orjson.dumps(event, default=str, option=orjson.OPT_NON_STR_KEYS | orjson.OPT_APPEND_NEWLINE))
+
+
 
 
 if __name__ == "__main__":

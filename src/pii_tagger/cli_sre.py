@@ -25,7 +25,7 @@ from .logquery import Selection, SelectionError, parse_time, run
 from .logstats import BUCKETS, Stats, collect, source_of
 from .policy import Policy, PolicyError
 from .report_html import render_html
-from .rules import Category, RuleFileError, load_rules
+from .rules import Category, RuleFileError, load_rules, shipped_categories
 from .tokens import TokenError, tokens_for
 
 EXIT_OK, EXIT_NONE, EXIT_USAGE, EXIT_INPUT = 0, 1, 2, 3
@@ -112,7 +112,7 @@ def _category_numbers(items: list[str], catalogue: Mapping[int, Category]) -> fr
 def query_command(args: argparse.Namespace) -> int:
     paths = args.paths or ["-"]
     try:
-        catalogue = load_rules().categories
+        catalogue = shipped_categories()
         contains = [t.encode() for t in args.contains]
         if args.contains_from:
             contains += _texts_from(args.contains_from, paths)
@@ -146,11 +146,16 @@ def query_command(args: argparse.Namespace) -> int:
         untagged += result.untagged
         no_time += result.no_time
         timed += result.timed
-        for raw in result.matches:
-            if args.limit is not None and selected >= args.limit:
-                break
-            selected += 1
-            out.write(_table_row(raw) if table else raw)
+        matches, count = result.matches, result.selected
+        if args.limit is not None and selected + count > args.limit:
+            count = args.limit - selected
+            matches = matches[:_end_of_lines(matches, count)]
+        selected += count
+        if table:
+            for raw in matches.split(b"\n")[:-1]:
+                out.write(_table_row(raw))
+        else:
+            out.write(matches)
         if args.limit is not None and selected >= args.limit:
             break
     out.flush()
@@ -188,8 +193,16 @@ def _texts_from(name: str, paths: list[str]) -> list[bytes]:
     return [t.encode() for t in texts]
 
 
+def _end_of_lines(lines: bytes, n: int) -> int:
+    """Where the first ``n`` lines of ``lines`` (each ending in a newline) end."""
+    end = 0
+    for _ in range(n):
+        end = lines.index(b"\n", end) + 1
+    return end
+
+
 def _table_row(raw: bytes) -> bytes:
-    event = orjson.loads(raw)
+    event = orjson.loads(raw.decode("utf-8", "replace"))
     tags = event.get("pii_categories")
     cats = ",".join(map(str, tags)) if isinstance(tags, list) else "-"
     text = event.get("event", event.get("message", ""))
@@ -226,7 +239,7 @@ def stats_command(args: argparse.Namespace) -> int:
         print(f"pii-tagger: --html {args.html}: {e.strerror or e}", file=sys.stderr)
         return EXIT_USAGE
     stats = collect(paths, bucket=args.bucket, jobs=jobs)
-    catalogue = load_rules().categories
+    catalogue = shipped_categories()
     if args.format == "json":
         sys.stdout.buffer.write(orjson.dumps(stats.as_dict(), option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE))
     else:
@@ -237,13 +250,16 @@ def stats_command(args: argparse.Namespace) -> int:
         print(f"pii-tagger: wrote {args.html}", file=sys.stderr)
     for problem in stats.problems:
         print(f"pii-tagger: {problem}", file=sys.stderr)
-    return EXIT_INPUT if stats.problems else EXIT_OK
+    if stats.long_lines:
+        print(f"pii-tagger: {stats.long_lines} line(s) over 1 MiB were not read whole (counted as not JSON)", file=sys.stderr)
+    return EXIT_INPUT if stats.problems or stats.long_lines else EXIT_OK
 
 
 def _print_stats(stats: Stats, catalogue: Mapping[int, Category], top: int, out: TextIO) -> None:
     w = out.write
     w(f"{stats.lines} lines in {stats.files} file(s): {stats.events} events ({stats.tagged} tagged, "
-      f"{stats.untagged} without pii_categories), {stats.not_json} lines not JSON.\n")
+      f"{stats.untagged} without pii_categories), {stats.not_json} lines not JSON"
+      + (f" ({stats.long_lines} over 1 MiB, not read whole)" if stats.long_lines else "") + ".\n")
     by_category = stats.by_category()
     redactions = stats.redactions_by_category()
     w(f"\n{'category':>8}  {'name':<44} {'events':>9} {'share':>7} {'redactions':>11}\n")

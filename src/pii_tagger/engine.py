@@ -166,6 +166,7 @@ class Redactor(_native.Processor):
 
             alerts = Alerter(hasher=self.hasher)
         self.alerts = alerts
+        self.check_record = self._engine.check_record  # type: ignore[method-assign]
         if not self.audits:
             # The whole of redact() in one native call (no Python frame on the
             # hot path), and so is structlog's call of the redactor.
@@ -215,6 +216,15 @@ class Redactor(_native.Processor):
         line is checked field by field, any other as text (``rust/core/src/lines.rs``)."""
         counts, leaks = self._engine.check_chunk(data, cut or [])
         return LineCounts(*counts), leaks
+
+    def check_record(self, record: str | bytes, *, redact: bool = True) -> tuple[list[tuple[int, str, str | None]], Any]:
+        """One rendered line (``str`` or ``bytes``; line breaks inside it and its
+        ending are kept) checked as a log line: its leaks (what the policy does
+        not keep) as (target index, path, value: for alerts' fingerprints
+        only), and with ``redact`` the line as it may be written when it leaks
+        (of the same type; None when clean). Native; replaced per instance by
+        the engine's method. May raise."""
+        return self._engine.check_record(record, redact=redact)
 
     def alert_source(self, value: Any) -> str:
         """A logger or service name fit for an alert: ``[REDACTED:source]`` if

@@ -18,9 +18,11 @@ Placement:
 * OpenTelemetry: ``GuardedSpanExporter(exporter)`` and
   ``GuardedLogExporter(exporter)`` (:mod:`pii_tagger.otel`).
 
-A JSON object line is checked field by field (field names count); any other
-line as free text. Clean lines take the fast path: a cached test of every key
-and value, no scan.
+A rendered line is checked in one native call (``Redactor.check_record``,
+``rust/core/src/linecheck.rs``), as every command reads lines: a JSON object
+field by field (field names count, every value of a key written twice is
+checked), any other line as free text; a leaking line is redacted there too.
+A clean line comes back as the same object.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from typing import Any, overload
 import orjson
 
 from .alerts import Alerter
-from .engine import CATEGORIES_KEY, ERROR_KEY, SUMMARY_KEY, Found, Redactor
+from .engine import ERROR_KEY, Found, Redactor
 from .failsafe import MARKER, report_once
 
 LEAK_MARKER = '{"event":"[REDACTED:error]","pii_error":"pii_tagger guard could not check this line; it was replaced"}'
@@ -68,7 +70,7 @@ class LeakGuard:
         self.alerts = alerts if alerts is not None else Alerter(hasher=self.redactor.hasher)
         self.redact = redact
         self.source = source or self.redactor.source
-        self._may_carry = self.redactor.may_carry
+        self._check_record = self.redactor.check_record
 
     # ---- integrations ---------------------------------------------------------
 
@@ -93,19 +95,15 @@ class LeakGuard:
         """``line`` as it may be written: the same object when clean (or when
         only alerting), else redacted. Never raises: in doubt, redact."""
         try:
-            if type(line) is str and line[:1] == "{":  # the common case first: a clean JSON line
-                try:
-                    event = orjson.loads(line)
-                except orjson.JSONDecodeError:
-                    event = None
-                if type(event) is dict:
-                    return line if not self._may_carry(event) else self._check_parsed(line, line, event, source, suspected=True)
-            return self._check_line(line, source)
+            leaked, written = self._check_record(line, redact=self.redact)
+            if not leaked:
+                return line
+            return self._leaked(line, leaked, written, source)
         except Exception as exc:  # noqa: BLE001 - the guard never breaks logging
             report_once("guard", exc)
             if not self.redact:
                 return line
-            return LEAK_MARKER.encode() if isinstance(line, bytes) else LEAK_MARKER
+            return LEAK_MARKER.encode() if isinstance(line, (bytes, bytearray)) else LEAK_MARKER
 
     def check_event(self, event: Mapping[str, Any], source: str | None = None) -> Mapping[str, Any]:
         """``event`` itself when clean (or when only alerting), else a redacted copy."""
@@ -124,32 +122,17 @@ class LeakGuard:
         leaked = leaks(found)
         return (redacted, leaked) if leaked else (None, [])
 
-    def _check_line(self, line: str | bytes, source: str | None) -> str | bytes:
-        text = line.decode("utf-8", "replace") if isinstance(line, bytes) else line
-        return self._check_parsed(line, text, json_object(text), source)
-
-    def _check_parsed(self, line: str | bytes, text: str, parsed: dict[str, Any] | None, source: str | None, *,
-                      suspected: bool = False) -> str | bytes:
-        """``line``, whose text is ``text``, parsed when a JSON object."""
-        event = parsed if parsed is not None else {"message": text.rstrip("\r\n")}
-        redacted, leaked = self.find(event, suspected=suspected)
-        if not leaked:
-            return line
-        self._alert(event, leaked, source)
+    def _leaked(self, line: str | bytes, leaked: list[tuple[int, str, str | None]], written: str | bytes | None,
+                source: str | None) -> str | bytes:
+        """Alerts the leaks of ``line``; the line to write (``written``: its redaction)."""
+        targets = self.redactor.targets
+        text = line.decode("utf-8", "replace") if isinstance(line, (bytes, bytearray)) else line
+        event = json_object(text) or {}  # a JSON line's logger names the source
+        self.alerts.report_many("leak", [(targets[t], path, value) for t, path, value in leaked], self._source_of(event, source))
         if not self.redact:
             return line
-        assert redacted is not None
-        if parsed is None:
-            out = str(redacted["message"])
-        else:
-            if CATEGORIES_KEY not in event:
-                redacted.pop(CATEGORIES_KEY, None)
-            for key in (SUMMARY_KEY, ERROR_KEY):  # our own notes on the line, kept
-                if key in event:
-                    redacted[key] = event[key]
-            out = orjson.dumps(redacted, default=str, option=orjson.OPT_NON_STR_KEYS).decode()
-        out += text[len(text.rstrip("\r\n")):]  # the line's own ending
-        return out.encode() if isinstance(line, bytes) else out
+        assert written is not None
+        return written
 
     def _check_event(self, event: Mapping[str, Any], source: str | None) -> Mapping[str, Any]:
         redacted, leaked = self.find(event)
@@ -159,12 +142,14 @@ class LeakGuard:
         return redacted if self.redact and redacted is not None else event
 
     def _alert(self, event: Mapping[str, Any], leaked: list[Found], source: str | None) -> None:
+        self.alerts.report_many("leak", [(f.target, f.path, f.value) for f in leaked], self._source_of(event, source))
+
+    def _source_of(self, event: Mapping[str, Any], source: str | None) -> str:
+        """The source an alert names: the caller's, else the event's logger or service, else the guard's own."""
         named = source if source is not None else (
             event.get("logger") or event.get("logger_name") or event.get("service.name") or self.source
         )
-        source = self.redactor.alert_source(named)
-        for item in leaked:
-            self.alerts.report("leak", item.target, item.path, source, item.value)
+        return self.redactor.alert_source(named)
 
 
 def json_object(text: str) -> dict[str, Any] | None:

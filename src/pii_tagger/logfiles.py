@@ -20,14 +20,16 @@ import sys
 import zlib
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import IO, TYPE_CHECKING, Any, TypeVar, cast
 
 import orjson
 
 from . import _native
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 MAX_LINE = 1 << 20  # longer lines are read up to this many bytes (and counted)
 CHUNK_BYTES = 1 << 20  # a chunk is handed on at a line's end past this many bytes; reads are this size too
@@ -47,10 +49,28 @@ class ReadCounts:
 
 @dataclass(frozen=True, slots=True)
 class Chunk:
-    file: str
-    first_line: int
-    data: bytes  # consecutive whole lines from first_line on, each with its ending
+    """Whole, consecutive lines of one input: their bytes, or where they are
+    in a plain file (bytes ``start`` to ``end`` of ``path``, cut at line ends),
+    read by :meth:`load` in the worker that handles them. Lines are numbered
+    in input order by whoever merges the results (``first``: the input's first chunk)."""
+
+    file: str  # the input's name, as reports show it
+    data: bytes = b""  # the lines, each with its ending (the last line of an input may have none)
     cut: tuple[int, ...] = ()  # indexes of the lines cut at MAX_LINE
+    first: bool = False
+    path: str | None = None
+    start: int = 0
+    end: int = 0
+
+    def load(self) -> Chunk:
+        """This chunk with its lines in memory (a slice of a file is read now, its lines over MAX_LINE cut)."""
+        if self.path is None:
+            return self
+        with open(self.path, "rb") as f:
+            f.seek(self.start)
+            data = f.read(self.end - self.start)
+        data, cut = _native.bound_lines(data, MAX_LINE)
+        return Chunk(self.file, data, tuple(cut), self.first)
 
     @property
     def lines(self) -> list[bytes]:
@@ -87,28 +107,75 @@ def _problem(name: str | None, exc: BaseException) -> str:
 
 
 def read_chunks(name: str, report: ReadCounts, progress: Callable[[int], None]) -> Iterator[Chunk]:
-    """Chunks of whole, consecutive lines from one input; bad input is
-    counted in ``report``, and what was read before an error is still scanned."""
+    """Chunks of whole, consecutive lines from one input: slices of a plain
+    file (read by the worker that scans them), else the lines of a stream
+    (``.gz``, stdin) read here. Bad input is counted in ``report``, and what
+    was read before an error is still scanned; the long lines a chunk holds
+    are counted by whoever loads it."""
     try:
         raw: IO[bytes] = sys.stdin.buffer if name == "-" else open(name, "rb")  # noqa: SIM115 - closed below
     except OSError as exc:
-        report.problems.append(_problem(name, exc))
+        report.problems.append(f"{printable(name)}: cannot read ({read_error(exc)}); skipped")
         return
+    label = "<stdin>" if name == "-" else printable(name)
     report.files += 1
     try:
-        yield from stream_chunks(raw, "<stdin>" if name == "-" else printable(name), report, progress)
+        if name != "-" and not _is_gzip(raw) and raw.seekable():
+            yield from _slices(raw, name, label, report, progress)
+        else:
+            yield from _streamed(raw, label, report, progress, first=True)
     finally:
         if name != "-":
             raw.close()
 
 
 def stream_chunks(raw: IO[bytes], label: str, report: ReadCounts, progress: Callable[[int], None]) -> Iterator[Chunk]:
-    """:func:`read_chunks` of an input already open (a file, stdin, a file's
-    bytes read by Spark), named ``label`` in chunks and problems. ``.gz`` is
-    told by content when ``raw`` can peek (``io.BufferedReader``)."""
+    """:func:`read_chunks` of an input already open and read as a stream (a
+    file's bytes read by Spark), named ``label`` in chunks and problems.
+    ``.gz`` is told by content when ``raw`` can peek (``io.BufferedReader``)."""
+    return _streamed(raw, label, report, progress, first=True)
+
+
+def _slices(raw: IO[bytes], path: str, label: str, report: ReadCounts, progress: Callable[[int], None]) -> Iterator[Chunk]:
+    """A plain file as slices of about CHUNK_BYTES that end at a line's end;
+    from a line too long to find the end of, the rest is read as a stream."""
+    size = os.fstat(raw.fileno()).st_size
+    start = 0
+    while start < size:
+        end = _line_end(raw, min(start + CHUNK_BYTES, size), size)
+        if end is None:
+            raw.seek(start)
+            yield from _streamed(raw, label, report, progress, first=start == 0)
+            return
+        report.bytes += end - start
+        progress(end - start)
+        yield Chunk(label, first=start == 0, path=path, start=start, end=end)
+        start = end
+
+
+def _line_end(raw: IO[bytes], at: int, size: int) -> int | None:
+    """The end of the line that byte ``at - 1`` is in (``size`` at the file's
+    end), or None when it is further than 2 * MAX_LINE."""
+    if at >= size:
+        return size
+    raw.seek(at - 1)
+    looked = 0
+    while looked <= 2 * MAX_LINE:
+        block = raw.read(1 << 16)
+        if not block:
+            return size
+        newline = block.find(b"\n")
+        if newline >= 0:
+            return at + looked + newline
+        looked += len(block)
+    return None
+
+
+def _streamed(raw: IO[bytes], label: str, report: ReadCounts, progress: Callable[[int], None], *, first: bool) -> Iterator[Chunk]:
+    """The chunks of a stream, cut by the native Chunker as it is read."""
     chunker = _native.Chunker(MAX_LINE, CHUNK_BYTES)
     failed: list[BaseException] = []
-    last_pos = 0
+    last_pos = _position(raw)
     for block in _blocks(raw, failed):
         report.bytes += len(block)
         chunks = chunker.push(block)
@@ -116,16 +183,15 @@ def stream_chunks(raw: IO[bytes], label: str, report: ReadCounts, progress: Call
             pos = _position(raw)
             progress(pos - last_pos)
             last_pos = pos
-        for first, data, cut in chunks:
-            report.long_lines += len(cut)
-            yield Chunk(label, first, data, tuple(cut))
+        for _, data, cut in chunks:
+            yield Chunk(label, data, tuple(cut), first)
+            first = False
     last = chunker.finish()
     if last is not None:
-        report.long_lines += len(last[2])
-        yield Chunk(label, last[0], last[1], tuple(last[2]))
+        yield Chunk(label, last[1], tuple(last[2]), first)
     if failed:
         report.problems.append(f"{label}: unreadable after line {chunker.lines_seen()} ({_reason(failed[0])}); "
-                               "the rest of it was not scanned")
+                               "the rest of it was not read")
     progress(_position(raw) - last_pos)
 
 
@@ -164,7 +230,7 @@ def _blocks(raw: IO[bytes], failed: list[BaseException]) -> Iterator[bytes]:
 
 def decompressed(raw: IO[bytes]) -> IO[bytes]:
     """``raw``, read through gzip when its content is gzip (whatever the file's name)."""
-    return gzip.GzipFile(fileobj=raw, mode="rb") if _is_gzip(raw) else raw
+    return cast("IO[bytes]", gzip.GzipFile(fileobj=raw, mode="rb")) if _is_gzip(raw) else raw
 
 
 def read_error(exc: BaseException) -> str:
@@ -207,6 +273,8 @@ def map_chunks(
     if jobs <= 1:
         yield from map(work, chunks)
         return
+    from concurrent.futures import ProcessPoolExecutor  # not imported by every command's start
+
     with ProcessPoolExecutor(jobs, initializer=initializer, initargs=initargs) as pool:
         yield from _in_order(pool, work, chunks, 2 * jobs)
 

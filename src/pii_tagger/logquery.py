@@ -7,12 +7,12 @@ a time range, a source (glob against ``service``/``logger``), or a text the
 raw line contains (a hash token from ``pii-tagger token``). Selected lines are
 written out unchanged.
 
-Lines are tested in two steps: cheap byte tests first (the ``pii_categories``
-list is read straight from the raw line; ``contains`` is a substring test),
-then a full parse only of lines that pass. Lines that are not JSON objects,
-events without tags and events without a usable timestamp (when a time range
-is asked for; times are read by :mod:`pii_tagger.eventtime`) are counted,
-never fatal.
+A chunk of lines is selected in one native call (``rust/core/src/logquery.rs``),
+lines and their fields read as ``stats`` reads them (``rust/core/src/tagged.rs``;
+times by :mod:`pii_tagger.eventtime`): every filter but ``--field``, which is
+tested here on the lines selected. Lines that are not JSON objects and events
+without tags are counted, as are events without a usable timestamp when a time
+range is asked for; never fatal.
 """
 
 from __future__ import annotations
@@ -20,17 +20,16 @@ from __future__ import annotations
 import datetime as dt
 import fnmatch
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
 
-from .eventtime import event_time
+from . import _native
+from .eventtime import micros_of
 from .logfiles import Chunk, ReadCounts, expand, map_chunks, read_chunks
-from .logstats import source_of
 
-_TAGS = re.compile(rb'"pii_categories"\s*:\s*\[([^\]]*)\]')
 _RELATIVE = re.compile(r"(\d+)\s*([smhdw])")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 
@@ -87,28 +86,8 @@ class QueryResult:
     untagged: int = 0
     no_time: int = 0
     timed: int = 0  # events tested against the time range that had a usable time
-    matches: list[bytes] = field(default_factory=list)
-
-
-def _categories(raw: bytes) -> set[int] | None:
-    """The event's categories read from the raw line (None: not found once, or
-    the line has backslash-u escapes, which could spell the key another way)."""
-    if b"\\u" in raw:
-        return None
-    found = _TAGS.findall(raw)
-    if len(found) != 1:
-        return None
-    try:
-        return {n for n in (int(x) for x in found[0].split(b",") if x.strip()) if 1 <= n <= 18} or {0}
-    except ValueError:
-        return None
-
-
-def _tag_set(event: Mapping[str, Any]) -> set[int] | None:
-    tags = event.get("pii_categories")
-    if not isinstance(tags, list):
-        return None
-    return {n for n in tags if type(n) is int and 1 <= n <= 18} or {0}
+    matches: bytes = b""  # the lines selected, each ending in a newline
+    long_lines: int = 0  # over MAX_LINE: never selected
 
 
 MAX_DEPTH = 64  # paths deeper than this are not listed (a line may nest 1000 deep)
@@ -131,77 +110,40 @@ def _paths(value: Any, out: set[str]) -> None:
             stack.extend((child, prefix, depth + 1) for child in item)
 
 
-class Selector:
-    """Tests lines against a :class:`Selection`."""
-
-    def __init__(self, selection: Selection) -> None:
-        self.s = selection
-
-    def _wanted(self, categories: set[int]) -> bool:
-        wanted = self.s.categories
-        return not wanted or (wanted <= categories if self.s.match_all else not wanted.isdisjoint(categories))
-
-    def test(self, raw: bytes, result: QueryResult) -> bool:
-        s = self.s
-        if s.contains and not any(text in raw for text in s.contains):
-            return False
-        if s.categories:
-            quick = _categories(raw)
-            if quick is not None and not self._wanted(quick):
-                return False
-        try:
-            event = orjson.loads(raw)
-        except orjson.JSONDecodeError:
-            event = None
-        if type(event) is not dict:
-            result.not_json += 1
-            return False
-        categories = _tag_set(event)
-        if categories is None:
-            result.untagged += 1
-            if s.categories:
-                return False
-        elif not self._wanted(categories):
-            return False
-        if s.sources and not any(fnmatch.fnmatchcase(source_of(event), pattern) for pattern in s.sources):
-            return False
-        if s.since or s.until:
-            moment = event_time(event)
-            if moment is None:
-                result.no_time += 1
-                return False
-            result.timed += 1
-            if (s.since and moment < s.since) or (s.until and moment >= s.until):
-                return False
-        if s.fields:
-            paths: set[str] = set()
-            _paths({k: v for k, v in event.items() if k not in ("pii_categories", "pii_redactions")}, paths)
-            notes = event.get("pii_redactions")
-            if isinstance(notes, list):
-                paths.update(str(n["path"]) for n in notes if isinstance(n, dict) and n.get("path"))
-            if not any(fnmatch.fnmatchcase(path, pattern) for path in paths for pattern in s.fields):
-                return False
-        return True
+def _has_field(raw: bytes, fields: tuple[str, ...]) -> bool:
+    """Whether the event of line ``raw`` has a path (its own, or noted in ``pii_redactions``) matching one of ``fields``."""
+    try:
+        event = orjson.loads(raw.decode("utf-8", "replace"))
+    except orjson.JSONDecodeError:  # deeper than orjson reads: no paths to test
+        return False
+    paths: set[str] = set()
+    _paths({k: v for k, v in event.items() if k not in ("pii_categories", "pii_redactions")}, paths)
+    notes = event.get("pii_redactions")
+    if isinstance(notes, list):
+        paths.update(str(n["path"]) for n in notes if isinstance(n, dict) and n.get("path"))
+    return any(fnmatch.fnmatchcase(path, pattern) for path in paths for pattern in fields)
 
 
-_selector: Selector | None = None
+_selection: Selection | None = None
 
 
 def _init(selection: Selection) -> None:
-    global _selector
-    _selector = Selector(selection)
+    global _selection
+    _selection = selection
 
 
 def query_chunk(chunk: Chunk) -> QueryResult:
-    selector = _selector
-    assert selector is not None
-    result = QueryResult()
-    for raw in chunk.lines:
-        result.lines += 1
-        if selector.test(raw, result):
-            result.selected += 1
-            result.matches.append(raw if raw.endswith(b"\n") else raw + b"\n")
-    return result
+    s = _selection
+    assert s is not None
+    chunk = chunk.load()
+    lines, not_json, untagged, no_time, timed, selected, matches = _native.select_chunk(
+        chunk.data, list(chunk.cut), categories=sorted(s.categories), match_all=s.match_all, contains=list(s.contains),
+        sources=list(s.sources), since=None if s.since is None else micros_of(s.since),
+        until=None if s.until is None else micros_of(s.until))
+    if s.fields and matches:
+        kept = [line + b"\n" for line in matches.split(b"\n")[:-1] if _has_field(line, s.fields)]
+        selected, matches = len(kept), b"".join(kept)
+    return QueryResult(lines, selected, not_json, untagged, no_time, timed, matches, len(chunk.cut))
 
 
 def run(
@@ -215,4 +157,6 @@ def run(
     """Results chunk by chunk, in input order: each with its selected lines."""
     read = read if read is not None else ReadCounts()
     chunks = (chunk for name in expand(paths, read) for chunk in read_chunks(name, read, progress))
-    yield from map_chunks(query_chunk, chunks, jobs, _init, (selection,))
+    for result in map_chunks(query_chunk, chunks, jobs, _init, (selection,)):
+        read.long_lines += result.long_lines
+        yield result

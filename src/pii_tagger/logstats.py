@@ -1,23 +1,25 @@
 """``pii-tagger stats``: what tagged logs carried, by category, source, field and time.
 
-Streaming, line by line with orjson, in worker processes on large inputs
+Streaming, a chunk of lines per native call (``rust/core/src/logstats.rs``;
+a line's fields read as ``rust/core/src/tagged.rs`` reads them, without
+building the rest of it), in worker processes on large inputs
 (:func:`~pii_tagger.logfiles.map_chunks`): memory holds the counts, not the
-archive. DuckDB was measured against this on the same definitions (see
-``benchmarks/test_bench_sre.py`` and the README): it was not faster per core
-once malformed lines had to be told apart from untagged events, so the
-hand-written aggregator stays and the dependency is not taken.
+archive. DuckDB is measured beside it on the same definitions (see
+``benchmarks/test_bench_sre.py`` and the README).
 
 Definitions (the tests hold both the CLI and the benchmark's DuckDB query to them):
 
-* an *event* is a line holding a JSON object; any other line (plain text,
-  malformed JSON, an array, a blank line) is counted in ``not_json``;
+* a *line* is what every command reads as one (:mod:`pii_tagger.logfiles`);
+  an *event* is a line holding a JSON object; any other line (plain text,
+  malformed JSON, an array, a blank line, a line over 1 MiB) is counted in
+  ``not_json``;
 * an event is *tagged* when ``pii_categories`` is a list; its categories are
   the integers 1–18 in it (others are ignored), and an empty list counts
   under category 0 ("no personal data"); an event without the list is
-  counted in ``untagged``;
+  counted in ``untagged``; a key written twice counts with every value;
 * *source* is the event's ``service`` (or ``service.name``), else its
   ``logger`` (or ``logger_name``), else ``-`` (strings only); past
-  ``MAX_SOURCES`` distinct sources in a worker, new ones count as one;
+  ``MAX_SOURCES`` distinct sources in a chunk, new ones count as one;
 * the time *bucket* is the event's time (:mod:`pii_tagger.eventtime`: ISO
   8601 or epoch numbers under ``timestamp``, ``@timestamp``, ``time`` or
   ``asctime``) in UTC, cut to the bucket: ``2026-11-25T10`` for hours,
@@ -36,16 +38,14 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-import orjson
-
-from .eventtime import minute_name
-from .logfiles import Chunk, ReadCounts, expand, map_chunks, read_chunks
+from . import _native
+from .logfiles import MAX_LINE, Chunk, ReadCounts, expand, map_chunks, read_chunks
 from .rules import REDACTING_ACTIONS
 
 BUCKETS = {"minute": 16, "hour": 13, "day": 10}  # the width of the bucket names
-NO_TAGS = -1  # in the cube: an event without pii_categories
+NO_TAGS = -1  # in the cube: an event without pii_categories (as the native core counts it)
 _K = TypeVar("_K")
-MAX_SOURCES = 10_000  # sources come from the logs: past this many, the rest are counted as one
+MAX_SOURCES = 10_000  # sources come from the logs: past this many in a chunk, the rest are counted as one
 OTHER_SOURCES = "(other sources)"
 
 
@@ -59,6 +59,7 @@ class Stats:
     not_json: int = 0
     untagged: int = 0
     no_time: int = 0  # events without a usable time (bucket "-")
+    long_lines: int = 0  # over 1 MiB: not events
     cube: Counter[tuple[str, str, int]] = field(default_factory=Counter)
     redactions: Counter[tuple[str, int, str]] = field(default_factory=Counter)
     sources: Counter[str] = field(default_factory=Counter)  # events by source
@@ -99,6 +100,7 @@ class Stats:
         self.not_json += other.not_json
         self.untagged += other.untagged
         self.no_time += other.no_time
+        self.long_lines += other.long_lines
         self.cube.update(other.cube)
         self.redactions.update(other.redactions)
         self.sources.update(other.sources)
@@ -117,6 +119,7 @@ class Stats:
             "untagged_events": self.untagged,
             "not_json_lines": self.not_json,
             "events_without_time": self.no_time,
+            "lines_over_1MiB": self.long_lines,
             "events_by_category": rows(self.by_category(), ("category", "events")),
             "redactions_by_category": rows(self.redactions_by_category(), ("category", "redactions")),
             "events_by_source": rows(self.by_source(), ("source", "category", "events")),
@@ -128,20 +131,11 @@ class Stats:
         }
 
 
-# ---- the Python engine ---------------------------------------------------------------
-
-
-def _text(value: Any) -> str:
-    return value if isinstance(value, str) else ""
-
-
-def bucket_of(event: dict[str, Any], width: int) -> str:
-    """The event's time bucket (UTC, ``width`` characters of ISO 8601), or ``-``."""
-    minute = minute_name(event)
-    return "-" if minute is None else minute[:width]
+# ---- a chunk, in a worker ---------------------------------------------------------
 
 
 def source_of(event: dict[str, Any]) -> str:
+    """The source of a parsed event (for a query's table), as the counts define it."""
     for key in ("service", "service.name", "logger", "logger_name"):
         value = event.get(key)
         if isinstance(value, str) and value:
@@ -149,53 +143,28 @@ def source_of(event: dict[str, Any]) -> str:
     return "-"
 
 
-def add_event(stats: Stats, event: dict[str, Any], width: int) -> None:
-    """One JSON object into ``stats`` (both engines' definitions, see the module)."""
-    stats.events += 1
-    bucket = bucket_of(event, width)
-    if bucket == "-":
-        stats.no_time += 1
-    source = source_of(event)
-    if source not in stats.sources:
-        source = OTHER_SOURCES if len(stats.sources) >= MAX_SOURCES else source
-    stats.sources[source] += 1
-    tags = event.get("pii_categories")
-    if not isinstance(tags, list):
-        stats.untagged += 1
-        stats.cube[bucket, source, NO_TAGS] += 1
-        return
-    categories = {n for n in tags if type(n) is int and 1 <= n <= 18} or {0}
-    for category in categories:
-        stats.cube[bucket, source, category] += 1
-    notes = event.get("pii_redactions")
-    if isinstance(notes, list):
-        for note in notes:
-            if not isinstance(note, dict):
-                continue
-            number, count = note.get("category"), note.get("count")
-            if type(number) is int and 1 <= number <= 18 and type(count) is int and count >= 0:
-                stats.redactions[_text(note.get("path")), number, _text(note.get("action"))] += count
-
-
 def stats_chunk(chunk: Chunk) -> Stats:
-    """One chunk of lines (in a worker process)."""
-    return count_lines(chunk.lines, _width)
+    """One chunk of lines (in a worker process), bucketed as ``_set_bucket`` said."""
+    chunk = chunk.load()
+    return count_chunk(chunk.data, chunk.cut, _width)
 
 
-def count_lines(lines: Iterable[bytes | str], width: int) -> Stats:
-    """The stats of some lines, bucketed ``width`` characters wide (``BUCKETS``)."""
-    stats = Stats()
-    for raw in lines:
-        stats.lines += 1
-        try:
-            event = orjson.loads(raw)
-        except orjson.JSONDecodeError:
-            event = None
-        if type(event) is dict:
-            add_event(stats, event, width)
-        else:
-            stats.not_json += 1
+def count_chunk(data: bytes, cut: Sequence[int], width: int) -> Stats:
+    """The stats of whole lines (``cut``: indexes of the lines cut at
+    ``MAX_LINE``, which are not events), counted by the native core."""
+    lines, events, not_json, untagged, no_time, cube, sources, redactions = _native.stats_chunk(
+        data, list(cut), width, MAX_SOURCES, OTHER_SOURCES)
+    stats = Stats(lines=lines, events=events, not_json=not_json, untagged=untagged, no_time=no_time, long_lines=len(cut))
+    stats.cube.update({(bucket, source, category): n for bucket, source, category, n in cube})
+    stats.sources.update(dict(sources))
+    stats.redactions.update({(path, category, action): n for path, category, action, n in redactions})
     return stats
+
+
+def count_lines(lines: Iterable[bytes], width: int) -> Stats:
+    """The stats of some lines (each without its ending), as a file of them would give."""
+    data, cut = _native.bound_lines(b"".join(line + b"\n" for line in lines), MAX_LINE)
+    return count_chunk(data, cut, width)
 
 
 _width = BUCKETS["hour"]

@@ -28,7 +28,7 @@ from typing import Any
 import pytest
 
 from .archive import ScanOptions, make_guard
-from .guard import LeakGuard, json_object
+from .guard import LeakGuard
 
 SECTIONS = ("stdout", "stderr", "log")
 _checker: LeakGuard | None = None
@@ -99,14 +99,16 @@ def _guard() -> LeakGuard:
 
 
 def _findings(title: str, content: str) -> Iterator[str]:
-    for number, line in enumerate(content.splitlines(), 1):
-        if line.strip():
-            _, found = _guard().find(json_object(line) or {"message": line})
-            for f in found:
-                yield f"  {title}, line {number}: category {f.target.category}, rule {f.target.rule}, at {f.path}"
+    """The leaks of captured output, line by line as the archive scanner reads lines."""
+    redactor = _guard().redactor
+    targets = redactor.targets
+    _, leaks = redactor.check_chunk(content.encode("utf-8", "replace"))
+    for line, t, path in leaks:
+        yield f"  {title}, line {line + 1}: category {targets[t].category}, rule {targets[t].rule}, at {path}"
 
 
 def _redacted(content: str) -> str:
     guard = _guard()
     redacting = LeakGuard(guard.redactor, alerts=guard.alerts, redact=True)
-    return "".join(redacting.check_line(line) for line in content.splitlines(keepends=True))
+    *lines, last = content.split("\n")  # lines end at \n, as everywhere else
+    return "".join(redacting.check_line(line + "\n") for line in lines) + (redacting.check_line(last) if last else "")

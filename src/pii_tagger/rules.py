@@ -10,6 +10,7 @@ sets a category's ``default_action``. Anything malformed raises
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import tomllib
@@ -196,6 +197,16 @@ def shipped_rule_files() -> list[tuple[Path, str]]:
     """The shipped rule files (``patterns/`` of the source tree, compiled into
     the native module), as (name, text)."""
     return [(SHIPPED_DIR / name, text) for name, text in _native.SHIPPED_RULE_FILES]
+
+
+@functools.cache
+def shipped_categories() -> dict[int, Category]:
+    """The shipped catalogue of categories alone, without compiling a rule (for the
+    SRE commands, which only name categories); read once."""
+    tables: dict[str, list[tuple[Path, dict[str, Any]]]] = {s: [] for s in SECTIONS}
+    for shipped_file, text in shipped_rule_files():
+        _merge_file(shipped_file, tables, user=False, text=text)
+    return _build_categories(tables["category"])
 
 
 def load_rules(extra_files: Iterable[str | Path] = (), *, defaults: bool = True) -> RuleSet:

@@ -275,7 +275,7 @@ def _walk_order(path: str) -> list[tuple[int, str]]:
 def _listing_problem(path: str, exc: AnalysisException) -> str:
     condition = _condition(exc)
     if condition == "PATH_NOT_FOUND":
-        return f"{path}: {os.strerror(2)}"  # as the command line says it
+        return f"{path}: cannot read ({os.strerror(2)}); skipped"  # as the command line says it
     return f"{path}: cannot be listed ({condition})"
 
 

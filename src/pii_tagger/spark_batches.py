@@ -7,13 +7,14 @@ executors) and, for ``redact``, the hash keys (:class:`HashKeys`: never in a
 repr). Each Python worker process builds its engine once per job and keeps it
 for the tasks it runs. Files are read with the command line's own code
 (:func:`~pii_tagger.logfiles.stream_chunks`, :func:`~pii_tagger.archive.find_leaks`,
-:func:`~pii_tagger.logstats.count_lines`), so the results are the command
+:func:`~pii_tagger.logstats.count_chunk`), so the results are the command
 line's. The summaries say which task was an attempt after a failed one:
 a task that Spark had to retry is reported.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import os
 import secrets
@@ -31,7 +32,7 @@ from .archive import ChunkResult, Leak, ScanOptions, find_leaks, make_guard
 from .engine import CATEGORIES_KEY, OWN_KEYS, Redactor
 from .guard import LeakGuard
 from .logfiles import ReadCounts, line_event, stream_chunks
-from .logstats import Stats, add_read_counts, count_lines
+from .logstats import Stats, add_read_counts, count_chunk, count_lines
 from .policy import Policy
 from .rules import RuleSet
 
@@ -332,7 +333,13 @@ def _reader(content: bytes) -> io.BufferedReader:
 def _read_file(redactor: Redactor, label: str, reader: io.BufferedReader) -> tuple[ReadCounts, list[ChunkResult]]:
     """One file, scanned as ``pii-tagger scan`` scans it."""
     counts = ReadCounts(files=1)
-    results = [find_leaks(redactor, chunk) for chunk in stream_chunks(reader, label, counts, _ignore)]
+    results = []
+    before = 0  # the file's lines before this chunk: leaks are numbered in their chunk
+    for chunk in stream_chunks(reader, label, counts, _ignore):
+        result = find_leaks(redactor, chunk)
+        result.leaks = [dataclasses.replace(leak, line=before + leak.line) for leak in result.leaks]
+        before += result.lines
+        results.append(result)
     return counts, results
 
 
@@ -380,7 +387,7 @@ def scan_file_counts(job: ScanJob, batches: Iterator[pa.RecordBatch]) -> Iterato
             rows.append((
                 argument, path, label, sum(r.lines for r in results), counts.bytes,
                 sum(r.leaky_lines for r in results), len(leaks), sum(r.not_utf8 for r in results),
-                sum(r.binary for r in results), counts.long_lines, counts.problems,
+                sum(r.binary for r in results), sum(r.long_lines for r in results), counts.problems,
                 [{"category": c, "rule": r, "count": n} for (c, r), n in by_rule.items()],
                 [{"line": x.line, "category": x.category, "rule": x.rule, "path": x.path} for x in leaks[: job.max_details]],
                 attempt,
@@ -419,7 +426,7 @@ def stats_file_counts(job: StatsJob, batches: Iterator[pa.RecordBatch]) -> Itera
         for argument, path, label, reader in _files(job, batch):
             counts = ReadCounts(files=1)
             for chunk in stream_chunks(reader, label, counts, _ignore):
-                total.merge(count_lines(chunk.lines, job.width))
+                total.merge(count_chunk(chunk.data, chunk.cut, job.width))
             add_read_counts(total, counts)
             problems += [(argument, path, text) for text in counts.problems]
     yield _stats_batch(total, problems)

@@ -971,18 +971,20 @@ impl<'e> Walk<'e> {
     /// A JSON object at the top of an event (a log line), walked as a dict
     /// event is: our own fields ([`CATEGORIES_KEY`], [`SUMMARY_KEY`],
     /// [`ERROR_KEY`]) are left out of the walk (an earlier pass's categories
-    /// are kept in the tally), and an event's own name gives its tags.
+    /// are kept in the tally). Its name's tags are [`Walk::event_name_tags`].
     /// Returns the other members as they may be written, and our own as they were.
-    pub fn json_event<'j>(&mut self, members: Members<'j>) -> (Members<'j>, Members<'j>) {
+    pub fn json_event<'j>(&mut self, mut members: Members<'j>) -> (Members<'j>, Members<'j>) {
+        let ours = |key: &str| key.starts_with("pii_") && [CATEGORIES_KEY, SUMMARY_KEY, ERROR_KEY].contains(&key);
         let mut own = Vec::new();
-        let mut others = Vec::with_capacity(members.len());
-        for member in members {
-            if member.0.starts_with("pii_") && [CATEGORIES_KEY, SUMMARY_KEY, ERROR_KEY].contains(&member.0.as_ref()) {
-                own.push(member);
+        let mut i = 0;
+        while i < members.len() {
+            if ours(&members[i].0) {
+                own.push(members.remove(i));
             } else {
-                others.push(member);
+                i += 1;
             }
         }
+        let others = members;
         for (key, value) in &own {
             if let (CATEGORIES_KEY, Json::Array(items)) = (key.as_ref(), value) {
                 for item in items {
@@ -997,13 +999,18 @@ impl<'e> Walk<'e> {
         let Json::Object(out) = self.json_container(ROOT, Json::Object(others), 0) else {
             unreachable!("an object is walked into an object")
         };
-        for (key, value) in &out {
+        (out, own)
+    }
+
+    /// The tags an event's own name gives (tags only, never a leak): of the
+    /// members [`Walk::json_event`] wrote, those under [`EVENT_NAME_KEYS`].
+    pub fn event_name_tags(&mut self, written: &Members<'_>) {
+        for (key, value) in written {
             if let (true, Json::String(text)) = (EVENT_NAME_KEYS.contains(&key.as_ref()), value) {
                 let node = self.child(ROOT, KeyKind::Str, key, true);
                 self.event_name(node, text);
             }
         }
-        (out, own)
     }
 
     fn json_container<'j>(&mut self, node: NodeId, value: Json<'j>, depth: usize) -> Json<'j> {
@@ -1036,7 +1043,9 @@ impl<'e> Walk<'e> {
                     let child = if personal && scalar { self.in_record(child) } else { child };
                     slots[slot] = self.json_member(child, key, value, depth);
                 }
-                Json::Object(slots.into_iter().flatten().collect())
+                let mut out = Vec::with_capacity(slots.len());
+                out.extend(slots.into_iter().flatten());
+                Json::Object(out)
             }
             Json::Array(items) => Json::Array(items.into_iter().map(|v| self.json_value(node, v, depth + 1)).collect()),
             scalar => self.json_value(node, scalar, depth),

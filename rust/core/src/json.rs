@@ -34,7 +34,7 @@ pub enum JsonError {
 
 /// Parses `text` as one JSON value (blanks around it allowed), nesting at most `max_depth`.
 pub fn parse(text: &str, max_depth: usize) -> Result<Json<'_>, JsonError> {
-    let mut parser = Parser { bytes: text.as_bytes(), text, pos: 0, max_depth };
+    let mut parser = Parser::new(text, max_depth);
     let value = parser.value(0)?;
     parser.end()?;
     Ok(value)
@@ -42,7 +42,7 @@ pub fn parse(text: &str, max_depth: usize) -> Result<Json<'_>, JsonError> {
 
 /// Whether `text` is one JSON value, at any depth (nothing is built).
 pub fn is_valid(text: &str) -> bool {
-    let mut parser = Parser { bytes: text.as_bytes(), text, pos: 0, max_depth: 0 };
+    let mut parser = Parser::new(text, 0);
     parser.skip_value().and_then(|()| parser.end()).is_ok()
 }
 
@@ -51,7 +51,7 @@ pub fn is_valid(text: &str) -> bool {
 /// each nested at most `max_depth` (a deeper one is given as `Null`); the
 /// others are checked and skipped. None when `text` is not a JSON object.
 pub fn object_members(text: &str, wanted: impl Fn(&str) -> bool, max_depth: usize) -> Option<Members<'_>> {
-    let mut parser = Parser { bytes: text.as_bytes(), text, pos: 0, max_depth };
+    let mut parser = Parser::new(text, max_depth);
     let members = parser.chosen_members(wanted).ok()?;
     parser.end().ok()?;
     Some(members)
@@ -62,9 +62,17 @@ struct Parser<'t> {
     text: &'t str,
     pos: usize,
     max_depth: usize,
+    /// The members and items of the objects and arrays being read, on a
+    /// stack: each is moved out at its end into a vector of its exact size.
+    members: Members<'t>,
+    items: Vec<Json<'t>>,
 }
 
 impl<'t> Parser<'t> {
+    fn new(text: &'t str, max_depth: usize) -> Parser<'t> {
+        Parser { bytes: text.as_bytes(), text, pos: 0, max_depth, members: Vec::with_capacity(32), items: Vec::with_capacity(16) }
+    }
+
     fn blanks(&mut self) {
         while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.bytes.get(self.pos) {
             self.pos += 1;
@@ -227,11 +235,11 @@ impl<'t> Parser<'t> {
             return Err(JsonError::TooDeep);
         }
         self.pos += 1;
-        let mut members = Vec::with_capacity(8);
         self.blanks();
         if self.eat(b'}') {
-            return Ok(Json::Object(members));
+            return Ok(Json::Object(Vec::new()));
         }
+        let base = self.members.len();
         loop {
             self.blanks();
             if self.bytes.get(self.pos) != Some(&b'"') {
@@ -242,10 +250,11 @@ impl<'t> Parser<'t> {
             if !self.eat(b':') {
                 return Err(JsonError::Invalid);
             }
-            members.push((key, self.value(depth)?));
+            let value = self.value(depth)?;
+            self.members.push((key, value));
             self.blanks();
             if self.eat(b'}') {
-                return Ok(Json::Object(members));
+                return Ok(Json::Object(self.members.drain(base..).collect()));
             }
             if !self.eat(b',') {
                 return Err(JsonError::Invalid);
@@ -258,16 +267,17 @@ impl<'t> Parser<'t> {
             return Err(JsonError::TooDeep);
         }
         self.pos += 1;
-        let mut items = Vec::new();
         self.blanks();
         if self.eat(b']') {
-            return Ok(Json::Array(items));
+            return Ok(Json::Array(Vec::new()));
         }
+        let base = self.items.len();
         loop {
-            items.push(self.value(depth)?);
+            let item = self.value(depth)?;
+            self.items.push(item);
             self.blanks();
             if self.eat(b']') {
-                return Ok(Json::Array(items));
+                return Ok(Json::Array(self.items.drain(base..).collect()));
             }
             if !self.eat(b',') {
                 return Err(JsonError::Invalid);

@@ -5,14 +5,18 @@
 
 pub mod act;
 pub mod engine;
+pub mod eventtime;
 pub mod json;
 pub mod linecheck;
 pub mod lines;
+pub mod logquery;
+pub mod logstats;
 pub mod names;
 pub mod person_names;
 pub mod rules;
 pub mod scan;
 pub mod starts;
+pub mod tagged;
 pub mod text;
 pub mod tree;
 pub mod url;

@@ -88,7 +88,15 @@ pub fn check_record(engine: &Engine, record: &str, redact: bool) -> (Vec<Found>,
     if kind == Kind::Blank {
         return (Vec::new(), None);
     }
-    let (written, run) = engine.walk(Run::new(false, true), |walk| walk_line(walk, body, kind));
+    // Tags are written only into a leaking JSON line that had them.
+    let tags = redact && matches!(&kind, Kind::Json(m) if m.iter().any(|(k, _)| k == CATEGORIES_KEY));
+    let (written, run) = engine.walk(Run::new(false, true), |walk| {
+        let written = walk_line(walk, body, kind);
+        if let (true, Written::Json(members, _)) = (tags && leaks_in(engine, &walk.run), &written) {
+            walk.event_name_tags(members);
+        }
+        written
+    });
     let categories = run.category_list();
     let found = leaked(engine, run);
     if found.is_empty() || !redact {
@@ -121,7 +129,7 @@ enum Written<'t> {
     Json(Members<'t>, Members<'t>),
 }
 
-/// Walks one line of `text`, read as `kind`.
+/// Walks one line of `text`, read as `kind` (for its leaks: an event's name, which gives only tags, is not read).
 fn walk_line<'t>(walk: &mut Walk<'_>, text: &str, kind: Kind<'t>) -> Written<'t> {
     match kind {
         Kind::Json(members) => {
@@ -139,7 +147,8 @@ fn walk_line<'t>(walk: &mut Walk<'_>, text: &str, kind: Kind<'t>) -> Written<'t>
     }
 }
 
-/// A text line, walked as the event `{"message": text}`; what it may be written as.
+/// A text line, walked as the event `{"message": text}` (its tags are not
+/// wanted: none is written); what it may be written as.
 fn text_event(walk: &mut Walk<'_>, text: &str) -> String {
     let (out, _) = walk.json_event(vec![(TEXT_FIELD.into(), Json::String(text.into()))]);
     match out.into_iter().next() {
@@ -147,6 +156,11 @@ fn text_event(walk: &mut Walk<'_>, text: &str) -> String {
         // A rule that drops or rewrites the field: nothing of the text is written.
         _ => String::new(),
     }
+}
+
+/// Whether a run found a leak so far.
+fn leaks_in(engine: &Engine, run: &Run) -> bool {
+    run.found.as_ref().is_some_and(|found| found.iter().any(|f| engine.targets().get(f.target).action != Action::Keep))
 }
 
 /// The findings of a run that are leaks (what the policy does not keep).

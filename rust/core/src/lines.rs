@@ -136,6 +136,30 @@ impl Chunker {
     }
 }
 
+/// Whole lines already in memory (a slice of a file cut at line ends), each
+/// line over `max_line` bytes cut as [`Chunker`] cuts it: None when every
+/// line fits (the common case: nothing is copied).
+pub fn bound(data: &[u8], max_line: usize) -> Option<Chunk> {
+    let mut start = 0;
+    let fits = loop {
+        let end = memchr::memchr(b'\n', &data[start..]).map_or(data.len(), |i| start + i);
+        if end - start > max_line {
+            break false;
+        }
+        if end >= data.len() {
+            break true;
+        }
+        start = end + 1;
+    };
+    if fits {
+        return None;
+    }
+    let mut chunker = Chunker::new(max_line, usize::MAX);
+    let mut chunks = chunker.push(data);
+    chunks.extend(chunker.finish());
+    chunks.pop()
+}
+
 /// The length of `line` without a character it ends in the middle of.
 fn char_start(line: &[u8]) -> usize {
     let len = line.len();
@@ -290,6 +314,16 @@ mod tests {
         // Exactly at the bound is not cut.
         assert_eq!(chunks_of(b"1234567\n", 1, 7, 100)[0].cut, Vec::<usize>::new());
         assert_eq!(chunks_of(b"12345678\n", 1, 7, 100)[0].cut, vec![0]);
+    }
+
+    #[test]
+    fn bounding_lines_in_memory_cuts_as_the_chunker_does() {
+        assert_eq!(bound(b"short\nlines\n", 7), None);
+        assert_eq!(bound(b"", 7), None);
+        let data = "x\nāāāāāāāāāā\nabcdefgh\nend".as_bytes();
+        let cut = bound(data, 7).unwrap();
+        assert_eq!(cut, chunks_of(data, 3, 7, usize::MAX)[0]);
+        assert_eq!((cut.data.as_slice(), cut.cut), ("x\nāāā\nabcdefg\nend".as_bytes(), vec![1, 2]));
     }
 
     #[test]

@@ -12,6 +12,7 @@ mod offsets;
 mod processor;
 mod rule_checks;
 mod span;
+mod tools;
 
 /// `f`, with a Rust panic turned into a `RuntimeError` that names no value
 /// (PyO3's own `PanicException` is a `BaseException`: it would pass an
@@ -63,11 +64,18 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<processor::Processor>()?;
     m.add_class::<act::Keys>()?;
     m.add_class::<lines::Chunker>()?;
+    m.add_function(wrap_pyfunction!(lines::bound_lines, m)?)?;
     m.add_function(wrap_pyfunction!(name_tokens, m)?)?;
     m.add_function(wrap_pyfunction!(validate, m)?)?;
     m.add_function(wrap_pyfunction!(act::normalize, m)?)?;
     m.add_function(wrap_pyfunction!(engine::target_needs, m)?)?;
     m.add_function(wrap_pyfunction!(rule_checks::check_value_rule, m)?)?;
     m.add_function(wrap_pyfunction!(rule_checks::check_safe_shape, m)?)?;
+    m.add_function(wrap_pyfunction!(tools::stats_chunk, m)?)?;
+    m.add_function(wrap_pyfunction!(tools::select_chunk, m)?)?;
+    m.add_function(wrap_pyfunction!(tools::text_moment, m)?)?;
+    m.add_function(wrap_pyfunction!(tools::epoch_moment, m)?)?;
+    m.add_function(wrap_pyfunction!(tools::minute_name, m)?)?;
+    m.add("TIME_KEYS", pii_core::eventtime::TIME_KEYS.to_vec())?;
     Ok(())
 }

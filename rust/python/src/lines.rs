@@ -50,6 +50,18 @@ impl Chunker {
     }
 }
 
+/// Whole lines read into memory (a slice of a file), lines over `max_line`
+/// bytes cut as the Chunker cuts them: (the lines, the indexes of those cut);
+/// the same bytes object when every line fits.
+#[pyfunction]
+pub fn bound_lines<'py>(data: &Bound<'py, PyBytes>, max_line: usize) -> PyResult<(Bound<'py, PyBytes>, Vec<usize>)> {
+    let bounded = no_panic(|| Ok(lines::bound(data.as_bytes(), max_line)))?;
+    Ok(match bounded {
+        None => (data.clone(), Vec::new()),
+        Some(chunk) => (PyBytes::new(data.py(), &chunk.data), chunk.cut),
+    })
+}
+
 fn chunk_for(py: Python<'_>, chunk: lines::Chunk) -> PyChunk<'_> {
     (chunk.first_line, PyBytes::new(py, &chunk.data), chunk.cut)
 }
