@@ -7,9 +7,11 @@ from typing import Any, Literal, overload
 
 __version__: str
 SHIPPED_RULE_FILES: list[tuple[str, str]]
+OWN_TEXT_KEY: str  # the key a span's name is walked under
 
 _Found = tuple[int, str, str | None]  # target index, path, value
 _Note = tuple[str, int, str, int]  # path, target index, action done, count
+_PartFound = tuple[int, int, str, str | None]  # part index, target index, path, value
 _LineCounts = tuple[int, int, int, int, int, int, int]
 
 class Engine:
@@ -37,6 +39,21 @@ class Engine:
     def walk(
         self, event: Mapping[str, Any], *, summary: bool = False, collect: bool = False, tags: bool = True
     ) -> tuple[dict[str, Any], list[int], list[_Note], list[_Found] | None, int]: ...
+    def walk_parts(
+        self, parts: list[dict[str, Any]], *, collect: bool = False
+    ) -> tuple[list[dict[str, Any]], list[int], int, list[tuple[int, int]], list[_PartFound] | None]: ...
+    def walk_span(
+        self,
+        state: dict[str, Any],
+        redact_resource: bool,
+        copy_event: Callable[[Any, str, Any], Any],
+        copy_link: Callable[[Any, Any], Any],
+        *,
+        collect: bool = False,
+    ) -> tuple[
+        dict[str, Any], str | None, dict[str, Any] | None, dict[str, Any] | None,
+        list[int], int, list[tuple[int, int]], list[_PartFound] | None,
+    ]: ...
     def acts_on(self, text: str) -> bool: ...
     def is_clean(self, text: str) -> bool: ...
     def is_own_token(self, text: str) -> bool: ...

@@ -14,10 +14,11 @@ import dataclasses
 import datetime as _dt
 import decimal
 import enum
+import functools
 import sys
 import traceback
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -66,11 +67,25 @@ class LineCounts(NamedTuple):
 class Parts(NamedTuple):
     """What :meth:`Redactor.redact_parts` made of the parts of one item."""
 
-    outs: list[dict[str, Any]]  # the redacted parts, in order, without tag fields
+    outs: list[dict[str, Any]]  # the redacted parts, in order (a part nothing changed is itself)
     categories: list[int]  # of every part, sorted
     changes: int  # values masked, hashed or dropped (never kept or audited ones)
     counts: list[tuple[int, int]]  # findings by target index (see Redactor.targets)
     audits: list[tuple[int, Found]]  # audit-mode findings, with the index of their part
+
+
+# What :meth:`Redactor.redact_span` made of a span: its new state (a copy of
+# the given one: ``_name``, ``_attributes`` (a dict of its own, without tags),
+# ``_events`` and ``_links`` redacted), the new status description, scope
+# attributes and resource attributes (None: unchanged), the categories of
+# every part (sorted), the count of values masked, hashed or dropped, the
+# counts of findings by target index, and (when the policy audits) every
+# finding as (part, target index, path, value); parts in the order: the span,
+# each event, each link, the status, the scope, the resource.
+SpanWalk = tuple[
+    dict[str, Any], str | None, dict[str, Any] | None, dict[str, Any] | None,
+    list[int], int, list[tuple[int, int]], list[tuple[int, int, str, str | None]] | None,
+]
 
 
 class Redactor(_native.Processor):
@@ -157,6 +172,8 @@ class Redactor(_native.Processor):
             # hot path), and so is structlog's call of the redactor.
             self.redact = self._engine.process  # type: ignore[method-assign]
             self._process_with(self._engine)
+        # OpenTelemetry's span walk, straight to the native call.
+        self.redact_span = functools.partial(self._engine.walk_span, collect=self.audits)  # type: ignore[method-assign]
 
     # ---- public ---------------------------------------------------------------
 
@@ -222,16 +239,32 @@ class Redactor(_native.Processor):
 
     def redact_parts(self, parts: list[dict[str, Any]]) -> Parts:
         """For callers that total what was done (OpenTelemetry): the parts of
-        one item (a span's attributes, its events', ...) in one native walk.
-        Audit findings are returned, not alerted: the caller knows where each
-        part is and what its source is. May raise: the caller fails closed."""
+        one item (a log record's attributes and body, ...) in one native
+        walk. Fields named as our tags (``pii_categories``, ...) are the
+        caller's data here: walked as any other. Audit findings are
+        returned, not alerted: the caller knows where each part is and what
+        its source is. May raise: the caller fails closed."""
         outs, categories, changes, counts, found = self._engine.walk_parts(parts, collect=self.audits)
+        return Parts(outs, categories, changes, counts, self.part_audits(found))
+
+    def redact_span(
+        self, state: dict[str, Any], redact_resource: bool, copy_event: Callable[[Any, str, Any], Any], copy_link: Callable[[Any, Any], Any],
+    ) -> SpanWalk:
+        """For OpenTelemetry: one span (the SDK's ``ReadableSpan`` state,
+        ``vars(span)``) in one native walk (see :data:`SpanWalk`); a changed
+        event or link is ``copy_event(event, name, attributes)``,
+        ``copy_link(link, attributes)``. May raise: the caller fails closed.
+        Replaced, per instance, by the native call it makes."""
+        return self._engine.walk_span(state, redact_resource, copy_event, copy_link, collect=self.audits)
+
+    def part_audits(self, found: list[tuple[int, int, str, str | None]] | None) -> list[tuple[int, Found]]:
+        """The audit findings among ``found`` (part, target index, path, value)."""
         audits: list[tuple[int, Found]] = []
         for part, index, path, value in found or ():
             target = self._targets[index]
             if target.action == "audit" or target.audited:
                 audits.append((part, Found(target, path, value)))
-        return Parts(outs, categories, changes, counts, audits)
+        return audits
 
     # ---- internals ------------------------------------------------------------
 

@@ -56,6 +56,7 @@ from opentelemetry.sdk.trace.export import SpanExporter, SpanExportResult
 from opentelemetry.sdk.util.instrumentation import InstrumentationScope
 from opentelemetry.trace import INVALID_SPAN_CONTEXT, Link, SpanKind, Status, StatusCode
 
+from ._native import OWN_TEXT_KEY
 from .actions import Target
 from .engine import CATEGORIES_KEY, ERROR_KEY, SUMMARY_KEY, Found, Redactor
 from .failsafe import MARKER, report_once
@@ -67,13 +68,13 @@ ERROR_ATTRIBUTE = "pii.error"
 # Span and event names, status descriptions and log bodies ride along with the
 # attributes under keys no attribute has, whose words ("span name", "body")
 # are neutral to the field-name rules: their text is scanned by value only.
-_NAME = "\x00span_name"
-# The tag fields of structlog and the stdlib filter (pii_categories, ...), which
-# the walk takes as its own and leaves out, are walked under this prefix:
-# an application's attribute of that name is kept, and upstream tags are read.
-_UPSTREAM = (CATEGORIES_KEY, SUMMARY_KEY, ERROR_KEY)
-_KEPT = "\x00"
+_NAME = OWN_TEXT_KEY
 _BODY = "\x00body"
+# The tag fields of structlog and the stdlib filter (pii_categories, ...): in
+# an attribute they are the application's, walked as any other (the
+# native walk of parts does not take them as its own), and upstream tags are
+# read from them.
+_UPSTREAM = frozenset((CATEGORIES_KEY, SUMMARY_KEY, ERROR_KEY))
 _T = TypeVar("_T")
 
 
@@ -84,7 +85,6 @@ def where(prefix: str, own: str, path: str) -> str:
     for key in (_NAME, _BODY):
         if path == key or path.startswith(key + "."):
             return own + path[len(key):]
-    path = path.removeprefix(_KEPT)
     return f"{prefix}.{path}" if prefix else path
 
 
@@ -105,6 +105,8 @@ class _Totals:
         self._sources: list[tuple[tuple[Target, ...], list[int]]] = []  # each redactor's targets and counts by target
         self._failures: dict[str, int] = {}
         self._counted: weakref.WeakSet[Any] = weakref.WeakSet()  # spans counted, by identity
+        self._span_sources = 0  # processors and exporters of spans: with two, a span may reach both
+        self.one_span_source = True  # at most one: every span is counted where it is redacted
         meter = meter_provider.get_meter("pii_tagger")
         meter.create_observable_counter(
             "pii_tagger.redactions", callbacks=[self._observe_redactions], unit="{value}",
@@ -119,11 +121,14 @@ class _Totals:
             description="Spans and log records exported redacted whole after an error",
         )
 
-    def source(self, targets: tuple[Target, ...]) -> tuple[threading.Lock, list[int]]:
-        """A list of counts by target index, for one processor to add to (under the lock)."""
+    def source(self, targets: tuple[Target, ...], spans: bool) -> tuple[threading.Lock, list[int]]:
+        """A list of counts by target index, for one processor (of spans:
+        ``spans``) to add to (under the lock)."""
         counts = [0] * len(targets)
         with self._lock:
             self._sources.append((targets, counts))
+            self._span_sources += spans
+            self.one_span_source = self._span_sources < 2
         return self._lock, counts
 
     def first_count(self, item: Any) -> bool:
@@ -198,30 +203,32 @@ def _global_key(meter_provider: metrics.MeterProvider) -> Any:
 class _Redaction:
     """Shared by the span and log processors: the redactor, its counts, its alerts."""
 
-    def __init__(self, redactor: Redactor | None, meter_provider: metrics.MeterProvider | None) -> None:
+    def __init__(self, redactor: Redactor | None, meter_provider: metrics.MeterProvider | None, spans: bool) -> None:
         self.redactor = redactor or Redactor()
         self._totals = _totals_of(meter_provider or metrics.get_meter_provider())
-        self._lock, self._counts = self._totals.source(self.redactor.targets)
+        self._lock, self._counts = self._totals.source(self.redactor.targets, spans)
 
     def redact(
-        self, parts: list[dict[str, Any]], place: Callable[[int], tuple[str, str]], source: str, item: Any = None,
+        self, parts: list[dict[str, Any]], place: Callable[[int], tuple[str, str]], source: str,
     ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-        """The redacted parts of one span or record (one native walk) and its
-        tags; counted (once per ``item`` when given), and audit findings
-        alerted at ``place(part index)`` (prefix, name of the part's own
-        text) from ``source``."""
-        result = self.redactor.redact_parts([_hide_upstream(part) for part in parts])
-        outs = [_unhide_upstream(out) for out in result.outs]
-        if result.counts and (item is None or self._totals.first_count(item)):
+        """The redacted parts of one record (one native walk) and its tags;
+        counted, and audit findings alerted at ``place(part index)``
+        (prefix, name of the part's own text) from ``source``."""
+        result = self.redactor.redact_parts(parts)
+        self.count(result.counts)
+        if result.audits:
+            self.alert(result.audits, place, source)
+        return result.outs, {CATEGORIES_ATTRIBUTE: result.categories, COUNT_ATTRIBUTE: result.changes}
+
+    def count(self, found: list[tuple[int, int]], item: Any = None) -> None:
+        """``found`` (counts by target index) added to the totals, once per ``item`` when given."""
+        if found and (item is None or self._totals.one_span_source or self._totals.first_count(item)):
             counts = self._counts
             with self._lock:
-                for index, n in result.counts:
+                for index, n in found:
                     counts[index] += n
-        if result.audits:
-            self._alert(result.audits, place, source)
-        return outs, {CATEGORIES_ATTRIBUTE: result.categories, COUNT_ATTRIBUTE: result.changes}
 
-    def _alert(self, audits: list[tuple[int, Found]], place: Callable[[int], tuple[str, str]], source: str) -> None:
+    def alert(self, audits: list[tuple[int, Found]], place: Callable[[int], tuple[str, str]], source: str) -> None:
         alerts = self.redactor.alerts
         if alerts is None:
             return
@@ -249,20 +256,6 @@ def _plain(attributes: Mapping[str, Any] | None) -> dict[str, Any]:
         copied = attributes.copy()
         return copied if type(copied) is dict else dict(copied)
     return dict(attributes)
-
-
-def _hide_upstream(part: dict[str, Any]) -> dict[str, Any]:
-    """``part`` with its fields named as upstream tags renamed, for the walk to keep."""
-    if not any(key in part for key in _UPSTREAM):
-        return part
-    return {_KEPT + key if key in _UPSTREAM else key: value for key, value in part.items()}
-
-
-def _unhide_upstream(out: dict[str, Any]) -> dict[str, Any]:
-    """``out`` (walked) with the fields :func:`_hide_upstream` renamed named back."""
-    if not any(_KEPT + key in out for key in _UPSTREAM):
-        return out
-    return {key.removeprefix(_KEPT) if key.removeprefix(_KEPT) in _UPSTREAM else key: value for key, value in out.items()}
 
 
 def _carry_upstream(tags: dict[str, Any], out: dict[str, Any]) -> dict[str, Any]:
@@ -345,6 +338,11 @@ class _RedactedEvent(Event):
         super().__init__(name, attributes, timestamp)
         self._dropped = dropped
 
+    @classmethod
+    def of(cls, event: Event, name: str, attributes: Mapping[str, Any]) -> _RedactedEvent:
+        """``event`` with ``name`` and ``attributes``."""
+        return cls(name, attributes, event.timestamp, event.dropped_attributes)
+
     @property
     def dropped_attributes(self) -> int:
         return self._dropped
@@ -421,18 +419,17 @@ class RedactingSpanProcessor(_FanOut, SpanProcessor):
         meter_provider: metrics.MeterProvider | None = None,
     ) -> None:
         self._processors = processors
-        self._redaction = _Redaction(redactor, meter_provider)
+        self._redaction = _Redaction(redactor, meter_provider, spans=True)
         self._redact_resource = redact_resource
+        self._endings = tuple(p._on_ending for p in processors if hasattr(p, "_on_ending"))  # SDKs before 1.31 have none
 
     def on_start(self, span: Span, parent_context: Context | None = None) -> None:
         for processor in self._processors:
             processor.on_start(span, parent_context=parent_context)
 
     def _on_ending(self, span: Span) -> None:
-        for processor in self._processors:
-            on_ending = getattr(processor, "_on_ending", None)  # SDKs before 1.31 have none
-            if on_ending is not None:
-                on_ending(span)
+        for on_ending in self._endings:
+            on_ending(span)
 
     def on_end(self, span: ReadableSpan) -> None:
         copy = redact_span(span, self._redaction, self._redact_resource)
@@ -464,7 +461,7 @@ class RedactingSpanExporter(_Wrapping, SpanExporter):
         meter_provider: metrics.MeterProvider | None = None,
     ) -> None:
         self._exporter = exporter
-        self._redaction = _Redaction(redactor, meter_provider)
+        self._redaction = _Redaction(redactor, meter_provider, spans=True)
         self._redact_resource = redact_resource
 
     def export(self, spans: Sequence[ReadableSpan]) -> SpanExportResult:
@@ -482,70 +479,47 @@ def redact_span(span: ReadableSpan, redaction: _Redaction, redact_resource: bool
 
 
 def _redact_span(span: ReadableSpan, redaction: _Redaction, redact_resource: bool) -> ReadableSpan:
-    events, links, status = span.events, span.links, span.status
-    scope, resource = span.instrumentation_scope, span.resource
-    scoped = scope is not None and bool(scope.attributes)
-    resourced = redact_resource and resource is not None
-    attributed = [link for link in links if link.attributes]
-    # Every part of the span in one walk, in this order.
-    parts = [_plain(span.attributes)]
-    parts[0][_NAME] = span.name
-    for event in events:
-        part = _plain(event.attributes)
-        part[_NAME] = event.name
-        parts.append(part)
-    parts += [_plain(link.attributes) for link in attributed]
-    if status.description:
-        parts.append({_NAME: status.description})
-    if scoped:
-        parts.append(_plain(scope.attributes))  # type: ignore[union-attr]
-    if resourced:
-        parts.append(_plain(resource.attributes))
-
-    def place(index: int) -> tuple[str, str]:
-        return _span_place(index, len(events), attributed, links, bool(status.description), scoped)
-
-    outs, tags = redaction.redact(parts, place, scope.name if scope is not None else "", span)
-    outs.reverse()  # taken from the end, in the order the parts were put
-    attributes = outs.pop()
-    name = attributes.pop(_NAME)
-    new_events = []
-    for event in events:
-        out = outs.pop()
-        new_events.append(_RedactedEvent(out.pop(_NAME), out, event.timestamp, event.dropped_attributes))
-    redacted = {id(link): _RedactedLink(link, outs.pop()) for link in attributed}
-    new_links = [redacted.get(id(link), link) for link in links]
-    fields: dict[str, Any] = {}
-    if status.description:
-        fields["status"] = Status(status.status_code, outs.pop()[_NAME])
-    if scoped:
-        fields["instrumentation_scope"] = InstrumentationScope(scope.name, scope.version, scope.schema_url, outs.pop())  # type: ignore[union-attr]
-    if resourced:
-        fields["resource"] = type(resource)(outs.pop(), resource.schema_url)
-    tags = _carry_upstream(tags, attributes)
-    dropped = span.dropped_attributes + _fit(attributes, tags, _limit(getattr(span, "_attributes", None)))
-    return _copy_span(
-        span, (dropped, span.dropped_events, span.dropped_links),
-        name=name, attributes=attributes, events=tuple(new_events), links=tuple(new_links), **fields,
+    redactor = redaction.redactor
+    state, description, scope, resource, categories, changes, counts, found = redactor.redact_span(
+        vars(span), redact_resource, _RedactedEvent.of, _RedactedLink,
     )
+    redaction.count(counts, span)
+    if found:
+        audits = redactor.part_audits(found)
+        if audits:
+            events, links = len(span.events), len(span.links)
+            source = span.instrumentation_scope.name if span.instrumentation_scope is not None else ""
+            redaction.alert(audits, lambda index: _span_place(index, events, links), source)
+    if description is not None:
+        state["_status"] = Status(span.status.status_code, description)
+    if scope is not None:
+        old = span.instrumentation_scope
+        state["_instrumentation_scope"] = InstrumentationScope(old.name, old.version, old.schema_url, scope)  # type: ignore[union-attr]
+    if resource is not None:
+        state["_resource"] = type(span.resource)(resource, span.resource.schema_url)
+    attributes = state["_attributes"]
+    tags: dict[str, Any] = {CATEGORIES_ATTRIBUTE: categories, COUNT_ATTRIBUTE: changes}
+    if not _UPSTREAM.isdisjoint(attributes):
+        tags = _carry_upstream(tags, attributes)
+    dropped = span.dropped_attributes + _fit(attributes, tags, _limit(getattr(span, "_attributes", None)))
+    state["_dropped"] = (dropped, span.dropped_events, span.dropped_links)
+    copy = _RedactedSpan.__new__(_RedactedSpan)
+    copy.__dict__ = state
+    return copy
 
 
-def _span_place(index: int, events: int, attributed: list[Link], links: Sequence[Link], status: bool, scoped: bool) -> tuple[str, str]:
-    """(prefix, own text's name) of part ``index`` of a span, in the order
-    :func:`_redact_span` put them."""
+def _span_place(index: int, events: int, links: int) -> tuple[str, str]:
+    """(prefix, own text's name) of part ``index`` of a span, in the order of
+    :data:`~pii_tagger.engine.SpanWalk`."""
     if index == 0:
         return "span", "span.name"
     index -= 1
     if index < events:
         return f"events[{index}]", f"events[{index}].name"
     index -= events
-    if index < len(attributed):
-        return f"links[{next(i for i, link in enumerate(links) if link is attributed[index])}]", ""
-    index -= len(attributed)
-    if status and index == 0:
-        return "status", "status.description"
-    index -= status
-    return ("scope", "") if scoped and index == 0 else ("resource", "")
+    if index < links:
+        return f"links[{index}]", ""
+    return (("status", "status.description"), ("scope", ""), ("resource", ""))[index - links]
 
 
 def _blank(attributes: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -627,7 +601,7 @@ class RedactingLogRecordProcessor(_FanOut, LogRecordProcessor):
         meter_provider: metrics.MeterProvider | None = None,
     ) -> None:
         self._processors = processors
-        self._redaction = _Redaction(redactor, meter_provider)
+        self._redaction = _Redaction(redactor, meter_provider, spans=False)
 
     def on_emit(self, log_record: ReadWriteLogRecord) -> None:
         redact_log_record(log_record, self._redaction)

@@ -40,9 +40,9 @@ from .otel import (
 class _Edge:
     """Shared by the span exporter and the log processor: check, alert, redact."""
 
-    def __init__(self, guard: LeakGuard | None, meter_provider: metrics.MeterProvider | None) -> None:
+    def __init__(self, guard: LeakGuard | None, meter_provider: metrics.MeterProvider | None, spans: bool) -> None:
         self.guard = guard or LeakGuard()
-        self.redaction = _Redaction(self.guard.redactor, meter_provider)
+        self.redaction = _Redaction(self.guard.redactor, meter_provider, spans)
 
     def leaked(self, parts: Iterator[tuple[str, str, Mapping[str, Any]]], source: str) -> bool:
         """Alerts every leak in ``parts`` (prefix, name of the part's own
@@ -70,7 +70,7 @@ class GuardedSpanExporter(_Wrapping, SpanExporter):
         meter_provider: metrics.MeterProvider | None = None,
     ) -> None:
         self._exporter = exporter
-        self._edge = _Edge(guard, meter_provider)
+        self._edge = _Edge(guard, meter_provider, spans=True)
         self._check_resource = check_resource
 
     def export(self, spans: Sequence[ReadableSpan]) -> SpanExportResult:
@@ -115,7 +115,7 @@ class GuardedLogRecordProcessor(_FanOut, LogRecordProcessor):
         meter_provider: metrics.MeterProvider | None = None,
     ) -> None:
         self._processors = processors
-        self._edge = _Edge(guard, meter_provider)
+        self._edge = _Edge(guard, meter_provider, spans=False)
 
     def on_emit(self, log_record: ReadWriteLogRecord) -> None:
         edge = self._edge

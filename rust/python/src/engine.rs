@@ -31,7 +31,7 @@ type TextFinding = (usize, usize, Option<u32>, bool);
 /// A summary note: path, target index, action done, count.
 type PyNote = (String, u32, &'static str, usize);
 /// A finding of one part of an item: part index, target index, path, value.
-type PartFound = (usize, u32, String, Option<String>);
+pub(crate) type PartFound = (usize, u32, String, Option<String>);
 
 /// Every (rule, category) the rules (JSON) can produce, with the rule's own
 /// label, action, mask and normaliser: what the policy resolves for [`Engine`].
@@ -45,7 +45,7 @@ pub fn target_needs(rules: &str) -> PyResult<Vec<(String, u8, String, Option<Str
 /// The compiled engine of one `Redactor`.
 #[pyclass(frozen, module = "pii_tagger._native")]
 pub struct Engine {
-    inner: engine::Engine,
+    pub(crate) inner: engine::Engine,
     /// Types whose values are kept as they are (datetime, UUID, Decimal, Enum, ...).
     safe_types: Py<PyTuple>,
     /// `collections.abc.Mapping`.
@@ -169,12 +169,14 @@ impl Engine {
         Ok((out, categories, notes, found, run.changes))
     }
 
-    /// The parts of one item (a span's attributes, its events', its links',
-    /// ...: mappings) in one walk, for callers that total what was done
-    /// (OpenTelemetry): their redacted copies (no tag fields), the categories
-    /// of them all, how many values were changed, the count of findings by
-    /// target index, and (with `collect`) every finding with the index of
-    /// its part. A panic is an exception (the caller fails closed).
+    /// The parts of one item (a log record's attributes and body, ...:
+    /// mappings) in one walk, for callers that total what was done
+    /// (OpenTelemetry): their redacted copies (a part that nothing changed
+    /// is itself; fields named as our tags are the application's, walked as
+    /// any other), the categories of them all, how many values were changed,
+    /// the count of findings by target index, and (with `collect`) every
+    /// finding with the index of its part. A panic is an exception (the
+    /// caller fails closed).
     #[pyo3(signature = (parts, *, collect = false))]
     #[allow(clippy::type_complexity)]
     fn walk_parts<'py>(
@@ -182,36 +184,36 @@ impl Engine {
         py: Python<'py>,
         parts: &Bound<'py, PyList>,
         collect: bool,
-    ) -> PyResult<(Vec<Bound<'py, PyDict>>, Vec<u32>, usize, Vec<(u32, usize)>, Option<Vec<PartFound>>)> {
+    ) -> PyResult<(Vec<Bound<'py, PyAny>>, Vec<u32>, usize, Vec<(u32, usize)>, Option<Vec<PartFound>>)> {
         no_panic(|| {
             let mut ends = Vec::with_capacity(parts.len());
             let (outs, run) = self.inner.walk(Run::counting(collect), |walk| {
+                let mut w = self.walker(walk, py, true);
                 let mut outs = Vec::with_capacity(parts.len());
                 for part in parts.iter() {
-                    let mut w = PyWalk { walk: &mut *walk, py, safe_types: self.safe_types.bind(py), mapping: self.mapping.bind(py), seen: Vec::new(), foreign: false };
-                    outs.push(w.event(&part)?);
-                    ends.push(walk.run.found.as_ref().map_or(0, Vec::len));
+                    let (out, _) = w.part(Some(&part), None)?;
+                    outs.push(out.map_or(part, Bound::into_any));
+                    ends.push(w.found_len());
                 }
                 Ok::<_, PyErr>(outs)
             });
             let outs = outs?;
-            let counts = run.target_counts().to_vec();
-            let categories = categories(&run);
-            let found = run.found.map(|found| {
-                let mut part = 0;
-                found
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, f)| {
-                        while ends[part] <= i {
-                            part += 1;
-                        }
-                        (part, f.target, f.path, f.value)
-                    })
-                    .collect()
-            });
-            Ok((outs, categories, run.changes, counts, found))
+            Ok((outs, categories(&run), run.changes, run.target_counts().to_vec(), by_part(run, &ends)))
         })
+    }
+
+    /// One span in one walk (see [`crate::span`]).
+    #[pyo3(signature = (state, redact_resource, copy_event, copy_link, *, collect = false))]
+    fn walk_span<'py>(
+        &self,
+        py: Python<'py>,
+        state: &Bound<'py, PyDict>,
+        redact_resource: bool,
+        copy_event: &Bound<'py, PyAny>,
+        copy_link: &Bound<'py, PyAny>,
+        collect: bool,
+    ) -> PyResult<crate::span::SpanWalk<'py>> {
+        no_panic(|| self.span(py, state, redact_resource, (copy_event, copy_link), collect))
     }
 
     /// Whether anything in `text` (out of any field) would be acted on.
@@ -274,6 +276,11 @@ impl Engine {
 }
 
 impl Engine {
+    /// A walker of Python objects for `walk`.
+    pub(crate) fn walker<'w, 'e, 'py>(&'w self, walk: &'w mut Walk<'e>, py: Python<'py>, tags_are_data: bool) -> PyWalk<'w, 'e, 'py> {
+        PyWalk { walk, py, safe_types: self.safe_types.bind(py), mapping: self.mapping.bind(py), seen: Vec::new(), foreign: false, tags_are_data }
+    }
+
     /// The walk, with a Rust panic turned into an exception (never a crash of
     /// the process); the caller fails closed.
     fn guarded<'py>(
@@ -285,8 +292,7 @@ impl Engine {
     ) -> PyResult<(Bound<'py, PyDict>, Run)> {
         no_panic(|| {
             let (out, run) = self.inner.walk(run, |walk| {
-                let mut w = PyWalk { walk, py, safe_types: self.safe_types.bind(py), mapping: self.mapping.bind(py), seen: Vec::new(), foreign: false };
-                w.event(event)
+                self.walker(walk, py, false).event(event)
             });
             let out = out?;
             if tags {
@@ -300,8 +306,26 @@ impl Engine {
     }
 }
 
+/// The findings of a walk of parts, each with the index of its part
+/// (`ends[i]`: the count of findings when part `i` was done); None unless collected.
+pub(crate) fn by_part(run: Run, ends: &[usize]) -> Option<Vec<PartFound>> {
+    run.found.map(|found| {
+        let mut part = 0;
+        found
+            .into_iter()
+            .enumerate()
+            .map(|(i, f)| {
+                while ends[part] <= i {
+                    part += 1;
+                }
+                (part, f.target, f.path, f.value)
+            })
+            .collect()
+    })
+}
+
 /// The categories as numbers (a `Vec<u8>` would become `bytes`).
-fn categories(run: &Run) -> Vec<u32> {
+pub(crate) fn categories(run: &Run) -> Vec<u32> {
     run.category_list().into_iter().map(u32::from).collect()
 }
 
@@ -320,7 +344,7 @@ fn notes_list<'py>(py: Python<'py>, engine: &engine::Engine, notes: &[(String, u
     Ok(list)
 }
 
-struct PyWalk<'w, 'e, 'py> {
+pub(crate) struct PyWalk<'w, 'e, 'py> {
     walk: &'w mut Walk<'e>,
     py: Python<'py>,
     safe_types: &'w Bound<'py, PyTuple>,
@@ -331,20 +355,73 @@ struct PyWalk<'w, 'e, 'py> {
     /// `items`, ...) and changed a dict being walked: dicts are then built
     /// from what was walked, never copied.
     foreign: bool,
+    /// Fields named as our tags (`pii_categories`, ...) and structlog's are
+    /// walked as any other: they are the application's (OpenTelemetry).
+    tags_are_data: bool,
 }
 
 impl<'py> PyWalk<'_, '_, 'py> {
     fn event(&mut self, event: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyDict>> {
+        let fields = self.top_fields(Some(event), None)?;
+        match assemble(self.py, event, fields, self.foreign)? {
+            Some(out) => Ok(out),
+            None => Ok(event.cast_exact::<PyDict>()?.copy()?),
+        }
+    }
+
+    /// One part of an item (OpenTelemetry: a span's or event's attributes,
+    /// with its name as `own`, a text walked under a key of its own): the
+    /// redacted mapping, None when nothing in it changed; and what became of
+    /// the own text (the same object when unchanged). Fields named as our
+    /// tags are the application's here: walked as any other.
+    pub(crate) fn part(
+        &mut self,
+        mapping: Option<&Bound<'py, PyAny>>,
+        own: Option<(&str, &Bound<'py, PyAny>)>,
+    ) -> PyResult<Walked<'py>> {
+        self.foreign = false; // of this part's walk only
+        let mut fields = self.top_fields(mapping, own)?;
+        let own_out = match own.and_then(|_| fields.pop()) {
+            Some((_, value, outcome)) => Some(match outcome {
+                Outcome::Same => value,
+                Outcome::Changed(new) | Outcome::Renamed(_, new) => new,
+                Outcome::Gone => return Err(PyValueError::new_err("a name or description was dropped whole")),
+            }),
+            None => None,
+        };
+        let Some(mapping) = mapping else { return Ok((None, own_out)) };
+        if fields.iter().all(|(_, _, o)| matches!(o, Outcome::Same)) {
+            return Ok((None, own_out));
+        }
+        Ok((assemble(self.py, mapping, fields, self.foreign)?, own_out))
+    }
+
+    /// How many findings the walk has collected so far.
+    pub(crate) fn found_len(&self) -> usize {
+        self.walk.run.found.as_ref().map_or(0, Vec::len)
+    }
+
+    /// The walked fields of a top-level mapping and, last, the own text of
+    /// [`PyWalk::part`].
+    fn top_fields(
+        &mut self,
+        event: Option<&Bound<'py, PyAny>>,
+        own: Option<(&str, &Bound<'py, PyAny>)>,
+    ) -> PyResult<Vec<Field<'py>>> {
         let py = self.py;
-        let items = items_of(event)?;
+        let items = match event {
+            Some(event) => items_of(event)?,
+            None => Vec::new(),
+        };
+        let tags_are_ours = !self.tags_are_data;
         let mut has_record = None;
-        if self.walk.run.summary() {
-            if let Some(previous) = lookup(event, intern!(py, "pii_redactions"))? {
+        if tags_are_ours && self.walk.run.summary() {
+            if let Some(previous) = lookup_in(event, intern!(py, "pii_redactions"))? {
                 self.previous_notes(&previous)?;
             }
         }
         let root = self.walk.root();
-        let mut fields = Vec::with_capacity(items.len());
+        let mut fields = Vec::with_capacity(items.len() + usize::from(own.is_some()));
         let mut record = Record::new(self.walk.personal_count());
         // Fields whose value is the event's own name: (index, node).
         let mut event_names = Vec::new();
@@ -354,7 +431,7 @@ impl<'py> PyWalk<'_, '_, 'py> {
             let node = match key.cast_exact::<PyString>() {
                 Ok(name) => {
                     let name = text_of(name);
-                    if name.starts_with(['p', '_']) {
+                    if tags_are_ours && name.starts_with(['p', '_']) {
                         if name == CATEGORIES_KEY {
                             self.previous_categories(&value);
                         }
@@ -362,7 +439,7 @@ impl<'py> PyWalk<'_, '_, 'py> {
                             // Ours: written again below.
                             ours = Some(Outcome::Gone);
                         } else if STRUCTLOG_META_KEYS.contains(&name.as_ref())
-                            && *has_record.get_or_insert(lookup(event, intern!(py, "_record"))?.is_some())
+                            && *has_record.get_or_insert(lookup_in(event, intern!(py, "_record"))?.is_some())
                         {
                             ours = Some(Outcome::Same);
                         }
@@ -386,12 +463,14 @@ impl<'py> PyWalk<'_, '_, 'py> {
             };
             fields.push((key, value, outcome));
         }
+        if let Some((key, value)) = own {
+            let node = self.walk.child(root, KeyKind::Str, key, true);
+            let outcome = self.field_in(&mut record, fields.len(), node, value, 1)?;
+            fields.push((PyString::new(py, key).into_any(), value.clone(), outcome));
+        }
         self.finish(record, &mut fields, 1)?;
         self.event_names(&event_names, &fields);
-        match assemble(py, event, fields, self.foreign)? {
-            Some(out) => Ok(out),
-            None => Ok(event.cast_exact::<PyDict>()?.copy()?),
-        }
+        Ok(fields)
     }
 
     /// Tags from the event's own name: the written-out text of each field
@@ -698,6 +777,10 @@ impl Record {
     }
 }
 
+/// What [`PyWalk::part`] made of a part: the new mapping (None: unchanged)
+/// and the own text.
+pub(crate) type Walked<'py> = (Option<Bound<'py, PyDict>>, Option<Bound<'py, PyAny>>);
+
 /// What the walk made of one field of a mapping.
 enum Outcome<'py> {
     /// Written out as it was.
@@ -763,6 +846,11 @@ fn lookup<'py>(mapping: &Bound<'py, PyAny>, key: &Bound<'py, PyString>) -> PyRes
         return Ok(None);
     }
     mapping.get_item(key).map(Some)
+}
+
+/// [`lookup`] in a mapping that may be absent.
+fn lookup_in<'py>(mapping: Option<&Bound<'py, PyAny>>, key: &Bound<'py, PyString>) -> PyResult<Option<Bound<'py, PyAny>>> {
+    mapping.map_or(Ok(None), |m| lookup(m, key))
 }
 
 /// A key and its value.

@@ -11,6 +11,7 @@ mod lines;
 mod offsets;
 mod processor;
 mod rule_checks;
+mod span;
 mod tools;
 
 /// `f`, with a Rust panic turned into a `RuntimeError` that names no value
@@ -57,6 +58,7 @@ fn quiet_panics() {
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     quiet_panics();
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add("OWN_TEXT_KEY", span::OWN_TEXT_KEY)?;
     m.add("SHIPPED_RULE_FILES", pii_core::rules::SHIPPED_FILES.to_vec())?;
     m.add_class::<engine::Engine>()?;
     m.add_class::<processor::Processor>()?;

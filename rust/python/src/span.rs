@@ -1,0 +1,198 @@
+//! One OpenTelemetry span in one native walk (`Engine.walk_span`).
+//!
+//! The walk reads what the redacted copy will show: the span's own state
+//! (the SDK's `ReadableSpan` keeps it in its instance dict, and the copy is
+//! made of that dict), and, of the objects the copy shares with the original
+//! when nothing in them changed (events, links, the status, the scope, the
+//! resource), what their public properties give, as an exporter reads them.
+//! Walked: the name and attributes, each event's name and attributes, each
+//! link's attributes, the status description, the scope's attributes and
+//! (when asked) the resource's. Only what changed is rebuilt.
+
+use pii_core::engine::Run;
+use pyo3::exceptions::PyValueError;
+use pyo3::intern;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyString, PyTuple};
+
+use crate::engine::{by_part, categories, Engine, PartFound, PyWalk};
+
+/// The key a span's or event's name and the status description are walked
+/// under: its words are neutral to the field-name rules, so the text is
+/// scanned by value only.
+pub(crate) const OWN_TEXT_KEY: &str = "\u{0}span_name";
+
+/// The redacted span: its new state (a copy of the given one with `_name`,
+/// `_attributes` (a dict of its own, without our tags), `_events` and
+/// `_links` redacted; a changed event or link is `copy_event(event, name,
+/// attributes)` or `copy_link(link, attributes)`, the others are
+/// themselves), the new status description, scope attributes and resource
+/// attributes (None: unchanged); then the categories, the count of values
+/// changed, the counts by target and (collected) the findings by part, the
+/// parts in the order: span, each event, each link, status, scope, resource.
+pub(crate) type SpanWalk<'py> = (
+    Bound<'py, PyDict>,
+    Option<Bound<'py, PyAny>>,
+    Option<Bound<'py, PyDict>>,
+    Option<Bound<'py, PyDict>>,
+    Vec<u32>,
+    usize,
+    Vec<(u32, usize)>,
+    Option<Vec<PartFound>>,
+);
+
+/// `(copy_event, copy_link)`: see [`SpanWalk`].
+type Copiers<'a, 'py> = (&'a Bound<'py, PyAny>, &'a Bound<'py, PyAny>);
+
+impl Engine {
+    /// See [`SpanWalk`]. May raise (the caller fails closed): a state
+    /// without the SDK's fields is an error.
+    pub(crate) fn span<'py>(
+        &self,
+        py: Python<'py>,
+        state: &Bound<'py, PyDict>,
+        redact_resource: bool,
+        (copy_event, copy_link): Copiers<'_, 'py>,
+        collect: bool,
+    ) -> PyResult<SpanWalk<'py>> {
+        let field = |key: &Bound<'py, PyString>| -> PyResult<Bound<'py, PyAny>> {
+            state.get_item(key)?.ok_or_else(|| PyValueError::new_err(format!("the span has no {key} field")))
+        };
+        let (name, attributes) = (field(intern!(py, "_name"))?, field(intern!(py, "_attributes"))?);
+        let (events, links, status) = (field(intern!(py, "_events"))?, field(intern!(py, "_links"))?, field(intern!(py, "_status"))?);
+        let scope = field(intern!(py, "_instrumentation_scope"))?;
+        let resource = if redact_resource { Some(field(intern!(py, "_resource"))?) } else { None };
+        let mut ends = Vec::new();
+        let (walked, run) = self.inner.walk(Run::counting(collect), |walk| {
+            let mut w = self.walker(walk, py, true);
+            let (attributes, own) = plain(py, &attributes)?;
+            let (new, new_name) = w.part(Some(attributes.as_any()), Some((OWN_TEXT_KEY, &name)))?;
+            ends.push(w.found_len());
+            let out = state.copy()?;
+            out.set_item(intern!(py, "_attributes"), match new {
+                Some(new) => new,
+                None if own => attributes,
+                None => attributes.copy()?,
+            })?;
+            if let Some(new_name) = new_name.filter(|n| !n.is(&name)) {
+                out.set_item(intern!(py, "_name"), new_name)?;
+            }
+            let events = each_changed(py, &events, |event| {
+                let (name, attributes) = (event.getattr(intern!(py, "name"))?, event.getattr(intern!(py, "attributes"))?);
+                let (new, new_name) = part_of(py, &mut w, &attributes, Some(&name))?;
+                ends.push(w.found_len());
+                let new_name = new_name.unwrap_or_else(|| name.clone());
+                if new.is_none() && new_name.is(&name) {
+                    return Ok(None);
+                }
+                Ok(Some(copy_event.call1((event, new_name, new.map_or(attributes, Bound::into_any)))?))
+            })?;
+            if let Some(events) = events {
+                out.set_item(intern!(py, "_events"), events)?;
+            }
+            let links = each_changed(py, &links, |link| {
+                let (new, _) = part_of(py, &mut w, &link.getattr(intern!(py, "attributes"))?, None)?;
+                ends.push(w.found_len());
+                new.map(|new| copy_link.call1((link, new))).transpose()
+            })?;
+            if let Some(links) = links {
+                out.set_item(intern!(py, "_links"), links)?;
+            }
+            let description = status.getattr(intern!(py, "description"))?;
+            let description = if description.is_truthy()? {
+                w.part(None, Some((OWN_TEXT_KEY, &description)))?.1.filter(|d| !d.is(&description))
+            } else {
+                None
+            };
+            ends.push(w.found_len());
+            let mut attributes_of = |owner: Option<&Bound<'py, PyAny>>| -> PyResult<Option<Bound<'py, PyDict>>> {
+                let new = match owner.filter(|o| !o.is_none()) {
+                    Some(owner) => part_of(py, &mut w, &owner.getattr(intern!(py, "attributes"))?, None)?.0,
+                    None => None,
+                };
+                ends.push(w.found_len());
+                Ok(new)
+            };
+            let scope = attributes_of(Some(&scope))?;
+            let resource = attributes_of(resource.as_ref())?;
+            Ok::<_, PyErr>((out, description, scope, resource))
+        });
+        let (out, description, scope, resource) = walked?;
+        let (categories, changes, counts) = (categories(&run), run.changes, run.target_counts().to_vec());
+        Ok((out, description, scope, resource, categories, changes, counts, by_part(run, &ends)))
+    }
+}
+
+/// [`PyWalk::part`] of the attributes of an event, link, scope or resource
+/// (None or empty: nothing to walk but the own text).
+fn part_of<'py>(
+    py: Python<'py>,
+    w: &mut PyWalk<'_, '_, 'py>,
+    attributes: &Bound<'py, PyAny>,
+    own: Option<&Bound<'py, PyAny>>,
+) -> PyResult<crate::engine::Walked<'py>> {
+    let own = own.map(|text| (OWN_TEXT_KEY, text));
+    if attributes.is_none() {
+        return w.part(None, own);
+    }
+    let (attributes, _) = plain(py, attributes)?;
+    if attributes.is_empty() {
+        return w.part(None, own);
+    }
+    w.part(Some(attributes.as_any()), own)
+}
+
+/// A dict of `mapping`'s items, and whether it is a new one: a dict is
+/// itself; of the SDK's attributes, their dict is copied; a read-only view
+/// copies itself in one call; any other mapping is read item by item. None
+/// is an empty dict.
+fn plain<'py>(py: Python<'py>, mapping: &Bound<'py, PyAny>) -> PyResult<(Bound<'py, PyDict>, bool)> {
+    if let Ok(dict) = mapping.cast_exact::<PyDict>() {
+        return Ok((dict.clone(), false));
+    }
+    let out = PyDict::new(py);
+    if mapping.is_none() {
+        return Ok((out, true));
+    }
+    // The SDK's BoundedAttributes keep a dict; an ended span's refuse changes.
+    if let Some(dict) = mapping.getattr_opt(intern!(py, "_dict"))? {
+        if let Ok(dict) = dict.cast_exact::<PyDict>() {
+            return Ok((dict.copy()?, true));
+        }
+    }
+    if let Ok(copy) = mapping.call_method0(intern!(py, "copy")) {
+        if let Ok(dict) = copy.cast_exact::<PyDict>() {
+            return Ok((dict.clone(), true));
+        }
+    }
+    for item in mapping.call_method0(intern!(py, "items"))?.try_iter()? {
+        let (key, value): (Bound<'py, PyAny>, Bound<'py, PyAny>) = item?.extract()?;
+        out.set_item(key, value)?;
+    }
+    Ok((out, true))
+}
+
+/// None when `copy` changes none of `items` (returns None for each), else a
+/// tuple of the copies and the unchanged items.
+fn each_changed<'py>(
+    py: Python<'py>,
+    items: &Bound<'py, PyAny>,
+    mut copy: impl FnMut(&Bound<'py, PyAny>) -> PyResult<Option<Bound<'py, PyAny>>>,
+) -> PyResult<Option<Bound<'py, PyTuple>>> {
+    // The SDK's BoundedList: its deque, read without the list's lock and
+    // copy (an ended span refuses new events and links).
+    let items = items.getattr_opt(intern!(py, "_dq"))?.unwrap_or_else(|| items.clone());
+    if items.len()? == 0 {
+        return Ok(None);
+    }
+    let items: Vec<_> = items.try_iter()?.collect::<PyResult<_>>()?;
+    let mut out: Option<Vec<Bound<'py, PyAny>>> = None;
+    for (i, item) in items.iter().enumerate() {
+        if let Some(new) = copy(item)? {
+            out.get_or_insert_with(|| items[..i].to_vec()).push(new);
+        } else if let Some(out) = out.as_mut() {
+            out.push(item.clone());
+        }
+    }
+    out.map(|out| PyTuple::new(py, out)).transpose()
+}
