@@ -233,3 +233,70 @@ def test_realistic_events(redactor: Redactor, event: dict[str, Any], gone: list[
     out = _rendered(redactor.redact(event))
     assert not [g for g in gone if g.casefold() in out.casefold()]
     assert all(k in out for k in kept)
+
+
+# ---- a field's name as context for the value rules --------------------------------
+
+
+@pytest.mark.parametrize("key", ["version", "app_version", "appVersion", "os.version", "build", "build_number", "firmware",
+                                 "release", "browser", "user_agent", "userAgent", "user_agent.original", "versija", "APP_VERSION"])
+@pytest.mark.parametrize("value", ["93.177.12.4", "14.16.19.5", "MyApp 203.0.113.7 (Windows)"])
+def test_four_parts_under_a_version_key_are_a_version(redactor: Redactor, key: str, value: str) -> None:
+    out = redactor.redact({"event": "client info", key: value})
+    # A user agent is request-log data (12) by its key; the others are tagged nothing.
+    assert out == {"event": "client info", key: value, "pii_categories": [12] if key.casefold().startswith("user") else []}
+
+
+@pytest.mark.parametrize("event", [{"os": {"version": "93.177.12.4"}}, {"client": {"app_version": "203.0.113.7"}},
+                                   {"device": {"firmware_version": "10.0.12.4"}}, {"versions": ["93.177.12.4", "203.0.113.7"]}])
+def test_nested_and_listed_versions_are_kept_and_not_tagged(redactor: Redactor, event: dict[str, Any]) -> None:
+    assert redactor.redact(event) == {**event, "pii_categories": []}
+
+
+@pytest.mark.parametrize("message", ["Deployed 9.18.0.12 to Tukums dc1", "upgraded to 14.16.19.5 in 3 min", "izvietota 18.6.3.2"])
+def test_a_version_after_a_deploy_word_is_kept(redactor: Redactor, message: str) -> None:
+    assert redactor.redact_text(message) == (message, [])
+
+
+@pytest.mark.parametrize("event", [{"client_ip": "93.177.12.4"}, {"peer": "93.177.12.4"}, {"build_log": "fetched from 93.177.12.4"},
+                                   {"message": "version check from 93.177.12.4"}, {"server": {"address": "93.177.12.4"}},
+                                   {"user": {"ip": "203.0.113.7"}}, {"deploy": "deployed to 93.177.12.4 by ci"},
+                                   {"version_host": "93.177.12.4"}])
+def test_addresses_under_other_keys_are_still_masked(redactor: Redactor, event: dict[str, Any]) -> None:
+    out = redactor.redact(event)
+    assert "177.12.4" not in _rendered(out) and "0.113.7" not in _rendered(out) and 12 in out["pii_categories"]
+
+
+@pytest.mark.parametrize("key", ["to", "from", "recipient", "sender", "receiver", "destination", "sms_to", "smsFrom", "msisdn",
+                                 "saņēmējs", "sūtītājs", "adresāts", "reply_to", "notification.to"])
+@pytest.mark.parametrize("value", ["29123456", "67123456", "2912 3456", 26123456])
+def test_a_bare_number_under_a_recipient_key_is_a_phone(redactor: Redactor, key: str, value: Any) -> None:
+    out = redactor.redact({"event": "sms sent", key: value, "status": "queued"})
+    assert str(out[key]).startswith("[REDACTED:phone:..") and re.sub(r"\D", "", str(value))[:6] not in _rendered(out)
+    assert 2 in out["pii_categories"]
+
+
+def test_recipients_in_a_list_are_phones(redactor: Redactor) -> None:
+    out = redactor.redact({"to": ["29123456", "26 123 456"], "channel": "sms"})
+    assert all(p.startswith("[REDACTED:phone:..") for p in out["to"]) and out["pii_categories"] == [2]
+
+
+@pytest.mark.parametrize("event", [{"to": "20261125", "from": "20261101"}, {"from": "2026-11-01", "to": "2026-11-30"},
+                                   {"to": "order 29123456"}, {"to": "ORD-2026-000123"}, {"from": 100, "to": 200},
+                                   {"to": "12345678"}, {"order_id": "29123456"}, {"reference": "29123456"},
+                                   {"to": "EUR"}, {"to": "v2.9.1"}, {"timeout": "29123456 ms"}])
+def test_look_alikes_under_recipient_keys_stay(redactor: Redactor, event: dict[str, Any]) -> None:
+    assert redactor.redact(event) == {**event, "pii_categories": []}
+
+
+@pytest.mark.parametrize("event", [{"logins": 5}, {"logins": 0}, {"usernames": 12}, {"stats": {"logins": 41}},
+                                   {"logins": {"today": 3, "week": 17}}])
+def test_a_count_under_a_plural_user_name_key_stays(redactor: Redactor, event: dict[str, Any]) -> None:
+    assert redactor.redact(event) == {**event, "pii_categories": []}
+
+
+@pytest.mark.parametrize("event", [{"logins": ["janis.berzins"]}, {"logins": "anna.ozola"}, {"login": 12345},
+                                   {"usernames": ["janis.berzins", "anna.ozola"]}, {"user": {"login": 7781}}])
+def test_user_names_under_login_keys_still_go(redactor: Redactor, event: dict[str, Any]) -> None:
+    out = redactor.redact(event)
+    assert not re.search(r"janis|anna|12345|7781", _rendered(out)) and out["pii_categories"] == [16]

@@ -311,7 +311,11 @@ impl Engine {
         Ok(Engine {
             value_targets,
             scanner: Scanner::new(&rules.values, &rules.safe, &rules.names)?,
-            names: FieldNames::new(&rules.fields, &rules.contexts, &rules.neutrals),
+            names: {
+                let mut names = FieldNames::new(&rules.fields, &rules.contexts, &rules.neutrals);
+                names.add_value_fields(&rules.values);
+                names
+            },
             fields: rules.fields.clone(),
             targets,
             hasher,
@@ -501,7 +505,7 @@ impl<'e> Walk<'e> {
         // Our own masks and tokens in a key ("[REDACTED:email]") name no field.
         let words_of = engine.scanner.without_own_tokens(name);
         let (words, key_start) = child_words(&up.words, &words_of);
-        let mut node = Node { path: join(name), capture: up.capture, ..Node::default() };
+        let mut node = Node { path: join(name), capture: up.capture, counts: up.counts, ..Node::default() };
         if let Some(m) = engine.names.match_path(&words, key_start) {
             let rule = &engine.fields[m.rule];
             if let Ok(t) = engine.targets.find(&rule.id, m.category) {
@@ -519,6 +523,7 @@ impl<'e> Walk<'e> {
                 }
             }
         }
+        node.cues = engine.names.value_cues(&words);
         node.words = words;
         let transient = scanned && !engine.scanner.is_clean(name) && self.redact_key(&mut node, parent, name);
         self.nodes.add(parent, kind, table_key, node, transient)
@@ -534,6 +539,7 @@ impl<'e> Walk<'e> {
         } else if node.capture.is_none_or(|c| engine.targets.get(c).action != Action::Drop) {
             node.capture = Some(t);
             node.drop = action == Action::Drop;
+            node.counts = rule.counts;
         }
     }
 
@@ -550,6 +556,7 @@ impl<'e> Walk<'e> {
             words: up.words.clone(),
             key_out: up.key_out.clone(),
             key_findings: up.key_findings.clone(),
+            cues: up.cues.clone(),
             ..Node::default()
         };
         let rule = self.engine.targets.get(t).rule.clone();
@@ -746,6 +753,21 @@ impl<'e> Walk<'e> {
         }
     }
 
+    /// A number written as `text` in field `node`: under a personal field
+    /// redacted whole, unless the field counts such values and it is an
+    /// integer (`logins: 5`); elsewhere scanned when it is a big integer.
+    pub fn number(&mut self, node: NodeId, text: &str) -> Option<String> {
+        let n = self.nodes.get(node);
+        if n.capture.is_some() {
+            return if n.counts && is_integer(text) { None } else { self.captured(node, text) };
+        }
+        if is_integer(text) && is_big_int(text) {
+            self.big_int(node, text)
+        } else {
+            None
+        }
+    }
+
     /// An integer written as `text`, outside a personal field: its redaction if it holds anything.
     pub fn big_int(&mut self, node: NodeId, text: &str) -> Option<String> {
         self.text(node, text, true, false)
@@ -756,8 +778,9 @@ impl<'e> Walk<'e> {
     fn text(&mut self, node: NodeId, text: &str, parse_urls: bool, checked: bool) -> Option<String> {
         let engine = self.engine;
         let found = {
+            let cues = self.nodes.get(node).cues.clone();
             let mut keys = |key: &str| self.key_target(node, key);
-            if checked { engine.scanner.search(text, &mut keys) } else { engine.scanner.scan(text, &mut keys) }
+            if checked || !engine.scanner.is_clean(text) { engine.scanner.search_in(text, &mut keys, &cues) } else { Vec::new() }
         };
         let mut out = String::new();
         let mut last = 0;
@@ -1007,22 +1030,12 @@ impl<'e> Walk<'e> {
         if !self.nodes.get(node).tags.is_empty() && !matches!(&value, Json::Null) && value != Json::String(String::new()) {
             self.tag(node);
         }
-        let capture = self.nodes.get(node).capture;
         match value {
             Json::String(s) => match self.string(node, &s, depth) {
                 Some(out) => Json::String(out),
                 None => Json::String(s),
             },
-            Json::Number(n) => {
-                let redacted = if capture.is_some() {
-                    self.captured(node, &n)
-                } else if is_integer(&n) && is_big_int(&n) {
-                    self.big_int(node, &n)
-                } else {
-                    None
-                };
-                redacted.map_or(Json::Number(n), Json::String)
-            }
+            Json::Number(n) => self.number(node, &n).map_or(Json::Number(n), Json::String),
             container @ (Json::Object(_) | Json::Array(_)) => self.json_container(node, container, depth),
             other => other,
         }

@@ -76,6 +76,15 @@ pub struct Finding {
     pub url: bool,
 }
 
+/// What a field's name tells a value rule about the values under it
+/// (`context_fields`, `deny_fields`): the rule's index and whether the rule
+/// does not apply there (`deny`) or the field counts as a context word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FieldCue {
+    pub rule: usize,
+    pub deny: bool,
+}
+
 /// What the caller knows of a key in `key=value` text: a target id (its own
 /// numbering) and whether that target keeps the value (tags it only).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -321,6 +330,14 @@ fn compile_rule(rule: &ValueRule) -> Result<Rule, String> {
     if validator_in_context.is_some() && rule.context.is_empty() {
         return Err("'validator_in_context' needs 'context' words".into());
     }
+    if !rule.context_fields.is_empty() && rule.context.is_empty() {
+        return Err("'context_fields' needs 'context' words (a field named so counts as one)".into());
+    }
+    for (key, terms) in [("context_fields", &rule.context_fields), ("deny_fields", &rule.deny_fields)] {
+        if let Some(bad) = terms.iter().find(|t| crate::text::name_tokens(t).is_empty()) {
+            return Err(format!("'{key}' holds {bad:?}: write a field name with letters or digits"));
+        }
+    }
     if !(1..=200).contains(&rule.context_window) {
         return Err(format!("'context_window' is {}; expected 1 to 200 characters", rule.context_window));
     }
@@ -543,8 +560,19 @@ impl Scanner {
 
     /// [`Scanner::scan`] without the clean tests.
     pub fn search(&self, text: &str, keys: &mut dyn KeyTargets) -> Vec<Finding> {
-        let mut state =
-            State { found: Vec::new(), digits: None, needs_all: Default::default(), matching: None, own_tokens: None };
+        self.search_in(text, keys, &[])
+    }
+
+    /// [`Scanner::search`] of the value of a field whose name tells the rules `cues`.
+    pub fn search_in(&self, text: &str, keys: &mut dyn KeyTargets, cues: &[FieldCue]) -> Vec<Finding> {
+        let mut state = State {
+            found: Vec::new(),
+            cues,
+            digits: None,
+            needs_all: Default::default(),
+            matching: None,
+            own_tokens: None,
+        };
         // A match at the very start has no character before it.
         let mut pos = match self.search.search(&Input::new(text).anchored(Anchored::Yes)) {
             Some(m) => self.take(text, 0, m.end(), m.pattern().as_usize(), &mut state, keys),
@@ -665,7 +693,7 @@ impl Scanner {
                 state.found.push(Finding { start, end, source: Source::Rule(i), url: true });
                 Some(end)
             }
-            _ => match self.check(rule, text, start, end, state) {
+            _ => match self.check(i, text, start, end, state) {
                 Some(len) => {
                     state.found.push(Finding { start, end: start + len, source: Source::Rule(i), url: false });
                     Some(start + len)
@@ -688,7 +716,7 @@ impl Scanner {
             let input = Input::new(&text[..cut]).range(start..).anchored(Anchored::Pattern(PatternID::new_unchecked(i)));
             let whole = self.search.search(&input).is_some_and(|m| m.end() == cut);
             if whole && self.bounded(rule, text, start, cut) {
-                if let Some(len) = self.check(rule, text, start, cut, state) {
+                if let Some(len) = self.check(i, text, start, cut, state) {
                     state.found.push(Finding { start, end: start + len, source: Source::Rule(i), url: false });
                     return Some(start + len);
                 }
@@ -720,8 +748,15 @@ impl Scanner {
     }
 
     /// Context words and validator: the length of the value found at `start`, if any.
-    fn check(&self, rule: &Rule, text: &str, start: usize, end: usize, state: &mut State) -> Option<usize> {
+    fn check(&self, i: usize, text: &str, start: usize, end: usize, state: &mut State) -> Option<usize> {
+        let rule = &self.rules[i];
         let candidate = &text[start..end];
+        // What the field's name says: the rule does not apply, or it stands for a context word.
+        let field_context = match state.cues.iter().find(|c| c.rule == i) {
+            Some(cue) if cue.deny => return None,
+            Some(_) => true,
+            None => false,
+        };
         let mut validator = rule.validator;
         if rule.context.is_some() || rule.deny.is_some() {
             let window = self.window(text, chars_back(text, start, rule.window), start, state);
@@ -730,7 +765,7 @@ impl Scanner {
                 return None;
             }
             if let Some(context) = &rule.context {
-                if context.found_in(&before) {
+                if field_context || context.found_in(&before) {
                     if rule.validator_in_context.is_some() {
                         validator = rule.validator_in_context;
                     }
@@ -881,8 +916,10 @@ impl ReplaceAll for Regex {
     }
 }
 
-struct State {
+struct State<'c> {
     found: Vec<Finding>,
+    /// What the name of the field that holds the text tells the rules.
+    cues: &'c [FieldCue],
     /// The text's digit count, once a rule asked for it.
     digits: Option<usize>,
     /// Whether the text holds all of a rule's `needs_all`, by rule, once asked.

@@ -531,14 +531,7 @@ impl<'py> PyWalk<'_, '_, 'py> {
                 }
             }
             let text = value.str()?;
-            let text = text_of(&text);
-            let out = if capture {
-                self.walk.captured(node, &text)
-            } else if is_big_int(&text) {
-                self.walk.big_int(node, &text)
-            } else {
-                None
-            };
+            let out = self.walk.number(node, &text_of(&text));
             return Ok(out.map_or_else(|| value.clone(), |s| PyString::new(py, &s).into_any()));
         }
         if value.is_none() || value.is_exact_instance_of::<PyBool>() || value.is_exact_instance_of::<PyFloat>() {
