@@ -156,6 +156,8 @@ class NamesRule:
     context: tuple[str, ...] = ()
     not_names: tuple[str, ...] = ()
     company_markers: tuple[str, ...] = ()
+    place_words: tuple[str, ...] = ()
+    context_fields: tuple[str, ...] = ()
     examples: tuple[str, ...] = ()
     counterexamples: tuple[str, ...] = ()
 
@@ -427,7 +429,8 @@ def _safe(path: Path, table: dict[str, Any]) -> SafeShape:
 
 
 _NAMES_LISTS = (
-    "given", "surnames", "surname_endings", "titles", "after_titles", "context", "not_names", "company_markers",
+    "given", "surnames", "surname_endings", "titles", "after_titles", "context", "not_names", "company_markers", "place_words",
+    "context_fields",
     "examples", "counterexamples",
 )
 
@@ -439,7 +442,7 @@ def _names(path: Path, table: dict[str, Any]) -> NamesRule:
     lists = {key: e.strings(key, None) for key in _NAMES_LISTS}
     if not lists["given"] and not lists["surnames"] and not lists["context"]:
         e.fail("a lexicon needs 'given', 'surnames' or 'context' names")
-    for key in ("given", "surnames", "titles", "after_titles", "not_names", "company_markers"):
+    for key in ("given", "surnames", "titles", "after_titles", "not_names", "company_markers", "place_words"):
         spaced = [w for w in lists[key] if len(w.split()) != 1]
         if spaced:
             e.fail(f"{key!r} holds {len(spaced)} entries that are not one word (the first: entry {lists[key].index(spaced[0]) + 1})")

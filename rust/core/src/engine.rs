@@ -313,7 +313,7 @@ impl Engine {
             scanner: Scanner::new(&rules.values, &rules.safe, &rules.names)?,
             names: {
                 let mut names = FieldNames::new(&rules.fields, &rules.contexts, &rules.neutrals);
-                names.add_value_fields(&rules.values);
+                names.add_value_fields(&rules.values, &rules.names);
                 names
             },
             fields: rules.fields.clone(),
@@ -714,7 +714,7 @@ impl<'e> Walk<'e> {
                 return out;
             }
         }
-        if self.engine.scanner.is_clean(text) {
+        if self.engine.scanner.is_clean_in(text, &self.nodes.get(node).cues) {
             return None;
         }
         if self.nodes.get(node).url {
@@ -780,7 +780,7 @@ impl<'e> Walk<'e> {
         let found = {
             let cues = self.nodes.get(node).cues.clone();
             let mut keys = |key: &str| self.key_target(node, key);
-            if checked || !engine.scanner.is_clean(text) { engine.scanner.search_in(text, &mut keys, &cues) } else { Vec::new() }
+            if checked || !engine.scanner.is_clean_in(text, &cues) { engine.scanner.search_in(text, &mut keys, &cues) } else { Vec::new() }
         };
         let mut out = String::new();
         let mut last = 0;

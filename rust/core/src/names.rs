@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 
-use crate::rules::{ContextRule, FieldRule, NeutralRule, ValueRule};
+use crate::rules::{ContextRule, FieldRule, NamesRule, NeutralRule, ValueRule};
 use crate::scan::FieldCue;
 use crate::text::name_tokens;
 
@@ -211,11 +211,15 @@ impl FieldNames {
         names
     }
 
-    /// Adds the value rules' field terms (`context_fields`, `deny_fields`),
-    /// the rules numbered as in `values`.
-    pub fn add_value_fields(&mut self, values: &[ValueRule]) {
-        for (rule, value) in values.iter().enumerate() {
-            let terms = value.context_fields.iter().map(|t| (t, false)).chain(value.deny_fields.iter().map(|t| (t, true)));
+    /// Adds the value rules' field terms (`context_fields`, `deny_fields`)
+    /// and the name lexicons' (`context_fields`), numbered as the scanner
+    /// numbers them: the value rules, then the lexicons.
+    pub fn add_value_fields(&mut self, values: &[ValueRule], names: &[NamesRule]) {
+        let value_terms = values.iter().map(|v| (&v.context_fields, &v.deny_fields));
+        let empty = Vec::new();
+        let name_terms = names.iter().map(|n| (&n.context_fields, &empty));
+        for (rule, (context, deny)) in value_terms.chain(name_terms).enumerate() {
+            let terms = context.iter().map(|t| (t, false)).chain(deny.iter().map(|t| (t, true)));
             for (term, deny) in terms {
                 let words = self.intern(term);
                 let Some(&last) = words.last() else { continue };
@@ -684,7 +688,7 @@ mod tests {
     #[test]
     fn value_rules_field_terms_end_the_path() {
         let (rules, mut names) = shipped();
-        names.add_value_fields(&rules.values);
+        names.add_value_fields(&rules.values, &rules.names);
         let rule = |id: &str| rules.values.iter().position(|v| v.id == id).unwrap();
         let cues = |keys: &[&str]| {
             let mut words = Vec::new();

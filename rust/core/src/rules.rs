@@ -217,6 +217,14 @@ pub struct NamesRule {
     /// Words after which a run of capitalised words is a company's name.
     #[serde(default)]
     pub company_markers: Vec<String>,
+    /// Words just after a name that make it the name of a place or an
+    /// institution named after a person ("Krišjāņa Barona iela").
+    #[serde(default)]
+    pub place_words: Vec<String>,
+    /// Field names whose value begins with a name: as after a context word
+    /// (`contact`, `kontaktpersona`, `signer`).
+    #[serde(default)]
+    pub context_fields: Vec<String>,
     #[serde(default)]
     pub examples: Vec<String>,
     #[serde(default)]

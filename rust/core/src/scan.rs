@@ -590,10 +590,24 @@ impl Scanner {
             let at = self.true_start(text, start, end.offset(), end.pattern());
             pos = self.take(text, at, end.offset(), end.pattern().as_usize(), &mut state, keys);
         }
-        if !self.names.is_empty() && NameFinder::may_hold(text) {
+        if !self.names.is_empty() && (NameFinder::may_hold(text) || self.names_cued(cues)) {
             self.add_names(text, &mut state);
         }
         state.found
+    }
+
+    /// Whether a field cue is for a `[[names]]` lexicon (their rule indexes follow the value rules').
+    fn names_cued(&self, cues: &[FieldCue]) -> bool {
+        cues.iter().any(|c| c.rule >= self.rules.len() && !c.deny)
+    }
+
+    /// [`Scanner::is_clean`] of the value of a field whose name tells the
+    /// rules `cues`: one that says it holds a name is read unless it is wholly a safe shape.
+    pub fn is_clean_in(&self, text: &str, cues: &[FieldCue]) -> bool {
+        if self.names_cued(cues) {
+            return self.shape_of(text).is_some();
+        }
+        self.is_clean(text)
     }
 
     /// The names in `text` that no other finding holds, in order among them.
@@ -607,7 +621,8 @@ impl Scanner {
         taken.sort_unstable();
         let before = found.len();
         for (j, finder) in self.names.iter().enumerate() {
-            let names = finder.find(text, &taken);
+            let cued = state.cues.iter().any(|c| c.rule == self.rules.len() + j && !c.deny);
+            let names = finder.find(text, &taken, cued);
             for &(start, end) in &names {
                 found.push(Finding { start, end, source: Source::Rule(self.rules.len() + j), url: false });
             }
