@@ -54,7 +54,8 @@ def test_directories_gzip_stdin_and_bad_input_are_counted_not_fatal(tmp_path: Pa
     (logs / "2026" / "11").mkdir(parents=True)
     (logs / "a.log").write_text(f'{{"event": "ok"}}\n{{"event": "paid", "customer": {{"email": "{EMAIL}"}}}}\n', encoding="utf-8")
     with gzip.open(logs / "2026" / "11" / "b.log.gz", "wb") as f:
-        f.write(b"binary\x00line\n" + f"payment from {IBAN}\n".encode() + b"x" * (logfiles.MAX_LINE + 10) + b"\nlast " + CODE.encode() + b"\n")
+        f.write(f"binary\x00line from {EMAIL}\n".encode() + f"payment from {IBAN}\n".encode() + b"x" * (logfiles.MAX_LINE + 10)
+                + b"\nlast " + CODE.encode() + b"\n")
     whole = gzip.compress(b"".join(f'{{"n": {i}, "note": "call {PHONE}"}}\n'.encode() for i in range(5000)))
     (logs / "2026" / "11" / "c.log.gz").write_bytes(whole[: len(whole) // 2])  # truncated
     (logs / "d.log").write_bytes(b"\xff\xfe not utf-8, personas kods " + CODE.encode() + b"\n")
@@ -62,9 +63,9 @@ def test_directories_gzip_stdin_and_bad_input_are_counted_not_fatal(tmp_path: Pa
     assert result.returncode == 1
     report = orjson.loads(result.stdout)
     leaks = {(Path(d["file"]).name, d["line"], d["rule"], d["path"]) for d in report["details"]}
-    assert {("a.log", 2, "email", "customer.email"), ("b.log.gz", 2, "iban", "message"),
+    assert {("a.log", 2, "email", "customer.email"), ("b.log.gz", 1, "email", "message"), ("b.log.gz", 2, "iban", "message"),
             ("b.log.gz", 4, "personal_code_lv", "message"), ("d.log", 1, "personal_code_lv", "message")} <= leaks
-    assert report["not_read"]["binary_lines"] == 1 and report["not_read"]["long_lines"] == 1
+    assert report["binary_lines"] == 1 and report["not_read"]["long_lines"] == 1
     assert report["not_utf8_lines_scanned_with_replacement"] == 1
     problems = " ".join(report["not_read"]["problems"])
     assert "c.log.gz: unreadable after line" in problems and "truncated" in problems and "missing.log" in problems
@@ -73,6 +74,32 @@ def test_directories_gzip_stdin_and_bad_input_are_counted_not_fatal(tmp_path: Pa
 
     stdin = run(stdin=gzip.compress(f"call {PHONE}\n".encode()))
     assert stdin.returncode == 1 and b"<stdin>:1  category 2  phone_lv  at message" in stdin.stdout
+
+
+def test_nul_bytes_duplicated_keys_and_huge_lines_are_scanned(tmp_path: Path) -> None:
+    """What was skipped or hidden before: a line with a NUL byte, the first value of a key written
+    twice (a dict keeps the last), a line over 1 MiB (now scanned up to the bound)."""
+    log = tmp_path / "odd.log"
+    log.write_bytes(
+        f'{{"event": "paid", "note": "raw \x00 byte", "email": "{EMAIL}"}}\n'  # a raw NUL: not JSON, read as text
+        f'{{"event": "paid\\u0000", "email": "{EMAIL}"}}\n'  # an escaped NUL: JSON
+        f'{{"event": "paid", "email": "{EMAIL}", "email": "[REDACTED:email]"}}\n'
+        f'{{"event": "ok", "email": "[REDACTED:email]", "email": "[REDACTED:email]"}}\n'.encode()
+        + f'{{"note": "from {IBAN} '.encode() + b"x" * logfiles.MAX_LINE + f' {CODE}"}}\n'.encode()
+    )
+    result = run("--format", "json", str(log))
+    assert result.returncode == 1, result.stderr
+    report = orjson.loads(result.stdout)
+    assert [(d["line"], d["rule"], d["path"]) for d in report["details"]] == [
+        (1, "email", "message"), (2, "email", "email"), (3, "email", "email"), (5, "iban", "message")]  # the code is past the bound
+    assert report["lines"] == 5 and report["binary_lines"] == 1 and report["not_read"]["long_lines"] == 1
+    _assert_no_value(result.stdout.decode() + result.stderr.decode())
+
+    clean_but_long = tmp_path / "long.log"
+    clean_but_long.write_bytes(b'{"event": "ok"}\n' + b"y" * (logfiles.MAX_LINE + 1) + b"\n")
+    table = run(str(clean_but_long))
+    assert table.returncode == 3, table.stdout  # nothing found, but not all of it was read
+    assert b"1 line(s) over 1 MiB, scanned only up to 1 MiB" in table.stdout
 
 
 def test_own_masks_and_tokens_are_not_leaks() -> None:

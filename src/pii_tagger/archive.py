@@ -1,17 +1,19 @@
 """The archive scanner behind ``pii-tagger scan``: finds personal data left
 unmasked in logs that were already written.
 
-Inputs are files, directories (recursively), ``.gz`` files and stdin; lines
-are JSON objects (checked field by field) or plain text. Reading streams in
-chunks of lines, so memory stays flat whatever the size; with ``jobs > 1``
-chunks are scanned by worker processes, a bounded number in flight, and
-results are merged in input order. Our own masks and hash tokens are never
-reported.
+Inputs are files, directories (recursively), ``.gz`` files and stdin; a
+chunk of lines is checked by the native core in one call (``Engine.check_chunk``):
+JSON-object lines field by field (every value of a key written twice), any
+other line as text. Reading streams in chunks of lines, so memory stays flat
+whatever the size; with ``jobs > 1`` chunks are scanned by worker processes,
+a bounded number in flight, and results are merged in input order. Our own
+masks and hash tokens are never reported.
 
-Bad input is counted, not fatal: binary lines (NUL bytes) and lines longer
-than 1 MiB (``logfiles.MAX_LINE``) are skipped, lines that are not UTF-8 are scanned with
-replacement characters, a truncated ``.gz`` is read up to where it breaks,
-unreadable files are reported. The report says how much could not be read.
+Bad input is counted, not fatal: lines with NUL bytes (binary) are read like
+any other and counted, lines that are not UTF-8 are scanned with replacement
+characters, lines longer than 1 MiB (``logfiles.MAX_LINE``) are scanned up to
+it, a truncated ``.gz`` is read up to where it breaks, unreadable files are
+reported. The report says how much could not be read.
 """
 
 from __future__ import annotations
@@ -22,8 +24,6 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
-
-import orjson
 
 from .actions import Hasher
 from .alerts import Alerter
@@ -49,18 +49,19 @@ class Report(ReadCounts):
     """What a scan found and what it could not read."""
 
     lines: int = 0
-    bytes: int = 0
     leaky_lines: int = 0
     leaks_total: int = 0
     by_rule: Counter[tuple[int, str]] = field(default_factory=Counter)
     by_file: Counter[str] = field(default_factory=Counter)
     leaks: list[Leak] = field(default_factory=list)  # the first ``max_details``
     not_utf8_lines: int = 0
+    binary_lines: int = 0  # with NUL bytes: read like any other
     seconds: float = 0.0
 
     @property
     def unread(self) -> bool:
-        return bool(self.problems or self.binary_lines or self.long_lines)
+        """Some input was not read, or not wholly: the scan is incomplete."""
+        return bool(self.problems or self.long_lines)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -79,10 +80,10 @@ class Report(ReadCounts):
             ],
             "details_shown": len(self.leaks),
             "not_read": {
-                "binary_lines": self.binary_lines,
                 "long_lines": self.long_lines,
                 "problems": self.problems,
             },
+            "binary_lines": self.binary_lines,
             "not_utf8_lines_scanned_with_replacement": self.not_utf8_lines,
         }
 
@@ -90,9 +91,9 @@ class Report(ReadCounts):
 @dataclass(slots=True)
 class ChunkResult:
     lines: int = 0
-    bytes: int = 0
     leaky_lines: int = 0
     not_utf8: int = 0
+    binary: int = 0
     leaks: list[Leak] = field(default_factory=list)
 
 
@@ -106,12 +107,12 @@ class ScanOptions:
 
 # ---- scanning lines (in the worker) ----------------------------------------------
 
-_guard: LeakGuard | None = None
+_redactor: Redactor | None = None
 
 
 def _worker_init(options: ScanOptions) -> None:
-    global _guard
-    _guard = make_guard(options)
+    global _redactor
+    _redactor = make_guard(options).redactor
 
 
 def make_guard(options: ScanOptions) -> LeakGuard:
@@ -123,41 +124,13 @@ def make_guard(options: ScanOptions) -> LeakGuard:
 
 
 def scan_chunk(chunk: Chunk) -> ChunkResult:
-    """One chunk, with the guard made by ``_worker_init`` in this process."""
-    guard = _guard
-    assert guard is not None
-    result = ChunkResult()
-    for offset, raw in enumerate(chunk.lines):
-        result.lines += 1
-        result.bytes += len(raw)
-        event = _event(raw, result)
-        if event is None:
-            continue
-        _, found = guard.find(event)
-        if found:
-            result.leaky_lines += 1
-            number = chunk.first_line + offset
-            result.leaks.extend(Leak(chunk.file, number, f.target.category, f.target.rule, f.path) for f in found)
-    return result
-
-
-def _event(raw: bytes, result: ChunkResult) -> dict[str, Any] | None:
-    line = raw.rstrip(b"\r\n")
-    if not line.strip():
-        return None
-    if line.lstrip()[:1] == b"{":
-        try:
-            parsed = orjson.loads(line)
-        except orjson.JSONDecodeError:
-            parsed = None
-        if isinstance(parsed, dict):
-            return parsed
-    try:
-        text = line.decode("utf-8")
-    except UnicodeDecodeError:
-        result.not_utf8 += 1
-        text = line.decode("utf-8", "replace")
-    return {"message": text}
+    """One chunk, with the redactor made by ``_worker_init`` in this process."""
+    redactor = _redactor
+    assert redactor is not None
+    targets = redactor.targets
+    counts, found = redactor.check_chunk(chunk.data, list(chunk.cut))
+    leaks = [Leak(chunk.file, chunk.first_line + line, targets[t].category, targets[t].rule, path) for line, t, path in found]
+    return ChunkResult(counts.lines, len({line for line, _, _ in found}), counts.not_utf8, counts.binary, leaks)
 
 
 # ---- the scan ---------------------------------------------------------------------
@@ -188,9 +161,9 @@ def scan(
 def _merge(report: Report, results: Iterable[ChunkResult], max_details: int) -> None:
     for result in results:
         report.lines += result.lines
-        report.bytes += result.bytes
         report.leaky_lines += result.leaky_lines
         report.not_utf8_lines += result.not_utf8
+        report.binary_lines += result.binary
         report.leaks_total += len(result.leaks)
         for leak in result.leaks:
             report.by_rule[leak.category, leak.rule] += 1

@@ -199,17 +199,20 @@ def _print_table(report: Report, out: TextIO) -> None:
                 w(f"  {leak.file}:{leak.line}  category {leak.category}  {leak.rule}  at {leak.path}\n")
     else:
         w("No personal data found unmasked.\n")
-    unread = []
-    if report.binary_lines:
-        unread.append(f"{report.binary_lines} binary line(s) skipped")
-    if report.long_lines:
-        unread.append(f"{report.long_lines} line(s) over 1 MiB skipped")
-    if report.not_utf8_lines:
-        unread.append(f"{report.not_utf8_lines} line(s) not UTF-8, scanned with replacement characters")
+    unread = [f"{report.long_lines} line(s) over 1 MiB, scanned only up to 1 MiB"] if report.long_lines else []
     if unread or report.problems:
         w("\nNot fully read:\n")
         for problem in [*unread, *report.problems]:
             w(f"  {problem}\n")
+    read_as_is = []
+    if report.binary_lines:
+        read_as_is.append(f"{report.binary_lines} binary line(s) (NUL bytes), scanned like any other")
+    if report.not_utf8_lines:
+        read_as_is.append(f"{report.not_utf8_lines} line(s) not UTF-8, scanned with replacement characters")
+    if read_as_is:
+        w("\nRead with care:\n")
+        for note in read_as_is:
+            w(f"  {note}\n")
 
 
 def _policy(overrides: list[str]) -> Policy:

@@ -157,9 +157,8 @@ def query_command(args: argparse.Namespace) -> int:
     notes = [f"{n} {what}" for n, what in ((not_json, "not JSON"), (untagged, "without pii_categories"),
                                             (no_time, "without a usable timestamp"))
              if n]
-    if notes or read.problems or read.binary_lines or read.long_lines:
-        skipped = read.binary_lines + read.long_lines
-        notes += [f"{skipped} binary or over-long line(s) skipped"] if skipped else []
+    if notes or read.problems or read.long_lines:
+        notes += [f"{read.long_lines} line(s) over 1 MiB read only up to 1 MiB"] if read.long_lines else []
         print(f"pii-tagger: {selected} of {total} line(s) selected; " + ", ".join(notes), file=sys.stderr)
         for problem in read.problems:
             print(f"pii-tagger: {problem}", file=sys.stderr)

@@ -51,6 +51,18 @@ class Found(NamedTuple):
 Note = tuple[str, str, int, str]  # a summary note's key: path, rule, category, action
 
 
+class LineCounts(NamedTuple):
+    """How many lines of each kind a chunk held (see :meth:`Redactor.check_chunk`)."""
+
+    lines: int
+    blank: int
+    json: int
+    text: int
+    not_utf8: int  # read with U+FFFD for each invalid sequence
+    binary: int  # with NUL bytes, read like any other
+    cut: int  # over the line bound, read up to it
+
+
 class Parts(NamedTuple):
     """What :meth:`Redactor.redact_parts` made of the parts of one item."""
 
@@ -178,6 +190,14 @@ class Redactor(_native.Processor):
         """False when nothing in ``event`` would be acted on: no finding that
         the policy does not keep (True means "look closer")."""
         return any(f.target.action != "keep" for f in self.inspect(event)[1])
+
+    def check_chunk(self, data: bytes, cut: list[int] | None = None) -> tuple[LineCounts, list[tuple[int, int, str]]]:
+        """The leaks of every line of ``data`` (whole log lines; ``cut``: the
+        indexes of lines cut at the line bound), as (line index, target
+        index, path), never a value, and the lines' counts. A JSON-object
+        line is checked field by field, any other as text (``rust/core/src/lines.rs``)."""
+        counts, leaks = self._engine.check_chunk(data, cut or [])
+        return LineCounts(*counts), leaks
 
     def alert_source(self, value: Any) -> str:
         """A logger or service name fit for an alert: ``[REDACTED:source]`` if

@@ -3,9 +3,13 @@ content) and stdin, as chunks of whole, consecutive, numbered lines, in
 constant memory; and running a function over the chunks in worker processes,
 a bounded number in flight, with results in input order.
 
-Bad input is counted in a :class:`ReadCounts`, never fatal: binary lines (NUL
-bytes) and lines over ``MAX_LINE`` are skipped, a truncated ``.gz`` is read up
-to the break, an unreadable file is reported and the others are read.
+What a line is, and how it is decoded, is the native core's (one definition
+for every command, ``rust/core/src/lines.rs``): lines end at ``\\n``; NUL and
+other control bytes are characters; a line over ``MAX_LINE`` bytes is kept up
+to the bound (the chunk lists it, and it is counted in ``long_lines``).
+Bad input is counted in a :class:`ReadCounts`, never fatal: a truncated
+``.gz`` is read up to the break, an unreadable file is reported and the
+others are read.
 """
 
 from __future__ import annotations
@@ -19,22 +23,23 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, Protocol, TypeVar
+from typing import IO, Any, TypeVar
 
-MAX_LINE = 1 << 20  # longer lines are skipped (and counted)
-CHUNK_BYTES = 1 << 20
-_READ_BLOCK = 1 << 16
+from . import _native
+
+MAX_LINE = 1 << 20  # longer lines are read up to this many bytes (and counted)
+CHUNK_BYTES = 1 << 20  # a chunk is handed on at a line's end past this many bytes; reads are this size too
 
 R = TypeVar("R")
 
 
 @dataclass(slots=True)
 class ReadCounts:
-    """What could not be read, and how many inputs were."""
+    """How many inputs and bytes were read, and what could not be."""
 
     files: int = 0
-    binary_lines: int = 0
-    long_lines: int = 0
+    bytes: int = 0  # of the inputs' content (decompressed)
+    long_lines: int = 0  # read only up to MAX_LINE
     problems: list[str] = field(default_factory=list)  # unreadable files, truncated archives
 
 
@@ -42,7 +47,15 @@ class ReadCounts:
 class Chunk:
     file: str
     first_line: int
-    lines: list[bytes]  # consecutive lines from first_line on
+    data: bytes  # consecutive whole lines from first_line on, each with its ending
+    cut: tuple[int, ...] = ()  # indexes of the lines cut at MAX_LINE
+
+    @property
+    def lines(self) -> list[bytes]:
+        """The lines, each with its ending (the last line of an input may have none)."""
+        lines = self.data.split(b"\n")
+        last = lines.pop()
+        return [line + b"\n" for line in lines] + ([last] if last else [])
 
 
 def expand(paths: Sequence[str], report: ReadCounts) -> Iterator[str]:
@@ -81,41 +94,43 @@ def read_chunks(name: str, report: ReadCounts, progress: Callable[[int], None]) 
         return
     label = "<stdin>" if name == "-" else printable(name)
     report.files += 1
-    lines: list[bytes] = []
-    size = first = last_pos = 0
+    chunker = _native.Chunker(MAX_LINE, CHUNK_BYTES)
+    failed: list[BaseException] = []
+    last_pos = 0
     try:
-        for number, line in _numbered_lines(raw, label, report):
-            if line is None or size >= CHUNK_BYTES:  # a skipped line ends a run of numbered lines
-                if lines:
-                    pos = _position(raw)
-                    progress(pos - last_pos)
-                    last_pos = pos
-                    yield Chunk(label, first, lines)
-                lines, size = [], 0
-                if line is None:
-                    continue
-            if not lines:
-                first = number
-            lines.append(line)
-            size += len(line)
-        if lines:
-            yield Chunk(label, first, lines)
+        for block in _blocks(raw, failed):
+            report.bytes += len(block)
+            chunks = chunker.push(block)
+            if chunks:
+                pos = _position(raw)
+                progress(pos - last_pos)
+                last_pos = pos
+            for first, data, cut in chunks:
+                report.long_lines += len(cut)
+                yield Chunk(label, first, data, tuple(cut))
+        last = chunker.finish()
+        if last is not None:
+            report.long_lines += len(last[2])
+            yield Chunk(label, last[0], last[1], tuple(last[2]))
+        if failed:
+            report.problems.append(f"{label}: unreadable after line {chunker.lines_seen()} ({_reason(failed[0])}); "
+                                   "the rest of it was not scanned")
         progress(_position(raw) - last_pos)
     finally:
         if name != "-":
             raw.close()
 
 
-def _numbered_lines(raw: IO[bytes], label: str, report: ReadCounts) -> Iterator[tuple[int, bytes | None]]:
-    """(line number, line or None when skipped); stops, saying why, at a read error."""
-    number = 0
+def _blocks(raw: IO[bytes], failed: list[BaseException]) -> Iterator[bytes]:
+    """The input's content (through gzip when it is gzip) in blocks; a read
+    error ends it, kept in ``failed``."""
     try:
-        stream: _LineReader = gzip.GzipFile(fileobj=raw, mode="rb") if _is_gzip(raw) else raw
-        for line in _lines(stream, report):
-            number += 1
-            yield number, line
+        stream = decompressed(raw)
+        read = getattr(stream, "read1", stream.read)  # what is there, without waiting for a whole block
+        while block := read(CHUNK_BYTES):
+            yield block
     except (OSError, EOFError, zlib.error) as exc:
-        report.problems.append(f"{label}: unreadable after line {number} ({_reason(exc)}); the rest of it was not scanned")
+        failed.append(exc)
 
 
 def decompressed(raw: IO[bytes]) -> IO[bytes]:
@@ -145,28 +160,6 @@ def _position(stream: IO[bytes]) -> int:
         return stream.tell()
     except (OSError, ValueError):
         return 0
-
-
-class _LineReader(Protocol):
-    def readline(self, size: int = -1, /) -> bytes: ...
-
-
-def _lines(stream: _LineReader, report: ReadCounts) -> Iterator[bytes | None]:
-    """Lines, or None for a skipped one (binary, or longer than MAX_LINE)."""
-    while True:
-        line = stream.readline(MAX_LINE + 1)
-        if not line:
-            return
-        if len(line) > MAX_LINE and not line.endswith(b"\n"):
-            while line and not line.endswith(b"\n"):  # skip the rest of it, a block at a time
-                line = stream.readline(_READ_BLOCK)
-            report.long_lines += 1
-            yield None
-        elif b"\x00" in line:
-            report.binary_lines += 1
-            yield None
-        else:
-            yield line
 
 
 def map_chunks(

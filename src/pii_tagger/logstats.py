@@ -217,9 +217,6 @@ def collect(
     chunks = (chunk for name in expand(paths, read) for chunk in read_chunks(name, read, progress))
     for part in map_chunks(stats_chunk, chunks, jobs, _set_bucket, (bucket,)):
         total.merge(part)
-    # skipped lines (binary, over MAX_LINE) are lines that are not JSON events
-    total.lines += read.binary_lines + read.long_lines
-    total.not_json += read.binary_lines + read.long_lines
     total.files = read.files
     total.problems += read.problems
     return total

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 
 use crate::act::{self, Action, Hasher, Mask, Normalizer, Target};
-use crate::json::{self, Json, JsonError};
+use crate::json::{self, Json, JsonError, Members};
 use crate::names::{child_words, FieldNames};
 use crate::rules::{FieldRule, RuleError, RuleSet};
 use crate::scan::{KeyTarget, Scanner, Source};
@@ -46,6 +46,11 @@ const PERSONAL_CATEGORIES: [u8; 7] = [1, 2, 3, 5, 6, 11, 16];
 pub const EVENT_NAME_KEYS: [&str; 5] = ["event", "message", "msg", "event.name", "event_name"];
 /// The longest text (bytes) read as an event's name.
 const MAX_EVENT_NAME: usize = 200;
+/// Our own fields at the top level of an event: the tags, the summary notes
+/// and the fail-closed error. They are not walked (they are written again).
+pub const CATEGORIES_KEY: &str = "pii_categories";
+pub const SUMMARY_KEY: &str = "pii_redactions";
+pub const ERROR_KEY: &str = "pii_error";
 
 /// The targets the policy resolved, by (rule, category), and the special ones.
 pub struct Targets {
@@ -773,6 +778,11 @@ impl<'e> Walk<'e> {
         self.text(node, text, true, false)
     }
 
+    /// `text` read as free text in field `node` (never as JSON inside it): its redaction if it holds anything.
+    pub fn plain_text(&mut self, node: NodeId, text: &str) -> Option<String> {
+        self.text(node, text, true, false)
+    }
+
     /// Free text with every finding replaced; URLs in it redacted part by part
     /// (not inside a URL: `parse_urls` false). `checked`: known not clean.
     fn text(&mut self, node: NodeId, text: &str, parse_urls: bool, checked: bool) -> Option<String> {
@@ -970,6 +980,37 @@ impl<'e> Walk<'e> {
         let before = self.run.changes;
         let out = self.json_container(node, value, depth + 1);
         Some((self.run.changes != before).then(|| out.to_text()))
+    }
+
+    /// A JSON object at the top of an event (a log line), walked as a dict
+    /// event is: our own fields ([`CATEGORIES_KEY`], [`SUMMARY_KEY`],
+    /// [`ERROR_KEY`]) are left out of the walk (an earlier pass's categories
+    /// are kept in the tally), and an event's own name gives its tags.
+    /// Returns the other members as they may be written, and our own as they were.
+    pub fn json_event(&mut self, members: Members) -> (Members, Members) {
+        let (own, others): (Vec<_>, Vec<_>) =
+            members.into_iter().partition(|(key, _)| [CATEGORIES_KEY, SUMMARY_KEY, ERROR_KEY].contains(&key.as_str()));
+        for (key, value) in &own {
+            if let (CATEGORIES_KEY, Json::Array(items)) = (key.as_str(), value) {
+                for item in items {
+                    if let Json::Number(n) = item {
+                        if let Ok(n @ 1..=18) = n.parse::<u8>() {
+                            self.run.categories |= 1 << n;
+                        }
+                    }
+                }
+            }
+        }
+        let Json::Object(out) = self.json_container(ROOT, Json::Object(others), 0) else {
+            unreachable!("an object is walked into an object")
+        };
+        for (key, value) in &out {
+            if let (true, Json::String(text)) = (EVENT_NAME_KEYS.contains(&key.as_str()), value) {
+                let node = self.child(ROOT, KeyKind::Str, key, true);
+                self.event_name(node, text);
+            }
+        }
+        (out, own)
     }
 
     fn json_container(&mut self, node: NodeId, value: Json, depth: usize) -> Json {

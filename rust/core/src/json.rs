@@ -1,6 +1,11 @@
-//! JSON found inside a string: parsed with every member kept (a key written
-//! twice is two members, so each value is checked), numbers as written, and
-//! written back compactly (as orjson writes it).
+//! JSON found inside a string or written as a log line: parsed with every
+//! member kept (a key written twice is two members, so each value is
+//! checked), numbers as written, and written back compactly (as orjson
+//! writes it). One grammar for every use: [`parse`] builds the value,
+//! [`object_members`] builds only the members asked for and checks the rest
+//! without building them (and without recursion, so any depth is read).
+
+use std::borrow::Cow;
 
 /// A JSON value. Objects keep their members in order, duplicates included.
 #[derive(Debug, Clone, PartialEq)]
@@ -13,6 +18,9 @@ pub enum Json {
     Array(Vec<Json>),
     Object(Vec<(String, Json)>),
 }
+
+/// The members of an object, in order.
+pub type Members = Vec<(String, Json)>;
 
 /// Why a text is not taken as JSON.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,11 +35,25 @@ pub enum JsonError {
 pub fn parse(text: &str, max_depth: usize) -> Result<Json, JsonError> {
     let mut parser = Parser { bytes: text.as_bytes(), text, pos: 0, max_depth };
     let value = parser.value(0)?;
-    parser.blanks();
-    if parser.pos != parser.bytes.len() {
-        return Err(JsonError::Invalid);
-    }
+    parser.end()?;
     Ok(value)
+}
+
+/// Whether `text` is one JSON value, at any depth (nothing is built).
+pub fn is_valid(text: &str) -> bool {
+    let mut parser = Parser { bytes: text.as_bytes(), text, pos: 0, max_depth: 0 };
+    parser.skip_value().and_then(|()| parser.end()).is_ok()
+}
+
+/// `text` as one JSON object (blanks around it allowed), at any depth: the
+/// members whose key `wanted` accepts, in order and duplicates included,
+/// each nested at most `max_depth` (a deeper one is given as `Null`); the
+/// others are checked and skipped. None when `text` is not a JSON object.
+pub fn object_members(text: &str, wanted: impl Fn(&str) -> bool, max_depth: usize) -> Option<Members> {
+    let mut parser = Parser { bytes: text.as_bytes(), text, pos: 0, max_depth };
+    let members = parser.chosen_members(wanted).ok()?;
+    parser.end().ok()?;
+    Some(members)
 }
 
 struct Parser<'t> {
@@ -41,10 +63,28 @@ struct Parser<'t> {
     max_depth: usize,
 }
 
-impl Parser<'_> {
+impl<'t> Parser<'t> {
     fn blanks(&mut self) {
         while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.bytes.get(self.pos) {
             self.pos += 1;
+        }
+    }
+
+    /// Only blanks are left.
+    fn end(&mut self) -> Result<(), JsonError> {
+        self.blanks();
+        if self.pos == self.bytes.len() {
+            Ok(())
+        } else {
+            Err(JsonError::Invalid)
+        }
+    }
+
+    fn expect(&mut self, byte: u8) -> Result<(), JsonError> {
+        if self.eat(byte) {
+            Ok(())
+        } else {
+            Err(JsonError::Invalid)
         }
     }
 
@@ -63,6 +103,108 @@ impl Parser<'_> {
             Ok(value)
         } else {
             Err(JsonError::Invalid)
+        }
+    }
+
+    /// The members of the object at hand that `wanted` accepts (see [`object_members`]).
+    fn chosen_members(&mut self, wanted: impl Fn(&str) -> bool) -> Result<Members, JsonError> {
+        self.blanks();
+        self.expect(b'{')?;
+        let mut members = Vec::new();
+        self.blanks();
+        if self.eat(b'}') {
+            return Ok(members);
+        }
+        loop {
+            self.blanks();
+            let key = self.key()?;
+            if wanted(&key) {
+                let start = self.pos;
+                match self.value(1) {
+                    Ok(value) => members.push((key.into_owned(), value)),
+                    Err(JsonError::TooDeep) => {
+                        self.pos = start;
+                        self.skip_value()?;
+                        members.push((key.into_owned(), Json::Null));
+                    }
+                    Err(e) => return Err(e),
+                }
+            } else {
+                self.skip_value()?;
+            }
+            self.blanks();
+            if self.eat(b'}') {
+                return Ok(members);
+            }
+            self.expect(b',')?;
+        }
+    }
+
+    /// A member's key and its colon; borrowed from the text when it has no escapes.
+    fn key(&mut self) -> Result<Cow<'t, str>, JsonError> {
+        if self.bytes.get(self.pos) != Some(&b'"') {
+            return Err(JsonError::Invalid);
+        }
+        let start = self.pos + 1;
+        let plain = self.bytes[start..].iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20);
+        let key = match plain {
+            Some(n) if self.bytes[start + n] == b'"' => {
+                self.pos = start + n + 1;
+                Cow::Borrowed(&self.text[start..start + n])
+            }
+            _ => Cow::Owned(self.string()?),
+        };
+        self.blanks();
+        self.expect(b':')?;
+        Ok(key)
+    }
+
+    /// Checks one value of any depth and moves past it, building nothing
+    /// (a stack of the closing brackets awaited, no recursion).
+    fn skip_value(&mut self) -> Result<(), JsonError> {
+        let mut closers: Vec<u8> = Vec::new();
+        loop {
+            self.blanks();
+            match self.bytes.get(self.pos) {
+                Some(b'{') => {
+                    self.pos += 1;
+                    self.blanks();
+                    if !self.eat(b'}') {
+                        closers.push(b'}');
+                        self.key()?;
+                        continue;
+                    }
+                }
+                Some(b'[') => {
+                    self.pos += 1;
+                    self.blanks();
+                    if !self.eat(b']') {
+                        closers.push(b']');
+                        continue;
+                    }
+                }
+                Some(b'"') => self.string_into(None)?,
+                Some(b't') => drop(self.literal("true", Json::Null)?),
+                Some(b'f') => drop(self.literal("false", Json::Null)?),
+                Some(b'n') => drop(self.literal("null", Json::Null)?),
+                Some(b'-' | b'0'..=b'9') => self.number_end()?,
+                _ => return Err(JsonError::Invalid),
+            }
+            // After a value: close what it ended, or go on to the next item.
+            loop {
+                let Some(&close) = closers.last() else { return Ok(()) };
+                self.blanks();
+                if self.eat(close) {
+                    closers.pop();
+                    continue;
+                }
+                self.expect(b',')?;
+                if close == b'}' {
+                    self.blanks();
+                    self.key()?;
+                }
+                break;
+            }
         }
     }
 
@@ -135,6 +277,12 @@ impl Parser<'_> {
 
     fn number(&mut self) -> Result<Json, JsonError> {
         let start = self.pos;
+        self.number_end()?;
+        Ok(Json::Number(self.text[start..self.pos].to_string()))
+    }
+
+    /// Moves past a number, checking its form.
+    fn number_end(&mut self) -> Result<(), JsonError> {
         self.eat(b'-');
         let digits = |p: &mut Self| {
             let from = p.pos;
@@ -162,37 +310,48 @@ impl Parser<'_> {
                 return Err(JsonError::Invalid);
             }
         }
-        Ok(Json::Number(self.text[start..self.pos].to_string()))
+        Ok(())
     }
 
     fn string(&mut self) -> Result<String, JsonError> {
-        self.pos += 1; // the opening quote
         let mut out = String::new();
+        self.string_into(Some(&mut out))?;
+        Ok(out)
+    }
+
+    /// Moves past a string, checking it, and writes its text to `out` if given.
+    fn string_into(&mut self, mut out: Option<&mut String>) -> Result<(), JsonError> {
+        self.pos += 1; // the opening quote
         loop {
             let run = self.bytes[self.pos..].iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20);
             let Some(run) = run else { return Err(JsonError::Invalid) };
-            out.push_str(&self.text[self.pos..self.pos + run]);
+            if let Some(out) = out.as_deref_mut() {
+                out.push_str(&self.text[self.pos..self.pos + run]);
+            }
             self.pos += run;
             match self.bytes[self.pos] {
                 b'"' => {
                     self.pos += 1;
-                    return Ok(out);
+                    return Ok(());
                 }
                 b'\\' => {
                     self.pos += 1;
                     let escaped = *self.bytes.get(self.pos).ok_or(JsonError::Invalid)?;
                     self.pos += 1;
-                    match escaped {
-                        b'"' => out.push('"'),
-                        b'\\' => out.push('\\'),
-                        b'/' => out.push('/'),
-                        b'b' => out.push('\u{8}'),
-                        b'f' => out.push('\u{c}'),
-                        b'n' => out.push('\n'),
-                        b'r' => out.push('\r'),
-                        b't' => out.push('\t'),
-                        b'u' => out.push(self.unicode_escape()?),
+                    let c = match escaped {
+                        b'"' => '"',
+                        b'\\' => '\\',
+                        b'/' => '/',
+                        b'b' => '\u{8}',
+                        b'f' => '\u{c}',
+                        b'n' => '\n',
+                        b'r' => '\r',
+                        b't' => '\t',
+                        b'u' => self.unicode_escape()?,
                         _ => return Err(JsonError::Invalid),
+                    };
+                    if let Some(out) = out.as_deref_mut() {
+                        out.push(c);
                     }
                 }
                 _ => return Err(JsonError::Invalid), // a control character
@@ -314,5 +473,49 @@ mod tests {
         let deep = "[".repeat(40) + &"]".repeat(40);
         assert_eq!(parse(&deep, 32), Err(JsonError::TooDeep));
         assert!(parse(&deep, 40).is_ok());
+    }
+
+    #[test]
+    fn skipping_accepts_and_rejects_what_parsing_does() {
+        let good = [r#"{"a":[1,{"b":null}],"c":"\u00e9\n","d":-1.5e+3,"e":{}}"#, "[]", "[[],{}]", " 0 ", r#""x""#, "true"];
+        for text in good {
+            assert!(is_valid(text), "{text:?}");
+            assert!(parse(text, 32).is_ok(), "{text:?}");
+        }
+        let bad = ["", "{", "{\"a\"}", "{\"a\":}", "[1,]", "[01]", "{'a': 1}", "[1] x", "\"\\ud800\"", "[1.]", "tru",
+                   "\"a\u{1}\"", "{\"a\":1,}", "[1 2]", "{\"a\" 1}", "{,}", "[}", "{]", "{\"a\":1]"];
+        for text in bad {
+            assert!(!is_valid(text), "{text:?}");
+            assert_eq!(parse(text, 32), Err(JsonError::Invalid), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn skipping_reads_any_depth_without_recursion() {
+        let deep = "[".repeat(200_000) + &"]".repeat(200_000);
+        assert!(is_valid(&deep));
+        assert!(!is_valid(&deep[1..]));
+        assert_eq!(parse(&deep, 256), Err(JsonError::TooDeep));
+    }
+
+    #[test]
+    fn chosen_members_keep_duplicates_and_read_escaped_keys() {
+        let text = r#"{"x": [1, [2]], "pii_categorie\u0073": [11], "y": {"pii_categories": [3]}, "pii_categories": []}"#;
+        let members = object_members(text, |k| k == "pii_categories", 8).unwrap();
+        assert_eq!(
+            members,
+            vec![
+                ("pii_categories".to_string(), Json::Array(vec![Json::Number("11".into())])),
+                ("pii_categories".to_string(), Json::Array(vec![])),
+            ]
+        );
+        // Not an object, or not wholly JSON: nothing.
+        for text in ["[1]", "\"pii_categories\"", r#"{"pii_categories": [1]"#, r#"{"pii_categories": [1]} x"#, r#"{"a": [1,]}"#] {
+            assert_eq!(object_members(text, |_| true, 8), None, "{text:?}");
+        }
+        // A chosen member deeper than the bound is given as null; the rest is still read.
+        let deep = format!(r#"{{"t": {}1{}, "u": 2}}"#, "[".repeat(50), "]".repeat(50));
+        let members = object_members(&deep, |_| true, 8).unwrap();
+        assert_eq!(members, vec![("t".to_string(), Json::Null), ("u".to_string(), Json::Number("2".into()))]);
     }
 }

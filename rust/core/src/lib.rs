@@ -1,10 +1,13 @@
 //! pii_tagger's engine, with no Python in it: rule files compiled into a rule
-//! set, field names, value scanning, validators, actions and the walk.
+//! set, field names, value scanning, validators, actions, the walk, and log
+//! lines read and checked.
 //! `pii-python` drives it from Python.
 
 pub mod act;
 pub mod engine;
 pub mod json;
+pub mod linecheck;
+pub mod lines;
 pub mod names;
 pub mod person_names;
 pub mod rules;

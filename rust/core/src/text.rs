@@ -56,22 +56,62 @@ pub(crate) fn is_latin(text: &str) -> bool {
 /// character (`None` for any other text). Per character equals the whole:
 /// none of these characters' lower case depends on its neighbours.
 fn fold_latin(text: &str) -> Option<Cow<'_, str>> {
-    static TABLE: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
-    if !is_latin(text) {
-        return None;
-    }
-    let table = TABLE.get_or_init(|| {
-        (0..LATIN_END).map(|c| char::from_u32(c).map_or_else(String::new, |c| fold_any(c.encode_utf8(&mut [0; 4])).into_owned())).collect()
-    });
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if c.is_ascii() {
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push_str(&table[u32::from(c) as usize]);
+    let table = latin_fold_table();
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(text.len() + 4);
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii() {
+            out.push(b.to_ascii_lowercase());
+            i += 1;
+            continue;
         }
+        // Every character from U+0080 to LATIN_END is two bytes long, led by
+        // 0xC2 to 0xC9; any other lead byte starts a character beyond it.
+        if !(0xC2..=0xC9).contains(&b) {
+            return None;
+        }
+        let n = (usize::from(b & 0x1F) << 6) | usize::from(bytes[i + 1] & 0x3F);
+        let entry = table.get(n)?;
+        // A fixed-width copy, then cut to the entry's length.
+        out.extend_from_slice(&entry.bytes);
+        out.truncate(out.len() - LatinFold::WIDTH + usize::from(entry.len));
+        i += 2;
     }
-    Some(Cow::Owned(out))
+    // Whole ASCII bytes and whole table entries: always UTF-8.
+    String::from_utf8(out).ok().map(Cow::Owned)
+}
+
+/// One character's fold, at most [`LatinFold::WIDTH`] bytes of UTF-8 (`½` folds to five).
+struct LatinFold {
+    bytes: [u8; LatinFold::WIDTH],
+    len: u8,
+}
+
+impl LatinFold {
+    const WIDTH: usize = 8;
+}
+
+/// The fold of every character below [`LATIN_END`] by the general rule
+/// (empty for a character that is dropped), read by [`fold_latin`].
+fn latin_fold_table() -> &'static [LatinFold] {
+    static TABLE: std::sync::OnceLock<Vec<LatinFold>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut table = Vec::with_capacity(LATIN_END as usize);
+        for n in 0..LATIN_END {
+            let folded = char::from_u32(n).map_or_else(String::new, |c| fold_any(c.encode_utf8(&mut [0; 4])).into_owned());
+            if folded.len() > LatinFold::WIDTH {
+                // Never so for the characters below LATIN_END (a test checks):
+                // the table stops here, and fold_latin gives way to the general rule.
+                break;
+            }
+            let mut bytes = [0; LatinFold::WIDTH];
+            bytes[..folded.len()].copy_from_slice(folded.as_bytes());
+            table.push(LatinFold { bytes, len: folded.len() as u8 });
+        }
+        table
+    })
 }
 
 /// Whether `fold` leaves the character as it is, whatever surrounds it.
@@ -247,6 +287,8 @@ mod tests {
 
     #[test]
     fn the_latin_table_folds_as_the_general_rule() {
+        // Every character's fold fits its entry: the table is whole.
+        assert_eq!(latin_fold_table().len(), LATIN_END as usize);
         for c in (0..LATIN_END).filter_map(char::from_u32) {
             let one = c.to_string();
             assert_eq!(fold_latin(&one).as_deref(), Some(fold_any(&one).as_ref()), "U+{:04X}", u32::from(c));

@@ -9,7 +9,7 @@
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use pii_core::act::{Action, Hasher, Mask, Normalizer, Target};
-use pii_core::engine::{self, is_big_int, Run, Walk, CYCLE, EVENT_NAME_KEYS, TOO_DEEP};
+use pii_core::engine::{self, is_big_int, Run, Walk, CATEGORIES_KEY, CYCLE, ERROR_KEY, EVENT_NAME_KEYS, SUMMARY_KEY, TOO_DEEP};
 use pii_core::rules::RuleSet;
 use pii_core::tree::{KeyKind, NodeId};
 use pyo3::exceptions::PyValueError;
@@ -21,10 +21,6 @@ use pyo3::types::{
 
 use crate::{no_panic, text_of};
 
-/// Keys of our own at the top level of an event.
-const CATEGORIES_KEY: &str = "pii_categories";
-const SUMMARY_KEY: &str = "pii_redactions";
-const ERROR_KEY: &str = "pii_error";
 /// structlog's ProcessorFormatter keeps the LogRecord here for later processors.
 const STRUCTLOG_META_KEYS: [&str; 2] = ["_record", "_from_structlog"];
 
@@ -257,6 +253,23 @@ impl Engine {
     /// The kept key decisions: (nodes, bytes).
     fn table_size(&self) -> (usize, usize) {
         self.inner.table_size()
+    }
+
+    /// The leaks of every line of a chunk (bytes of whole lines; `cut`: the
+    /// lines cut at the bound), as (line index, target index, path), and the
+    /// chunk's line counts (lines, blank, JSON, text, not UTF-8, binary, cut).
+    /// Never a value. Runs without the GIL.
+    #[allow(clippy::type_complexity)]
+    fn check_chunk(&self, py: Python<'_>, data: &Bound<'_, PyBytes>, cut: Vec<usize>) -> PyResult<((usize, usize, usize, usize, usize, usize, usize), Vec<(usize, u32, String)>)> {
+        crate::lines::check_chunk(py, &self.inner, data, cut)
+    }
+
+    /// One rendered line (`str` or `bytes`): its leaks as (target index, path,
+    /// value), and with `redact` the line as it may be written when it leaks.
+    #[pyo3(signature = (record, *, redact = true))]
+    #[allow(clippy::type_complexity)]
+    fn check_record<'py>(&self, py: Python<'py>, record: &Bound<'py, PyAny>, redact: bool) -> PyResult<(Vec<PyFound>, Option<Bound<'py, PyAny>>)> {
+        crate::lines::check_record(py, &self.inner, record, redact)
     }
 }
 

@@ -7,6 +7,7 @@ use pyo3::types::PyString;
 
 mod act;
 mod engine;
+mod lines;
 mod offsets;
 mod processor;
 mod rule_checks;
@@ -59,6 +60,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<engine::Engine>()?;
     m.add_class::<processor::Processor>()?;
     m.add_class::<act::Keys>()?;
+    m.add_class::<lines::Chunker>()?;
     m.add_function(wrap_pyfunction!(name_tokens, m)?)?;
     m.add_function(wrap_pyfunction!(validate, m)?)?;
     m.add_function(wrap_pyfunction!(act::normalize, m)?)?;

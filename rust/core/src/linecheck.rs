@@ -1,0 +1,265 @@
+//! What log lines hold: findings per line of a chunk (for `scan`), and one
+//! rendered line checked and, when it leaks, redacted (for the guard).
+//!
+//! A JSON-object line is walked field by field as an event is (every value
+//! of a key written twice is checked); any other line is one text under the
+//! field `message`. A leak is a finding that the policy does not keep.
+//! Findings name a target and a path, never a value (the guard's are given
+//! values, for the fingerprints of its alerts, and never write them out).
+
+use crate::act::Action;
+use crate::engine::{Engine, Found, Run, Walk, CATEGORIES_KEY, SUMMARY_KEY};
+use crate::json::{Json, Members};
+use crate::lines::{self, Kind};
+use crate::tree::ROOT;
+
+/// The field a text line is read as.
+pub const TEXT_FIELD: &str = "message";
+
+/// A leak on a line of a chunk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineLeak {
+    /// The line's index in the chunk.
+    pub line: usize,
+    pub target: u32,
+    pub path: String,
+}
+
+/// How many lines of each kind a chunk held.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct LineCounts {
+    pub lines: usize,
+    pub blank: usize,
+    pub json: usize,
+    pub text: usize,
+    /// Lines with bytes that are not UTF-8 (read with U+FFFD).
+    pub not_utf8: usize,
+    /// Lines with NUL bytes (read like any other).
+    pub binary: usize,
+    /// Lines longer than the bound, read up to it.
+    pub cut: usize,
+}
+
+impl LineCounts {
+    /// Counts the line `body` (cut at the bound when `cut`), decoded.
+    fn count(&mut self, body: &[u8], not_utf8: bool, cut: bool) {
+        self.lines += 1;
+        self.not_utf8 += usize::from(not_utf8);
+        self.binary += usize::from(lines::is_binary(body));
+        self.cut += usize::from(cut);
+    }
+}
+
+/// The leaks of every line of `data` (a chunk; the lines listed in `cut`
+/// were cut at the bound, and are read up to it as text).
+pub fn check_chunk(engine: &Engine, data: &[u8], cut: &[usize]) -> (LineCounts, Vec<LineLeak>) {
+    let mut counts = LineCounts::default();
+    let mut leaks = Vec::new();
+    let mut cuts = cut.iter().copied().peekable();
+    for (index, line) in lines::split(data).enumerate() {
+        let was_cut = cuts.next_if_eq(&index).is_some();
+        let (text, not_utf8) = lines::decode(line.body);
+        counts.count(line.body, not_utf8, was_cut);
+        let kind = if was_cut { Kind::Text } else { lines::kind(&text) };
+        match kind {
+            Kind::Blank => {
+                counts.blank += 1;
+                continue;
+            }
+            Kind::Json(_) | Kind::DeepJson => counts.json += 1,
+            Kind::Text => counts.text += 1,
+        }
+        let (_, run) = engine.walk(Run::new(false, true), |walk| walk_line(walk, &text, kind));
+        for found in leaked(engine, run) {
+            leaks.push(LineLeak { line: index, target: found.target, path: found.path });
+        }
+    }
+    (counts, leaks)
+}
+
+/// One rendered line (or record: it may hold line breaks, and its ending
+/// is kept): its leaks, with values (for alerts only), and with `redact`
+/// the line as it may be written when it leaks: a JSON object compactly,
+/// its members in order (our own after them: `pii_categories`, renewed,
+/// only if it had them), a text with each finding replaced.
+pub fn check_record(engine: &Engine, record: &str, redact: bool) -> (Vec<Found>, Option<String>) {
+    let body = record.trim_end_matches(['\r', '\n']);
+    let kind = lines::kind(body);
+    if kind == Kind::Blank {
+        return (Vec::new(), None);
+    }
+    let (written, run) = engine.walk(Run::new(false, true), |walk| walk_line(walk, body, kind));
+    let categories = run.category_list();
+    let found = leaked(engine, run);
+    if found.is_empty() || !redact {
+        return (found, None);
+    }
+    let mut out = match written {
+        Written::Text(text) => text,
+        Written::Json(mut members, own) => {
+            if own.iter().any(|(k, _)| k == CATEGORIES_KEY) {
+                let tags = categories.into_iter().map(|c| Json::Number(c.to_string())).collect();
+                members.push((CATEGORIES_KEY.to_string(), Json::Array(tags)));
+            }
+            // Our own notes, as they were (the last of a key written twice, as a dict keeps it).
+            for key in [SUMMARY_KEY, crate::engine::ERROR_KEY] {
+                if let Some((k, v)) = own.iter().rev().find(|(k, _)| k == key) {
+                    members.push((k.clone(), v.clone()));
+                }
+            }
+            Json::Object(members).to_text()
+        }
+    };
+    out.push_str(&record[body.len()..]);
+    (found, Some(out))
+}
+
+/// What a line's walk wrote.
+enum Written {
+    Text(String),
+    /// The members walked, and our own as they were.
+    Json(Members, Members),
+}
+
+/// Walks one line of `text`, read as `kind`.
+fn walk_line(walk: &mut Walk<'_>, text: &str, kind: Kind) -> Written {
+    match kind {
+        Kind::Json(members) => {
+            let (out, own) = walk.json_event(members);
+            Written::Json(out, own)
+        }
+        // Too deep to build: what its text holds is still found (at the
+        // top, path ""), and the line counts as not wholly checked, as a
+        // bound anywhere does.
+        Kind::DeepJson => {
+            walk.unsure(ROOT);
+            Written::Text(walk.plain_text(ROOT, text).unwrap_or_else(|| text.to_string()))
+        }
+        Kind::Text | Kind::Blank => Written::Text(text_event(walk, text)),
+    }
+}
+
+/// A text line, walked as the event `{"message": text}`; what it may be written as.
+fn text_event(walk: &mut Walk<'_>, text: &str) -> String {
+    let (out, _) = walk.json_event(vec![(TEXT_FIELD.to_string(), Json::String(text.to_string()))]);
+    match out.into_iter().next() {
+        Some((_, Json::String(s))) => s,
+        // A rule that drops or rewrites the field: nothing of the text is written.
+        _ => String::new(),
+    }
+}
+
+/// The findings of a run that are leaks (what the policy does not keep).
+fn leaked(engine: &Engine, run: Run) -> Vec<Found> {
+    let mut found = run.found.unwrap_or_default();
+    found.retain(|f| engine.targets().get(f.target).action != Action::Keep);
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::act::Hasher;
+    use crate::engine::default_targets;
+    use crate::lines::Chunker;
+    use crate::rules::RuleSet;
+
+    fn engine() -> Engine {
+        let rules = RuleSet::shipped().unwrap();
+        let hasher = Hasher::new([("t1", b"a-test-key-that-is-long-enough".as_slice())]).unwrap();
+        Engine::new(&rules, default_targets(&rules), hasher, 32).unwrap()
+    }
+
+    fn rules_of(engine: &Engine, leaks: &[LineLeak]) -> Vec<(usize, String, String)> {
+        leaks.iter().map(|l| (l.line, engine.targets().get(l.target).rule.clone(), l.path.clone())).collect()
+    }
+
+    const EMAIL: &str = "anna.ozola@inbox.lv";
+
+    #[test]
+    fn every_value_of_a_key_written_twice_is_checked() {
+        let e = engine();
+        let line = format!(r#"{{"event": "paid", "email": "{EMAIL}", "email": "[REDACTED:email]"}}"#);
+        let (_, leaks) = check_chunk(&e, line.as_bytes(), &[]);
+        assert_eq!(rules_of(&e, &leaks), [(0, "email".into(), "email".into())]);
+        let swapped = format!(r#"{{"event": "paid", "email": "[REDACTED:email]", "email": "{EMAIL}"}}"#);
+        assert_eq!(check_chunk(&e, swapped.as_bytes(), &[]).1.len(), 1);
+        let clean = r#"{"event": "paid", "email": "[REDACTED:email]", "email": "[REDACTED:email]"}"#;
+        assert!(check_chunk(&e, clean.as_bytes(), &[]).1.is_empty());
+    }
+
+    #[test]
+    fn nul_and_control_bytes_are_characters_and_bad_utf8_is_replaced() {
+        let e = engine();
+        let data = format!(
+            "{{\"event\": \"x\\u0000\", \"email\": \"{EMAIL}\"}}\nraw\0nul then {EMAIL}\n\x1b[31mred\x1b[0m {EMAIL}\n"
+        );
+        let mut data = data.into_bytes();
+        data.extend_from_slice(b"\xff\xfe code 161175-19997\n\n   \n");
+        let (counts, leaks) = check_chunk(&e, &data, &[]);
+        assert_eq!(
+            rules_of(&e, &leaks),
+            [
+                (0, "email".into(), "email".into()),
+                (1, "email".into(), "message".into()),
+                (2, "email".into(), "message".into()),
+                (3, "personal_code_lv".into(), "message".into()),
+            ]
+        );
+        let expected = LineCounts { lines: 6, blank: 2, json: 1, text: 3, not_utf8: 1, binary: 1, cut: 0 };
+        assert_eq!(counts, expected);
+    }
+
+    #[test]
+    fn a_cut_line_is_checked_up_to_the_bound() {
+        let e = engine();
+        let long = format!("{{\"note\": \"mail {EMAIL} {}\"}}\n{{\"ok\": 1}}\n", "x".repeat(100));
+        let mut chunker = Chunker::new(40, 1 << 20);
+        let mut chunks = chunker.push(long.as_bytes());
+        chunks.extend(chunker.finish());
+        let c = &chunks[0];
+        assert_eq!(c.cut, vec![0]);
+        let (counts, leaks) = check_chunk(&e, &c.data, &c.cut);
+        assert_eq!((counts.cut, counts.text, counts.json), (1, 1, 1));
+        assert_eq!(rules_of(&e, &leaks), [(0, "email".into(), "message".into())]);
+        // Past the bound, nothing is read.
+        let late = format!("{{\"note\": \"{} {EMAIL}\"}}\n", "x".repeat(100));
+        let mut chunker = Chunker::new(40, 1 << 20);
+        let mut chunks = chunker.push(late.as_bytes());
+        chunks.extend(chunker.finish());
+        assert!(check_chunk(&e, &chunks[0].data, &chunks[0].cut).1.is_empty());
+    }
+
+    #[test]
+    fn a_line_too_deep_to_build_counts_as_unchecked_and_its_text_is_read() {
+        let e = engine();
+        let deep = format!("{{\"a\":{}\"{EMAIL}\"{}}}", "[".repeat(300), "]".repeat(300));
+        let (counts, leaks) = check_chunk(&e, deep.as_bytes(), &[]);
+        assert_eq!(counts.json, 1);
+        let rules: Vec<String> = rules_of(&e, &leaks).into_iter().map(|(_, r, _)| r).collect();
+        assert!(rules.contains(&"unchecked".to_string()) && rules.contains(&"email".to_string()), "{rules:?}");
+    }
+
+    #[test]
+    fn our_own_fields_are_not_walked_and_kept_tags_are_not_leaks() {
+        let e = engine();
+        let line = r#"{"event": "request finished", "trace_id": "2e7abed5658ef30d856980bb0977e471", "pii_categories": [12], "pii_error": "x"}"#;
+        assert!(check_chunk(&e, line.as_bytes(), &[]).1.is_empty());
+    }
+
+    #[test]
+    fn a_leaking_record_is_redacted_with_its_ending_and_our_fields_after() {
+        let e = engine();
+        let record = format!("{{\"pii_categories\": [12], \"event\": \"paid\", \"n\": 1.50, \"customer\": {{\"email\": \"{EMAIL}\"}}}}\r\n");
+        let (found, out) = check_record(&e, &record, true);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].value.as_deref(), Some(EMAIL));
+        assert_eq!(out.unwrap(), "{\"event\":\"paid\",\"n\":1.50,\"customer\":{\"email\":\"[REDACTED:email]\"},\"pii_categories\":[2,12]}\r\n");
+        let (found, out) = check_record(&e, &format!("login {EMAIL}\n"), true);
+        assert_eq!((found.len(), out.as_deref()), (1, Some("login [REDACTED:email]\n")));
+        let (found, out) = check_record(&e, &format!("login {EMAIL}"), false);
+        assert_eq!((found.len(), out), (1, None));
+        assert_eq!(check_record(&e, "{\"event\": \"ok\"}\n", true), (Vec::new(), None));
+        assert_eq!(check_record(&e, "\n", true), (Vec::new(), None));
+    }
+}
