@@ -30,7 +30,7 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use unicode_normalization::UnicodeNormalization;
 
-use crate::text::{is_latin, LATIN_END};
+use crate::text::LATIN_END;
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -488,19 +488,14 @@ pub fn normalize(style: Normalizer, value: &str) -> String {
 
 /// `" ".join(unicodedata.normalize("NFKC", value).casefold().split())`.
 fn text(value: &str) -> String {
+    // ASCII and Latin text (names with diacritics) a byte at a time, from a
+    // table built by the general rule. Nothing below LATIN_END combines with
+    // its neighbours, so per character equals the whole.
+    if let Some(out) = latin_text(value) {
+        return out;
+    }
     let mut words = Words::with_capacity(value.len());
-    if value.is_ascii() {
-        // NFKC leaves ASCII as it is; casefold is lower.
-        value
-            .chars()
-            .for_each(|c| words.push(c.to_ascii_lowercase()));
-    } else if is_latin(value) {
-        // Latin text (names with diacritics): per character, from a table
-        // built by the general rule. Nothing below LATIN_END combines with
-        // its neighbours, so per character equals the whole.
-        let table = latin_text_table();
-        value.chars().for_each(|c| table[u32::from(c) as usize].chars().for_each(|f| words.push(f)));
-    } else if unicode_normalization::is_nfkc_quick(value.chars()) == unicode_normalization::IsNormalized::Yes {
+    if unicode_normalization::is_nfkc_quick(value.chars()) == unicode_normalization::IsNormalized::Yes {
         // Already NFKC (most names: precomposed letters): only casefold.
         value
             .chars()
@@ -513,9 +508,46 @@ fn text(value: &str) -> String {
     words.out
 }
 
+/// [`text`] of a value wholly below [`LATIN_END`] (`None` for any other).
+fn latin_text(value: &str) -> Option<String> {
+    let table = latin_text_table();
+    let bytes = value.as_bytes();
+    let mut words = Words::with_capacity(value.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii() {
+            // NFKC leaves ASCII as it is; casefold is lower.
+            words.push_ascii(b.to_ascii_lowercase());
+            i += 1;
+            continue;
+        }
+        // Every character from U+0080 to LATIN_END is two bytes long, led by
+        // 0xC2 to 0xC9; any other lead byte starts a character beyond it.
+        if !(0xC2..=0xC9).contains(&b) {
+            return None;
+        }
+        let entry = table.get((usize::from(b & 0x1F) << 6) | usize::from(bytes[i + 1] & 0x3F))?;
+        match entry {
+            LatinText::Letters(letters) => words.push_str(letters),
+            LatinText::Spaced(chars) => chars.chars().for_each(|c| words.push(c)),
+        }
+        i += 2;
+    }
+    Some(words.out)
+}
+
+/// One character's NFKC and casefold, by what it holds.
+enum LatinText {
+    /// No space (nearly every character): pushed whole.
+    Letters(String),
+    /// A space or a space and a mark (`¨` is " ̈"): pushed a character at a time.
+    Spaced(String),
+}
+
 /// NFKC then casefold of each character below [`LATIN_END`].
-fn latin_text_table() -> &'static [String] {
-    static TABLE: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+fn latin_text_table() -> &'static [LatinText] {
+    static TABLE: std::sync::OnceLock<Vec<LatinText>> = std::sync::OnceLock::new();
     TABLE.get_or_init(|| {
         (0..LATIN_END)
             .map(|c| {
@@ -523,7 +555,11 @@ fn latin_text_table() -> &'static [String] {
                 if let Some(c) = char::from_u32(c) {
                     std::iter::once(c).nfkc().for_each(|d| push_casefold(d, |f| out.push(f)));
                 }
-                out
+                if out.chars().any(is_py_space) {
+                    LatinText::Spaced(out)
+                } else {
+                    LatinText::Letters(out)
+                }
             })
             .collect()
     })
@@ -654,6 +690,29 @@ impl Words {
         }
         self.gap = false;
         self.out.push(c);
+    }
+
+    /// [`Words::push`] of an ASCII character.
+    fn push_ascii(&mut self, b: u8) {
+        // Python's isspace in ASCII: \t to \r, the information separators, space.
+        if matches!(b, b'\t'..=b'\r' | 0x1c..=b' ') {
+            self.gap = true;
+            return;
+        }
+        if self.gap && !self.out.is_empty() {
+            self.out.push(' ');
+        }
+        self.gap = false;
+        self.out.push(char::from(b));
+    }
+
+    /// [`Words::push`] of each character of `letters`, none of them a space.
+    fn push_str(&mut self, letters: &str) {
+        if self.gap && !self.out.is_empty() && !letters.is_empty() {
+            self.out.push(' ');
+        }
+        self.gap &= letters.is_empty();
+        self.out.push_str(letters);
     }
 }
 
@@ -1101,7 +1160,7 @@ mod tests {
 
     #[test]
     fn latin_text_from_the_table_equals_the_general_rule() {
-        for c in (0x80..LATIN_END).filter_map(char::from_u32) {
+        for c in (0..LATIN_END).filter_map(char::from_u32) {
             let one = format!("a{c}b {c}");
             assert_eq!(text(&one), text_by_the_general_rule(&one), "U+{:04X}", u32::from(c));
         }

@@ -447,6 +447,15 @@ fn json_like(text: &str) -> bool {
     text.chars().next().is_some_and(|c| c == '{' || c == '[' || c.is_whitespace())
 }
 
+/// `null` or `""`: no value (a field rule's tag or drop has nothing to act on).
+fn is_empty_json(value: &Json<'_>) -> bool {
+    match value {
+        Json::Null => true,
+        Json::String(s) => s.is_empty(),
+        _ => false,
+    }
+}
+
 fn is_integer(number: &str) -> bool {
     !number.contains(['.', 'e', 'E'])
 }
@@ -987,11 +996,18 @@ impl<'e> Walk<'e> {
     /// [`ERROR_KEY`]) are left out of the walk (an earlier pass's categories
     /// are kept in the tally), and an event's own name gives its tags.
     /// Returns the other members as they may be written, and our own as they were.
-    pub fn json_event(&mut self, members: Members) -> (Members, Members) {
-        let (own, others): (Vec<_>, Vec<_>) =
-            members.into_iter().partition(|(key, _)| [CATEGORIES_KEY, SUMMARY_KEY, ERROR_KEY].contains(&key.as_str()));
+    pub fn json_event<'j>(&mut self, members: Members<'j>) -> (Members<'j>, Members<'j>) {
+        let mut own = Vec::new();
+        let mut others = Vec::with_capacity(members.len());
+        for member in members {
+            if member.0.starts_with("pii_") && [CATEGORIES_KEY, SUMMARY_KEY, ERROR_KEY].contains(&member.0.as_ref()) {
+                own.push(member);
+            } else {
+                others.push(member);
+            }
+        }
         for (key, value) in &own {
-            if let (CATEGORIES_KEY, Json::Array(items)) = (key.as_str(), value) {
+            if let (CATEGORIES_KEY, Json::Array(items)) = (key.as_ref(), value) {
                 for item in items {
                     if let Json::Number(n) = item {
                         if let Ok(n @ 1..=18) = n.parse::<u8>() {
@@ -1005,7 +1021,7 @@ impl<'e> Walk<'e> {
             unreachable!("an object is walked into an object")
         };
         for (key, value) in &out {
-            if let (true, Json::String(text)) = (EVENT_NAME_KEYS.contains(&key.as_str()), value) {
+            if let (true, Json::String(text)) = (EVENT_NAME_KEYS.contains(&key.as_ref()), value) {
                 let node = self.child(ROOT, KeyKind::Str, key, true);
                 self.event_name(node, text);
             }
@@ -1013,10 +1029,10 @@ impl<'e> Walk<'e> {
         (out, own)
     }
 
-    fn json_container(&mut self, node: NodeId, value: Json, depth: usize) -> Json {
+    fn json_container<'j>(&mut self, node: NodeId, value: Json<'j>, depth: usize) -> Json<'j> {
         if depth >= self.engine.max_depth {
             self.unsure(node);
-            return Json::String(TOO_DEEP.to_string());
+            return Json::String(Cow::Borrowed(TOO_DEEP));
         }
         match value {
             Json::Object(members) => {
@@ -1024,7 +1040,7 @@ impl<'e> Walk<'e> {
                 // person's record are walked last.
                 let before = self.run.personal;
                 let mut personal = false;
-                let mut slots: Vec<Option<(String, Json)>> = Vec::with_capacity(members.len());
+                let mut slots: Vec<Option<(Cow<'j, str>, Json<'j>)>> = Vec::with_capacity(members.len());
                 let mut deferred = Vec::new();
                 for (key, value) in members {
                     let child = self.child(node, KeyKind::Str, &key, true);
@@ -1051,32 +1067,32 @@ impl<'e> Walk<'e> {
     }
 
     /// One member of a JSON object, walked (None: dropped).
-    fn json_member(&mut self, child: NodeId, key: String, value: Json, depth: usize) -> Option<(String, Json)> {
+    fn json_member<'j>(&mut self, child: NodeId, key: Cow<'j, str>, value: Json<'j>, depth: usize) -> Option<(Cow<'j, str>, Json<'j>)> {
         self.key_findings(child);
         if self.nodes.get(child).drop {
-            if !matches!(&value, Json::Null) && value != Json::String(String::new()) {
+            if !is_empty_json(&value) {
                 let (text, is_str) = match &value {
-                    Json::String(s) => (Cow::Borrowed(s.as_str()), true),
+                    Json::String(s) => (Cow::Borrowed(s.as_ref()), true),
                     other => (Cow::Owned(other.to_text()), false),
                 };
                 self.drop_value(child, &text, is_str);
             }
             return None;
         }
-        let key = self.nodes.get(child).key_out.clone().unwrap_or(key);
+        let key = self.nodes.get(child).key_out.clone().map_or(key, Cow::Owned);
         Some((key, self.json_value(child, value, depth + 1)))
     }
 
-    fn json_value(&mut self, node: NodeId, value: Json, depth: usize) -> Json {
-        if !self.nodes.get(node).tags.is_empty() && !matches!(&value, Json::Null) && value != Json::String(String::new()) {
+    fn json_value<'j>(&mut self, node: NodeId, value: Json<'j>, depth: usize) -> Json<'j> {
+        if !self.nodes.get(node).tags.is_empty() && !is_empty_json(&value) {
             self.tag(node);
         }
         match value {
             Json::String(s) => match self.string(node, &s, depth) {
-                Some(out) => Json::String(out),
+                Some(out) => Json::String(Cow::Owned(out)),
                 None => Json::String(s),
             },
-            Json::Number(n) => self.number(node, &n).map_or(Json::Number(n), Json::String),
+            Json::Number(n) => self.number(node, &n).map_or(Json::Number(n), |r| Json::String(Cow::Owned(r))),
             container @ (Json::Object(_) | Json::Array(_)) => self.json_container(node, container, depth),
             other => other,
         }

@@ -7,20 +7,21 @@
 
 use std::borrow::Cow;
 
-/// A JSON value. Objects keep their members in order, duplicates included.
+/// A JSON value, its text borrowed from the text parsed where it has no
+/// escapes. Objects keep their members in order, duplicates included.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Json {
+pub enum Json<'a> {
     Null,
     Bool(bool),
     /// The number as written (`12`, `-0.5`, `1e9`, or an integer of any size).
-    Number(String),
-    String(String),
-    Array(Vec<Json>),
-    Object(Vec<(String, Json)>),
+    Number(Cow<'a, str>),
+    String(Cow<'a, str>),
+    Array(Vec<Json<'a>>),
+    Object(Members<'a>),
 }
 
 /// The members of an object, in order.
-pub type Members = Vec<(String, Json)>;
+pub type Members<'a> = Vec<(Cow<'a, str>, Json<'a>)>;
 
 /// Why a text is not taken as JSON.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,7 +33,7 @@ pub enum JsonError {
 }
 
 /// Parses `text` as one JSON value (blanks around it allowed), nesting at most `max_depth`.
-pub fn parse(text: &str, max_depth: usize) -> Result<Json, JsonError> {
+pub fn parse(text: &str, max_depth: usize) -> Result<Json<'_>, JsonError> {
     let mut parser = Parser { bytes: text.as_bytes(), text, pos: 0, max_depth };
     let value = parser.value(0)?;
     parser.end()?;
@@ -49,7 +50,7 @@ pub fn is_valid(text: &str) -> bool {
 /// members whose key `wanted` accepts, in order and duplicates included,
 /// each nested at most `max_depth` (a deeper one is given as `Null`); the
 /// others are checked and skipped. None when `text` is not a JSON object.
-pub fn object_members(text: &str, wanted: impl Fn(&str) -> bool, max_depth: usize) -> Option<Members> {
+pub fn object_members(text: &str, wanted: impl Fn(&str) -> bool, max_depth: usize) -> Option<Members<'_>> {
     let mut parser = Parser { bytes: text.as_bytes(), text, pos: 0, max_depth };
     let members = parser.chosen_members(wanted).ok()?;
     parser.end().ok()?;
@@ -97,7 +98,7 @@ impl<'t> Parser<'t> {
         }
     }
 
-    fn literal(&mut self, word: &str, value: Json) -> Result<Json, JsonError> {
+    fn literal(&mut self, word: &str, value: Json<'t>) -> Result<Json<'t>, JsonError> {
         if self.bytes[self.pos..].starts_with(word.as_bytes()) {
             self.pos += word.len();
             Ok(value)
@@ -107,7 +108,7 @@ impl<'t> Parser<'t> {
     }
 
     /// The members of the object at hand that `wanted` accepts (see [`object_members`]).
-    fn chosen_members(&mut self, wanted: impl Fn(&str) -> bool) -> Result<Members, JsonError> {
+    fn chosen_members(&mut self, wanted: impl Fn(&str) -> bool) -> Result<Members<'t>, JsonError> {
         self.blanks();
         self.expect(b'{')?;
         let mut members = Vec::new();
@@ -121,11 +122,11 @@ impl<'t> Parser<'t> {
             if wanted(&key) {
                 let start = self.pos;
                 match self.value(1) {
-                    Ok(value) => members.push((key.into_owned(), value)),
+                    Ok(value) => members.push((key, value)),
                     Err(JsonError::TooDeep) => {
                         self.pos = start;
                         self.skip_value()?;
-                        members.push((key.into_owned(), Json::Null));
+                        members.push((key, Json::Null));
                     }
                     Err(e) => return Err(e),
                 }
@@ -146,13 +147,12 @@ impl<'t> Parser<'t> {
             return Err(JsonError::Invalid);
         }
         let start = self.pos + 1;
-        let plain = self.bytes[start..].iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20);
-        let key = match plain {
-            Some(n) if self.bytes[start + n] == b'"' => {
-                self.pos = start + n + 1;
-                Cow::Borrowed(&self.text[start..start + n])
-            }
-            _ => Cow::Owned(self.string()?),
+        let n = plain_run(&self.bytes[start..]);
+        let key = if self.bytes.get(start + n) == Some(&b'"') {
+            self.pos = start + n + 1;
+            Cow::Borrowed(&self.text[start..start + n])
+        } else {
+            self.string()?
         };
         self.blanks();
         self.expect(b':')?;
@@ -208,7 +208,7 @@ impl<'t> Parser<'t> {
         }
     }
 
-    fn value(&mut self, depth: usize) -> Result<Json, JsonError> {
+    fn value(&mut self, depth: usize) -> Result<Json<'t>, JsonError> {
         self.blanks();
         match self.bytes.get(self.pos) {
             Some(b'{') => self.object(depth + 1),
@@ -222,12 +222,12 @@ impl<'t> Parser<'t> {
         }
     }
 
-    fn object(&mut self, depth: usize) -> Result<Json, JsonError> {
+    fn object(&mut self, depth: usize) -> Result<Json<'t>, JsonError> {
         if depth > self.max_depth {
             return Err(JsonError::TooDeep);
         }
         self.pos += 1;
-        let mut members = Vec::new();
+        let mut members = Vec::with_capacity(8);
         self.blanks();
         if self.eat(b'}') {
             return Ok(Json::Object(members));
@@ -253,7 +253,7 @@ impl<'t> Parser<'t> {
         }
     }
 
-    fn array(&mut self, depth: usize) -> Result<Json, JsonError> {
+    fn array(&mut self, depth: usize) -> Result<Json<'t>, JsonError> {
         if depth > self.max_depth {
             return Err(JsonError::TooDeep);
         }
@@ -275,10 +275,10 @@ impl<'t> Parser<'t> {
         }
     }
 
-    fn number(&mut self) -> Result<Json, JsonError> {
+    fn number(&mut self) -> Result<Json<'t>, JsonError> {
         let start = self.pos;
         self.number_end()?;
-        Ok(Json::Number(self.text[start..self.pos].to_string()))
+        Ok(Json::Number(Cow::Borrowed(&self.text[start..self.pos])))
     }
 
     /// Moves past a number, checking its form.
@@ -313,18 +313,27 @@ impl<'t> Parser<'t> {
         Ok(())
     }
 
-    fn string(&mut self) -> Result<String, JsonError> {
-        let mut out = String::new();
+    fn string(&mut self) -> Result<Cow<'t, str>, JsonError> {
+        // Most strings have no escapes: their text is borrowed.
+        let start = self.pos + 1;
+        let run = plain_run(&self.bytes[start..]);
+        if self.bytes.get(start + run) == Some(&b'"') {
+            self.pos = start + run + 1;
+            return Ok(Cow::Borrowed(&self.text[start..start + run]));
+        }
+        let mut out = String::with_capacity(run + 16);
         self.string_into(Some(&mut out))?;
-        Ok(out)
+        Ok(Cow::Owned(out))
     }
 
     /// Moves past a string, checking it, and writes its text to `out` if given.
     fn string_into(&mut self, mut out: Option<&mut String>) -> Result<(), JsonError> {
         self.pos += 1; // the opening quote
         loop {
-            let run = self.bytes[self.pos..].iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20);
-            let Some(run) = run else { return Err(JsonError::Invalid) };
+            let run = plain_run(&self.bytes[self.pos..]);
+            if self.pos + run == self.bytes.len() {
+                return Err(JsonError::Invalid);
+            }
             if let Some(out) = out.as_deref_mut() {
                 out.push_str(&self.text[self.pos..self.pos + run]);
             }
@@ -389,7 +398,27 @@ impl<'t> Parser<'t> {
     }
 }
 
-impl Json {
+/// How many bytes of a string's text come before its end, an escape or a
+/// control character (the length of `bytes` when none does).
+fn plain_run(bytes: &[u8]) -> usize {
+    // Eight bytes at a time: the lowest byte flagged by each test is exact
+    // (a borrow only ever flags bytes above a true one).
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero_in = |x: u64| x.wrapping_sub(ONES) & !x;
+    let mut i = 0;
+    while let Some(word) = bytes.get(i..i + 8) {
+        let w = u64::from_le_bytes(word.try_into().unwrap_or_default());
+        let hits = (zero_in(w ^ (ONES * u64::from(b'"'))) | zero_in(w ^ (ONES * u64::from(b'\\'))) | (w.wrapping_sub(ONES * 0x20) & !w)) & HIGH;
+        if hits != 0 {
+            return i + (hits.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    i + bytes[i..].iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20).unwrap_or(bytes.len() - i)
+}
+
+impl Json<'_> {
     /// Compact JSON, as orjson writes it: no blanks, non-ASCII as it is.
     pub fn to_text(&self) -> String {
         let mut out = String::new();
@@ -491,6 +520,24 @@ mod tests {
     }
 
     #[test]
+    fn plain_runs_stop_at_the_first_quote_escape_or_control_character() {
+        let naive = |b: &[u8]| b.iter().position(|&c| c == b'"' || c == b'\\' || c < 0x20).unwrap_or(b.len());
+        let mut texts: Vec<Vec<u8>> = vec![b"".to_vec(), b"abc".to_vec(), "āžš€😀 plain text".as_bytes().to_vec()];
+        for stop in [b'"', b'\\', 0, 0x1f, b'\n'] {
+            for at in 0..20 {
+                let mut t = "xyzāé€".repeat(4).into_bytes();
+                t.insert(at, stop);
+                t.insert(at + 3, b'"');
+                texts.push(t);
+            }
+        }
+        texts.push(vec![0x20, 0x7f, 0x80, 0xff, 0x21, 0x23, 0x5b, 0x5d, 0x1f]);
+        for t in &texts {
+            assert_eq!(plain_run(t), naive(t), "{t:?}");
+        }
+    }
+
+    #[test]
     fn skipping_reads_any_depth_without_recursion() {
         let deep = "[".repeat(200_000) + &"]".repeat(200_000);
         assert!(is_valid(&deep));
@@ -505,8 +552,8 @@ mod tests {
         assert_eq!(
             members,
             vec![
-                ("pii_categories".to_string(), Json::Array(vec![Json::Number("11".into())])),
-                ("pii_categories".to_string(), Json::Array(vec![])),
+                ("pii_categories".into(), Json::Array(vec![Json::Number("11".into())])),
+                ("pii_categories".into(), Json::Array(vec![])),
             ]
         );
         // Not an object, or not wholly JSON: nothing.
@@ -516,6 +563,6 @@ mod tests {
         // A chosen member deeper than the bound is given as null; the rest is still read.
         let deep = format!(r#"{{"t": {}1{}, "u": 2}}"#, "[".repeat(50), "]".repeat(50));
         let members = object_members(&deep, |_| true, 8).unwrap();
-        assert_eq!(members, vec![("t".to_string(), Json::Null), ("u".to_string(), Json::Number("2".into()))]);
+        assert_eq!(members, vec![("t".into(), Json::Null), ("u".into(), Json::Number("2".into()))]);
     }
 }

@@ -98,8 +98,8 @@ pub fn check_record(engine: &Engine, record: &str, redact: bool) -> (Vec<Found>,
         Written::Text(text) => text,
         Written::Json(mut members, own) => {
             if own.iter().any(|(k, _)| k == CATEGORIES_KEY) {
-                let tags = categories.into_iter().map(|c| Json::Number(c.to_string())).collect();
-                members.push((CATEGORIES_KEY.to_string(), Json::Array(tags)));
+                let tags = categories.into_iter().map(|c| Json::Number(c.to_string().into())).collect();
+                members.push((CATEGORIES_KEY.into(), Json::Array(tags)));
             }
             // Our own notes, as they were (the last of a key written twice, as a dict keeps it).
             for key in [SUMMARY_KEY, crate::engine::ERROR_KEY] {
@@ -115,14 +115,14 @@ pub fn check_record(engine: &Engine, record: &str, redact: bool) -> (Vec<Found>,
 }
 
 /// What a line's walk wrote.
-enum Written {
+enum Written<'t> {
     Text(String),
     /// The members walked, and our own as they were.
-    Json(Members, Members),
+    Json(Members<'t>, Members<'t>),
 }
 
 /// Walks one line of `text`, read as `kind`.
-fn walk_line(walk: &mut Walk<'_>, text: &str, kind: Kind) -> Written {
+fn walk_line<'t>(walk: &mut Walk<'_>, text: &str, kind: Kind<'t>) -> Written<'t> {
     match kind {
         Kind::Json(members) => {
             let (out, own) = walk.json_event(members);
@@ -141,9 +141,9 @@ fn walk_line(walk: &mut Walk<'_>, text: &str, kind: Kind) -> Written {
 
 /// A text line, walked as the event `{"message": text}`; what it may be written as.
 fn text_event(walk: &mut Walk<'_>, text: &str) -> String {
-    let (out, _) = walk.json_event(vec![(TEXT_FIELD.to_string(), Json::String(text.to_string()))]);
+    let (out, _) = walk.json_event(vec![(TEXT_FIELD.into(), Json::String(text.into()))]);
     match out.into_iter().next() {
-        Some((_, Json::String(s))) => s,
+        Some((_, Json::String(s))) => s.into_owned(),
         // A rule that drops or rewrites the field: nothing of the text is written.
         _ => String::new(),
     }

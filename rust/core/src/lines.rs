@@ -202,17 +202,17 @@ pub fn is_binary(body: &[u8]) -> bool {
 
 /// What a line is.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Kind {
+pub enum Kind<'t> {
     Blank,
     /// A JSON object, its members in order (duplicates kept).
-    Json(Members),
+    Json(Members<'t>),
     /// A JSON object nested deeper than [`MAX_LINE_DEPTH`]: not built.
     DeepJson,
     Text,
 }
 
 /// What the line whose text is `text` is (see the module).
-pub fn kind(text: &str) -> Kind {
+pub fn kind(text: &str) -> Kind<'_> {
     if is_blank(text.as_bytes()) {
         return Kind::Blank;
     }
@@ -234,7 +234,7 @@ pub fn looks_like_object(text: &str) -> bool {
 
 /// The members of a JSON-object line that `wanted` accepts (see
 /// [`json::object_members`]); None when the line is not a JSON object.
-pub fn object_fields(text: &str, wanted: impl Fn(&str) -> bool, max_depth: usize) -> Option<Members> {
+pub fn object_fields(text: &str, wanted: impl Fn(&str) -> bool, max_depth: usize) -> Option<Members<'_>> {
     if !looks_like_object(text) {
         return None;
     }

@@ -47,11 +47,6 @@ fn fold_any(text: &str) -> Cow<'_, str> {
 /// `act`, told letter or not in `person_names`.
 pub(crate) const LATIN_END: u32 = 0x250;
 
-/// Whether every character of `text` is below [`LATIN_END`].
-pub(crate) fn is_latin(text: &str) -> bool {
-    text.chars().all(|c| u32::from(c) < LATIN_END)
-}
-
 /// [`fold`] of a text wholly below [`LATIN_END`], one table entry per
 /// character (`None` for any other text). Per character equals the whole:
 /// none of these characters' lower case depends on its neighbours.
