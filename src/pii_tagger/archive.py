@@ -31,6 +31,7 @@ from .engine import Redactor
 from .guard import LeakGuard
 from .logfiles import Chunk, ReadCounts, expand, map_chunks, read_chunks
 from .policy import Policy
+from .rules import RuleSet
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,18 +116,23 @@ def _worker_init(options: ScanOptions) -> None:
     _redactor = make_guard(options).redactor
 
 
-def make_guard(options: ScanOptions) -> LeakGuard:
-    """The scanner's guard: it reports, it does not alert or hash (a throw-away key)."""
+def make_guard(options: ScanOptions, rules: RuleSet | None = None) -> LeakGuard:
+    """The scanner's guard: it reports, it does not alert or hash (a throw-away
+    key). ``rules``: already loaded (instead of ``options.rule_files``)."""
     policy = Policy(actions=dict(options.actions))  # type: ignore[arg-type]
     hasher = Hasher({"scan": secrets.token_bytes(32)})
-    redactor = Redactor(policy, rule_files=options.rule_files, hasher=hasher)
+    redactor = Redactor(policy, rule_files=options.rule_files, rules=rules, hasher=hasher)
     return LeakGuard(redactor, alerts=Alerter([], hasher=hasher), redact=False)
 
 
 def scan_chunk(chunk: Chunk) -> ChunkResult:
     """One chunk, with the redactor made by ``_worker_init`` in this process."""
-    redactor = _redactor
-    assert redactor is not None
+    assert _redactor is not None
+    return find_leaks(_redactor, chunk)
+
+
+def find_leaks(redactor: Redactor, chunk: Chunk) -> ChunkResult:
+    """The leaks in one chunk of lines (one native call), and how its lines were read."""
     targets = redactor.targets
     counts, found = redactor.check_chunk(chunk.data, list(chunk.cut))
     leaks = [Leak(chunk.file, chunk.first_line + line, targets[t].category, targets[t].rule, path) for line, t, path in found]

@@ -32,7 +32,7 @@ from .actions import Hasher, HashKeyError
 from .archive import Report, ScanOptions, scan
 from .engine import Redactor
 from .failsafe import where
-from .logfiles import ReadCounts, decompressed, expand, input_size, printable, read_error, workers
+from .logfiles import ReadCounts, decompressed, expand, input_size, line_event, printable, read_error, workers
 from .policy import Policy, PolicyError
 from .rules import ACTIONS, RuleFileError
 
@@ -118,6 +118,10 @@ def _parser() -> argparse.ArgumentParser:
         help="e.g. 4=mask to report category 4 too; categories whose action is keep are not leaks (repeatable)",
     )
     scan_.add_argument("--no-progress", action="store_true", help="no progress bar, even on a terminal")
+    scan_.add_argument("--spark", action="store_true",
+                       help="run the scan as a Spark application: paths may be any URI Spark reads (s3a://, hdfs://)")
+    scan_.add_argument("--master", metavar="URL", help="with --spark: Spark's master (default: spark-submit's, else local[*])")
+    scan_.add_argument("--conf", action="append", default=[], metavar="KEY=VALUE", help="with --spark: a Spark setting (repeatable)")
     cli_sre.add_parsers(commands, f"override a category's action, e.g. 1=hash; actions: {', '.join(ACTIONS)} (repeatable)")
     return parser
 
@@ -136,6 +140,11 @@ def _scan(args: argparse.Namespace) -> int:
     if args.jobs < 0 or args.details < 0:
         print("pii-tagger: --jobs and --details take a number >= 0", file=sys.stderr)
         return EXIT_USAGE
+    if args.spark:
+        return _spark_scan(args, paths, policy)
+    if args.master or args.conf:
+        print("pii-tagger: --master and --conf are for --spark", file=sys.stderr)
+        return EXIT_USAGE
     total = input_size(paths)
     jobs = workers(args.jobs, total, _PARALLEL_FROM)
     show = not args.no_progress and sys.stderr.isatty()
@@ -144,6 +153,10 @@ def _scan(args: argparse.Namespace) -> int:
     report = scan(paths, options, jobs=jobs, max_details=args.details, progress=progress)
     if progress is not None:
         progress.done()
+    return _write_report(report, args, paths)
+
+
+def _write_report(report: Report, args: argparse.Namespace, paths: list[str]) -> int:
     if report.files == 0 and not report.problems:
         report.problems.append(f"no files to scan in {', '.join(paths)}")
     if args.format == "json":
@@ -154,6 +167,40 @@ def _scan(args: argparse.Namespace) -> int:
     if report.leaks_total:
         return EXIT_FOUND
     return EXIT_INPUT if report.unread else EXIT_OK
+
+
+def _spark_scan(args: argparse.Namespace, paths: list[str], policy: Policy) -> int:
+    """``scan --spark``: the same report, once every task has succeeded; none when the job fails."""
+    problem = None
+    if "-" in paths:
+        problem = "--spark reads files and directories, not stdin"
+    elif args.jobs:
+        problem = "--jobs is for a local scan; with --spark, Spark's executors and cores set the parallelism"
+    elif any("=" not in item for item in args.conf):
+        problem = "--conf takes KEY=VALUE, e.g. spark.executor.memory=4g"
+    if problem:
+        print(f"pii-tagger: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        from . import spark as on_spark
+    except ImportError as e:
+        print(f"pii-tagger: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    conf = [tuple(item.split("=", 1)) for item in args.conf]
+    session, started = on_spark.session(args.master, conf, name="pii-tagger scan")
+    try:
+        archive = on_spark.scan_files(session, paths, rule_files=args.rules, actions=policy.actions, max_details=args.details)
+        report = archive.report()
+    except on_spark.SparkJobError as e:
+        print(f"pii-tagger: {e}; no report was written", file=sys.stderr)
+        return EXIT_INPUT
+    finally:
+        if started:
+            session.stop()
+    if archive.retried:
+        print(f"pii-tagger: Spark retried the tasks that read {archive.retried} file(s) (an attempt failed; the "
+              "driver's log says why); the report is from the attempts that succeeded", file=sys.stderr)
+    return _write_report(report, args, paths)
 
 
 class _Progress:
@@ -269,26 +316,14 @@ def _redact_stream(redactor: Redactor, stream: IO[bytes], out: BinaryIO, counts:
 
 def _lines(stream: IO[bytes], counts: _Counts) -> Iterator[dict[str, object]]:
     for raw in stream:
-        raw = raw.rstrip(b"\r\n")
-        if not raw.strip():
+        event, text, bad_utf8 = line_event(raw, "backslashreplace")
+        if event is None:
             continue
         counts.lines += 1
-        if raw.lstrip().startswith(b"{"):
-            try:
-                parsed = orjson.loads(raw)
-            except orjson.JSONDecodeError:
-                parsed = None
-            if isinstance(parsed, dict):
-                counts.json += 1
-                yield parsed
-                continue
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            counts.bad_utf8 += 1
-            text = raw.decode("utf-8", "backslashreplace")
-        counts.text += 1
-        yield {"message": text}
+        counts.json += not text
+        counts.text += text
+        counts.bad_utf8 += bad_utf8
+        yield event
 
 
 if __name__ == "__main__":

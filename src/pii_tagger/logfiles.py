@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
+import orjson
+
 from . import _native
 
 MAX_LINE = 1 << 20  # longer lines are read up to this many bytes (and counted)
@@ -92,33 +94,60 @@ def read_chunks(name: str, report: ReadCounts, progress: Callable[[int], None]) 
     except OSError as exc:
         report.problems.append(_problem(name, exc))
         return
-    label = "<stdin>" if name == "-" else printable(name)
     report.files += 1
-    chunker = _native.Chunker(MAX_LINE, CHUNK_BYTES)
-    failed: list[BaseException] = []
-    last_pos = 0
     try:
-        for block in _blocks(raw, failed):
-            report.bytes += len(block)
-            chunks = chunker.push(block)
-            if chunks:
-                pos = _position(raw)
-                progress(pos - last_pos)
-                last_pos = pos
-            for first, data, cut in chunks:
-                report.long_lines += len(cut)
-                yield Chunk(label, first, data, tuple(cut))
-        last = chunker.finish()
-        if last is not None:
-            report.long_lines += len(last[2])
-            yield Chunk(label, last[0], last[1], tuple(last[2]))
-        if failed:
-            report.problems.append(f"{label}: unreadable after line {chunker.lines_seen()} ({_reason(failed[0])}); "
-                                   "the rest of it was not scanned")
-        progress(_position(raw) - last_pos)
+        yield from stream_chunks(raw, "<stdin>" if name == "-" else printable(name), report, progress)
     finally:
         if name != "-":
             raw.close()
+
+
+def stream_chunks(raw: IO[bytes], label: str, report: ReadCounts, progress: Callable[[int], None]) -> Iterator[Chunk]:
+    """:func:`read_chunks` of an input already open (a file, stdin, a file's
+    bytes read by Spark), named ``label`` in chunks and problems. ``.gz`` is
+    told by content when ``raw`` can peek (``io.BufferedReader``)."""
+    chunker = _native.Chunker(MAX_LINE, CHUNK_BYTES)
+    failed: list[BaseException] = []
+    last_pos = 0
+    for block in _blocks(raw, failed):
+        report.bytes += len(block)
+        chunks = chunker.push(block)
+        if chunks:
+            pos = _position(raw)
+            progress(pos - last_pos)
+            last_pos = pos
+        for first, data, cut in chunks:
+            report.long_lines += len(cut)
+            yield Chunk(label, first, data, tuple(cut))
+    last = chunker.finish()
+    if last is not None:
+        report.long_lines += len(last[2])
+        yield Chunk(label, last[0], last[1], tuple(last[2]))
+    if failed:
+        report.problems.append(f"{label}: unreadable after line {chunker.lines_seen()} ({_reason(failed[0])}); "
+                               "the rest of it was not scanned")
+    progress(_position(raw) - last_pos)
+
+
+def line_event(raw: bytes, errors: str = "replace") -> tuple[dict[str, Any] | None, bool, bool]:
+    """A log line as an event, as ``redact`` reads it: a JSON object line as
+    it is, any other line as ``{"message": text}`` (bytes that are not UTF-8
+    decoded with ``errors``); None for a blank line. Also: was it read as
+    text, and was it not UTF-8."""
+    line = raw.rstrip(b"\r\n")
+    if not line.strip():
+        return None, False, False
+    if line.lstrip()[:1] == b"{":
+        try:
+            parsed = orjson.loads(line)
+        except orjson.JSONDecodeError:
+            parsed = None
+        if isinstance(parsed, dict):
+            return parsed, False, False
+    try:
+        return {"message": line.decode("utf-8")}, True, False
+    except UnicodeDecodeError:
+        return {"message": line.decode("utf-8", errors)}, True, True
 
 
 def _blocks(raw: IO[bytes], failed: list[BaseException]) -> Iterator[bytes]:

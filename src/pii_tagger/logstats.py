@@ -32,7 +32,7 @@ Definitions (the tests hold both the CLI and the benchmark's DuckDB query to the
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -179,9 +179,13 @@ def add_event(stats: Stats, event: dict[str, Any], width: int) -> None:
 
 def stats_chunk(chunk: Chunk) -> Stats:
     """One chunk of lines (in a worker process)."""
+    return count_lines(chunk.lines, _width)
+
+
+def count_lines(lines: Iterable[bytes | str], width: int) -> Stats:
+    """The stats of some lines, bucketed ``width`` characters wide (``BUCKETS``)."""
     stats = Stats()
-    width = _width
-    for raw in chunk.lines:
+    for raw in lines:
         stats.lines += 1
         try:
             event = orjson.loads(raw)
@@ -210,13 +214,24 @@ def collect(
     progress: Callable[[int], None] = lambda n: None,
 ) -> Stats:
     """Stats over ``paths`` (files, directories, ``-`` for stdin)."""
-    if bucket not in BUCKETS:
-        raise ValueError(f"unknown time bucket {bucket!r}; use one of {', '.join(BUCKETS)}")
+    bucket_width(bucket)  # an unknown bucket fails before anything is read
     total = Stats()
     read = ReadCounts()
     chunks = (chunk for name in expand(paths, read) for chunk in read_chunks(name, read, progress))
     for part in map_chunks(stats_chunk, chunks, jobs, _set_bucket, (bucket,)):
         total.merge(part)
-    total.files = read.files
-    total.problems += read.problems
+    add_read_counts(total, read)
     return total
+
+
+def bucket_width(bucket: str) -> int:
+    """The width of a bucket's names (``hour``: 13); a clear error for an unknown bucket."""
+    if bucket not in BUCKETS:
+        raise ValueError(f"unknown time bucket {bucket!r}; use one of {', '.join(BUCKETS)}")
+    return BUCKETS[bucket]
+
+
+def add_read_counts(stats: Stats, read: ReadCounts) -> None:
+    """What reading found into ``stats``: the files read, and the problems."""
+    stats.files += read.files
+    stats.problems += read.problems

@@ -30,7 +30,7 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use unicode_normalization::UnicodeNormalization;
 
-use crate::text::LATIN_END;
+use crate::text::{latin_index, LATIN_END};
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -522,12 +522,7 @@ fn latin_text(value: &str) -> Option<String> {
             i += 1;
             continue;
         }
-        // Every character from U+0080 to LATIN_END is two bytes long, led by
-        // 0xC2 to 0xC9; any other lead byte starts a character beyond it.
-        if !(0xC2..=0xC9).contains(&b) {
-            return None;
-        }
-        let entry = table.get((usize::from(b & 0x1F) << 6) | usize::from(bytes[i + 1] & 0x3F))?;
+        let entry = table.get(latin_index(b, bytes.get(i + 1))?)?;
         match entry {
             LatinText::Letters(letters) => words.push_str(letters),
             LatinText::Spaced(chars) => chars.chars().for_each(|c| words.push(c)),

@@ -47,6 +47,19 @@ fn fold_any(text: &str) -> Cow<'_, str> {
 /// `act`, told letter or not in `person_names`.
 pub(crate) const LATIN_END: u32 = 0x250;
 
+/// The code point of a character from U+0080 to [`LATIN_END`], from its
+/// two bytes (`lead` not ASCII); `None` for a character beyond it.
+#[inline]
+pub(crate) fn latin_index(lead: u8, next: Option<&u8>) -> Option<usize> {
+    // Every such character is two bytes long, led by 0xC2 to 0xC9; any other
+    // lead byte starts a character beyond it.
+    if !(0xC2..=0xC9).contains(&lead) {
+        return None;
+    }
+    let n = (usize::from(lead & 0x1F) << 6) | usize::from(next? & 0x3F);
+    (n < LATIN_END as usize).then_some(n)
+}
+
 /// [`fold`] of a text wholly below [`LATIN_END`], one table entry per
 /// character (`None` for any other text). Per character equals the whole:
 /// none of these characters' lower case depends on its neighbours.
@@ -62,13 +75,7 @@ fn fold_latin(text: &str) -> Option<Cow<'_, str>> {
             i += 1;
             continue;
         }
-        // Every character from U+0080 to LATIN_END is two bytes long, led by
-        // 0xC2 to 0xC9; any other lead byte starts a character beyond it.
-        if !(0xC2..=0xC9).contains(&b) {
-            return None;
-        }
-        let n = (usize::from(b & 0x1F) << 6) | usize::from(bytes[i + 1] & 0x3F);
-        let entry = table.get(n)?;
+        let entry = table.get(latin_index(b, bytes.get(i + 1))?)?;
         // A fixed-width copy, then cut to the entry's length.
         out.extend_from_slice(&entry.bytes);
         out.truncate(out.len() - LatinFold::WIDTH + usize::from(entry.len));
