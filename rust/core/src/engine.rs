@@ -475,6 +475,13 @@ impl<'e> Walk<'e> {
         self.nodes.get(id)
     }
 
+    /// Whether field `node` drops its value: a credential's, unless the field
+    /// counts such values and this one is a whole number (`"passwords": 3`).
+    pub fn drops(&self, node: NodeId, whole_number: bool) -> bool {
+        let n = self.nodes.get(node);
+        n.drop && !(n.counts && whole_number)
+    }
+
     pub fn root(&self) -> NodeId {
         ROOT
     }
@@ -673,7 +680,8 @@ impl<'e> Walk<'e> {
             Some(t) if capture != p.capture => t,
             _ => *c.tags.first()?,
         };
-        Some(KeyTarget { id: id as usize, keep: self.target(id).action == Action::Keep })
+        let counts = c.counts && capture == c.capture;
+        Some(KeyTarget { id: id as usize, keep: self.target(id).action == Action::Keep, counts })
     }
 
     fn add(&mut self, target: u32, node: NodeId, value: Option<&str>, leaked: bool) {
@@ -1069,7 +1077,7 @@ impl<'e> Walk<'e> {
     /// One member of a JSON object, walked (None: dropped).
     fn json_member<'j>(&mut self, child: NodeId, key: Cow<'j, str>, value: Json<'j>, depth: usize) -> Option<(Cow<'j, str>, Json<'j>)> {
         self.key_findings(child);
-        if self.nodes.get(child).drop {
+        if self.drops(child, matches!(&value, Json::Number(n) if is_integer(n))) {
             if !is_empty_json(&value) {
                 let (text, is_str) = match &value {
                     Json::String(s) => (Cow::Borrowed(s.as_ref()), true),

@@ -91,6 +91,8 @@ pub struct FieldCue {
 pub struct KeyTarget {
     pub id: usize,
     pub keep: bool,
+    /// A whole number after the key is a count of such values (`logins: 12`), kept.
+    pub counts: bool,
 }
 
 /// The field-name decisions for keys found in text.
@@ -852,6 +854,9 @@ impl Scanner {
             return own_end;
         }
         let (start, stop) = self.value_span(text, value_start);
+        if target.counts && stop > start && text[start..stop].bytes().all(|b| b.is_ascii_digit()) {
+            return value_start;
+        }
         if stop > start && !self.is_own_token(&text[start..stop]) {
             found.push(Finding { start, end: stop, source: Source::Key(target.id), url: false });
         }
@@ -1052,17 +1057,29 @@ mod tests {
     #[test]
     fn key_value_asks_the_caller() {
         let (rules, scanner) = shipped();
-        let mut keys = |key: &str| (key == "password").then_some(KeyTarget { id: 7, keep: false });
+        let mut keys = |key: &str| (key == "password").then_some(KeyTarget { id: 7, keep: false, counts: false });
         let text = "login ok user=anna password=Slepens123, retry=0";
         let hits = scanner.scan(text, &mut keys);
         let values: Vec<&str> = hits.iter().filter(|f| f.source == Source::Key(7)).map(|f| &text[f.start..f.end]).collect();
         assert_eq!(values, ["Slepens123"]);
         let _ = rules;
         let long = format!("token={}, next", "x".repeat(5000));
-        let mut keys = |key: &str| (key == "token").then_some(KeyTarget { id: 1, keep: false });
+        let mut keys = |key: &str| (key == "token").then_some(KeyTarget { id: 1, keep: false, counts: false });
         let hits = scanner.scan(&long, &mut keys);
         assert_eq!(hits.len(), 1);
         assert_eq!(hits[0].end - hits[0].start, 5000, "the whole value, however long");
+    }
+
+    #[test]
+    fn a_whole_number_after_a_counting_key_is_kept() {
+        let (_, scanner) = shipped();
+        let mut keys = |key: &str| (key == "logins").then_some(KeyTarget { id: 3, keep: false, counts: true });
+        for (text, value) in [("logins: 12, ok", None), ("logins=41 next=1", None), ("logins: janis.berzins", Some("janis.berzins")),
+                              ("logins: 12 janis", Some("12 janis")), ("logins: 12a", Some("12a"))] {
+            let hits = scanner.scan(text, &mut keys);
+            let found: Vec<&str> = hits.iter().filter(|f| f.source == Source::Key(3)).map(|f| &text[f.start..f.end]).collect();
+            assert_eq!(found, value.into_iter().collect::<Vec<_>>(), "{text}");
+        }
     }
 
     #[test]

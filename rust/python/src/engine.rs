@@ -493,7 +493,7 @@ impl<'py> PyWalk<'_, '_, 'py> {
     /// What becomes of one field.
     fn field(&mut self, node: NodeId, value: &Bound<'py, PyAny>, depth: usize) -> PyResult<Outcome<'py>> {
         self.walk.key_findings(node);
-        if self.walk.node(node).drop {
+        if self.walk.drops(node, value.is_exact_instance_of::<PyInt>()) {
             let is_str = value.is_exact_instance_of::<PyString>();
             let empty = value.is_none() || (is_str && value.len()? == 0);
             if !empty {
