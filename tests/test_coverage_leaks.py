@@ -376,3 +376,16 @@ def test_counts_under_plural_credential_keys_stay(redactor: Redactor, event: dic
 def test_credentials_under_plural_keys_still_go(redactor: Redactor, event: dict[str, Any]) -> None:
     out = redactor.redact(event)
     assert not re.search(r"Slepens|4821|9f8e7d|3\.5", _rendered(out)) and out["pii_categories"] == [16]
+
+
+@pytest.mark.parametrize("key", ["api_atslēga", "API_ATSLEGA", "piekļuvesAtslēga", "klienta.privātā_atslēga", "piekļuves_žetons",
+                                 "autentifikacijas-zetons"])
+def test_latvian_key_and_token_fields_are_dropped(redactor: Redactor, key: str) -> None:
+    out = redactor.redact({key: "J54cBOwuUh7jFCw2s4C53QbXcnmvE8tNIKxWdrR0", "status": 200})
+    assert "J54cBOwuUh" not in _rendered(out) and out["pii_categories"] == [16]
+
+
+@pytest.mark.parametrize("event", [{"atslēga": "cache:v2:orders"}, {"kešatmiņas_atslēga": "orders:2026-11"}, {"žetonu_skaits": 3},
+                                   {"atslēgu_skaits": 4}])
+def test_other_latvian_keys_stay(redactor: Redactor, event: dict[str, Any]) -> None:
+    assert redactor.redact(event) == {**event, "pii_categories": []}
