@@ -317,11 +317,9 @@ impl NameFinder {
     /// `written` (a word as the text has it, `folded` its fold) is a given
     /// name: compared folded when written in ASCII, else with its diacritics.
     fn is_given(&self, written: &str, folded: &str) -> bool {
-        if written.is_ascii() {
-            self.given.contains(folded)
-        } else {
-            self.given_marked.contains(lower(written).as_ref())
-        }
+        // Every marked given name's fold is in `given`: most words are
+        // ruled out there, without lower-casing them.
+        self.given.contains(folded) && (written.is_ascii() || self.given_marked.contains(lower(written).as_ref()))
     }
 
     /// `written` is the masculine genitive of a given name: "Jāņa" (Jānis),
@@ -359,9 +357,15 @@ impl NameFinder {
     fn place_after(&self, text: &str, words: &[Word], last: usize) -> bool {
         let Some(next) = words.get(last + 1) else { return false };
         let (name, gap) = (&text[words[last].start..words[last].end], &text[words[last].end..next.start]);
+        // The last two letters in lower case, read from the end (no copy of the word).
+        let mut end = name.chars().rev().map(|c| c.to_lowercase().next().unwrap_or(c));
+        let (ultimate, penultimate) = (end.next(), end.next());
         // "-as", "-es" end feminine genitives ("Annas Brigaderes iela").
-        let lower = lower(name);
-        let nominative = lower.ends_with(['s', 'š']) && !lower.ends_with("as") && !lower.ends_with("es");
+        let nominative = match ultimate {
+            Some('š') => true,
+            Some('s') => !matches!(penultimate, Some('a' | 'e')),
+            _ => false,
+        };
         !nominative
             && !gap.is_empty()
             && gap.len() <= 2
