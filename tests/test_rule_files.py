@@ -69,6 +69,10 @@ enabled = false
         ("[[field]\nid = 'x'\n", "not valid TOML"),
         ("[[context]]\nid = 'c'\ncategory = 3\napplies_to = ['martians']\nterms = ['a']\n", "unknown kind(s) ['martians']"),
         ("[[field]]\nid = 'x'\ncategory = 2\nkind = 'contact'\nterms = ['a']\nlabel = 'my label'\n", "'label' is 'my label'"),
+        ("[[value]]\nid = 'v'\ncategory = 2\nneeds = ['a']\npattern = 'ab'\ncontext_fields = ['to']\n", "'context_fields' needs 'context' words"),
+        ("[[value]]\nid = 'v'\ncategory = 2\nneeds = ['a']\npattern = 'ab'\ndeny_fields = ['--']\n", "'deny_fields' holds \"--\""),
+        ("[[value]]\nid = 'v'\ncategory = 2\nneeds = ['a']\npattern = 'ab'\ndeny_fields = 'version'\n", "'deny_fields' must be list"),
+        ("[[field]]\nid = 'x'\ncategory = 2\nkind = 'contact'\nterms = ['a']\ncounts = 'yes'\n", "'counts' must be bool"),
     ],
 )
 def test_malformed_file_names_file_rule_and_problem(tmp_path: Path, text: str, problem: str) -> None:

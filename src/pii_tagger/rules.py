@@ -67,6 +67,7 @@ class FieldRule:
     parents: tuple[str, ...] = ()  # for match = "record": parent words that make the record a person's
     events: tuple[str, ...] = ()  # words in an event's own name that tag the event with this category
     in_text: bool = False  # for match = "record": key=value pairs in text are read too
+    counts: bool = False  # a whole number under the rule's keys is a count of such values, kept
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +108,8 @@ class ValueRule:
     context_required: bool = True
     deny_context: tuple[str, ...] = ()
     context_window: int = 40
+    context_fields: tuple[str, ...] = ()
+    deny_fields: tuple[str, ...] = ()
     min_digits: int = 0
     action: Action | None = None
     mask: str = "full"
@@ -154,6 +157,8 @@ class NamesRule:
     context: tuple[str, ...] = ()
     not_names: tuple[str, ...] = ()
     company_markers: tuple[str, ...] = ()
+    place_words: tuple[str, ...] = ()
+    context_fields: tuple[str, ...] = ()
     examples: tuple[str, ...] = ()
     counterexamples: tuple[str, ...] = ()
 
@@ -365,7 +370,7 @@ def _build_categories(entries: list[tuple[Path, dict[str, Any]]]) -> dict[int, C
 
 
 def _field(path: Path, table: dict[str, Any]) -> FieldRule:
-    allowed = {"id", "category", "kind", "terms", "match", "action", "mask", "normalize", "label", "format", "parents", "events", "in_text"}
+    allowed = {"id", "category", "kind", "terms", "match", "action", "mask", "normalize", "label", "format", "parents", "events", "in_text", "counts"}
     e = _Entry(path, table, "field", allowed)
     ident = e.get("id", str)
     match = e.get("match", str, "suffix", MATCHES)
@@ -386,6 +391,7 @@ def _field(path: Path, table: dict[str, Any]) -> FieldRule:
         parents=parents,
         events=e.strings("events", None),
         in_text=e.get("in_text", bool, False),
+        counts=e.get("counts", bool, False),
     )
 
 
@@ -407,7 +413,7 @@ def _neutral(path: Path, table: dict[str, Any]) -> NeutralRule:
 _VALUE_KEYS = {
     "id", "pattern", "starts", "needs", "needs_all", "handler", "before", "not_before", "not_after", "not_start", "shorter",
     "category", "label", "validator", "validator_in_context", "context", "context_required", "deny_context",
-    "context_window", "min_digits", "action", "mask", "normalize", "examples", "counterexamples",
+    "context_window", "context_fields", "deny_fields", "min_digits", "action", "mask", "normalize", "examples", "counterexamples",
 }
 
 
@@ -434,7 +440,8 @@ def _safe(path: Path, table: dict[str, Any]) -> SafeShape:
 
 
 _NAMES_LISTS = (
-    "given", "surnames", "surname_endings", "titles", "after_titles", "context", "not_names", "company_markers",
+    "given", "surnames", "surname_endings", "titles", "after_titles", "context", "not_names", "company_markers", "place_words",
+    "context_fields",
     "examples", "counterexamples",
 )
 
@@ -446,7 +453,7 @@ def _names(path: Path, table: dict[str, Any]) -> NamesRule:
     lists = {key: e.strings(key, None) for key in _NAMES_LISTS}
     if not lists["given"] and not lists["surnames"] and not lists["context"]:
         e.fail("a lexicon needs 'given', 'surnames' or 'context' names")
-    for key in ("given", "surnames", "titles", "after_titles", "not_names", "company_markers"):
+    for key in ("given", "surnames", "titles", "after_titles", "not_names", "company_markers", "place_words"):
         spaced = [w for w in lists[key] if len(w.split()) != 1]
         if spaced:
             e.fail(f"{key!r} holds {len(spaced)} entries that are not one word (the first: entry {lists[key].index(spaced[0]) + 1})")
@@ -502,6 +509,8 @@ def _value(path: Path, table: dict[str, Any], shipped: bool = False) -> ValueRul
         context_required=e.get("context_required", bool, True),
         deny_context=e.strings("deny_context", None),
         context_window=window,
+        context_fields=e.strings("context_fields", None),
+        deny_fields=e.strings("deny_fields", None),
         min_digits=e.get("min_digits", int, 0),
         action=cast(Action | None, e.get("action", str, None, ACTIONS)),
         mask=e.get("mask", str, "full", MASKS),

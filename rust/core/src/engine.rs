@@ -316,7 +316,11 @@ impl Engine {
         Ok(Engine {
             value_targets,
             scanner: Scanner::new(&rules.values, &rules.safe, &rules.names)?,
-            names: FieldNames::new(&rules.fields, &rules.contexts, &rules.neutrals),
+            names: {
+                let mut names = FieldNames::new(&rules.fields, &rules.contexts, &rules.neutrals);
+                names.add_value_fields(&rules.values, &rules.names);
+                names
+            },
             fields: rules.fields.clone(),
             targets,
             hasher,
@@ -471,6 +475,13 @@ impl<'e> Walk<'e> {
         self.nodes.get(id)
     }
 
+    /// Whether field `node` drops its value: a credential's, unless the field
+    /// counts such values and this one is a whole number (`"passwords": 3`).
+    pub fn drops(&self, node: NodeId, whole_number: bool) -> bool {
+        let n = self.nodes.get(node);
+        n.drop && !(n.counts && whole_number)
+    }
+
     pub fn root(&self) -> NodeId {
         ROOT
     }
@@ -515,7 +526,7 @@ impl<'e> Walk<'e> {
         // Our own masks and tokens in a key ("[REDACTED:email]") name no field.
         let words_of = engine.scanner.without_own_tokens(name);
         let (words, key_start) = child_words(&up.words, &words_of);
-        let mut node = Node { path: join(name), capture: up.capture, ..Node::default() };
+        let mut node = Node { path: join(name), capture: up.capture, counts: up.counts, ..Node::default() };
         if let Some(m) = engine.names.match_path(&words, key_start) {
             let rule = &engine.fields[m.rule];
             if let Ok(t) = engine.targets.find(&rule.id, m.category) {
@@ -533,6 +544,7 @@ impl<'e> Walk<'e> {
                 }
             }
         }
+        node.cues = engine.names.value_cues(&words);
         node.words = words;
         let transient = scanned && !engine.scanner.is_clean(name) && self.redact_key(&mut node, parent, name);
         self.nodes.add(parent, kind, table_key, node, transient)
@@ -548,6 +560,7 @@ impl<'e> Walk<'e> {
         } else if node.capture.is_none_or(|c| engine.targets.get(c).action != Action::Drop) {
             node.capture = Some(t);
             node.drop = action == Action::Drop;
+            node.counts = rule.counts;
         }
     }
 
@@ -564,6 +577,7 @@ impl<'e> Walk<'e> {
             words: up.words.clone(),
             key_out: up.key_out.clone(),
             key_findings: up.key_findings.clone(),
+            cues: up.cues.clone(),
             ..Node::default()
         };
         let rule = self.engine.targets.get(t).rule.clone();
@@ -666,7 +680,8 @@ impl<'e> Walk<'e> {
             Some(t) if capture != p.capture => t,
             _ => *c.tags.first()?,
         };
-        Some(KeyTarget { id: id as usize, keep: self.target(id).action == Action::Keep })
+        let counts = c.counts && capture == c.capture;
+        Some(KeyTarget { id: id as usize, keep: self.target(id).action == Action::Keep, counts })
     }
 
     fn add(&mut self, target: u32, node: NodeId, value: Option<&str>, leaked: bool) {
@@ -721,7 +736,7 @@ impl<'e> Walk<'e> {
                 return out;
             }
         }
-        if self.engine.scanner.is_clean(text) {
+        if self.engine.scanner.is_clean_in(text, &self.nodes.get(node).cues) {
             return None;
         }
         if self.nodes.get(node).url {
@@ -760,6 +775,21 @@ impl<'e> Walk<'e> {
         }
     }
 
+    /// A number written as `text` in field `node`: under a personal field
+    /// redacted whole, unless the field counts such values and it is an
+    /// integer (`logins: 5`); elsewhere scanned when it is a big integer.
+    pub fn number(&mut self, node: NodeId, text: &str) -> Option<String> {
+        let n = self.nodes.get(node);
+        if n.capture.is_some() {
+            return if n.counts && is_integer(text) { None } else { self.captured(node, text) };
+        }
+        if is_integer(text) && is_big_int(text) {
+            self.big_int(node, text)
+        } else {
+            None
+        }
+    }
+
     /// An integer written as `text`, outside a personal field: its redaction if it holds anything.
     pub fn big_int(&mut self, node: NodeId, text: &str) -> Option<String> {
         self.text(node, text, true, false)
@@ -775,8 +805,9 @@ impl<'e> Walk<'e> {
     fn text(&mut self, node: NodeId, text: &str, parse_urls: bool, checked: bool) -> Option<String> {
         let engine = self.engine;
         let found = {
+            let cues = self.nodes.get(node).cues.clone();
             let mut keys = |key: &str| self.key_target(node, key);
-            if checked { engine.scanner.search(text, &mut keys) } else { engine.scanner.scan(text, &mut keys) }
+            if checked || !engine.scanner.is_clean_in(text, &cues) { engine.scanner.search_in(text, &mut keys, &cues) } else { Vec::new() }
         };
         let mut out = String::new();
         let mut last = 0;
@@ -1055,7 +1086,7 @@ impl<'e> Walk<'e> {
     /// One member of a JSON object, walked (None: dropped).
     fn json_member<'j>(&mut self, child: NodeId, key: Cow<'j, str>, value: Json<'j>, depth: usize) -> Option<(Cow<'j, str>, Json<'j>)> {
         self.key_findings(child);
-        if self.nodes.get(child).drop {
+        if self.drops(child, matches!(&value, Json::Number(n) if is_integer(n))) {
             if !is_empty_json(&value) {
                 let (text, is_str) = match &value {
                     Json::String(s) => (Cow::Borrowed(s.as_ref()), true),
@@ -1073,22 +1104,12 @@ impl<'e> Walk<'e> {
         if !self.nodes.get(node).tags.is_empty() && !is_empty_json(&value) {
             self.tag(node);
         }
-        let capture = self.nodes.get(node).capture;
         match value {
             Json::String(s) => match self.string(node, &s, depth) {
                 Some(out) => Json::String(Cow::Owned(out)),
                 None => Json::String(s),
             },
-            Json::Number(n) => {
-                let redacted = if capture.is_some() {
-                    self.captured(node, &n)
-                } else if is_integer(&n) && is_big_int(&n) {
-                    self.big_int(node, &n)
-                } else {
-                    None
-                };
-                redacted.map_or(Json::Number(n), |r| Json::String(Cow::Owned(r)))
-            }
+            Json::Number(n) => self.number(node, &n).map_or(Json::Number(n), |r| Json::String(Cow::Owned(r))),
             container @ (Json::Object(_) | Json::Array(_)) => self.json_container(node, container, depth),
             other => other,
         }

@@ -8,7 +8,8 @@
 
 use std::collections::HashMap;
 
-use crate::rules::{ContextRule, FieldRule, NeutralRule};
+use crate::rules::{ContextRule, FieldRule, NamesRule, NeutralRule, ValueRule};
+use crate::scan::FieldCue;
 use crate::text::name_tokens;
 
 /// How many words of a path are kept: the last ones, the key's own among them.
@@ -67,6 +68,9 @@ struct ContextTerm {
 /// A phrase of a rule's `events`: its words and the rule.
 type EventPhrase = (Box<[WordId]>, usize);
 
+/// A value rule's field term: its words and what it tells the rule.
+type FieldTerm = (Box<[WordId]>, FieldCue);
+
 /// What matching needs of a field rule.
 #[derive(Debug, Clone, Copy)]
 struct RuleInfo {
@@ -98,6 +102,9 @@ pub struct FieldNames {
     /// Context terms by their last word (indexes into `contexts`).
     contexts_by_end: HashMap<WordId, Vec<usize>>,
     rules: Vec<RuleInfo>,
+    /// Value rules' `context_fields` and `deny_fields` terms by their last
+    /// word: the term's words and what it tells the rule.
+    value_fields: HashMap<WordId, Vec<FieldTerm>>,
 }
 
 /// How a term is matched against a path.
@@ -202,6 +209,43 @@ impl FieldNames {
             }
         }
         names
+    }
+
+    /// Adds the value rules' field terms (`context_fields`, `deny_fields`)
+    /// and the name lexicons' (`context_fields`), numbered as the scanner
+    /// numbers them: the value rules, then the lexicons.
+    pub fn add_value_fields(&mut self, values: &[ValueRule], names: &[NamesRule]) {
+        let value_terms = values.iter().map(|v| (&v.context_fields, &v.deny_fields));
+        let empty = Vec::new();
+        let name_terms = names.iter().map(|n| (&n.context_fields, &empty));
+        for (rule, (context, deny)) in value_terms.chain(name_terms).enumerate() {
+            let terms = context.iter().map(|t| (t, false)).chain(deny.iter().map(|t| (t, true)));
+            for (term, deny) in terms {
+                let words = self.intern(term);
+                let Some(&last) = words.last() else { continue };
+                self.value_fields.entry(last).or_default().push((words, FieldCue { rule, deny }));
+            }
+        }
+    }
+
+    /// What the key path `path` (a run of words as [`child_words`] gives it)
+    /// tells the value rules: each rule with a field term that ends the path,
+    /// once, a deny before a context. Empty for most keys.
+    pub fn value_cues<S: AsRef<str>>(&self, path: &[S]) -> Vec<FieldCue> {
+        if self.value_fields.is_empty() {
+            return Vec::new();
+        }
+        let Some(last) = path.last().map(|w| self.word_id(w.as_ref())) else { return Vec::new() };
+        let Some(terms) = self.value_fields.get(&last) else { return Vec::new() };
+        let ids: Vec<WordId> = path.iter().map(|word| self.word_id(word.as_ref())).collect();
+        let mut cues: Vec<FieldCue> = Vec::new();
+        for (words, cue) in terms {
+            if ids.ends_with(words) && !cues.iter().any(|c| c.rule == cue.rule && (c.deny || !cue.deny)) {
+                cues.retain(|c| c.rule != cue.rule);
+                cues.push(*cue);
+            }
+        }
+        cues
     }
 
     /// The rule for the last key of `path` (a run of words as [`child_words`]
@@ -638,6 +682,35 @@ mod tests {
                 .match_path(path, key_start)
                 .map(|m| (rules.fields[m.rule].id.as_str(), m.category));
             assert_eq!(found, expected, "{path:?} from {key_start}");
+        }
+    }
+
+    #[test]
+    fn value_rules_field_terms_end_the_path() {
+        let (rules, mut names) = shipped();
+        names.add_value_fields(&rules.values, &rules.names);
+        let rule = |id: &str| rules.values.iter().position(|v| v.id == id).unwrap();
+        let cues = |keys: &[&str]| {
+            let mut words = Vec::new();
+            for key in keys {
+                words = child_words(&words, key).0;
+            }
+            let mut cues = names.value_cues(&words);
+            cues.sort_by_key(|c| c.rule);
+            cues
+        };
+        let deny = |id| FieldCue { rule: rule(id), deny: true };
+        let mut ips = vec![deny("ip_internal"), deny("ipv4")];
+        ips.sort_by_key(|c| c.rule);
+        for keys in [&["version"][..], &["app_version"], &["os", "version"], &["userAgent"], &["user_agent.original"], &["versions"]] {
+            assert_eq!(cues(keys), ips, "{keys:?}");
+        }
+        let phone = vec![FieldCue { rule: rule("phone_lv_national"), deny: false }];
+        for keys in [&["to"][..], &["sms", "from"], &["recipients"], &["replyTo"]] {
+            assert_eq!(cues(keys), phone, "{keys:?}");
+        }
+        for keys in [&["version", "host"][..], &["build_log"], &["to", "name"], &["token"], &[]] {
+            assert_eq!(cues(keys), vec![], "{keys:?}");
         }
     }
 

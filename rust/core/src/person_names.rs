@@ -7,10 +7,16 @@
 //! name (`Bērziņš Jānis`), an initial and a known surname (`J. Bērziņš`), or
 //! when a title or a context word stands just before it (`Mr Smith`,
 //! `klients: Ričards Ozoliņš`) or a title just after it (`Bērziņa kundze`).
-//! A run directly after a company's legal form (`SIA`, `Ltd`) is a company,
-//! and a word such as a place, a month or a log word is never part of one.
-//! Every word is compared folded (no case, no diacritics), so `Janis
-//! Berzins` is found as `Jānis Bērziņš` is.
+//! A surname may come first (`BĒRZIŅŠ, Jānis`, `Bērziņš Jānis`), a given
+//! name may be in the masculine genitive before a surname in it (`Jāņa
+//! Bērziņa`), and after a context word a name may be in lower case
+//! (`klients jānis bērziņš`). A run directly after a company's legal form
+//! (`SIA`, `Ltd`) is a company, one just before a place word (`Krišjāņa
+//! Barona iela`) a street's or an institution's name, and a word such as a
+//! place, a month or a log word is never part of one. Words are compared
+//! folded (no case, no diacritics), so `Janis Berzins` is found as `Jānis
+//! Bērziņš` is; a given name written with diacritics is compared with them
+//! (`Jāņa` is not `Jana`).
 
 use rustc_hash::FxHashSet as HashSet;
 
@@ -25,6 +31,8 @@ const CONTEXT_REACH: usize = 48;
 /// One compiled `[[names]]` lexicon.
 pub struct NameFinder {
     given: HashSet<String>,
+    /// The given names in lower case with their diacritics.
+    given_marked: HashSet<String>,
     surnames: HashSet<String>,
     /// Folded, longest first.
     endings: Vec<String>,
@@ -39,6 +47,8 @@ pub struct NameFinder {
     company_markers: HashSet<String>,
     /// Markers written with lower case letters ("biedrība", "GmbH"), folded.
     company_words: HashSet<String>,
+    /// Folded.
+    place_words: HashSet<String>,
 }
 
 /// A word of the text: its byte span and how it is written.
@@ -102,6 +112,8 @@ impl NameFinder {
         Ok(NameFinder {
             cues,
             given: set(&rule.given, "given")?,
+            given_marked: rule.given.iter().map(|g| g.trim().trim_end_matches('.').to_lowercase()).collect(),
+            place_words: set(&rule.place_words, "place_words")?,
             surnames: set(&rule.surnames, "surnames")?,
             endings,
             titles,
@@ -137,23 +149,36 @@ impl NameFinder {
                 after_letter = after_letter && (c == '\'' || c == '’');
             }
         }
-        // One capitalised word: a name only after a context word ("klients Ričards").
-        capitals == 1 && text.len() > 4
+        // One capitalised word: a name only after a context word ("klients
+        // Ričards"); none: in lower case after one ("klients jānis bērziņš").
+        // A lower-case text in ASCII alone is not read for names (most log text is).
+        (capitals == 1 && text.len() > 4) || (capitals == 0 && text.len() > 8)
     }
 
     /// The names in `text` as byte spans, in order, none inside `taken`
     /// (the spans other rules found, in order and not overlapping).
-    pub fn find(&self, text: &str, taken: &[(usize, usize)]) -> Vec<(usize, usize)> {
+    /// `field`: the text is the value of a field whose name says that it
+    /// begins with a name (as a context word would).
+    pub fn find(&self, text: &str, taken: &[(usize, usize)], field: bool) -> Vec<(usize, usize)> {
         let words = words(text);
         let mut found = Vec::new();
         let mut i = 0;
         while i < words.len() {
             let w = words[i];
-            if !w.capital || overlaps(taken, w.start, w.end) {
+            if overlaps(taken, w.start, w.end) {
                 i += 1;
                 continue;
             }
-            match self.name_at(text, &words, i, taken) {
+            // The field's name stands before the value's first word (blanks
+            // and quotes aside: "[HASH:…]" begins with no name).
+            let cued = field && i == 0 && text[..w.start].chars().all(|c| c.is_whitespace() || "\"'‘’„“”«»".contains(c));
+            let name = if w.capital {
+                self.name_at(text, &words, i, taken, cued)
+            } else {
+                self.lower_name_at(text, &words, i, taken, cued)
+            };
+            let name = name.filter(|&n| !self.place_after(text, &words, i + n - 1));
+            match name {
                 Some(n) => {
                     found.push((words[i].start, words[i + n - 1].end));
                     i += n;
@@ -164,8 +189,9 @@ impl NameFinder {
         found
     }
 
-    /// How many words from `words[i]` are a name, if they are one.
-    fn name_at(&self, text: &str, words: &[Word], i: usize, taken: &[(usize, usize)]) -> Option<usize> {
+    /// How many words from `words[i]` are a name, if they are one; `cued`:
+    /// the field's name stands before them as a context word would.
+    fn name_at(&self, text: &str, words: &[Word], i: usize, taken: &[(usize, usize)], cued: bool) -> Option<usize> {
         let first = words[i];
         // The run: capitalised words of one style, one space or tab apart.
         let mut run = 1;
@@ -194,18 +220,26 @@ impl NameFinder {
         if run == 0 || self.is_company(&text[first.start..first.end], &folded[0]) || self.after_company(text, first.start) {
             return None;
         }
-        // After a title or context word, or before "kungs": the whole run.
-        if self.named_before(text, first.start) || self.titled_after(text, words, i + run - 1) {
-            return Some(run);
+        // After a title or context word, or before "kungs": the whole run
+        // ("klients: PŪPOLA, Dagnija": a surname, a comma and one more word).
+        if cued || self.named_before(text, first.start) || self.titled_after(text, words, i + run - 1) {
+            let after_comma = run == 1 && self.comma_then_word(text, words, i, taken);
+            // One word in capitals alone under such a field is a code ("N/A", "NONE"), not a name.
+            let code = cued && run == 1 && !after_comma && first.caps && !self.named_before(text, first.start);
+            return (!code).then_some(if after_comma { 2 } else { run });
         }
-        if run >= 2 && self.given.contains(&folded[0]) {
+        let written = &text[first.start..first.end];
+        if run >= 2 && self.is_given(written, &folded[0]) {
             // Given, middle and surname; else given and surname (any capitalised word).
             let middle = run == 3 && self.given.contains(&folded[1]) && self.is_surname(&folded[2]);
             return Some(if middle { 3 } else { 2 });
         }
-        // Surname first: "Bērziņš Jānis".
-        if run >= 2 && self.surnames.contains(&folded[0]) && self.given.contains(&folded[1]) {
+        // "Jāņa Bērziņa": a given name in the masculine genitive, then a surname.
+        if run >= 2 && self.is_surname(&folded[1]) && self.is_genitive(written) {
             return Some(2);
+        }
+        if let Some(n) = self.surname_first(text, words, i, taken, &folded[0]) {
+            return Some(n);
         }
         // "J. Bērziņš": an initial, then a known surname.
         let initial = |w: &Word| w.end - w.start == 1 && text[w.end..].starts_with('.');
@@ -213,6 +247,130 @@ impl NameFinder {
             return Some(1);
         }
         None
+    }
+
+    /// Surname first: "BĒRZIŅŠ, Jānis", "Bērziņš, Jānis", "BĒRZIŅŠ Jānis",
+    /// "Bērziņš Jānis", "KOWALCZYK, Anna" — a surname (known or by its
+    /// ending; any word in capitals before a comma and a given name that is
+    /// not), a comma or not, then a given name that no third capitalised
+    /// word follows ("INFO Anna Ozola" is Anna Ozola).
+    fn surname_first(&self, text: &str, words: &[Word], i: usize, taken: &[(usize, usize)], folded: &str) -> Option<usize> {
+        let (first, next) = (words[i], *words.get(i + 1)?);
+        let gap = &text[first.end..next.start];
+        let spaces = gap.strip_prefix(',').unwrap_or(gap);
+        let comma = spaces.len() < gap.len();
+        if !next.capital || spaces.len() > 2 || (spaces.is_empty() && !comma) || !spaces.chars().all(|c| c == ' ' || c == '\t') {
+            return None;
+        }
+        if overlaps(taken, next.start, next.end) || self.is_given(&text[first.start..first.end], folded) {
+            return None;
+        }
+        let given_text = &text[next.start..next.end];
+        let given = fold(given_text);
+        if self.not_names.contains(given.as_ref()) || !self.is_given(given_text, &given) {
+            return None;
+        }
+        let third = words.get(i + 2).is_some_and(|w| {
+            w.capital && w.caps == next.caps && text[next.end..w.start].chars().all(|c| c == ' ') && w.start - next.end <= 2
+        });
+        let surname = self.is_surname(folded) || (first.caps && comma && !next.caps);
+        (surname && !third).then_some(2)
+    }
+
+    /// `words[i]` is followed by a comma and a capitalised word that may be
+    /// part of a name ("PŪPOLA, Dagnija").
+    fn comma_then_word(&self, text: &str, words: &[Word], i: usize, taken: &[(usize, usize)]) -> bool {
+        let Some(next) = words.get(i + 1) else { return false };
+        let gap = &text[words[i].end..next.start];
+        next.capital
+            && matches!(gap, ", " | ",")
+            && !overlaps(taken, next.start, next.end)
+            && !self.not_names.contains(fold(&text[next.start..next.end]).as_ref())
+    }
+
+    /// A lower-case name at `words[i]`: a given name and a surname after a
+    /// context word (or first in a field whose name says it holds one), or
+    /// a given name and a known surname anywhere (both in the lexicons).
+    fn lower_name_at(&self, text: &str, words: &[Word], i: usize, taken: &[(usize, usize)], cued: bool) -> Option<usize> {
+        let w = words[i];
+        let written = &text[w.start..w.end];
+        // Lower case as written: looked up without folding ("jānis", "janis").
+        let given = if written.is_ascii() { self.given.contains(written) } else { self.given_marked.contains(written) };
+        if !given || w.end - w.start < 3 {
+            return None;
+        }
+        let next = words.get(i + 1).filter(|n| {
+            !n.capital && !overlaps(taken, n.start, n.end) && matches!(&text[w.end..n.start], " " | "\t")
+        });
+        let Some(next) = next else {
+            // The whole value of such a field: "contact": "anna".
+            return (cued && words.len() == 1).then_some(1);
+        };
+        let surname = fold(&text[next.start..next.end]);
+        if self.surnames.contains(surname.as_ref()) {
+            return Some(2);
+        }
+        let after_context = cued || self.named_before(text, w.start);
+        (after_context && (self.is_surname(&surname) || (cued && words.len() == 2))).then_some(2)
+    }
+
+    /// `written` (a word as the text has it, `folded` its fold) is a given
+    /// name: compared folded when written in ASCII, else with its diacritics.
+    fn is_given(&self, written: &str, folded: &str) -> bool {
+        // Every marked given name's fold is in `given`: most words are
+        // ruled out there, without lower-casing them.
+        self.given.contains(folded) && (written.is_ascii() || self.given_marked.contains(lower(written).as_ref()))
+    }
+
+    /// `written` is the masculine genitive of a given name: "Jāņa" (Jānis),
+    /// "Kārļa" (Kārlis), "Pētera" (Pēteris), "Ivara" (Ivars), "Mārtiņa" (Mārtiņš).
+    fn is_genitive(&self, written: &str) -> bool {
+        let word = lower(written);
+        let Some(stem) = word.strip_suffix('a').filter(|s| s.chars().nth(1).is_some()) else { return false };
+        let known = |form: &str| {
+            if written.is_ascii() {
+                self.given.contains(form)
+            } else {
+                self.given_marked.contains(form)
+            }
+        };
+        // Before -is a softened consonant is hard again: Jāņa -> Jānis.
+        let mut hard = stem.to_string();
+        if let Some(last) = hard.pop() {
+            hard.push(match last {
+                'ņ' => 'n',
+                'ļ' => 'l',
+                'ž' => 'z',
+                'č' => 'c',
+                'š' => 's',
+                other => other,
+            });
+        }
+        ["s", "š", "is"].iter().any(|end| known(&format!("{stem}{end}"))) || known(&format!("{hard}is"))
+    }
+
+    /// The word after the name's last word (`words[last]`) is a place word
+    /// and that word is not a masculine nominative (`-s`, `-š`): the name is
+    /// a street's or an institution's, named after a person in the genitive
+    /// ("Krišjāņa Barona iela", "Paula Stradiņa slimnīca"; "pacients Jānis
+    /// Bērziņš slimnīcā" is a person).
+    fn place_after(&self, text: &str, words: &[Word], last: usize) -> bool {
+        let Some(next) = words.get(last + 1) else { return false };
+        let (name, gap) = (&text[words[last].start..words[last].end], &text[words[last].end..next.start]);
+        // The last two letters in lower case, read from the end (no copy of the word).
+        let mut end = name.chars().rev().map(|c| c.to_lowercase().next().unwrap_or(c));
+        let (ultimate, penultimate) = (end.next(), end.next());
+        // "-as", "-es" end feminine genitives ("Annas Brigaderes iela").
+        let nominative = match ultimate {
+            Some('š') => true,
+            Some('s') => !matches!(penultimate, Some('a' | 'e')),
+            _ => false,
+        };
+        !nominative
+            && !gap.is_empty()
+            && gap.len() <= 2
+            && gap.chars().all(|c| c == ' ' || c == '\t')
+            && self.place_words.contains(fold(&text[next.start..next.end]).as_ref())
     }
 
     fn is_surname(&self, folded: &str) -> bool {
@@ -292,6 +450,15 @@ fn before_words(text: &str, start: usize, reach: usize) -> Vec<String> {
 /// The folded words of `text`, split at anything but letters and digits.
 fn folded_words(text: &str) -> Vec<String> {
     fold(text).split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_string).collect()
+}
+
+/// `text` in lower case (borrowed when it is).
+fn lower(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.chars().any(char::is_uppercase) {
+        std::borrow::Cow::Owned(text.to_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
 }
 
 /// Whether `start..end` overlaps a span of `taken` (in order, not overlapping).
@@ -395,7 +562,7 @@ mod tests {
             mask: "full".into(),
             normalize: "text".into(),
             source: String::new(),
-            given: ["Jānis", "Anna", "Līga", "John"].map(String::from).to_vec(),
+            given: ["Jānis", "Anna", "Līga", "John", "Jana", "Pēteris"].map(String::from).to_vec(),
             surnames: ["Bērziņš", "Ozola", "Smith"].map(String::from).to_vec(),
             surname_endings: ["ins", "ina", "ite"].map(String::from).to_vec(),
             titles: ["Mr", "Dr"].map(String::from).to_vec(),
@@ -403,6 +570,8 @@ mod tests {
             context: ["klients", "vārds uzvārds"].map(String::from).to_vec(),
             not_names: ["Rīga", "Rīgā", "Payment"].map(String::from).to_vec(),
             company_markers: ["SIA"].map(String::from).to_vec(),
+            place_words: ["iela", "slimnīca"].map(String::from).to_vec(),
+            context_fields: vec![],
             examples: vec![],
             counterexamples: vec![],
         };
@@ -410,7 +579,7 @@ mod tests {
     }
 
     fn names(text: &str) -> Vec<&str> {
-        finder().find(text, &[]).into_iter().map(|(s, e)| &text[s..e]).collect()
+        finder().find(text, &[], false).into_iter().map(|(s, e)| &text[s..e]).collect()
     }
 
     #[test]
@@ -430,8 +599,49 @@ mod tests {
     }
 
     #[test]
+    fn surnames_first_genitives_and_lower_case() {
+        assert_eq!(names("BĒRZIŅŠ, Jānis ieradās"), ["BĒRZIŅŠ, Jānis"]);
+        assert_eq!(names("Bērziņš, Jānis"), ["Bērziņš, Jānis"]);
+        assert_eq!(names("BĒRZIŅŠ Jānis"), ["BĒRZIŅŠ Jānis"]);
+        assert_eq!(names("BĒRZIŅŠ JĀNIS"), ["BĒRZIŅŠ JĀNIS"]);
+        assert_eq!(names("KOWALCZYK, Anna"), ["KOWALCZYK, Anna"]);
+        assert_eq!(names("Kalniņa Līga"), ["Kalniņa Līga"]);
+        assert_eq!(names("INFO Anna Ozola logged in"), ["Anna Ozola"]);
+        assert_eq!(names("Jāņa Bērziņa pieteikums"), ["Jāņa Bērziņa"]);
+        assert_eq!(names("Pētera Ozola rēķins"), ["Pētera Ozola"]);
+        assert_eq!(names("Jana Sēta"), ["Jana Sēta"], "Jana is a given name");
+        assert_eq!(names("klients jānis bērziņš zvanīja"), ["jānis bērziņš"]);
+        assert_eq!(names("klients: anna kalniņa"), ["anna kalniņa"]);
+        assert_eq!(names("samaksāja jānis bērziņš"), ["jānis bērziņš"], "both in the lexicons");
+        assert_eq!(names("Jānis Bērziņš slimnīcā"), ["Jānis Bērziņš"], "a person at a place");
+        let cued = |text: &str| -> Vec<String> {
+            finder().find(text, &[], true).into_iter().map(|(s, e)| text[s..e].to_string()).collect()
+        };
+        assert_eq!(cued("Emeka Nguyen"), ["Emeka Nguyen"]);
+        assert_eq!(cued("anna"), ["anna"]);
+        assert_eq!(cued("anna nguyen"), ["anna nguyen"]);
+        assert_eq!(cued("SIA Kokmaiņa"), Vec::<String>::new());
+        assert_eq!(cued("PŪPOLA, Dagnija"), ["PŪPOLA, Dagnija"]);
+        assert_eq!(cued(" 'Emeka'"), ["Emeka"]);
+        for text in ["[HASH:k1:0f3a9c2b7d1e4f5a6b7c]", "NONE", "N/A", "id 5, Emeka Nguyen"] {
+            assert_eq!(cued(text), Vec::<String>::new(), "{text}");
+        }
+        assert_eq!(names("klients: NGUYEN, Emeka"), ["NGUYEN, Emeka"]);
+        assert_eq!(names("klients: Nguyen, Rīgā"), ["Nguyen"]);
+        assert_eq!(cued("anna from support"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn look_alikes_of_genitives_surnames_first_and_lower_case() {
+        for text in ["Jāņa Sēta veikals", "Jāņa Bērziņa iela", "Pētera Ozola slimnīca", "Annas Ozolas ielā", "ERROR Anna", "KOWALCZYK Anna", "ERROR, ANNA", "Rīgā, Anna", "Paldies, Anna",
+                     "Anna, Jānis", "klients anna", "anna from support", "jānis ozols", "klients jānis ir", "Ozola , Anna"] {
+            assert!(names(text).is_empty(), "{text}: {:?}", names(text));
+        }
+    }
+
+    #[test]
     fn not_names() {
-        for text in ["customer C-3 called back", "klients A", "Mr X", "klients SIA Kokmaiņa", "Payment Received", "SIA Jānis Bērziņš", "Anna", "Jānis Rīgā", "Office 365", "jānis bērziņš", "Jānis_2 Bērziņš", "The klients. Payment"] {
+        for text in ["customer C-3 called back", "klients A", "Mr X", "klients SIA Kokmaiņa", "Payment Received", "SIA Jānis Bērziņš", "Anna", "Jānis Rīgā", "Office 365", "Jānis_2 Bērziņš", "The klients. Payment"] {
             assert!(names(text).is_empty(), "{text}");
         }
         assert!(!NameFinder::may_hold("request finished"));
@@ -504,6 +714,6 @@ mod tests {
     #[test]
     fn spans_taken_by_other_rules_are_left_alone() {
         let text = "Jānis Bērziņš";
-        assert!(finder().find(text, &[(0, text.len())]).is_empty());
+        assert!(finder().find(text, &[(0, text.len())], false).is_empty());
     }
 }

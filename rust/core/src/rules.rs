@@ -83,6 +83,10 @@ pub struct FieldRule {
     /// the event with this rule's category.
     #[serde(default)]
     pub events: Vec<String>,
+    /// A whole number under the rule's keys is a count of such values
+    /// (`logins: 5`), not one of them: kept.
+    #[serde(default)]
+    pub counts: bool,
 }
 
 /// A parent or leading word that sets the category of the field after it.
@@ -150,6 +154,15 @@ pub struct ValueRule {
     pub deny_context: Vec<String>,
     #[serde(default = "forty")]
     pub context_window: usize,
+    /// Field names (terms, matched at the end of a key's path as field rules'
+    /// are) under which a value counts as having a context word before it:
+    /// a bare number under `to` is a phone.
+    #[serde(default)]
+    pub context_fields: Vec<String>,
+    /// Field names under which the rule does not apply: a four-part version
+    /// under `version` is not an IP address.
+    #[serde(default)]
+    pub deny_fields: Vec<String>,
     #[serde(default)]
     pub min_digits: usize,
     #[serde(default)]
@@ -204,6 +217,14 @@ pub struct NamesRule {
     /// Words after which a run of capitalised words is a company's name.
     #[serde(default)]
     pub company_markers: Vec<String>,
+    /// Words just after a name that make it the name of a place or an
+    /// institution named after a person ("Krišjāņa Barona iela").
+    #[serde(default)]
+    pub place_words: Vec<String>,
+    /// Field names whose value begins with a name: as after a context word
+    /// (`contact`, `kontaktpersona`, `signer`).
+    #[serde(default)]
+    pub context_fields: Vec<String>,
     #[serde(default)]
     pub examples: Vec<String>,
     #[serde(default)]

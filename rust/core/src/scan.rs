@@ -76,12 +76,23 @@ pub struct Finding {
     pub url: bool,
 }
 
+/// What a field's name tells a value rule about the values under it
+/// (`context_fields`, `deny_fields`): the rule's index and whether the rule
+/// does not apply there (`deny`) or the field counts as a context word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FieldCue {
+    pub rule: usize,
+    pub deny: bool,
+}
+
 /// What the caller knows of a key in `key=value` text: a target id (its own
 /// numbering) and whether that target keeps the value (tags it only).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct KeyTarget {
     pub id: usize,
     pub keep: bool,
+    /// A whole number after the key is a count of such values (`logins: 12`), kept.
+    pub counts: bool,
 }
 
 /// The field-name decisions for keys found in text.
@@ -321,6 +332,14 @@ fn compile_rule(rule: &ValueRule) -> Result<Rule, String> {
     if validator_in_context.is_some() && rule.context.is_empty() {
         return Err("'validator_in_context' needs 'context' words".into());
     }
+    if !rule.context_fields.is_empty() && rule.context.is_empty() {
+        return Err("'context_fields' needs 'context' words (a field named so counts as one)".into());
+    }
+    for (key, terms) in [("context_fields", &rule.context_fields), ("deny_fields", &rule.deny_fields)] {
+        if let Some(bad) = terms.iter().find(|t| crate::text::name_tokens(t).is_empty()) {
+            return Err(format!("'{key}' holds {bad:?}: write a field name with letters or digits"));
+        }
+    }
     if !(1..=200).contains(&rule.context_window) {
         return Err(format!("'context_window' is {}; expected 1 to 200 characters", rule.context_window));
     }
@@ -543,8 +562,19 @@ impl Scanner {
 
     /// [`Scanner::scan`] without the clean tests.
     pub fn search(&self, text: &str, keys: &mut dyn KeyTargets) -> Vec<Finding> {
-        let mut state =
-            State { found: Vec::new(), digits: None, needs_all: Default::default(), matching: None, own_tokens: None };
+        self.search_in(text, keys, &[])
+    }
+
+    /// [`Scanner::search`] of the value of a field whose name tells the rules `cues`.
+    pub fn search_in(&self, text: &str, keys: &mut dyn KeyTargets, cues: &[FieldCue]) -> Vec<Finding> {
+        let mut state = State {
+            found: Vec::new(),
+            cues,
+            digits: None,
+            needs_all: Default::default(),
+            matching: None,
+            own_tokens: None,
+        };
         // A match at the very start has no character before it.
         let mut pos = match self.search.search(&Input::new(text).anchored(Anchored::Yes)) {
             Some(m) => self.take(text, 0, m.end(), m.pattern().as_usize(), &mut state, keys),
@@ -562,10 +592,24 @@ impl Scanner {
             let at = self.true_start(text, start, end.offset(), end.pattern());
             pos = self.take(text, at, end.offset(), end.pattern().as_usize(), &mut state, keys);
         }
-        if !self.names.is_empty() && NameFinder::may_hold(text) {
+        if !self.names.is_empty() && (NameFinder::may_hold(text) || self.names_cued(cues)) {
             self.add_names(text, &mut state);
         }
         state.found
+    }
+
+    /// Whether a field cue is for a `[[names]]` lexicon (their rule indexes follow the value rules').
+    fn names_cued(&self, cues: &[FieldCue]) -> bool {
+        cues.iter().any(|c| c.rule >= self.rules.len() && !c.deny)
+    }
+
+    /// [`Scanner::is_clean`] of the value of a field whose name tells the
+    /// rules `cues`: one that says it holds a name is read unless it is wholly a safe shape.
+    pub fn is_clean_in(&self, text: &str, cues: &[FieldCue]) -> bool {
+        if self.names_cued(cues) {
+            return self.shape_of(text).is_some();
+        }
+        self.is_clean(text)
     }
 
     /// The names in `text` that no other finding holds, in order among them.
@@ -579,7 +623,8 @@ impl Scanner {
         taken.sort_unstable();
         let before = found.len();
         for (j, finder) in self.names.iter().enumerate() {
-            let names = finder.find(text, &taken);
+            let cued = state.cues.iter().any(|c| c.rule == self.rules.len() + j && !c.deny);
+            let names = finder.find(text, &taken, cued);
             for &(start, end) in &names {
                 found.push(Finding { start, end, source: Source::Rule(self.rules.len() + j), url: false });
             }
@@ -665,7 +710,7 @@ impl Scanner {
                 state.found.push(Finding { start, end, source: Source::Rule(i), url: true });
                 Some(end)
             }
-            _ => match self.check(rule, text, start, end, state) {
+            _ => match self.check(i, text, start, end, state) {
                 Some(len) => {
                     state.found.push(Finding { start, end: start + len, source: Source::Rule(i), url: false });
                     Some(start + len)
@@ -688,7 +733,7 @@ impl Scanner {
             let input = Input::new(&text[..cut]).range(start..).anchored(Anchored::Pattern(PatternID::new_unchecked(i)));
             let whole = self.search.search(&input).is_some_and(|m| m.end() == cut);
             if whole && self.bounded(rule, text, start, cut) {
-                if let Some(len) = self.check(rule, text, start, cut, state) {
+                if let Some(len) = self.check(i, text, start, cut, state) {
                     state.found.push(Finding { start, end: start + len, source: Source::Rule(i), url: false });
                     return Some(start + len);
                 }
@@ -720,8 +765,15 @@ impl Scanner {
     }
 
     /// Context words and validator: the length of the value found at `start`, if any.
-    fn check(&self, rule: &Rule, text: &str, start: usize, end: usize, state: &mut State) -> Option<usize> {
+    fn check(&self, i: usize, text: &str, start: usize, end: usize, state: &mut State) -> Option<usize> {
+        let rule = &self.rules[i];
         let candidate = &text[start..end];
+        // What the field's name says: the rule does not apply, or it stands for a context word.
+        let field_context = match state.cues.iter().find(|c| c.rule == i) {
+            Some(cue) if cue.deny => return None,
+            Some(_) => true,
+            None => false,
+        };
         let mut validator = rule.validator;
         if rule.context.is_some() || rule.deny.is_some() {
             let window = self.window(text, chars_back(text, start, rule.window), start, state);
@@ -730,7 +782,7 @@ impl Scanner {
                 return None;
             }
             if let Some(context) = &rule.context {
-                if context.found_in(&before) {
+                if field_context || context.found_in(&before) {
                     if rule.validator_in_context.is_some() {
                         validator = rule.validator_in_context;
                     }
@@ -802,6 +854,9 @@ impl Scanner {
             return own_end;
         }
         let (start, stop) = self.value_span(text, value_start);
+        if target.counts && stop > start && text[start..stop].bytes().all(|b| b.is_ascii_digit()) {
+            return value_start;
+        }
         if stop > start && !self.is_own_token(&text[start..stop]) {
             found.push(Finding { start, end: stop, source: Source::Key(target.id), url: false });
         }
@@ -881,8 +936,10 @@ impl ReplaceAll for Regex {
     }
 }
 
-struct State {
+struct State<'c> {
     found: Vec<Finding>,
+    /// What the name of the field that holds the text tells the rules.
+    cues: &'c [FieldCue],
     /// The text's digit count, once a rule asked for it.
     digits: Option<usize>,
     /// Whether the text holds all of a rule's `needs_all`, by rule, once asked.
@@ -1000,17 +1057,29 @@ mod tests {
     #[test]
     fn key_value_asks_the_caller() {
         let (rules, scanner) = shipped();
-        let mut keys = |key: &str| (key == "password").then_some(KeyTarget { id: 7, keep: false });
+        let mut keys = |key: &str| (key == "password").then_some(KeyTarget { id: 7, keep: false, counts: false });
         let text = "login ok user=anna password=Slepens123, retry=0";
         let hits = scanner.scan(text, &mut keys);
         let values: Vec<&str> = hits.iter().filter(|f| f.source == Source::Key(7)).map(|f| &text[f.start..f.end]).collect();
         assert_eq!(values, ["Slepens123"]);
         let _ = rules;
         let long = format!("token={}, next", "x".repeat(5000));
-        let mut keys = |key: &str| (key == "token").then_some(KeyTarget { id: 1, keep: false });
+        let mut keys = |key: &str| (key == "token").then_some(KeyTarget { id: 1, keep: false, counts: false });
         let hits = scanner.scan(&long, &mut keys);
         assert_eq!(hits.len(), 1);
         assert_eq!(hits[0].end - hits[0].start, 5000, "the whole value, however long");
+    }
+
+    #[test]
+    fn a_whole_number_after_a_counting_key_is_kept() {
+        let (_, scanner) = shipped();
+        let mut keys = |key: &str| (key == "logins").then_some(KeyTarget { id: 3, keep: false, counts: true });
+        for (text, value) in [("logins: 12, ok", None), ("logins=41 next=1", None), ("logins: janis.berzins", Some("janis.berzins")),
+                              ("logins: 12 janis", Some("12 janis")), ("logins: 12a", Some("12a"))] {
+            let hits = scanner.scan(text, &mut keys);
+            let found: Vec<&str> = hits.iter().filter(|f| f.source == Source::Key(3)).map(|f| &text[f.start..f.end]).collect();
+            assert_eq!(found, value.into_iter().collect::<Vec<_>>(), "{text}");
+        }
     }
 
     #[test]

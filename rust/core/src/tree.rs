@@ -47,6 +47,8 @@ pub struct Node {
     pub tags: Vec<u32>,
     /// The field is dropped from the output (credentials).
     pub drop: bool,
+    /// A whole number under the field is a count, not a value (`logins: 5`).
+    pub counts: bool,
     /// The key as written out, when its name held personal data.
     pub key_out: Option<String>,
     /// What the key's name held.
@@ -61,6 +63,8 @@ pub struct Node {
     /// The field is a person's data (identity, contact, bank or credential):
     /// it makes its mapping a person's record.
     pub personal: bool,
+    /// What the key's name tells the value rules (`context_fields`, `deny_fields`).
+    pub cues: Vec<crate::scan::FieldCue>,
     /// Kept children with `str` keys, by key text.
     pub(crate) children: HashMap<Box<str>, NodeId>,
 }

@@ -572,7 +572,7 @@ impl<'py> PyWalk<'_, '_, 'py> {
     /// What becomes of one field.
     fn field(&mut self, node: NodeId, value: &Bound<'py, PyAny>, depth: usize) -> PyResult<Outcome<'py>> {
         self.walk.key_findings(node);
-        if self.walk.node(node).drop {
+        if self.walk.drops(node, value.is_exact_instance_of::<PyInt>()) {
             let is_str = value.is_exact_instance_of::<PyString>();
             let empty = value.is_none() || (is_str && value.len()? == 0);
             if !empty {
@@ -623,14 +623,7 @@ impl<'py> PyWalk<'_, '_, 'py> {
                 }
             }
             let text = value.str()?;
-            let text = text_of(&text);
-            let out = if capture {
-                self.walk.captured(node, &text)
-            } else if is_big_int(&text) {
-                self.walk.big_int(node, &text)
-            } else {
-                None
-            };
+            let out = self.walk.number(node, &text_of(&text));
             return Ok(out.map_or_else(|| value.clone(), |s| PyString::new(py, &s).into_any()));
         }
         if value.is_none() || value.is_exact_instance_of::<PyBool>() || value.is_exact_instance_of::<PyFloat>() {
