@@ -1,7 +1,11 @@
 //! Arbitrary text through value scanning and masking: every finding lies on
 //! character boundaries inside the text; the quick "cannot match" test never
 //! hides a finding of a value rule; no mask, token or normaliser panics;
-//! redacting twice writes what redacting once wrote.
+//! a second redaction only replaces more text by masks (it never writes
+//! text that the first did not, up to percent-encoding, nor breaks one of
+//! its masks). It may find more: a mask changes what stands next to a
+//! candidate (see the README's Reliability section), so "twice equals
+//! once" is not asserted here.
 #![no_main]
 
 use std::sync::OnceLock;
@@ -10,7 +14,8 @@ use libfuzzer_sys::fuzz_target;
 use pii_core::act::{self, Action, Mask, Normalizer, Target};
 use pii_core::rules::RuleSet;
 use pii_core::scan::{NoKeys, Source};
-use pii_core_fuzz::{assert_spans, redact_text, shipped};
+use pii_core::url;
+use pii_core_fuzz::{assert_spans, is_subsequence, outside_own_tokens, redact_text, shipped};
 
 /// How many of the scanner's rules are value rules (the name lexicons follow them).
 fn value_rules() -> usize {
@@ -56,5 +61,8 @@ fuzz_target!(|data: &[u8]| {
     }
     let (once, _) = redact_text(engine, &text);
     let (twice, _) = redact_text(engine, &once);
-    assert_eq!(once, twice, "redacting again changed the text");
+    // Up to percent-encoding: a URL's piece that is redacted is encoded again whole.
+    let plain = |written: &str| url::unquote_plus(&outside_own_tokens(written)).into_owned();
+    let (left, kept) = (plain(&once), plain(&twice));
+    assert!(is_subsequence(&kept, &left), "redacting again wrote what was not there: {once:?} -> {twice:?}");
 });

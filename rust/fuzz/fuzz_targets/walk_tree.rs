@@ -1,13 +1,13 @@
 //! Arbitrary JSON-like events through the walk: the output nests no deeper
 //! than the bound, each marker a bound writes counts as unchecked, no key
 //! over the bound is written or shown in a path, the output is JSON, and
-//! walking it again writes it again unchanged.
+//! walking it again only replaces more of it by masks.
 #![no_main]
 
 use arbitrary::{Arbitrary, Unstructured};
 use libfuzzer_sys::fuzz_target;
 use pii_core::json::{self, Json};
-use pii_core_fuzz::{event, long_keys, markers, nesting, shipped, unchecked, walk_event, Tree, FUZZ_DEPTH, MAX_TREE_DEPTH};
+use pii_core_fuzz::{event, is_subsequence, long_keys, outside_own_tokens, markers, nesting, shipped, unchecked, walk_event, Tree, FUZZ_DEPTH, MAX_TREE_DEPTH};
 
 // The input: a JSON object (an event as a log line holds it), or else the
 // bytes an arbitrary [`Tree`] is built of.
@@ -38,6 +38,11 @@ fuzz_target!(|data: &[u8]| {
     let text = output.to_text();
     assert!(json::is_valid(&text), "the output is not JSON");
     let Json::Object(again) = output else { unreachable!("an event is an object") };
+    // Walked again, only more is replaced by masks (a mask can change the
+    // words of a key that holds it: see scan_text); quotes aside, as a
+    // number may become a string.
     let (again, _) = walk_event(engine, again);
-    assert_eq!(Json::Object(again).to_text(), text, "walking the output again changed it");
+    let again = Json::Object(again).to_text();
+    let plain = |written: &str| outside_own_tokens(written).replace('"', "");
+    assert!(is_subsequence(&plain(&again), &plain(&text)), "walking the output again wrote what was not there: {text} -> {again}");
 });

@@ -99,6 +99,29 @@ pub fn long_keys<'a>(value: &'a Json<'_>, out: &mut Vec<&'a str>) {
     }
 }
 
+/// `text` without our own masks and tokens (what a second pass must not add to).
+pub fn outside_own_tokens(text: &str) -> String {
+    let scanner = &shipped().scanner;
+    let mut out = String::with_capacity(text.len());
+    let mut pos = 0;
+    while let Some(c) = text[pos..].chars().next() {
+        match scanner.own_token_at(text, pos) {
+            Some(end) => pos = end,
+            None => {
+                out.push(c);
+                pos += c.len_utf8();
+            }
+        }
+    }
+    out
+}
+
+/// Every character of `part` stands in `whole`, in order.
+pub fn is_subsequence(part: &str, whole: &str) -> bool {
+    let mut chars = whole.chars();
+    part.chars().all(|c| chars.any(|w| w == c))
+}
+
 // ---- a generator of events ----------------------------------------------------
 
 /// Values a log event of ours might hold (all made up).
@@ -203,10 +226,17 @@ pub enum Tree {
 
 /// The deepest nesting [`Tree::json`] builds (far past any bound of the walk).
 pub const MAX_TREE_DEPTH: usize = 600;
+/// The most text one event's [`Tree::JsonText`]s hold in all, padding and
+/// JSON (one over the bound on JSON in strings; more would only make a run slow).
+pub const MAX_PAD: usize = 1200 << 10;
+/// A [`Tree::JsonText`] is built only above this depth, and counts as this
+/// deep inside (so one holds no other).
+const JSON_TEXT_DEPTH: usize = MAX_TREE_DEPTH - 64;
 
 impl Tree {
-    /// The tree as JSON (nesting past [`MAX_TREE_DEPTH`] left out).
-    pub fn json(&self, depth: usize) -> Json<'static> {
+    /// The tree as JSON (nesting past [`MAX_TREE_DEPTH`] left out), with at
+    /// most `pad` bytes left for JSON in strings.
+    pub fn json(&self, depth: usize, pad: &mut usize) -> Json<'static> {
         let owned = |s: String| Json::String(Cow::Owned(s));
         let number = |s: String| Json::Number(Cow::Owned(s));
         if depth > MAX_TREE_DEPTH {
@@ -220,13 +250,13 @@ impl Tree {
             Tree::Float(f) if f.is_finite() => number(format!("{f:?}")),
             Tree::Float(_) => number("0.5".into()),
             Tree::Str(t) => owned(t.text()),
-            Tree::List(items) => Json::Array(items.iter().map(|t| t.json(depth + 1)).collect()),
+            Tree::List(items) => Json::Array(items.iter().map(|t| t.json(depth + 1, pad)).collect()),
             Tree::Map(members) => {
-                Json::Object(members.iter().map(|(k, v)| (Cow::Owned(k.text()), v.json(depth + 1))).collect())
+                Json::Object(members.iter().map(|(k, v)| (Cow::Owned(k.text()), v.json(depth + 1, pad))).collect())
             }
             Tree::Nested { levels, key, tree } => {
                 let levels = (*levels as usize).min(MAX_TREE_DEPTH.saturating_sub(depth));
-                let mut value = tree.json(depth + levels);
+                let mut value = tree.json(depth + levels, pad);
                 let key = key.as_ref().map(Key::text);
                 for _ in 0..levels {
                     value = match &key {
@@ -237,9 +267,16 @@ impl Tree {
                 value
             }
             Tree::JsonText { tree, pad_kib } => {
-                let inner = tree.json(depth + 1).to_text();
-                let pad = (*pad_kib as usize % 1100) * 1024;
-                owned(format!("[\"{}\",{inner}]", " ".repeat(pad)))
+                // Text in text in text... doubles its escapes at each level:
+                // a few levels, and the budget, bound it.
+                if *pad == 0 || depth >= JSON_TEXT_DEPTH {
+                    return Json::Null;
+                }
+                let inner = tree.json(JSON_TEXT_DEPTH.max(depth) + 1, pad).to_text();
+                *pad = pad.saturating_sub(inner.len());
+                let spaces = ((*pad_kib as usize % 1100) * 1024).min(*pad);
+                *pad -= spaces;
+                owned(format!("[\"{}\",{inner}]", " ".repeat(spaces)))
             }
         }
     }
@@ -247,7 +284,7 @@ impl Tree {
 
 /// A tree as an event: a map at the top (anything else is put under `message`).
 pub fn event(tree: &Tree) -> Members<'static> {
-    match tree.json(0) {
+    match tree.json(0, &mut { MAX_PAD }) {
         Json::Object(members) => members,
         other => vec![(Cow::Borrowed("message"), other)],
     }
