@@ -519,6 +519,8 @@ impl<'e> Walk<'e> {
                 path: join(LONG_KEY),
                 capture: Some(engine.targets.unchecked),
                 key_out: Some(LONG_KEY.to_string()),
+                key_findings: vec![engine.targets.unchecked],
+                unread: true,
                 ..Node::default()
             };
             return self.nodes.add(parent, kind, table_key, node, true);
@@ -768,7 +770,9 @@ impl<'e> Walk<'e> {
             }
         }
         let (out, done) = act::redaction(self.target(t), text, &self.engine.hasher);
-        self.add_done(t, at, Some(text), true, done);
+        if !self.nodes.get(node).unread {
+            self.add_done(t, at, Some(text), true, done);
+        }
         match out {
             Cow::Owned(s) => Some(s),
             Cow::Borrowed(_) => None,

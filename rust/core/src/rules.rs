@@ -284,7 +284,7 @@ impl RuleSet {
     pub fn shipped() -> Result<RuleSet, RuleError> {
         let mut all = RuleSet::default();
         for (name, text) in SHIPPED_FILES {
-            let part: RuleSet = toml::from_str(text).map_err(|e| RuleError(format!("{name}: {e}")))?;
+            let part = RuleSet::from_toml(name, text)?;
             all.categories.extend(part.categories);
             all.fields.extend(part.fields);
             all.contexts.extend(part.contexts);
@@ -294,6 +294,11 @@ impl RuleSet {
             all.names.extend(part.names);
         }
         Ok(all)
+    }
+
+    /// One rule file's text; the error names the file (`name`) and the problem.
+    pub fn from_toml(name: &str, text: &str) -> Result<RuleSet, RuleError> {
+        toml::from_str(text).map_err(|e| RuleError(format!("{name}: {e}")))
     }
 
     /// Merged tables as the Python loader hands them over (JSON, one array per section).

@@ -707,6 +707,11 @@ impl Scanner {
                 (!too_long).then(|| self.key_value(text, key, end, state, keys))
             }
             Handler::Url => {
+                // A URL never ends inside our own mask or token (a query's
+                // `[REDACTED:email]` up to its last `]`): it takes all of it,
+                // which a second pass leaves as it is.
+                let spans = self.own_token_spans(text, state);
+                let end = spans.iter().find(|&&(a, b)| a < end && end < b).map_or(end, |&(_, b)| b);
                 state.found.push(Finding { start, end, source: Source::Rule(i), url: true });
                 Some(end)
             }

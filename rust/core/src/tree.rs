@@ -60,6 +60,10 @@ pub struct Node {
     pub record: Option<u32>,
     /// The record rule also reads `key=value` pairs in text (`user=janis`).
     pub record_in_text: bool,
+    /// The key's name was not read (longer than the bound): the key counts
+    /// as unchecked each time it is met (its `key_findings`), and its value
+    /// is replaced without counting again.
+    pub unread: bool,
     /// The field is a person's data (identity, contact, bank or credential):
     /// it makes its mapping a person's record.
     pub personal: bool,

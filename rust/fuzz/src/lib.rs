@@ -1,0 +1,291 @@
+//! What the fuzz targets share: the engine of the shipped rules, the checks
+//! every finding must pass, and a generator of JSON-like events.
+
+use std::borrow::Cow;
+use std::sync::OnceLock;
+
+use arbitrary::Arbitrary;
+use pii_core::act::Hasher;
+use pii_core::engine::{default_targets, Engine, Run, LONG_KEY, MAX_KEY_BYTES, TOO_DEEP, TOO_LARGE, UNCHECKED_RULE};
+use pii_core::json::{Json, Members};
+use pii_core::rules::{RuleError, RuleSet};
+
+/// The nesting the fuzzed engine follows: small, so that the bound is met often.
+pub const FUZZ_DEPTH: usize = 12;
+
+/// A hasher with a fixed test key.
+pub fn hasher() -> Hasher {
+    Hasher::new([("fz1", b"a-fuzzing-key-of-enough-length".as_slice())]).expect("a valid test key")
+}
+
+/// An engine of `rules` with their own actions (the categories' defaults otherwise).
+pub fn compile(rules: &RuleSet, max_depth: usize) -> Result<Engine, RuleError> {
+    Engine::new(rules, default_targets(rules), hasher(), max_depth)
+}
+
+/// The engine of the shipped rules, built once per process.
+pub fn shipped() -> &'static Engine {
+    static ENGINE: OnceLock<Engine> = OnceLock::new();
+    ENGINE.get_or_init(|| compile(&RuleSet::shipped().expect("shipped rules parse"), FUZZ_DEPTH).expect("shipped rules compile"))
+}
+
+/// Panics unless every span lies inside `text` on character boundaries, in order, not overlapping.
+pub fn assert_spans(text: &str, spans: impl IntoIterator<Item = (usize, usize)>) {
+    let mut last = 0;
+    for (start, end) in spans {
+        assert!(start <= end && end <= text.len(), "span {start}..{end} outside a text of {} bytes", text.len());
+        assert!(text.is_char_boundary(start) && text.is_char_boundary(end), "span {start}..{end} cuts a character");
+        assert!(start >= last, "span {start}..{end} overlaps the one before (ending at {last})");
+        last = end;
+    }
+}
+
+/// One event (a JSON object's members) walked: what may be written, and the tally.
+pub fn walk_event<'j>(engine: &Engine, members: Members<'j>) -> (Members<'j>, Run) {
+    let ((written, _own), run) = engine.walk(Run::new(true, true), |walk| walk.json_event(members));
+    (written, run)
+}
+
+/// `text` as the value of `message`, redacted: what would be written for it.
+pub fn redact_text(engine: &Engine, text: &str) -> (String, Run) {
+    let (written, run) = walk_event(engine, vec![(Cow::Borrowed("message"), Json::String(Cow::Borrowed(text)))]);
+    let out = match written.into_iter().next() {
+        Some((_, Json::String(s))) => s.into_owned(),
+        Some((_, other)) => other.to_text(),
+        None => String::new(),
+    };
+    (out, run)
+}
+
+/// How many findings of a run could not be checked (a bound stopped the walk).
+pub fn unchecked(engine: &Engine, run: &Run) -> usize {
+    let found = run.found.as_deref().unwrap_or_default();
+    found.iter().filter(|f| engine.targets().get(f.target).rule == UNCHECKED_RULE).count()
+}
+
+/// Nesting of containers: 0 for a scalar.
+pub fn nesting(value: &Json<'_>) -> usize {
+    match value {
+        Json::Array(items) => 1 + items.iter().map(nesting).max().unwrap_or(0),
+        Json::Object(members) => 1 + members.iter().map(|(_, v)| nesting(v)).max().unwrap_or(0),
+        _ => 0,
+    }
+}
+
+/// How many times a bound's marker stands in `value` (as a string, or a key).
+pub fn markers(value: &Json<'_>) -> usize {
+    let is_marker = |s: &str| [TOO_DEEP, TOO_LARGE, LONG_KEY].iter().any(|m| s.contains(m));
+    match value {
+        Json::String(s) => usize::from(is_marker(s)),
+        Json::Array(items) => items.iter().map(markers).sum(),
+        Json::Object(members) => members.iter().map(|(k, v)| usize::from(is_marker(k)) + markers(v)).sum(),
+        _ => 0,
+    }
+}
+
+/// Keys longer than the bound, anywhere in `value`.
+pub fn long_keys<'a>(value: &'a Json<'_>, out: &mut Vec<&'a str>) {
+    match value {
+        Json::Array(items) => items.iter().for_each(|v| long_keys(v, out)),
+        Json::Object(members) => {
+            for (k, v) in members {
+                if k.len() > MAX_KEY_BYTES {
+                    out.push(k);
+                }
+                long_keys(v, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `text` without our own masks and tokens (what a second pass must not add to).
+pub fn outside_own_tokens(text: &str) -> String {
+    let scanner = &shipped().scanner;
+    let mut out = String::with_capacity(text.len());
+    let mut pos = 0;
+    while let Some(c) = text[pos..].chars().next() {
+        match scanner.own_token_at(text, pos) {
+            Some(end) => pos = end,
+            None => {
+                out.push(c);
+                pos += c.len_utf8();
+            }
+        }
+    }
+    out
+}
+
+/// Every character of `part` stands in `whole`, in order.
+pub fn is_subsequence(part: &str, whole: &str) -> bool {
+    let mut chars = whole.chars();
+    part.chars().all(|c| chars.any(|w| w == c))
+}
+
+// ---- a generator of events ----------------------------------------------------
+
+/// Values a log event of ours might hold (all made up).
+pub const SAMPLES: [&str; 18] = [
+    "anna.ozola@inbox.lv",
+    "161175-19997",
+    "LV80BANK0000435195001",
+    "4111 1111 1111 1111",
+    "+371 29 123 456",
+    "Jānis Bērziņš",
+    "https://janis:slepens@veikals.example.lv/klienti/anna.ozola@inbox.lv?email=a%40b.lv&redirect_uri=https%3A%2F%2Fx.lv%2F%3Ftoken%3Dq#sadala",
+    "10.0.12.4",
+    "2e7abed5658ef30d856980bb0977e471",
+    "[REDACTED:email]",
+    "[HASH:fz1:0123456789abcdef0123]",
+    "user=janis password=Slepens1 klients=Līga Kalniņa",
+    "Rīga, Brīvības iela 21-4, LV-1010",
+    "2024-03-01T12:00:00.123Z",
+    "{\"customer\": {\"email\": \"liga.kalnina@pasts.lv\", \"vārds\": \"Līga\"}}",
+    "[[\"kods\", \"050590-12346\"]]",
+    "maksājums 12.50 EUR no konta LV97HABA0012345678910",
+    "pieprasījums apstrādāts 34 ms",
+];
+
+/// Keys a log event of ours might hold.
+pub const FIELDS: [&str; 24] = [
+    "event", "message", "email", "e-pasts", "vārds", "uzvārds", "password", "parole", "user", "name", "first",
+    "owner", "customer", "card_number", "iban", "phone", "personas_kods", "url", "redirect_uri", "trace_id",
+    "amount", "pii_categories", "pii_redactions", "klients",
+];
+
+/// A string: made up by the fuzzer, one of [`SAMPLES`], or several joined.
+#[derive(Arbitrary, Debug)]
+pub enum Text {
+    Raw(String),
+    Sample(u8),
+    Joined(Vec<Text>),
+}
+
+impl Text {
+    pub fn render(&self, out: &mut String) {
+        match self {
+            Text::Raw(s) => out.push_str(s),
+            Text::Sample(i) => out.push_str(SAMPLES[*i as usize % SAMPLES.len()]),
+            Text::Joined(parts) => parts.iter().for_each(|p| p.render(out)),
+        }
+    }
+
+    pub fn text(&self) -> String {
+        let mut out = String::new();
+        self.render(&mut out);
+        out
+    }
+}
+
+/// A key: made up, one of [`FIELDS`], or a text repeated to a length (up to
+/// twice the bound on keys).
+#[derive(Arbitrary, Debug)]
+pub enum Key {
+    Raw(String),
+    Field(u8),
+    Long { bytes: u16, text: Text },
+}
+
+impl Key {
+    pub fn text(&self) -> String {
+        match self {
+            Key::Raw(s) => s.clone(),
+            Key::Field(i) => FIELDS[*i as usize % FIELDS.len()].to_string(),
+            Key::Long { bytes, text } => {
+                let unit = text.text();
+                let unit = if unit.is_empty() { "k".to_string() } else { unit };
+                let want = *bytes as usize % (2 * MAX_KEY_BYTES + 64);
+                let mut out = String::with_capacity(want + unit.len());
+                while out.len() < want {
+                    out.push_str(&unit);
+                }
+                out
+            }
+        }
+    }
+}
+
+/// A JSON-like tree.
+#[derive(Arbitrary, Debug)]
+pub enum Tree {
+    Null,
+    Bool(bool),
+    Int(i64),
+    /// An integer of 20 to 39 digits.
+    Big(u128),
+    Float(f64),
+    Str(Text),
+    List(Vec<Tree>),
+    Map(Vec<(Key, Tree)>),
+    /// `tree` inside `levels` lists (or maps under `key`).
+    Nested { levels: u8, key: Option<Key>, tree: Box<Tree> },
+    /// `tree` written as JSON text inside a string, after `pad_kib` KiB of
+    /// spaces in a string of its own (over the bound on JSON in strings when large).
+    JsonText { tree: Box<Tree>, pad_kib: u16 },
+}
+
+/// The deepest nesting [`Tree::json`] builds (far past any bound of the walk).
+pub const MAX_TREE_DEPTH: usize = 600;
+/// The most text one event's [`Tree::JsonText`]s hold in all, padding and
+/// JSON (one over the bound on JSON in strings; more would only make a run slow).
+pub const MAX_PAD: usize = 1200 << 10;
+/// A [`Tree::JsonText`] is built only above this depth, and counts as this
+/// deep inside (so one holds no other).
+const JSON_TEXT_DEPTH: usize = MAX_TREE_DEPTH - 64;
+
+impl Tree {
+    /// The tree as JSON (nesting past [`MAX_TREE_DEPTH`] left out), with at
+    /// most `pad` bytes left for JSON in strings.
+    pub fn json(&self, depth: usize, pad: &mut usize) -> Json<'static> {
+        let owned = |s: String| Json::String(Cow::Owned(s));
+        let number = |s: String| Json::Number(Cow::Owned(s));
+        if depth > MAX_TREE_DEPTH {
+            return Json::Null;
+        }
+        match self {
+            Tree::Null => Json::Null,
+            Tree::Bool(b) => Json::Bool(*b),
+            Tree::Int(n) => number(n.to_string()),
+            Tree::Big(n) => number((*n).max(10_000_000_000_000_000_000).to_string()),
+            Tree::Float(f) if f.is_finite() => number(format!("{f:?}")),
+            Tree::Float(_) => number("0.5".into()),
+            Tree::Str(t) => owned(t.text()),
+            Tree::List(items) => Json::Array(items.iter().map(|t| t.json(depth + 1, pad)).collect()),
+            Tree::Map(members) => {
+                Json::Object(members.iter().map(|(k, v)| (Cow::Owned(k.text()), v.json(depth + 1, pad))).collect())
+            }
+            Tree::Nested { levels, key, tree } => {
+                let levels = (*levels as usize).min(MAX_TREE_DEPTH.saturating_sub(depth));
+                let mut value = tree.json(depth + levels, pad);
+                let key = key.as_ref().map(Key::text);
+                for _ in 0..levels {
+                    value = match &key {
+                        Some(k) => Json::Object(vec![(Cow::Owned(k.clone()), value)]),
+                        None => Json::Array(vec![value]),
+                    };
+                }
+                value
+            }
+            Tree::JsonText { tree, pad_kib } => {
+                // Text in text in text... doubles its escapes at each level:
+                // a few levels, and the budget, bound it.
+                if *pad == 0 || depth >= JSON_TEXT_DEPTH {
+                    return Json::Null;
+                }
+                let inner = tree.json(JSON_TEXT_DEPTH.max(depth) + 1, pad).to_text();
+                *pad = pad.saturating_sub(inner.len());
+                let spaces = ((*pad_kib as usize % 1100) * 1024).min(*pad);
+                *pad -= spaces;
+                owned(format!("[\"{}\",{inner}]", " ".repeat(spaces)))
+            }
+        }
+    }
+}
+
+/// A tree as an event: a map at the top (anything else is put under `message`).
+pub fn event(tree: &Tree) -> Members<'static> {
+    match tree.json(0, &mut { MAX_PAD }) {
+        Json::Object(members) => members,
+        other => vec![(Cow::Borrowed("message"), other)],
+    }
+}
