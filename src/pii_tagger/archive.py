@@ -173,6 +173,12 @@ def scan(
     return report
 
 
+def numbered(leaks: Iterable[Leak], before: int) -> list[Leak]:
+    """Leaks with lines numbered in their chunk, numbered in their input
+    (``before``: the input's lines before the chunk)."""
+    return [dataclasses.replace(leak, line=before + leak.line) for leak in leaks]
+
+
 def _merge(report: Report, results: Iterable[ChunkResult], max_details: int) -> None:
     """Results in input order, their lines numbered in their input."""
     before = 0  # lines of the input before this chunk
@@ -189,5 +195,5 @@ def _merge(report: Report, results: Iterable[ChunkResult], max_details: int) -> 
             report.by_file[leak.file] += 1
         room = max_details - len(report.leaks)
         if room > 0:
-            report.leaks.extend(dataclasses.replace(leak, line=before + leak.line) for leak in result.leaks[:room])
+            report.leaks.extend(numbered(result.leaks[:room], before))
         before += result.lines

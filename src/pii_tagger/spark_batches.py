@@ -14,7 +14,6 @@ a task that Spark had to retry is reported.
 
 from __future__ import annotations
 
-import dataclasses
 import io
 import os
 import secrets
@@ -28,7 +27,7 @@ import orjson
 import pyarrow as pa
 
 from .actions import Hasher
-from .archive import ChunkResult, Leak, ScanOptions, find_leaks, make_guard
+from .archive import ChunkResult, Leak, ScanOptions, find_leaks, make_guard, numbered
 from .engine import CATEGORIES_KEY, OWN_KEYS, Redactor
 from .guard import LeakGuard
 from .logfiles import ReadCounts, line_event, stream_chunks
@@ -337,7 +336,7 @@ def _read_file(redactor: Redactor, label: str, reader: io.BufferedReader) -> tup
     before = 0  # the file's lines before this chunk: leaks are numbered in their chunk
     for chunk in stream_chunks(reader, label, counts, _ignore):
         result = find_leaks(redactor, chunk)
-        result.leaks = [dataclasses.replace(leak, line=before + leak.line) for leak in result.leaks]
+        result.leaks = numbered(result.leaks, before)
         before += result.lines
         results.append(result)
     return counts, results
