@@ -580,7 +580,18 @@ impl Scanner {
             Some(m) => self.take(text, 0, m.end(), m.pattern().as_usize(), &mut state, keys),
             None => 0,
         };
+        let mut tried_adjacent = None;
         while pos < text.len() {
+            // A finding ends at `pos`: a match may start right there, as at the
+            // start of the text, whatever the rule's `not_before` says of the
+            // character before (the finding's; a second pass sees our mask there).
+            if tried_adjacent != Some(pos) && state.found.last().is_some_and(|f| f.end == pos) {
+                tried_adjacent = Some(pos);
+                if let Some(m) = self.search.search(&Input::new(text).range(pos..).anchored(Anchored::Yes)) {
+                    pos = self.take(text, pos, m.end(), m.pattern().as_usize(), &mut state, keys);
+                    continue;
+                }
+            }
             // Matches at `pos` and after: from the character before it.
             let from = char_start_before(text, pos).unwrap_or(0);
             let input = Input::new(text).range(from..);
@@ -697,7 +708,7 @@ impl Scanner {
                 before.search(&Input::new(&text[floor..at]))? .start() + floor
             }
         };
-        if !self.bounded(rule, text, start, end) {
+        if !self.bounded(rule, text, start, end, state) {
             return self.shorter(i, text, start, end, state);
         }
         match rule.handler {
@@ -737,7 +748,7 @@ impl Scanner {
         for &cut in cuts.iter().rev() {
             let input = Input::new(&text[..cut]).range(start..).anchored(Anchored::Pattern(PatternID::new_unchecked(i)));
             let whole = self.search.search(&input).is_some_and(|m| m.end() == cut);
-            if whole && self.bounded(rule, text, start, cut) {
+            if whole && self.bounded(rule, text, start, cut, state) {
                 if let Some(len) = self.check(i, text, start, cut, state) {
                     state.found.push(Finding { start, end: start + len, source: Source::Rule(i), url: false });
                     return Some(start + len);
@@ -748,8 +759,9 @@ impl Scanner {
     }
 
     /// The characters around `start..end` allow a finding there.
-    fn bounded(&self, rule: &Rule, text: &str, start: usize, end: usize) -> bool {
-        if let Some(not_before) = &rule.not_before {
+    fn bounded(&self, rule: &Rule, text: &str, start: usize, end: usize, state: &State) -> bool {
+        let after_finding = state.found.last().is_some_and(|f| f.end == start);
+        if let (Some(not_before), false) = (&rule.not_before, after_finding) {
             if let Some(prev) = char_start_before(text, start) {
                 if not_before.is_match(&text[prev..start]) && !escaped_break(text, start) {
                     return false;
@@ -986,6 +998,21 @@ mod tests {
                 Source::Key(k) => (format!("key {k}"), text[f.start..f.end].to_string()),
             })
             .collect()
+    }
+
+    #[test]
+    fn a_match_may_start_where_a_finding_ends() {
+        // The query after an e-mail: `not_before` of the path rule reads the
+        // finding's last letter, which a second pass sees as our mask's `]`.
+        let (rules, scanner) = shipped();
+        let text = "a@b.lv/k?e=anna.ozoliga%40pasts.lv 302";
+        let ids: Vec<String> = found(&rules, &scanner, text).into_iter().map(|(id, _)| id).collect();
+        assert_eq!(ids, ["email", "url_path_query"], "{text:?}");
+        let masked = "[REDACTED:email]/k?e=anna.ozoliga%40pasts.lv 302";
+        let ids: Vec<String> = found(&rules, &scanner, masked).into_iter().map(|(id, _)| id).collect();
+        assert!(ids.ends_with(&["url_path_query".to_string()]), "{ids:?}");
+        // Look-alike: a path glued to a word that is no finding stays as it is.
+        assert!(found(&rules, &scanner, "docs/k?e=anna.ozoliga%40pasts.lv").is_empty());
     }
 
     #[test]
