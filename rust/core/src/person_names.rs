@@ -717,3 +717,37 @@ mod tests {
         assert!(finder().find(text, &[(0, text.len())], false).is_empty());
     }
 }
+
+#[cfg(test)]
+mod cost {
+    use super::*;
+    use crate::rules::RuleSet;
+
+    /// `cargo test --release -p pii-core megabyte -- --ignored`, under
+    /// `valgrind --tool=callgrind --toggle-collect='*NameFinder::find*'`:
+    /// the name finder's cost on the 1 MB Latvian log text of the benchmarks
+    /// (a name, a phone and an IBAN every 80 characters; the phone and the
+    /// IBAN taken by other rules). Asserts only that every name is found.
+    #[test]
+    #[ignore = "a measurement, run by hand"]
+    fn megabyte_of_latvian_log_text() {
+        let rules = RuleSet::shipped().unwrap();
+        let finder = NameFinder::new(&rules.names[0]).unwrap();
+        let (first, last) = (["Jānis", "Anna", "Līga", "Pēteris", "Ilze"], ["Bērziņš", "Ozols", "Kalniņš", "Liepa", "Vītols"]);
+        let (mut text, mut taken, mut count) = (String::new(), Vec::new(), 0);
+        while text.len() < 1 << 20 {
+            let n = count;
+            text.push_str(&format!("klients {} {} samaksāja, tālr. ", first[n % 5], last[n / 5 % 5]));
+            let phone = text.len();
+            text.push_str(&format!("29{:06}", n % 1_000_000));
+            taken.push((phone, text.len()));
+            text.push_str(", konts ");
+            let iban = text.len();
+            text.push_str(&format!("LV80BANK{n:013}"));
+            taken.push((iban, text.len()));
+            text.push_str("; ");
+            count += 1;
+        }
+        assert_eq!(finder.find(&text, &taken, false).len(), count);
+    }
+}
