@@ -171,6 +171,7 @@ class Redactor(_native.Processor):
             # The whole of redact() in one native call (no Python frame on the
             # hot path), and so is structlog's call of the redactor.
             self.redact = self._engine.process  # type: ignore[method-assign]
+            self.redact_stdlib_record = self._engine.redact_record  # type: ignore[method-assign]
             self._process_with(self._engine)
         # OpenTelemetry's span walk, straight to the native call.
         self.redact_span = functools.partial(self._engine.walk_span, collect=self.audits)  # type: ignore[method-assign]
@@ -190,6 +191,17 @@ class Redactor(_native.Processor):
             if self.raise_errors:
                 raise
             return _failed(event, exc)
+
+    def redact_stdlib_record(self, record: Any, not_extra: frozenset[str]) -> bool:
+        """For :mod:`pii_tagger.stdlib`: a ``logging.LogRecord`` redacted in
+        place as :func:`pii_tagger.stdlib.redact_record` does, in one native
+        call, for the common record (an exact ``LogRecord``, a ``str``
+        message, a tuple of arguments, no pending exception); False, having
+        changed nothing, for any other, and always when the policy audits
+        (``redact`` then alerts). ``not_extra``: the fields that are not
+        ``extra=`` ones. May raise: the caller fails closed. Replaced, per
+        instance, by the native call when nothing is audited."""
+        return False
 
     def redact_text(self, text: str) -> tuple[str, list[int]]:
         """A redacted copy of a line of free text, and the categories it carried."""

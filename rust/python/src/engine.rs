@@ -216,6 +216,15 @@ impl Engine {
         no_panic(|| self.span(py, state, redact_resource, (copy_event, copy_link), collect))
     }
 
+    /// A standard-library `LogRecord` redacted in place, as
+    /// `pii_tagger.stdlib.redact_record` does, in one call (see
+    /// [`crate::record`]); false, having changed nothing, for a record it
+    /// leaves to that Python code. `not_extra`: the fields that are not
+    /// `extra=` ones. May raise (the caller fails closed).
+    fn redact_record<'py>(&self, py: Python<'py>, record: &Bound<'py, PyAny>, not_extra: &Bound<'py, PyFrozenSet>) -> PyResult<bool> {
+        no_panic(|| self.record(py, record, not_extra))
+    }
+
     /// Whether anything in `text` (out of any field) would be acted on.
     fn acts_on(&self, text: &Bound<'_, PyString>) -> bool {
         // In doubt (a bug): it does.
