@@ -202,18 +202,20 @@ impl Engine {
         })
     }
 
-    /// One span in one walk (see [`crate::span`]).
-    #[pyo3(signature = (state, redact_resource, copy_event, copy_link, *, collect = false))]
+    /// One span in one walk, and its redacted copy (see [`crate::span`]).
+    #[pyo3(signature = (span, redact_resource, copy_event, copy_link, kit, *, collect = false))]
+    #[allow(clippy::too_many_arguments)]
     fn walk_span<'py>(
         &self,
         py: Python<'py>,
-        state: &Bound<'py, PyDict>,
+        span: &Bound<'py, PyAny>,
         redact_resource: bool,
         copy_event: &Bound<'py, PyAny>,
         copy_link: &Bound<'py, PyAny>,
+        kit: crate::span::CopyKit<'py>,
         collect: bool,
-    ) -> PyResult<crate::span::SpanWalk<'py>> {
-        no_panic(|| self.span(py, state, redact_resource, (copy_event, copy_link), collect))
+    ) -> PyResult<crate::span::SpanCopy<'py>> {
+        no_panic(|| self.span_copy(py, span, redact_resource, (copy_event, copy_link), &kit, collect))
     }
 
     /// A standard-library `LogRecord` redacted in place, as
