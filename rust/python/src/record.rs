@@ -115,9 +115,9 @@ fn set_message<'py>(
     plain: bool,
     redacted: &Bound<'py, PyAny>,
 ) -> PyResult<()> {
-    let kept = if !plain {
-        None // an object could render differently later: the checked text is what is written
-    } else if args.is_empty() {
+    // Not plain: an object could render differently later, the checked text
+    // is what is written; no arguments: the message is the redacted text.
+    let kept = if !plain || args.is_empty() {
         None
     } else {
         // Lone surrogates were sent to Python before (a message without
