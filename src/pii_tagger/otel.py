@@ -503,7 +503,7 @@ def _redact_span(span: ReadableSpan, redaction: _Redaction, redact_resource: boo
             redaction.alert(audits, lambda index: _span_place(index, events, links), source)
     if description is not None or scope is not None or resource is not None or not tagged:
         _finish_copy(copy.__dict__, span, description, scope, resource, categories, changes, tagged)
-    return copy
+    return copy  # type: ignore[no-any-return]  # a _RedactedSpan
 
 
 def _finish_copy(
