@@ -371,6 +371,22 @@ class TestFaithfulCopy:
         wire = encode_spans([span]).resource_spans[0].scope_spans[0].spans[0]
         assert len(wire.attributes) == 6 and wire.dropped_attributes_count == 2
 
+    def test_a_copy_redacted_again_keeps_its_dropped_counts(self) -> None:
+        """Two redacting processors in a row: the second is handed the first's
+        copy, whose dropped counts are its own properties (not the SDK's
+        bounded containers), and passes them on."""
+        once, twice = InMemorySpanExporter(), InMemorySpanExporter()
+        provider = TracerProvider(span_limits=SpanLimits(max_span_attributes=6, max_events=2, max_links=2,
+                                                         max_event_attributes=1, max_link_attributes=1))
+        provider.add_span_processor(RedactingSpanProcessor(SimpleSpanProcessor(once), redactor=REDACTOR, meter_provider=MeterProvider()))
+        inner = RedactingSpanProcessor(SimpleSpanProcessor(twice), redactor=REDACTOR, meter_provider=MeterProvider())
+        provider.add_span_processor(RedactingSpanProcessor(inner, redactor=REDACTOR, meter_provider=MeterProvider()))
+        _truncated(provider.get_tracer("billing.payments"))
+        first, second = once.get_finished_spans()[1], twice.get_finished_spans()[1]
+        assert (first.dropped_attributes, first.dropped_events, first.dropped_links) == (2, 2, 1)
+        assert (second.dropped_attributes, second.dropped_events, second.dropped_links) == (2, 2, 1)
+        assert list(second.attributes) == list(first.attributes)
+
     def test_on_ending_reaches_the_wrapped_processors(self) -> None:
         seen: list[str] = []
 

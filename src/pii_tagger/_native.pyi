@@ -44,16 +44,18 @@ class Engine:
     ) -> tuple[list[dict[str, Any]], list[int], int, list[tuple[int, int]], list[_PartFound] | None]: ...
     def walk_span(
         self,
-        state: dict[str, Any],
+        span: Any,
         redact_resource: bool,
         copy_event: Callable[[Any, str, Any], Any],
         copy_link: Callable[[Any, Any], Any],
+        kit: tuple[Any, ...],
         *,
         collect: bool = False,
     ) -> tuple[
-        dict[str, Any], str | None, dict[str, Any] | None, dict[str, Any] | None,
-        list[int], int, list[tuple[int, int]], list[_PartFound] | None,
+        Any, str | None, dict[str, Any] | None, dict[str, Any] | None,
+        list[int], int, list[tuple[int, int]], list[_PartFound] | None, bool,
     ]: ...
+    def redact_record(self, record: Any, not_extra: frozenset[str]) -> bool: ...
     def acts_on(self, text: str) -> bool: ...
     def is_clean(self, text: str) -> bool: ...
     def is_own_token(self, text: str) -> bool: ...

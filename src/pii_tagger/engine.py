@@ -74,17 +74,21 @@ class Parts(NamedTuple):
     audits: list[tuple[int, Found]]  # audit-mode findings, with the index of their part
 
 
-# What :meth:`Redactor.redact_span` made of a span: its new state (a copy of
-# the given one: ``_name``, ``_attributes`` (a dict of its own, without tags),
-# ``_events`` and ``_links`` redacted), the new status description, scope
-# attributes and resource attributes (None: unchanged), the categories of
-# every part (sorted), the count of values masked, hashed or dropped, the
-# counts of findings by target index, and (when the policy audits) every
-# finding as (part, target index, path, value); parts in the order: the span,
-# each event, each link, the status, the scope, the resource.
+# What :meth:`Redactor.redact_span` made of a span: its redacted copy (an
+# instance of the kit's class whose ``__dict__`` is a copy of the span's with
+# ``_name``, ``_attributes`` (a dict of its own), ``_events`` and ``_links``
+# redacted), the new status description, scope attributes and resource
+# attributes (None: unchanged), the categories of every part (sorted), the
+# count of values masked, hashed or dropped, the counts of findings by target
+# index, (when the policy audits) every finding as (part, target index, path,
+# value), parts in the order: the span, each event, each link, the status,
+# the scope, the resource; and whether the copy is tagged (``pii.*`` set last
+# within the span's attribute limit) and has ``_dropped`` (the original's
+# counts, plus the attributes the tags pushed out): false when its
+# attributes hold upstream tags, which the caller carries over and finishes.
 SpanWalk = tuple[
-    dict[str, Any], str | None, dict[str, Any] | None, dict[str, Any] | None,
-    list[int], int, list[tuple[int, int]], list[tuple[int, int, str, str | None]] | None,
+    Any, str | None, dict[str, Any] | None, dict[str, Any] | None,
+    list[int], int, list[tuple[int, int]], list[tuple[int, int, str, str | None]] | None, bool,
 ]
 
 
@@ -171,6 +175,7 @@ class Redactor(_native.Processor):
             # The whole of redact() in one native call (no Python frame on the
             # hot path), and so is structlog's call of the redactor.
             self.redact = self._engine.process  # type: ignore[method-assign]
+            self.redact_stdlib_record = self._engine.redact_record  # type: ignore[method-assign]
             self._process_with(self._engine)
         # OpenTelemetry's span walk, straight to the native call.
         self.redact_span = functools.partial(self._engine.walk_span, collect=self.audits)  # type: ignore[method-assign]
@@ -190,6 +195,17 @@ class Redactor(_native.Processor):
             if self.raise_errors:
                 raise
             return _failed(event, exc)
+
+    def redact_stdlib_record(self, record: Any, not_extra: frozenset[str]) -> bool:
+        """For :mod:`pii_tagger.stdlib`: a ``logging.LogRecord`` redacted in
+        place as :func:`pii_tagger.stdlib.redact_record` does, in one native
+        call, for the common record (an exact ``LogRecord``, a ``str``
+        message, a tuple of arguments, no pending exception); False, having
+        changed nothing, for any other, and always when the policy audits
+        (``redact`` then alerts). ``not_extra``: the fields that are not
+        ``extra=`` ones. May raise: the caller fails closed. Replaced, per
+        instance, by the native call when nothing is audited."""
+        return False
 
     def redact_text(self, text: str) -> tuple[str, list[int]]:
         """A redacted copy of a line of free text, and the categories it carried."""
@@ -248,14 +264,17 @@ class Redactor(_native.Processor):
         return Parts(outs, categories, changes, counts, self.part_audits(found))
 
     def redact_span(
-        self, state: dict[str, Any], redact_resource: bool, copy_event: Callable[[Any, str, Any], Any], copy_link: Callable[[Any, Any], Any],
+        self, span: Any, redact_resource: bool, copy_event: Callable[[Any, str, Any], Any], copy_link: Callable[[Any, Any], Any],
+        kit: tuple[Any, ...],
     ) -> SpanWalk:
-        """For OpenTelemetry: one span (the SDK's ``ReadableSpan`` state,
-        ``vars(span)``) in one native walk (see :data:`SpanWalk`); a changed
-        event or link is ``copy_event(event, name, attributes)``,
-        ``copy_link(link, attributes)``. May raise: the caller fails closed.
-        Replaced, per instance, by the native call it makes."""
-        return self._engine.walk_span(state, redact_resource, copy_event, copy_link, collect=self.audits)
+        """For OpenTelemetry: one span (the SDK's ``ReadableSpan``, read from
+        its state, ``vars(span)``) in one native walk, and its copy (see
+        :data:`SpanWalk`); a changed event or link is ``copy_event(event,
+        name, attributes)``, ``copy_link(link, attributes)``; ``kit``: what
+        the copy is made with (``pii_tagger.otel._SPAN_COPY``). May raise:
+        the caller fails closed. Replaced, per instance, by the native call
+        it makes."""
+        return self._engine.walk_span(span, redact_resource, copy_event, copy_link, kit, collect=self.audits)
 
     def part_audits(self, found: list[tuple[int, int, str, str | None]] | None) -> list[tuple[int, Found]]:
         """The audit findings among ``found`` (part, target index, path, value)."""

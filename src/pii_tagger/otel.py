@@ -53,6 +53,7 @@ from opentelemetry.sdk._logs import LogRecordProcessor, ReadWriteLogRecord
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import Event, ReadableSpan, Span, SpanProcessor
 from opentelemetry.sdk.trace.export import SpanExporter, SpanExportResult
+from opentelemetry.sdk.util import BoundedList
 from opentelemetry.sdk.util.instrumentation import InstrumentationScope
 from opentelemetry.trace import INVALID_SPAN_CONTEXT, Link, SpanKind, Status, StatusCode
 
@@ -372,6 +373,16 @@ def _copy_span(span: ReadableSpan, dropped: tuple[int, int, int], **fields: Any)
     return copy
 
 
+# What the native span walk makes the copy with (see Redactor.redact_span):
+# the SDK's properties of the dropped counts (a span type with other ones is
+# asked them), its bounded containers, the copy's class, the upstream tag
+# fields, our tags.
+_SPAN_COPY = (
+    (ReadableSpan.dropped_attributes, ReadableSpan.dropped_events, ReadableSpan.dropped_links),
+    BoundedAttributes, BoundedList, _RedactedSpan, _UPSTREAM, CATEGORIES_ATTRIBUTE, COUNT_ATTRIBUTE,
+)
+
+
 class _FanOut:
     """Shutdown and flush passed on to every wrapped processor, whatever one
     of them returns or raises."""
@@ -480,8 +491,8 @@ def redact_span(span: ReadableSpan, redaction: _Redaction, redact_resource: bool
 
 def _redact_span(span: ReadableSpan, redaction: _Redaction, redact_resource: bool) -> ReadableSpan:
     redactor = redaction.redactor
-    state, description, scope, resource, categories, changes, counts, found = redactor.redact_span(
-        vars(span), redact_resource, _RedactedEvent.of, _RedactedLink,
+    copy, description, scope, resource, categories, changes, counts, found, tagged = redactor.redact_span(
+        span, redact_resource, _RedactedEvent.of, _RedactedLink, _SPAN_COPY,
     )
     redaction.count(counts, span)
     if found:
@@ -490,6 +501,18 @@ def _redact_span(span: ReadableSpan, redaction: _Redaction, redact_resource: boo
             events, links = len(span.events), len(span.links)
             source = span.instrumentation_scope.name if span.instrumentation_scope is not None else ""
             redaction.alert(audits, lambda index: _span_place(index, events, links), source)
+    if description is not None or scope is not None or resource is not None or not tagged:
+        _finish_copy(copy.__dict__, span, description, scope, resource, categories, changes, tagged)
+    return copy  # type: ignore[no-any-return]  # a _RedactedSpan
+
+
+def _finish_copy(
+    state: dict[str, Any], span: ReadableSpan, description: str | None, scope: dict[str, Any] | None,
+    resource: dict[str, Any] | None, categories: list[int], changes: int, tagged: bool,
+) -> None:
+    """What the native walk left of the copy's ``state``: the status, scope
+    and resource rebuilt where they changed; upstream tags carried into ours
+    (then set and fitted as the native walk does otherwise)."""
     if description is not None:
         state["_status"] = Status(span.status.status_code, description)
     if scope is not None:
@@ -497,15 +520,11 @@ def _redact_span(span: ReadableSpan, redaction: _Redaction, redact_resource: boo
         state["_instrumentation_scope"] = InstrumentationScope(old.name, old.version, old.schema_url, scope)  # type: ignore[union-attr]
     if resource is not None:
         state["_resource"] = type(span.resource)(resource, span.resource.schema_url)
-    attributes = state["_attributes"]
-    tags: dict[str, Any] = {CATEGORIES_ATTRIBUTE: categories, COUNT_ATTRIBUTE: changes}
-    if not _UPSTREAM.isdisjoint(attributes):
-        tags = _carry_upstream(tags, attributes)
-    dropped = span.dropped_attributes + _fit(attributes, tags, _limit(getattr(span, "_attributes", None)))
-    state["_dropped"] = (dropped, span.dropped_events, span.dropped_links)
-    copy = _RedactedSpan.__new__(_RedactedSpan)
-    copy.__dict__ = state
-    return copy
+    if not tagged:
+        attributes = state["_attributes"]
+        tags = _carry_upstream({CATEGORIES_ATTRIBUTE: categories, COUNT_ATTRIBUTE: changes}, attributes)
+        dropped = span.dropped_attributes + _fit(attributes, tags, _limit(getattr(span, "_attributes", None)))
+        state["_dropped"] = (dropped, span.dropped_events, span.dropped_links)
 
 
 def _span_place(index: int, events: int, links: int) -> tuple[str, str]:

@@ -96,7 +96,9 @@ class PiiFilter(logging.Filter):
                 return True  # another logger's record: not ours to change
             # A filter on another handler may have redacted this record already:
             # redacting again changes nothing and keeps its tags.
-            redact_record(record, self.redactor)
+            redactor = self.redactor
+            if not redactor.redact_stdlib_record(record, _NOT_EXTRA):  # the common record: native
+                _redact_record(record, redactor)
             return True
         except Exception as exc:  # noqa: BLE001 - logging must go on; the record fails closed
             failure = exc
@@ -113,7 +115,16 @@ def redact_record(record: logging.LogRecord, redactor: Redactor) -> None:
     A dict message (a structlog event handed over by ``ProcessorFormatter.wrap_for_formatter``,
     or ``log.info({...})``) is redacted as a dict and stays one; the rest of
     the record is redacted as any record's, and both carry the record's tags.
+    The common record (an exact ``LogRecord``, a ``str`` message, a tuple of
+    arguments, no pending exception) is done in one native call
+    (:meth:`Redactor.redact_stdlib_record`) that does the same.
     """
+    if not redactor.redact_stdlib_record(record, _NOT_EXTRA):
+        _redact_record(record, redactor)
+
+
+def _redact_record(record: logging.LogRecord, redactor: Redactor) -> None:
+    """:func:`redact_record` in Python: every record the native call leaves."""
     fields = record.__dict__
     as_dict = record.msg if isinstance(record.msg, dict) and not record.args else None
     event: dict[str, Any] = {} if as_dict is not None else {_MESSAGE: record.getMessage()}

@@ -202,18 +202,29 @@ impl Engine {
         })
     }
 
-    /// One span in one walk (see [`crate::span`]).
-    #[pyo3(signature = (state, redact_resource, copy_event, copy_link, *, collect = false))]
+    /// One span in one walk, and its redacted copy (see [`crate::span`]).
+    #[pyo3(signature = (span, redact_resource, copy_event, copy_link, kit, *, collect = false))]
+    #[allow(clippy::too_many_arguments)]
     fn walk_span<'py>(
         &self,
         py: Python<'py>,
-        state: &Bound<'py, PyDict>,
+        span: &Bound<'py, PyAny>,
         redact_resource: bool,
         copy_event: &Bound<'py, PyAny>,
         copy_link: &Bound<'py, PyAny>,
+        kit: crate::span::CopyKit<'py>,
         collect: bool,
-    ) -> PyResult<crate::span::SpanWalk<'py>> {
-        no_panic(|| self.span(py, state, redact_resource, (copy_event, copy_link), collect))
+    ) -> PyResult<crate::span::SpanCopy<'py>> {
+        no_panic(|| self.span_copy(py, span, redact_resource, (copy_event, copy_link), &kit, collect))
+    }
+
+    /// A standard-library `LogRecord` redacted in place, as
+    /// `pii_tagger.stdlib.redact_record` does, in one call (see
+    /// [`crate::record`]); false, having changed nothing, for a record it
+    /// leaves to that Python code. `not_extra`: the fields that are not
+    /// `extra=` ones. May raise (the caller fails closed).
+    fn redact_record<'py>(&self, py: Python<'py>, record: &Bound<'py, PyAny>, not_extra: &Bound<'py, PyFrozenSet>) -> PyResult<bool> {
+        no_panic(|| self.record(py, record, not_extra))
     }
 
     /// Whether anything in `text` (out of any field) would be acted on.

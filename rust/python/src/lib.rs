@@ -10,6 +10,7 @@ mod engine;
 mod lines;
 mod offsets;
 mod processor;
+mod record;
 mod rule_checks;
 mod span;
 mod tools;

@@ -7,13 +7,16 @@
 //! resource), what their public properties give, as an exporter reads them.
 //! Walked: the name and attributes, each event's name and attributes, each
 //! link's attributes, the status description, the scope's attributes and
-//! (when asked) the resource's. Only what changed is rebuilt.
+//! (when asked) the resource's. Only what changed is rebuilt. The copy is
+//! then tagged within the span's attribute limit and given the original's
+//! dropped counts (what `pii_tagger.otel` did in Python after the walk),
+//! unless its attributes hold upstream tags (left to Python).
 
 use pii_core::engine::Run;
-use pyo3::exceptions::PyValueError;
+use pyo3::exceptions::{PyAttributeError, PyTypeError, PyValueError};
 use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyString, PyTuple};
+use pyo3::types::{PyDict, PyFrozenSet, PyList, PyString, PyTuple, PyType};
 
 use crate::engine::{by_part, categories, Engine, PartFound, PyWalk};
 
@@ -41,10 +44,115 @@ pub(crate) type SpanWalk<'py> = (
     Option<Vec<PartFound>>,
 );
 
+/// What the copy of a span is made with (`pii_tagger.otel._SPAN_COPY`): the
+/// SDK's `ReadableSpan` properties of the dropped counts (attributes,
+/// events, links: a span type that has other ones is asked them), the SDK's
+/// `BoundedAttributes` and `BoundedList`, the class of the copy, the field
+/// names of upstream tags, and the names of our two tags.
+pub(crate) type CopyKit<'py> = (
+    Bound<'py, PyTuple>,
+    Bound<'py, PyType>,
+    Bound<'py, PyType>,
+    Bound<'py, PyType>,
+    Bound<'py, PyFrozenSet>,
+    Bound<'py, PyString>,
+    Bound<'py, PyString>,
+);
+
+/// [`SpanWalk`] with, in place of the new state, the copy of the span made
+/// of it (an instance of the kit's class whose `__dict__` it is), and last
+/// whether the copy is tagged and has its dropped counts (false: the
+/// attributes hold upstream tags; the caller carries them and finishes).
+pub(crate) type SpanCopy<'py> = (
+    Bound<'py, PyAny>,
+    Option<Bound<'py, PyAny>>,
+    Option<Bound<'py, PyDict>>,
+    Option<Bound<'py, PyDict>>,
+    Vec<u32>,
+    usize,
+    Vec<(u32, usize)>,
+    Option<Vec<PartFound>>,
+    bool,
+);
+
 /// `(copy_event, copy_link)`: see [`SpanWalk`].
 type Copiers<'a, 'py> = (&'a Bound<'py, PyAny>, &'a Bound<'py, PyAny>);
 
 impl Engine {
+    /// See [`SpanCopy`]. May raise (the caller fails closed).
+    pub(crate) fn span_copy<'py>(
+        &self,
+        py: Python<'py>,
+        span: &Bound<'py, PyAny>,
+        redact_resource: bool,
+        copiers: Copiers<'_, 'py>,
+        kit: &CopyKit<'py>,
+        collect: bool,
+    ) -> PyResult<SpanCopy<'py>> {
+        let (sdk_dropped, bounded_attributes, bounded_list, copy_class, upstream, categories_tag, count_tag) = kit;
+        // vars(span): a TypeError for an object without a dict.
+        let state = match span.getattr(intern!(py, "__dict__")) {
+            Err(e) if e.is_instance_of::<PyAttributeError>(py) => return Err(PyTypeError::new_err("the span has no __dict__ attribute")),
+            state => state?.cast_into::<PyDict>()?,
+        };
+        let (out, description, scope, resource, categories, changes, counts, found) =
+            self.span(py, &state, redact_resource, copiers, collect)?;
+        let attributes = out
+            .get_item(intern!(py, "_attributes"))?
+            .ok_or_else(|| PyValueError::new_err("the span has no _attributes field"))?
+            .cast_into::<PyDict>()?;
+        let mut tagged = true;
+        for key in attributes.keys() {
+            if upstream.contains(&key)? {
+                tagged = false;
+                break;
+            }
+        }
+        if tagged {
+            // `_fit`: our tags set last; past the limit the oldest attributes go.
+            let original = span.getattr_opt(intern!(py, "_attributes"))?;
+            let limit = match &original {
+                Some(original) => original.getattr_opt(intern!(py, "maxlen"))?.filter(|l| !l.is_none()),
+                None => None,
+            };
+            for tag in [categories_tag, count_tag] {
+                if attributes.contains(tag)? {
+                    attributes.del_item(tag)?;
+                }
+            }
+            attributes.set_item(categories_tag, PyList::new(py, &categories)?)?;
+            attributes.set_item(count_tag, changes)?;
+            let excess = match limit {
+                Some(limit) => attributes.len() as isize - limit.extract::<isize>()?,
+                None => 0,
+            };
+            if excess > 0 {
+                let oldest: Vec<_> = attributes.keys().iter().take(excess as usize).collect();
+                for key in oldest {
+                    attributes.del_item(key)?;
+                }
+            }
+            let span_type = span.get_type();
+            let dropped = |index: usize, name: &Bound<'py, PyString>, field: &Bound<'py, PyString>, bounded: &Bound<'py, PyType>| -> PyResult<Bound<'py, PyAny>> {
+                if !span_type.getattr(name)?.is(&sdk_dropped.get_item(index)?) {
+                    return span.getattr(name); // the span type's own
+                }
+                // The SDK's property: the bounded container's count, else 0.
+                match span.getattr_opt(field)? {
+                    Some(items) if items.is_instance(bounded)? => items.getattr(intern!(py, "dropped")),
+                    _ => Ok(0i64.into_pyobject(py)?.into_any()),
+                }
+            };
+            let attributes_dropped = dropped(0, intern!(py, "dropped_attributes"), intern!(py, "_attributes"), bounded_attributes)?.add(excess.max(0))?;
+            let events_dropped = dropped(1, intern!(py, "dropped_events"), intern!(py, "_events"), bounded_list)?;
+            let links_dropped = dropped(2, intern!(py, "dropped_links"), intern!(py, "_links"), bounded_list)?;
+            out.set_item(intern!(py, "_dropped"), PyTuple::new(py, [attributes_dropped, events_dropped, links_dropped])?)?;
+        }
+        let copy = copy_class.call_method1(intern!(py, "__new__"), (copy_class,))?;
+        copy.setattr(intern!(py, "__dict__"), out)?;
+        Ok((copy, description, scope, resource, categories, changes, counts, found, tagged))
+    }
+
     /// See [`SpanWalk`]. May raise (the caller fails closed): a state
     /// without the SDK's fields is an error.
     pub(crate) fn span<'py>(
