@@ -427,6 +427,7 @@ impl<'py> PyWalk<'_, '_, 'py> {
         let mut event_names = Vec::new();
         for item in items {
             let (key, value) = item?;
+            let key = self.json_key(key)?;
             let mut ours = None;
             let node = match key.cast_exact::<PyString>() {
                 Ok(name) => {
@@ -537,7 +538,31 @@ impl<'py> PyWalk<'_, '_, 'py> {
         Ok(())
     }
 
-    /// The node of a key of any type under `parent`.
+    /// A key a JSON renderer can write: a `str`, `int`, `float`, `bool` or
+    /// `None` is itself; any other (bytes, a tuple, a frozenset, an object)
+    /// becomes its text, read and written as a `str` key (bytes decoded as
+    /// UTF-8, an invalid sequence as U+FFFD), so that it is scanned as one.
+    /// A key whose `__str__` raises is written as a marker.
+    fn json_key(&mut self, key: Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+        if key.is_instance_of::<PyString>() || key.is_instance_of::<PyInt>() || key.is_instance_of::<PyFloat>() || key.is_none() {
+            return Ok(key); // bool is an int
+        }
+        self.foreign = true; // the dict is rebuilt with the new key
+        let py = self.py;
+        if let Ok(raw) = key.cast::<PyBytes>() {
+            return Ok(PyString::new(py, &String::from_utf8_lossy(raw.as_bytes())).into_any());
+        }
+        Ok(match key.str() {
+            Ok(text) => text.into_any(),
+            Err(e) if !e.is_instance_of::<pyo3::exceptions::PyException>(py) => return Err(e),
+            Err(_) => {
+                let name = key.get_type().qualname().map(|n| n.to_string()).unwrap_or_default();
+                PyString::new(py, &format!("[REDACTED:unprintable key {name}]")).into_any()
+            }
+        })
+    }
+
+    /// The node of a key under `parent` (of a type [`PyWalk::json_key`] keeps).
     fn key_node(&mut self, parent: NodeId, key: &Bound<'py, PyAny>) -> PyResult<NodeId> {
         // A str subclass is written out as its text, so it is read as its text.
         if let Ok(s) = key.cast::<PyString>() {
@@ -555,11 +580,6 @@ impl<'py> PyWalk<'_, '_, 'py> {
             (KeyKind::Float, false)
         } else if key.is_none() {
             (KeyKind::None, false)
-        } else if key.is_exact_instance_of::<PyBytes>() {
-            (KeyKind::Bytes, false)
-        } else if key.is_exact_instance_of::<PyTuple>() {
-            self.foreign = true; // the str() of its items
-            (KeyKind::Tuple, false)
         } else {
             self.foreign = true;
             let type_name = key.get_type().qualname()?;
@@ -692,6 +712,7 @@ impl<'py> PyWalk<'_, '_, 'py> {
         let mut record = Record::new(self.walk.personal_count());
         for item in items {
             let (key, item) = item?;
+            let key = self.json_key(key)?;
             let child = self.key_node(node, &key)?;
             let outcome = self.field_in(&mut record, fields.len(), child, &item, depth + 1)?;
             fields.push((key, item, outcome));
