@@ -13,10 +13,11 @@ filter and the OpenTelemetry span processor (real SDK, an exporter that keeps
 nothing). Every output is rendered and checked: no planted value may be in it,
 and no event may have failed closed.
 
-Every ``--every`` events it prints one line: events so far, seconds, events/s
-over the last interval, resident memory (``/proc/self/statm``); at the end a
-summary: resident memory after warm-up and at the end, events/s of the first
-and the last tenth. Exit status 1 when a planted value survived or an event
+Every ``--every`` events it prints one line: events so far, seconds, events
+per second and per CPU second (of this process: a shared host changes the
+first, not the second) over the last interval, resident memory
+(``/proc/self/statm``); at the end a summary: resident memory after warm-up
+and at the end, events/s of the first and the last tenth. Exit status 1 when a planted value survived or an event
 failed. ``run()`` is the same for a test.
 """
 
@@ -192,7 +193,8 @@ def paths(redactor: Redactor) -> list[Callable[[dict[Any, Any]], str]]:
 class Sample(NamedTuple):
     events: int
     seconds: float
-    per_second: float
+    per_second: float  # events per wall-clock second over the interval
+    per_cpu_second: float  # per second of this process's CPU time: what a shared host does not change
     rss: int
 
 
@@ -209,6 +211,7 @@ def run(events: int, every: int, redactor: Redactor | None = None, echo: Callabl
     samples: list[Sample] = []
     leaks = failures = 0
     start = last = time.perf_counter()
+    last_cpu = time.process_time()
     for i in range(events):
         e, plants = event(i)
         e["n"] = i
@@ -218,13 +221,13 @@ def run(events: int, every: int, redactor: Redactor | None = None, echo: Callabl
         if "pii_error" in written or "pii.error" in written:
             failures += 1
         if (i + 1) % every == 0:
-            now = time.perf_counter()
-            samples.append(Sample(i + 1, now - start, every / (now - last), rss_bytes()))
-            last = now
+            now, cpu = time.perf_counter(), time.process_time()
+            samples.append(Sample(i + 1, now - start, every / (now - last), every / max(cpu - last_cpu, 1e-9), rss_bytes()))
+            last, last_cpu = now, cpu
             if echo:
                 s = samples[-1]
-                echo(f"{s.events:>10,} events {s.seconds:8.1f} s {s.per_second:8,.0f} events/s rss {s.rss / 2**20:7.1f} MiB"
-                     f" leaks {leaks} failures {failures}")
+                echo(f"{s.events:>10,} events {s.seconds:8.1f} s {s.per_second:8,.0f} events/s {s.per_cpu_second:8,.0f} per CPU s"
+                     f" rss {s.rss / 2**20:7.1f} MiB leaks {leaks} failures {failures}")
     return Result(samples, leaks, failures)
 
 
@@ -234,10 +237,14 @@ def summary(result: Result) -> Iterator[str]:
     warm = s[tenth - 1]
     first = sum(x.per_second for x in s[:tenth]) / tenth
     final = sum(x.per_second for x in s[-tenth:]) / tenth
+    first_cpu = sum(x.per_cpu_second for x in s[:tenth]) / tenth
+    final_cpu = sum(x.per_cpu_second for x in s[-tenth:]) / tenth
     yield f"events: {s[-1].events:,} in {s[-1].seconds:,.0f} s; planted values surviving: {result.leaks}; failed closed: {result.failures}"
     yield (f"rss after warm-up ({warm.events:,} events): {warm.rss / 2**20:.1f} MiB; at the end: {s[-1].rss / 2**20:.1f} MiB; "
            f"max {max(x.rss for x in s) / 2**20:.1f} MiB; min after warm-up {min(x.rss for x in s[tenth - 1:]) / 2**20:.1f} MiB")
     yield f"events/s: first tenth {first:,.0f}, last tenth {final:,.0f} ({(final / first - 1) * 100:+.1f} %)"
+    yield (f"events per CPU second: first tenth {first_cpu:,.0f}, last tenth {final_cpu:,.0f} "
+           f"({(final_cpu / first_cpu - 1) * 100:+.1f} %)")
 
 
 def main(argv: list[str] | None = None) -> int:
