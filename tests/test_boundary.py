@@ -486,3 +486,41 @@ def test_a_key_json_cannot_write_is_written_as_its_scanned_text(key: Any, writte
         line = structlog.processors.JSONRenderer()(None, "info", dict(out))
         assert written in json.dumps(out, ensure_ascii=False) and EMAIL not in line and EMAIL not in repr(out)
     assert SAFE.redact({1: "a", 2.5: "b", None: "c", True: "d"}) == {1: "a", 2.5: "b", None: "c", True: "d", "pii_categories": []}
+
+
+class _Unprintable(enum.Enum):
+    """A safe type (an Enum) whose __str__ raises."""
+
+    A = 1
+
+    def __str__(self) -> str:
+        raise RuntimeError(f"cannot print {EMAIL}")
+
+
+@pytest.mark.parametrize("event", [
+    {"event": "x", "password": Raises(EMAIL, "both")},  # a dropped field: its text was read to be counted
+    {"event": "x", "email": _Unprintable.A},  # a personal field: a safe type's text is read to be masked
+])
+def test_a_value_whose_str_raises_is_a_marker_wherever_it_is(event: dict[str, Any]) -> None:
+    """These failed the whole event closed (the text was read with no fallback)."""
+    out = SAFE.redact(event)
+    assert "pii_error" not in out and out["event"] == "x" and EMAIL not in repr(out)
+
+
+@pytest.mark.parametrize("value", [EMAIL, 3 + 4j, [EMAIL], View({"email": EMAIL})])
+def test_a_record_field_that_holds_no_log_record_is_data(value: Any) -> None:
+    """``_record`` (and ``_from_structlog``) are passed on as they are only
+    when ``_record`` holds a ``logging.LogRecord`` (structlog's
+    ProcessorFormatter): any other value there was passed on unscanned."""
+    out = SAFE.redact({"event": "x", "_record": value, "_from_structlog": EMAIL})
+    assert EMAIL not in json.dumps(out, default=str) and not isinstance(out["_record"], (complex, View))
+    record = logging.LogRecord("app", logging.INFO, __file__, 1, "ok", None, None)
+    out = SAFE.redact({"event": "x", "_record": record, "_from_structlog": True})
+    assert out["_record"] is record and out["_from_structlog"] is True
+
+
+@pytest.mark.parametrize("exc_info", [("", ()), (1, 2, 3), (ValueError, f"not an exception {EMAIL}", None)])
+def test_an_exc_info_that_is_no_exception_is_data(exc_info: Any) -> None:
+    """It failed the whole event closed (traceback.format_exception raised on it)."""
+    out = SAFE.redact({"event": "x", "exc_info": exc_info})
+    assert "pii_error" not in out and out["event"] == "x" and EMAIL not in repr(out)

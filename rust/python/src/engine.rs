@@ -440,7 +440,7 @@ impl<'py> PyWalk<'_, '_, 'py> {
                             // Ours: written again below.
                             ours = Some(Outcome::Gone);
                         } else if STRUCTLOG_META_KEYS.contains(&name.as_ref())
-                            && *has_record.get_or_insert(lookup_in(event, intern!(py, "_record"))?.is_some())
+                            && *has_record.get_or_insert(is_log_record(py, lookup_in(event, intern!(py, "_record"))?)?)
                         {
                             ours = Some(Outcome::Same);
                         }
@@ -570,8 +570,7 @@ impl<'py> PyWalk<'_, '_, 'py> {
             self.foreign |= !key.is_exact_instance_of::<PyString>();
             return Ok(self.walk.child(parent, KeyKind::Str, &text_of(s), true));
         }
-        let text = key.str()?;
-        let text = text_of(&text);
+        let text = printed(key)?;
         let (kind, scanned) = if key.is_exact_instance_of::<PyInt>() {
             (KeyKind::Int, is_big_int(&text))
         } else if key.is_exact_instance_of::<PyBool>() {
@@ -597,8 +596,7 @@ impl<'py> PyWalk<'_, '_, 'py> {
             let empty = value.is_none() || (is_str && value.len()? == 0);
             if !empty {
                 self.foreign |= !is_str;
-                let text = value.str()?;
-                let text = text_of(&text);
+                let text = printed(value)?;
                 self.walk.drop_value(node, &text, is_str);
             }
             return Ok(Outcome::Gone);
@@ -670,11 +668,7 @@ impl<'py> PyWalk<'_, '_, 'py> {
         }
         // Any other object: what a renderer would write is its text, so that
         // is what is scanned and written out.
-        let text = match value.str() {
-            Ok(s) => text_of(&s).into_owned(),
-            Err(e) if !e.is_instance_of::<pyo3::exceptions::PyException>(py) => return Err(e),
-            Err(_) => format!("[REDACTED:unprintable {}]", value.get_type().qualname().map(|n| n.to_string()).unwrap_or_default()),
-        };
+        let text = printed(value)?;
         let out = self.walk.string(node, &text, depth).unwrap_or(text);
         Ok(PyString::new(py, &out).into_any())
     }
@@ -685,8 +679,8 @@ impl<'py> PyWalk<'_, '_, 'py> {
         if !capture || value.is_none() || value.is_exact_instance_of::<PyBool>() {
             return Ok(value.clone());
         }
-        let text = value.str()?;
-        let out = self.walk.captured(node, &text_of(&text));
+        let text = printed(value)?;
+        let out = self.walk.captured(node, &text);
         Ok(out.map_or_else(|| value.clone(), |s| PyString::new(self.py, &s).into_any()))
     }
 
@@ -860,6 +854,23 @@ fn lookup<'py>(mapping: &Bound<'py, PyAny>, key: &Bound<'py, PyString>) -> PyRes
         return Ok(None);
     }
     mapping.get_item(key).map(Some)
+}
+
+/// `str(value)`, or `[REDACTED:unprintable <type>]` when its `__str__` raises.
+fn printed(value: &Bound<'_, PyAny>) -> PyResult<String> {
+    match value.str() {
+        Ok(s) => Ok(text_of(&s).into_owned()),
+        Err(e) if !e.is_instance_of::<pyo3::exceptions::PyException>(value.py()) => Err(e),
+        Err(_) => Ok(format!("[REDACTED:unprintable {}]", value.get_type().qualname().map(|n| n.to_string()).unwrap_or_default())),
+    }
+}
+
+/// Whether `value` is a `logging.LogRecord` (structlog's ProcessorFormatter
+/// puts the record there): any other `_record` is data like any field.
+fn is_log_record<'py>(py: Python<'py>, value: Option<Bound<'py, PyAny>>) -> PyResult<bool> {
+    let Some(value) = value else { return Ok(false) };
+    let record = py.import(intern!(py, "logging"))?.getattr(intern!(py, "LogRecord"))?;
+    value.is_instance(&record)
 }
 
 /// [`lookup`] in a mapping that may be absent.
