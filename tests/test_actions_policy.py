@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import unicodedata
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -95,13 +96,32 @@ class TestHash:
 
     @pytest.mark.parametrize(
         ("spec", "problem"),
-        [("k1", "not 'id:secret'"), ("k1:short", "at least 16"), ("bad id!:0123456789abcdefgh", "key id")],
+        [("k1", "entry 1 has no ':' between an id and a secret"), ("k1:short", "at least 16"),
+         ("bad id!:0123456789abcdefgh", "hash key 1: its id .* is not 1-16"), (":0123456789abcdefgh", "entry 1 has no key id"),
+         ("k1:", "entry 1 has no secret"), ("k1:0123456789abcdefgh,,k2:0123456789abcdefgh", "entry 2 is empty"),
+         ("k1:0123456789abcdefgh,k1:zyxwvutsrqponmlk", "entries 1 and 2 have the same key id 'k1'"),
+         ("0123456789abcdefghij:klmnopqrstuvwxyz", "its id \\(20 characters, not shown\\)")],
     )
     def test_bad_key_configuration_names_the_problem_not_the_key(self, spec: str, problem: str) -> None:
         with pytest.raises(HashKeyError, match=problem) as info:
             Hasher.from_env({"PII_TAGGER_HASH_KEY": spec})
-        secret = spec.partition(":")[2]
-        assert not secret or secret not in str(info.value)
+        for part in spec.split(","):
+            key_id, _, secret = part.partition(":")
+            assert not secret or secret not in str(info.value)
+            if len(key_id) > 16 or "!" in key_id:  # an id that is none may be a secret put first: not shown
+                assert key_id not in str(info.value)
+
+    @pytest.mark.parametrize("secret", [16, None, 3.5, ["0123456789abcdef"]])
+    def test_a_secret_of_another_type_is_refused(self, secret: Any) -> None:
+        """bytes(16) is sixteen zero bytes: an int was taken as a key anyone can guess."""
+        with pytest.raises(HashKeyError, match=f"hash key 'k' is a {type(secret).__name__}; give the secret as str or bytes"):
+            Hasher({"k": secret})
+
+    def test_keys_of_another_shape_are_refused(self) -> None:
+        with pytest.raises(HashKeyError, match="a mapping of key id to secret, not a list"):
+            Hasher([("k", "0123456789abcdefgh")])  # type: ignore[arg-type]
+        with pytest.raises(HashKeyError, match="hash key 1: its id is a int"):
+            Hasher({1: "0123456789abcdefgh"})  # type: ignore[dict-item]
 
 
 class TestPolicy:

@@ -7,6 +7,7 @@ import logging
 import re
 import sys
 import uuid
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -128,17 +129,28 @@ class TestBadInput:
     def test_fail_closed_and_reported_once(self, caplog: pytest.LogCaptureFixture) -> None:
         r = Redactor(hasher=Hasher({"t1": "a-test-key-that-is-long-enough"}))
 
-        class BrokenKey:
-            def __str__(self) -> str:
+        class BrokenMapping(Mapping[str, Any]):
+            """Its items() raise (a key whose __str__ raises is written as a marker, see test_boundary.py)."""
+
+            def __getitem__(self, key: str) -> Any:
+                return {"a": CODE}[key]
+
+            def __iter__(self) -> Iterator[str]:
+                return iter(["a"])
+
+            def __len__(self) -> int:
+                return 1
+
+            def items(self) -> Any:
                 raise RuntimeError(f"boom while reading {CODE}")
 
         with caplog.at_level(logging.ERROR, "pii_tagger"):
-            outs = [r.redact({"event": f"klients {CODE}", "n": 5, "nested": {"a": [CODE]}, "ok": True, CODE: 1, BrokenKey(): 2})
+            outs = [r.redact({"event": f"klients {CODE}", "n": 5, "nested": {"a": [CODE]}, "ok": True, CODE: 1, "broken": BrokenMapping()})
                     for _ in range(3)]
         assert outs[0] == {
             "[REDACTED:key:1]": "[REDACTED:error]", "[REDACTED:key:2]": "[REDACTED:error]",
             "[REDACTED:key:3]": {"[REDACTED:key:1]": ["[REDACTED:error]"]}, "[REDACTED:key:4]": True,
-            "[REDACTED:key:5]": "[REDACTED:error]", "[REDACTED:key:6]": "[REDACTED:error]", "event": "[REDACTED:error]",
+            "[REDACTED:key:5]": "[REDACTED:error]", "[REDACTED:key:6]": {"[REDACTED:key:1]": "[REDACTED:error]"}, "event": "[REDACTED:error]",
             "pii_categories": [], "pii_error": "pii_tagger could not process this event (RuntimeError); every value was replaced",
         }
         errors = [rec for rec in caplog.records if rec.name == "pii_tagger"]

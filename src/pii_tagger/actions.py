@@ -50,9 +50,11 @@ class Hasher:
     __slots__ = ("_keys", "_native", "key_id")
 
     def __init__(self, keys: Mapping[str, bytes | str]) -> None:
+        if not isinstance(keys, Mapping):
+            raise HashKeyError(f"hash keys are a mapping of key id to secret, not a {type(keys).__name__}")
         if not keys:
             raise HashKeyError("no hash key given")
-        self._keys = [(key_id, secret.encode() if isinstance(secret, str) else bytes(secret)) for key_id, secret in keys.items()]
+        self._keys = [(_key_id(n, key_id), _secret(key_id, secret)) for n, (key_id, secret) in enumerate(keys.items(), 1)]
         try:
             self._native = _native.Keys(self._keys)
         except ValueError as e:
@@ -70,10 +72,17 @@ class Hasher:
         if not spec:
             return cls.ephemeral()
         keys: dict[str, str] = {}
+        first: dict[str, int] = {}
         for n, part in enumerate(spec.split(","), 1):
             key_id, sep, secret = part.strip().partition(":")
-            if not sep or not key_id or not secret:
-                raise HashKeyError(f"{HASH_KEY_ENV}: entry {n} is not 'id:secret'")
+            problem = ("is empty" if not part.strip() else "has no ':' between an id and a secret" if not sep
+                       else "has no key id before ':'" if not key_id else "has no secret after ':'" if not secret else "")
+            if problem:
+                raise HashKeyError(f"{HASH_KEY_ENV}: entry {n} {problem} (expected id:secret[,id:secret...], newest first)")
+            _key_id(n, key_id, HASH_KEY_ENV + ": ")
+            if key_id in first:  # a second secret under one id would silently replace the first
+                raise HashKeyError(f"{HASH_KEY_ENV}: entries {first[key_id]} and {n} have the same key id {key_id!r}")
+            first[key_id] = n
             keys[key_id] = secret
         return cls(keys)
 
@@ -108,6 +117,28 @@ class Hasher:
     def secrets(self) -> list[tuple[str, bytes]]:
         """The (key id, secret) pairs, newest first: for the native engine only."""
         return list(self._keys)
+
+
+_KEY_ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
+
+
+def _key_id(n: int, key_id: object, where: str = "") -> str:
+    """``key_id`` when it is one; the message never shows it when it is not (it may be a secret put first)."""
+    if not isinstance(key_id, str):
+        raise HashKeyError(f"{where}hash key {n}: its id is a {type(key_id).__name__}, not a str")
+    if not 1 <= len(key_id) <= 16 or not _KEY_ID_CHARS.issuperset(key_id):
+        raise HashKeyError(f"{where}hash key {n}: its id ({len(key_id)} characters, not shown) is not 1-16 letters, "
+                           "digits, '.', '_' or '-'")
+    return key_id
+
+
+def _secret(key_id: str, secret: object) -> bytes:
+    if isinstance(secret, str):
+        return secret.encode()
+    if isinstance(secret, (bytes, bytearray, memoryview)):
+        return bytes(secret)
+    # bytes(16) would be sixteen zero bytes: a key anyone can guess.
+    raise HashKeyError(f"hash key {key_id!r} is a {type(secret).__name__}; give the secret as str or bytes")
 
 
 _ephemeral: Hasher | None = None

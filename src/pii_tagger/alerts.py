@@ -14,12 +14,18 @@ therefore yields a handful of alerts per interval, with counts.
 Sinks are callables taking an :class:`Alert`: :class:`LoggerSink` (the
 ``pii_tagger.alerts`` logger, for routing to a SIEM), any callback, and
 :class:`CounterSink` (an OpenTelemetry counter by category and rule). A sink
-that raises is reported once and never breaks logging.
+that raises is reported once and never breaks logging. Our own sinks run in
+the thread that logged; any other sink runs in the alerter's sender thread,
+and the thread that logged waits for it at most ``sink_timeout`` seconds: a
+sink that blocks (a SIEM that does not answer) is reported once, alerts wait
+for it in a bounded queue, and what does not fit is dropped and counted
+(:attr:`Alerter.dropped`), so logging goes on.
 """
 
 from __future__ import annotations
 
 import atexit
+import collections
 import logging
 import threading
 import time
@@ -29,7 +35,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from .actions import Hasher, Target
-from .failsafe import report_once, say_if_unheard
+from .failsafe import report_condition_once, report_once, say_if_unheard
 
 ALERT_LOGGER = "pii_tagger.alerts"
 
@@ -142,6 +148,10 @@ class Alerter:
         max_alerts: alerts sent at once per interval; past it, findings wait
             for the interval's end, where each group gets one alert with its count.
         max_groups: groups kept; findings beyond are counted in one overflow alert.
+        sink_timeout: seconds the thread that logged waits for a sink other
+            than ours (which run in that thread) to take an alert.
+        max_queued: alerts that may wait for such a sink; more are dropped and
+            counted in :attr:`dropped`.
     """
 
     def __init__(
@@ -153,10 +163,22 @@ class Alerter:
         max_alerts: int = 10,
         max_groups: int = 1000,
         clock: Callable[[], float] = time.time,
+        sink_timeout: float = 1.0,
+        max_queued: int = 1000,
     ) -> None:
-        if interval <= 0 or max_alerts < 1 or max_groups < 1:
-            raise ValueError("Alerter: interval must be > 0, max_alerts and max_groups >= 1")
+        if interval <= 0 or max_alerts < 1 or max_groups < 1 or sink_timeout <= 0 or max_queued < 1:
+            raise ValueError("Alerter: interval and sink_timeout must be > 0, max_alerts, max_groups and max_queued >= 1")
         self.sinks: list[Sink] = list(sinks) if sinks is not None else [LoggerSink()]
+        self.sink_timeout = sink_timeout
+        self.max_queued = max_queued
+        self.dropped = 0  # alerts a blocked sink never got
+        self._inline = [s for s in self.sinks if isinstance(s, (LoggerSink, CounterSink))]
+        self._queued_sinks = [s for s in self.sinks if not isinstance(s, (LoggerSink, CounterSink))]
+        self._queue: collections.deque[tuple[list[Alert], threading.Event]] = collections.deque()
+        self._queued = 0
+        self._stuck = False  # a queued sink has not returned in time; nobody waits for it until it does
+        self._wake = threading.Condition(threading.Lock())
+        self._sender: threading.Thread | None = None
         self.hasher = hasher or Hasher.from_env()
         self.interval = interval
         self.max_alerts = max_alerts
@@ -258,14 +280,66 @@ class Alerter:
             return  # a sink that logs must not alert about its own alert
         self._sending.active = True
         try:
-            for alert in alerts:
-                for sink in self.sinks:
-                    try:
-                        sink(alert)
-                    except Exception as exc:  # noqa: BLE001 - a failing sink never breaks logging
-                        report_once("alert sink", exc)
+            _deliver(alerts, self._inline)
         finally:
             self._sending.active = False
+        if self._queued_sinks:
+            self._enqueue(alerts)
+
+    def _enqueue(self, alerts: list[Alert]) -> None:
+        """To the sender thread; waits for it at most ``sink_timeout`` (not at all while a sink is stuck)."""
+        done = threading.Event()
+        with self._wake:
+            if self._queued + len(alerts) > self.max_queued:
+                self.dropped += len(alerts)
+                full = True
+            else:
+                full = False
+                self._queue.append((alerts, done))
+                self._queued += len(alerts)
+                if self._sender is None:
+                    self._sender = threading.Thread(target=self._send_queued, name="pii_tagger alerts", daemon=True)
+                    self._sender.start()
+                self._wake.notify()
+            stuck = self._stuck
+        if full:
+            report_condition_once("alert sink", f"more than {self.max_queued} alerts wait for a sink that does not return; "
+                                  "later ones are dropped and counted (Alerter.dropped)")
+            return
+        if stuck or done.wait(self.sink_timeout):
+            return
+        with self._wake:
+            self._stuck = not done.is_set()
+        if self._stuck:
+            report_condition_once("alert sink", f"a sink has not returned in {self.sink_timeout:g} s; alerts wait for it "
+                                  f"(up to {self.max_queued}) and logging goes on")
+
+    def _send_queued(self) -> None:
+        self._sending.active = True
+        while True:
+            with self._wake:
+                while not self._queue:
+                    self._wake.wait()
+                alerts, done = self._queue[0]
+            _deliver(alerts, self._queued_sinks)
+            with self._wake:
+                self._queue.popleft()
+                self._queued -= len(alerts)
+                done.set()
+                if not self._queue:
+                    self._stuck = False
+
+    def wait_sent(self, timeout: float | None = None) -> bool:
+        """Wait until the sender thread has handed every queued alert to the sinks; False on timeout."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            with self._wake:
+                if not self._queue:
+                    return True
+                done = self._queue[-1][1]
+            left = None if deadline is None else deadline - time.monotonic()
+            if left is not None and left <= 0 or not done.wait(left):
+                return False
 
     def close(self) -> None:
         with self._lock:
@@ -273,6 +347,16 @@ class Alerter:
         if timer is not None:
             timer.cancel()
         self.flush()
+        self.wait_sent(self.sink_timeout)
+
+
+def _deliver(alerts: list[Alert], sinks: list[Sink]) -> None:
+    for alert in alerts:
+        for sink in sinks:
+            try:
+                sink(alert)
+            except Exception as exc:  # noqa: BLE001 - a failing sink never breaks logging
+                report_once("alert sink", exc, "its alerts were not delivered to it")
 
 
 _live: weakref.WeakSet[Alerter] = weakref.WeakSet()

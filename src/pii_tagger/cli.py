@@ -10,12 +10,14 @@ nothing is lost. Bytes that are not UTF-8 are kept as ``\\xNN`` escapes.
 ``scan`` audits logs already written (see :mod:`pii_tagger.archive`): exit
 status 1 when personal data is found, 0 when none, 3 when some input could
 not be read or there was none (and nothing was found), 2 on a usage error, 4
-on an internal error.
+on an internal error. Every command exits 5 when its output cannot be
+written (a full disk, a quota, an I/O error), saying so in one line.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
 import os
 import sys
@@ -34,7 +36,10 @@ from .logfiles import Chunk, ReadCounts, expand, input_size, line_event, read_ch
 from .policy import Policy, PolicyError
 from .rules import ACTIONS, RuleFileError, load_rules
 
-EXIT_OK, EXIT_FOUND, EXIT_USAGE, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3, 4
+EXIT_OK, EXIT_FOUND, EXIT_USAGE, EXIT_INPUT, EXIT_INTERNAL, EXIT_OUTPUT = 0, 1, 2, 3, 4, 5
+# Errors of writing (a full disk, a quota, a file too large, a failing device):
+# the output is incomplete, which is said, not a bug to report.
+_WRITE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EROFS})
 
 
 class _Counts:
@@ -51,14 +56,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _run(parser, args)
     except BrokenPipeError:  # `pii-tagger query ... | head`: the reader has what it wanted
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _stdout_to_devnull()
         return EXIT_OK
+    except OSError as exc:
+        if exc.errno not in _WRITE_ERRNOS:
+            return _internal_error(exc)
+        _stdout_to_devnull()  # what is still buffered cannot be written either: no second error at exit
+        print(f"pii-tagger: cannot write the output ({os.strerror(exc.errno)}); what was written is incomplete",
+              file=sys.stderr)
+        return EXIT_OUTPUT
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # noqa: BLE001 - a bug: say where, never the message (it may quote a value)
-        print(f"pii-tagger: internal error ({type(exc).__name__} at {where(exc)}); nothing after this point was "
-              "processed. Please report it.", file=sys.stderr)
-        return EXIT_INTERNAL
+        return _internal_error(exc)
+
+
+def _internal_error(exc: BaseException) -> int:
+    print(f"pii-tagger: internal error ({type(exc).__name__} at {where(exc)}); nothing after this point was "
+          "processed. Please report it.", file=sys.stderr)
+    return EXIT_INTERNAL
+
+
+def _stdout_to_devnull() -> None:
+    """Drop what stdout still holds, so that the interpreter's exit does not fail writing it."""
+    try:
+        sys.stdout.flush()
+    except OSError:
+        pass
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
@@ -104,7 +129,8 @@ def _parser() -> argparse.ArgumentParser:
         "scan",
         help="find personal data left unmasked in log files (exit status 1 when found)",
         description="Scan JSON-lines and plain-text logs (files, directories, .gz, stdin) for personal data left unmasked. "
-        "Exit status: 0 nothing found, 1 found, 3 some input unreadable or none given, 2 usage error, 4 internal error.",
+        "Exit status: 0 nothing found, 1 found, 3 some input unreadable or none given, 2 usage error, 4 internal error, "
+        "5 the output could not be written.",
     )
     scan_.add_argument("paths", nargs="*", metavar="PATH", help="files or directories; '-' or none for stdin")
     scan_.add_argument("--format", choices=("table", "json"), default="table", help="report for people (table) or machines (json)")

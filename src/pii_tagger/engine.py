@@ -338,5 +338,8 @@ def _with_formatted_exception(event: Mapping[str, Any]) -> dict[str, Any]:
     elif not isinstance(exc_info, tuple):
         exc_info = sys.exc_info()
     if exc_info and exc_info[0] is not None:
-        out["exception"] = "".join(traceback.format_exception(*exc_info))
+        try:
+            out["exception"] = "".join(traceback.format_exception(*exc_info))
+        except Exception:  # noqa: BLE001 - not an exception (a tuple of anything): data, walked as any field
+            out["exc_info"] = event["exc_info"]
     return out

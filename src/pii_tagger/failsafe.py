@@ -37,7 +37,7 @@ def where(exc: BaseException) -> str:
     return f"{frame.filename.rsplit('/', 1)[-1]}:{frame.lineno} in {frame.name}"
 
 
-def report_once(kind: str, exc: BaseException) -> bool:
+def report_once(kind: str, exc: BaseException, consequence: str = "affected events are redacted whole") -> bool:
     """Log ``exc`` once per (kind, type, place); True when this call logged it."""
     signature = (kind, type(exc).__name__, where(exc))
     with _lock:
@@ -45,10 +45,19 @@ def report_once(kind: str, exc: BaseException) -> bool:
             return False
         _reported.add(signature)
     say_if_unheard(logger, logging.ERROR, "failure reports")
-    logger.error(
-        "pii_tagger: %s failed with %s at %s; affected events are redacted whole "
-        "(reported once)", kind, signature[1], signature[2],
-    )
+    logger.error("pii_tagger: %s failed with %s at %s; %s (reported once)", kind, signature[1], signature[2], consequence)
+    return True
+
+
+def report_condition_once(kind: str, text: str) -> bool:
+    """Log ``kind: text`` once (a condition, not an exception); ``text`` never holds a value."""
+    signature = (kind, text, "")
+    with _lock:
+        if signature in _reported or len(_reported) >= _MAX_REPORTED:
+            return False
+        _reported.add(signature)
+    say_if_unheard(logger, logging.ERROR, "failure reports")
+    logger.error("pii_tagger: %s: %s (reported once)", kind, text)
     return True
 
 

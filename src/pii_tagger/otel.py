@@ -119,7 +119,7 @@ class _Totals:
         )
         meter.create_observable_counter(
             "pii_tagger.failures", callbacks=[self._observe_failures], unit="{item}",
-            description="Spans and log records exported redacted whole after an error",
+            description="Spans and log records exported redacted whole after an error; calls a wrapped processor or exporter raised on",
         )
 
     def source(self, targets: tuple[Target, ...], spans: bool) -> tuple[threading.Lock, list[int]]:
@@ -244,6 +244,14 @@ class _Redaction:
             report_once(kind, exc)
             self._totals.failed(kind)
         except Exception:  # noqa: BLE001, S110 - a report that fails must not lose the item
+            pass
+
+    def downstream_failed(self, kind: str, exc: BaseException) -> None:
+        """A wrapped processor or exporter raised: reported once, counted every time; never raises."""
+        try:
+            report_once(kind, exc, "what it was given may not have been exported; the others still got it")
+            self._totals.failed(kind)
+        except Exception:  # noqa: BLE001, S110 - the report must not break the pipeline
             pass
 
 
@@ -436,16 +444,25 @@ class RedactingSpanProcessor(_FanOut, SpanProcessor):
 
     def on_start(self, span: Span, parent_context: Context | None = None) -> None:
         for processor in self._processors:
-            processor.on_start(span, parent_context=parent_context)
+            try:
+                processor.on_start(span, parent_context=parent_context)
+            except Exception as exc:  # noqa: BLE001 - the others still get it; never into the application
+                self._redaction.downstream_failed("span processor", exc)
 
     def _on_ending(self, span: Span) -> None:
         for on_ending in self._endings:
-            on_ending(span)
+            try:
+                on_ending(span)
+            except Exception as exc:  # noqa: BLE001
+                self._redaction.downstream_failed("span processor", exc)
 
     def on_end(self, span: ReadableSpan) -> None:
         copy = redact_span(span, self._redaction, self._redact_resource)
         for processor in self._processors:
-            processor.on_end(copy)
+            try:
+                processor.on_end(copy)
+            except Exception as exc:  # noqa: BLE001 - the others still get the span
+                self._redaction.downstream_failed("span processor", exc)
 
 
 class _Wrapping:
@@ -476,7 +493,12 @@ class RedactingSpanExporter(_Wrapping, SpanExporter):
         self._redact_resource = redact_resource
 
     def export(self, spans: Sequence[ReadableSpan]) -> SpanExportResult:
-        return self._exporter.export([redact_span(s, self._redaction, self._redact_resource) for s in spans])
+        redacted = [redact_span(s, self._redaction, self._redact_resource) for s in spans]
+        try:
+            return self._exporter.export(redacted)
+        except Exception as exc:  # noqa: BLE001 - a failed export, reported once and counted, as the SDK's result says
+            self._redaction.downstream_failed("span exporter", exc)
+            return SpanExportResult.FAILURE
 
 
 def redact_span(span: ReadableSpan, redaction: _Redaction, redact_resource: bool = False) -> ReadableSpan:
@@ -625,7 +647,10 @@ class RedactingLogRecordProcessor(_FanOut, LogRecordProcessor):
     def on_emit(self, log_record: ReadWriteLogRecord) -> None:
         redact_log_record(log_record, self._redaction)
         for processor in self._processors:
-            processor.on_emit(log_record)
+            try:
+                processor.on_emit(log_record)
+            except Exception as exc:  # noqa: BLE001 - the others still get the record; never into the application
+                self._redaction.downstream_failed("log record processor", exc)
 
 
 def redact_log_record(log_record: ReadWriteLogRecord, redaction: _Redaction) -> None:

@@ -438,6 +438,7 @@ impl<'py> PyWalk<'_, '_, 'py> {
         let mut event_names = Vec::new();
         for item in items {
             let (key, value) = item?;
+            let key = self.json_key(key)?;
             let mut ours = None;
             let node = match key.cast_exact::<PyString>() {
                 Ok(name) => {
@@ -450,7 +451,7 @@ impl<'py> PyWalk<'_, '_, 'py> {
                             // Ours: written again below.
                             ours = Some(Outcome::Gone);
                         } else if STRUCTLOG_META_KEYS.contains(&name.as_ref())
-                            && *has_record.get_or_insert(lookup_in(event, intern!(py, "_record"))?.is_some())
+                            && *has_record.get_or_insert(is_log_record(py, lookup_in(event, intern!(py, "_record"))?)?)
                         {
                             ours = Some(Outcome::Same);
                         }
@@ -548,7 +549,31 @@ impl<'py> PyWalk<'_, '_, 'py> {
         Ok(())
     }
 
-    /// The node of a key of any type under `parent`.
+    /// A key a JSON renderer can write: a `str`, `int`, `float`, `bool` or
+    /// `None` is itself; any other (bytes, a tuple, a frozenset, an object)
+    /// becomes its text, read and written as a `str` key (bytes decoded as
+    /// UTF-8, an invalid sequence as U+FFFD), so that it is scanned as one.
+    /// A key whose `__str__` raises is written as a marker.
+    fn json_key(&mut self, key: Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+        if key.is_instance_of::<PyString>() || key.is_instance_of::<PyInt>() || key.is_instance_of::<PyFloat>() || key.is_none() {
+            return Ok(key); // bool is an int
+        }
+        self.foreign = true; // the dict is rebuilt with the new key
+        let py = self.py;
+        if let Ok(raw) = key.cast::<PyBytes>() {
+            return Ok(PyString::new(py, &String::from_utf8_lossy(raw.as_bytes())).into_any());
+        }
+        Ok(match key.str() {
+            Ok(text) => text.into_any(),
+            Err(e) if !e.is_instance_of::<pyo3::exceptions::PyException>(py) => return Err(e),
+            Err(_) => {
+                let name = key.get_type().qualname().map(|n| n.to_string()).unwrap_or_default();
+                PyString::new(py, &format!("[REDACTED:unprintable key {name}]")).into_any()
+            }
+        })
+    }
+
+    /// The node of a key under `parent` (of a type [`PyWalk::json_key`] keeps).
     fn key_node(&mut self, parent: NodeId, key: &Bound<'py, PyAny>) -> PyResult<NodeId> {
         // A str subclass is written out as its text, so it is read as its text.
         if let Ok(s) = key.cast::<PyString>() {
@@ -556,8 +581,7 @@ impl<'py> PyWalk<'_, '_, 'py> {
             self.foreign |= !key.is_exact_instance_of::<PyString>();
             return Ok(self.walk.child(parent, KeyKind::Str, &text_of(s), true));
         }
-        let text = key.str()?;
-        let text = text_of(&text);
+        let text = printed(key)?;
         let (kind, scanned) = if key.is_exact_instance_of::<PyInt>() {
             (KeyKind::Int, is_big_int(&text))
         } else if key.is_exact_instance_of::<PyBool>() {
@@ -566,11 +590,6 @@ impl<'py> PyWalk<'_, '_, 'py> {
             (KeyKind::Float, false)
         } else if key.is_none() {
             (KeyKind::None, false)
-        } else if key.is_exact_instance_of::<PyBytes>() {
-            (KeyKind::Bytes, false)
-        } else if key.is_exact_instance_of::<PyTuple>() {
-            self.foreign = true; // the str() of its items
-            (KeyKind::Tuple, false)
         } else {
             self.foreign = true;
             let type_name = key.get_type().qualname()?;
@@ -588,8 +607,7 @@ impl<'py> PyWalk<'_, '_, 'py> {
             let empty = value.is_none() || (is_str && value.len()? == 0);
             if !empty {
                 self.foreign |= !is_str;
-                let text = value.str()?;
-                let text = text_of(&text);
+                let text = printed(value)?;
                 self.walk.drop_value(node, &text, is_str);
             }
             return Ok(Outcome::Gone);
@@ -661,11 +679,7 @@ impl<'py> PyWalk<'_, '_, 'py> {
         }
         // Any other object: what a renderer would write is its text, so that
         // is what is scanned and written out.
-        let text = match value.str() {
-            Ok(s) => text_of(&s).into_owned(),
-            Err(e) if !e.is_instance_of::<pyo3::exceptions::PyException>(py) => return Err(e),
-            Err(_) => format!("[REDACTED:unprintable {}]", value.get_type().qualname().map(|n| n.to_string()).unwrap_or_default()),
-        };
+        let text = printed(value)?;
         let out = self.walk.string(node, &text, depth).unwrap_or(text);
         Ok(PyString::new(py, &out).into_any())
     }
@@ -676,8 +690,8 @@ impl<'py> PyWalk<'_, '_, 'py> {
         if !capture || value.is_none() || value.is_exact_instance_of::<PyBool>() {
             return Ok(value.clone());
         }
-        let text = value.str()?;
-        let out = self.walk.captured(node, &text_of(&text));
+        let text = printed(value)?;
+        let out = self.walk.captured(node, &text);
         Ok(out.map_or_else(|| value.clone(), |s| PyString::new(self.py, &s).into_any()))
     }
 
@@ -703,6 +717,7 @@ impl<'py> PyWalk<'_, '_, 'py> {
         let mut record = Record::new(self.walk.personal_count());
         for item in items {
             let (key, item) = item?;
+            let key = self.json_key(key)?;
             let child = self.key_node(node, &key)?;
             let outcome = self.field_in(&mut record, fields.len(), child, &item, depth + 1)?;
             fields.push((key, item, outcome));
@@ -850,6 +865,23 @@ fn lookup<'py>(mapping: &Bound<'py, PyAny>, key: &Bound<'py, PyString>) -> PyRes
         return Ok(None);
     }
     mapping.get_item(key).map(Some)
+}
+
+/// `str(value)`, or `[REDACTED:unprintable <type>]` when its `__str__` raises.
+fn printed(value: &Bound<'_, PyAny>) -> PyResult<String> {
+    match value.str() {
+        Ok(s) => Ok(text_of(&s).into_owned()),
+        Err(e) if !e.is_instance_of::<pyo3::exceptions::PyException>(value.py()) => Err(e),
+        Err(_) => Ok(format!("[REDACTED:unprintable {}]", value.get_type().qualname().map(|n| n.to_string()).unwrap_or_default())),
+    }
+}
+
+/// Whether `value` is a `logging.LogRecord` (structlog's ProcessorFormatter
+/// puts the record there): any other `_record` is data like any field.
+fn is_log_record<'py>(py: Python<'py>, value: Option<Bound<'py, PyAny>>) -> PyResult<bool> {
+    let Some(value) = value else { return Ok(false) };
+    let record = py.import(intern!(py, "logging"))?.getattr(intern!(py, "LogRecord"))?;
+    value.is_instance(&record)
 }
 
 /// [`lookup`] in a mapping that may be absent.
