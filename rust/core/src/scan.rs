@@ -715,7 +715,7 @@ impl Scanner {
             Handler::KeyValue => {
                 let key = key_of(&text[at..end]);
                 let too_long = key.len() > MAX_TEXT_KEY && key.chars().nth(MAX_TEXT_KEY).is_some();
-                (!too_long).then(|| self.key_value(text, key, end, state, keys))
+                (!too_long).then(|| self.key_value(text, at, key, end, state, keys))
             }
             Handler::Url => {
                 // A URL never ends inside our own mask or token (a query's
@@ -857,11 +857,13 @@ impl Scanner {
         Cow::Owned(out)
     }
 
-    fn key_value(&self, text: &str, key: &str, end: usize, state: &mut State, keys: &mut dyn KeyTargets) -> usize {
+    fn key_value(&self, text: &str, at: usize, key: &str, end: usize, state: &mut State, keys: &mut dyn KeyTargets) -> usize {
+        // A key that is no field name of ours is text like any other: the
+        // search goes on inside it (`{'LV80BANK0000435195001': 1}` in a repr).
+        let Some(target) = keys.key_target(key) else { return next_char(text, at) };
         // Spaces on the same line (a no-break space too) stand before the value.
         let value_start = end
             + text[end..].char_indices().find(|&(_, c)| !c.is_whitespace() || c == '\n' || c == '\r').map_or(text.len() - end, |(i, _)| i);
-        let Some(target) = keys.key_target(key) else { return value_start };
         let found = &mut state.found;
         if target.keep {
             found.push(Finding { start: value_start, end: value_start, source: Source::Key(target.id), url: false });
@@ -1100,6 +1102,20 @@ mod tests {
         let hits = scanner.scan(&long, &mut keys);
         assert_eq!(hits.len(), 1);
         assert_eq!(hits[0].end - hits[0].start, 5000, "the whole value, however long");
+    }
+
+    #[test]
+    fn the_search_goes_on_inside_a_key_that_is_no_field_name() {
+        let (rules, scanner) = shipped();
+        let text = "{'LV80BANK0000435195001': 1}";
+        let hits = found(&rules, &scanner, text);
+        assert_eq!(hits, [("iban".to_string(), "LV80BANK0000435195001".to_string())], "{text:?}");
+        // A field name's value is still the caller's to act on.
+        let mut keys = |key: &str| (key == "password").then_some(KeyTarget { id: 7, keep: false, counts: false });
+        let text = "'password': 'Slepens123'";
+        let hits = scanner.scan(text, &mut keys);
+        let values: Vec<&str> = hits.iter().filter(|f| f.source == Source::Key(7)).map(|f| &text[f.start..f.end]).collect();
+        assert_eq!(values, ["Slepens123"]);
     }
 
     #[test]
