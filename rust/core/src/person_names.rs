@@ -163,9 +163,15 @@ impl NameFinder {
         let words = words(text);
         let mut found = Vec::new();
         let mut i = 0;
+        // The first span of `taken` that does not end before the word at
+        // hand: the words come in order, so it only moves on.
+        let mut next_taken = 0;
         while i < words.len() {
             let w = words[i];
-            if overlaps(taken, w.start, w.end) {
+            while taken.get(next_taken).is_some_and(|&(_, e)| e <= w.start) {
+                next_taken += 1;
+            }
+            if taken.get(next_taken).is_some_and(|&(s, _)| s < w.end) {
                 i += 1;
                 continue;
             }
