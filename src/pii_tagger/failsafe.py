@@ -40,24 +40,22 @@ def where(exc: BaseException) -> str:
 def report_once(kind: str, exc: BaseException, consequence: str = "affected events are redacted whole") -> bool:
     """Log ``exc`` once per (kind, type, place); True when this call logged it."""
     signature = (kind, type(exc).__name__, where(exc))
-    with _lock:
-        if signature in _reported or len(_reported) >= _MAX_REPORTED:
-            return False
-        _reported.add(signature)
-    say_if_unheard(logger, logging.ERROR, "failure reports")
-    logger.error("pii_tagger: %s failed with %s at %s; %s (reported once)", kind, signature[1], signature[2], consequence)
-    return True
+    return _log_once(signature, "pii_tagger: %s failed with %s at %s; %s (reported once)", *signature, consequence)
 
 
 def report_condition_once(kind: str, text: str) -> bool:
     """Log ``kind: text`` once (a condition, not an exception); ``text`` never holds a value."""
-    signature = (kind, text, "")
+    return _log_once((kind, text, ""), "pii_tagger: %s: %s (reported once)", kind, text)
+
+
+def _log_once(signature: tuple[str, str, str], message: str, *args: str) -> bool:
+    """Log ``message % args`` unless ``signature`` was logged already (or too many were); True when it logged."""
     with _lock:
         if signature in _reported or len(_reported) >= _MAX_REPORTED:
             return False
         _reported.add(signature)
     say_if_unheard(logger, logging.ERROR, "failure reports")
-    logger.error("pii_tagger: %s: %s (reported once)", kind, text)
+    logger.error(message, *args)
     return True
 
 

@@ -563,14 +563,7 @@ impl<'py> PyWalk<'_, '_, 'py> {
         if let Ok(raw) = key.cast::<PyBytes>() {
             return Ok(PyString::new(py, &String::from_utf8_lossy(raw.as_bytes())).into_any());
         }
-        Ok(match key.str() {
-            Ok(text) => text.into_any(),
-            Err(e) if !e.is_instance_of::<pyo3::exceptions::PyException>(py) => return Err(e),
-            Err(_) => {
-                let name = key.get_type().qualname().map(|n| n.to_string()).unwrap_or_default();
-                PyString::new(py, &format!("[REDACTED:unprintable key {name}]")).into_any()
-            }
-        })
+        Ok(PyString::new(py, &printed_or(&key, "unprintable key")?).into_any())
     }
 
     /// The node of a key under `parent` (of a type [`PyWalk::json_key`] keeps).
@@ -869,10 +862,15 @@ fn lookup<'py>(mapping: &Bound<'py, PyAny>, key: &Bound<'py, PyString>) -> PyRes
 
 /// `str(value)`, or `[REDACTED:unprintable <type>]` when its `__str__` raises.
 fn printed(value: &Bound<'_, PyAny>) -> PyResult<String> {
+    printed_or(value, "unprintable")
+}
+
+/// [`printed`] with `[REDACTED:<marker> <type>]` when `__str__` raises.
+fn printed_or(value: &Bound<'_, PyAny>, marker: &str) -> PyResult<String> {
     match value.str() {
         Ok(s) => Ok(text_of(&s).into_owned()),
         Err(e) if !e.is_instance_of::<pyo3::exceptions::PyException>(value.py()) => Err(e),
-        Err(_) => Ok(format!("[REDACTED:unprintable {}]", value.get_type().qualname().map(|n| n.to_string()).unwrap_or_default())),
+        Err(_) => Ok(format!("[REDACTED:{marker} {}]", value.get_type().qualname().map(|n| n.to_string()).unwrap_or_default())),
     }
 }
 
@@ -880,8 +878,7 @@ fn printed(value: &Bound<'_, PyAny>) -> PyResult<String> {
 /// puts the record there): any other `_record` is data like any field.
 fn is_log_record<'py>(py: Python<'py>, value: Option<Bound<'py, PyAny>>) -> PyResult<bool> {
     let Some(value) = value else { return Ok(false) };
-    let record = py.import(intern!(py, "logging"))?.getattr(intern!(py, "LogRecord"))?;
-    value.is_instance(&record)
+    value.is_instance(crate::record::log_record_type(py)?)
 }
 
 /// [`lookup`] in a mapping that may be absent.

@@ -11,9 +11,16 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyFrozenSet, PyInt, PyString, PyTuple, PyType};
 
+use pii_core::text::is_decimal;
+
 use crate::engine::Engine;
 
 static LOG_RECORD: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+
+/// `logging.LogRecord`, imported once.
+pub(crate) fn log_record_type(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
+    LOG_RECORD.import(py, "logging", "LogRecord")
+}
 
 impl Engine {
     /// Redacts `record` in place as `redact_record` does (see the module);
@@ -21,7 +28,7 @@ impl Engine {
     /// `not_extra`: the fields that are not `extra=` ones. May raise midway
     /// (the caller fails closed).
     pub(crate) fn record<'py>(&self, py: Python<'py>, record: &Bound<'py, PyAny>, not_extra: &Bound<'py, PyFrozenSet>) -> PyResult<bool> {
-        if !record.get_type().is(LOG_RECORD.import(py, "logging", "LogRecord")?) {
+        if !record.get_type().is(log_record_type(py)?) {
             return Ok(false);
         }
         let fields = record.getattr(intern!(py, "__dict__"))?.cast_into::<PyDict>()?;
@@ -148,7 +155,7 @@ fn set_message<'py>(
 /// redacted text. None when the template's own text did not survive, or the
 /// cut is not certain.
 fn redacted_args<'py>(py: Python<'py>, template: &str, args: &Bound<'py, PyTuple>, redacted: &str) -> PyResult<Option<Bound<'py, PyTuple>>> {
-    let Some((texts, specs)) = template_parts(py, template)? else { return Ok(None) };
+    let Some((texts, specs)) = template_parts(template) else { return Ok(None) };
     if specs.len() != args.len() || !redacted.starts_with(texts[0].as_str()) {
         return Ok(None);
     }
@@ -183,18 +190,17 @@ fn redacted_args<'py>(py: Python<'py>, template: &str, args: &Bound<'py, PyTuple
 /// conversions (`_template_parts`: the conversions its expression
 /// `%(?:\([^)]*\))?[#0 +-]*\d*(?:\.\d+)?[hlL]?[diouxXeEfFgGcrsa%]` finds);
 /// None for what cannot be cut (`*` widths, `%(name)s`).
-#[allow(clippy::type_complexity)]
-fn template_parts(py: Python<'_>, template: &str) -> PyResult<Option<(Vec<String>, Vec<String>)>> {
+fn template_parts(template: &str) -> Option<(Vec<String>, Vec<String>)> {
     if template.contains('*') {
-        return Ok(None);
+        return None;
     }
     let (mut texts, mut specs) = (vec![String::new()], Vec::new());
     let (mut from, mut at) = (0, 0);
     while let Some(found) = template[at..].find('%') {
         let begin = at + found;
-        match conversion(py, template, begin)? {
+        match conversion(template, begin) {
             Conversion::None => at = begin + 1,
-            Conversion::Keyed => return Ok(None),
+            Conversion::Keyed => return None,
             Conversion::At(end) => {
                 let last = texts.last_mut().expect("never empty");
                 last.push_str(&template[from..begin]);
@@ -210,7 +216,7 @@ fn template_parts(py: Python<'_>, template: &str) -> PyResult<Option<(Vec<String
         }
     }
     texts.last_mut().expect("never empty").push_str(&template[from..]);
-    Ok(Some((texts, specs)))
+    Some((texts, specs))
 }
 
 /// What the expression of [`template_parts`] matches at `begin` (a `%`).
@@ -224,7 +230,7 @@ enum Conversion {
 
 /// The greedy reading of the expression is its only one: no character can
 /// end one part and begin the next.
-fn conversion(py: Python<'_>, template: &str, begin: usize) -> PyResult<Conversion> {
+fn conversion(template: &str, begin: usize) -> Conversion {
     let rest = &template[begin + 1..];
     let mut chars = rest.char_indices().peekable();
     let mut keyed = false;
@@ -234,12 +240,12 @@ fn conversion(py: Python<'_>, template: &str, begin: usize) -> PyResult<Conversi
                 keyed = true;
                 while chars.next_if(|&(i, _)| i <= close).is_some() {}
             }
-            None => return Ok(Conversion::None),
+            None => return Conversion::None,
         }
     }
     while chars.next_if(|&(_, c)| "#0 +-".contains(c)).is_some() {}
     while let Some(&(_, c)) = chars.peek() {
-        if !is_decimal(py, c)? {
+        if !is_decimal(c) {
             break;
         }
         chars.next();
@@ -249,7 +255,7 @@ fn conversion(py: Python<'_>, template: &str, begin: usize) -> PyResult<Conversi
         ahead.next();
         let mut digits = 0;
         while let Some(&(_, c)) = ahead.peek() {
-            if !is_decimal(py, c)? {
+            if !is_decimal(c) {
                 break;
             }
             ahead.next();
@@ -262,18 +268,8 @@ fn conversion(py: Python<'_>, template: &str, begin: usize) -> PyResult<Conversi
     chars.next_if(|&(_, c)| "hlL".contains(c));
     match chars.next() {
         Some((i, c)) if "diouxXeEfFgGcrsa%".contains(c) => {
-            Ok(if keyed { Conversion::Keyed } else { Conversion::At(begin + 1 + i + c.len_utf8()) })
+            if keyed { Conversion::Keyed } else { Conversion::At(begin + 1 + i + c.len_utf8()) }
         }
-        _ => Ok(Conversion::None),
+        _ => Conversion::None,
     }
-}
-
-/// `\d` of Python's expressions: a character of Unicode's category Nd
-/// (`str.isdecimal`, asked of Python beyond ASCII).
-fn is_decimal(py: Python<'_>, c: char) -> PyResult<bool> {
-    if c.is_ascii() {
-        return Ok(c.is_ascii_digit());
-    }
-    let mut buf = [0; 4];
-    PyString::new(py, c.encode_utf8(&mut buf)).call_method0(intern!(py, "isdecimal"))?.extract()
 }
