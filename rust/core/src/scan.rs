@@ -146,7 +146,7 @@ impl Words {
 struct Rule {
     handler: Handler,
     before: Option<Regex>,
-    not_before: Option<Regex>,
+    not_before: Option<CharClass>,
     not_after: Option<Regex>,
     not_start: Option<Regex>,
     shorter_groups: bool,
@@ -158,6 +158,28 @@ struct Rule {
     window: usize,
     min_digits: usize,
     needs_all: Vec<String>,
+}
+
+/// A compiled `not_before` class: ASCII characters from a bitmap made
+/// with the class's regex when the rules are compiled, any other by the regex.
+struct CharClass {
+    ascii: u128,
+    regex: Regex,
+}
+
+impl CharClass {
+    fn new(regex: Regex) -> CharClass {
+        let ascii = (0..128u8).filter(|&b| regex.is_match(char::from(b).encode_utf8(&mut [0; 4]) as &str)).fold(0, |set, b| set | 1 << b);
+        CharClass { ascii, regex }
+    }
+
+    /// Whether the one character `c` is in the class.
+    fn holds(&self, c: &str) -> bool {
+        match c.as_bytes() {
+            &[b] if b.is_ascii() => self.ascii >> b & 1 == 1,
+            _ => self.regex.is_match(c),
+        }
+    }
 }
 
 struct Shape {
@@ -346,7 +368,7 @@ fn compile_rule(rule: &ValueRule) -> Result<Rule, String> {
     Ok(Rule {
         handler,
         before,
-        not_before: class(&rule.not_before, "not_before")?,
+        not_before: class(&rule.not_before, "not_before")?.map(CharClass::new),
         not_after: pattern(&rule.not_after, "not_after")?,
         not_start: pattern(&rule.not_start, "not_start")?,
         shorter_groups,
@@ -763,7 +785,7 @@ impl Scanner {
         let after_finding = state.found.last().is_some_and(|f| f.end == start);
         if let (Some(not_before), false) = (&rule.not_before, after_finding) {
             if let Some(prev) = char_start_before(text, start) {
-                if not_before.is_match(&text[prev..start]) && !escaped_break(text, start) {
+                if not_before.holds(&text[prev..start]) && !escaped_break(text, start) {
                     return false;
                 }
             }
@@ -1000,6 +1022,21 @@ mod tests {
                 Source::Key(k) => (format!("key {k}"), text[f.start..f.end].to_string()),
             })
             .collect()
+    }
+
+    #[test]
+    fn not_before_classes_read_as_their_regex() {
+        let (_, scanner) = shipped();
+        let classes: Vec<&CharClass> = scanner.rules.iter().filter_map(|r| r.not_before.as_ref()).collect();
+        assert!(classes.len() > 20, "the shipped rules say what may not stand before a match");
+        let mut buf = [0; 4];
+        let characters = (0..=0x2FF).chain([0x2010, 0x2013, 0x00A0, 0x3000, 0xFF10, 0x1D7CE]).filter_map(char::from_u32);
+        for c in characters {
+            let c = c.encode_utf8(&mut buf) as &str;
+            for class in &classes {
+                assert_eq!(class.holds(c), class.regex.is_match(c), "{c:?}");
+            }
+        }
     }
 
     #[test]

@@ -26,12 +26,23 @@ pub fn fold(text: &str) -> Cow<'_, str> {
         } else {
             Cow::Borrowed(text)
         }
-    } else if let Some(folded) = fold_latin(text) {
-        folded
-    } else if text.chars().all(is_folded) {
-        Cow::Borrowed(text)
     } else {
-        fold_any(text)
+        let mut out = String::with_capacity(text.len() + 4);
+        if fold_latin_into(text, &mut out) {
+            Cow::Owned(out)
+        } else if text.chars().all(is_folded) {
+            Cow::Borrowed(text)
+        } else {
+            fold_any(text)
+        }
+    }
+}
+
+/// [`fold`] of `text` appended to `out`: words folded one after another
+/// into one buffer, without a `String` for each.
+pub fn fold_into(text: &str, out: &mut String) {
+    if !fold_latin_into(text, out) {
+        out.push_str(&fold_any(text));
     }
 }
 
@@ -60,57 +71,62 @@ pub(crate) fn latin_index(lead: u8, next: Option<&u8>) -> Option<usize> {
     (n < LATIN_END as usize).then_some(n)
 }
 
-/// [`fold`] of a text wholly below [`LATIN_END`], one table entry per
-/// character (`None` for any other text). Per character equals the whole:
-/// none of these characters' lower case depends on its neighbours.
-fn fold_latin(text: &str) -> Option<Cow<'_, str>> {
+/// [`fold`] of a text wholly below [`LATIN_END`] appended to `out`, one
+/// table entry per character; `false` (and `out` as it was) for any other
+/// text. Per character equals the whole: none of these characters' lower
+/// case depends on its neighbours.
+fn fold_latin_into(text: &str, out: &mut String) -> bool {
     let table = latin_fold_table();
     let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(text.len() + 4);
+    let before = out.len();
+    out.reserve(text.len() + 4);
+    // A character at a time: words are short, and a copy call per run of
+    // ASCII costs more than the pushes.
     let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
+    while let Some(&b) = bytes.get(i) {
         if b.is_ascii() {
-            out.push(b.to_ascii_lowercase());
+            out.push(char::from(b.to_ascii_lowercase()));
             i += 1;
             continue;
         }
-        let entry = table.get(latin_index(b, bytes.get(i + 1))?)?;
-        // A fixed-width copy, then cut to the entry's length.
-        out.extend_from_slice(&entry.bytes);
-        out.truncate(out.len() - LatinFold::WIDTH + usize::from(entry.len));
+        let Some(entry) = latin_index(b, bytes.get(i + 1)).and_then(|n| table.get(n)) else {
+            out.truncate(before);
+            return false;
+        };
+        entry.chars[..usize::from(entry.len)].iter().for_each(|&c| out.push(c));
         i += 2;
     }
-    // Whole ASCII bytes and whole table entries: always UTF-8.
-    String::from_utf8(out).ok().map(Cow::Owned)
+    true
 }
 
-/// One character's fold, at most [`LatinFold::WIDTH`] bytes of UTF-8 (`½` folds to five).
+/// One character's fold: at most [`LatinFold::WIDTH`] characters (`½` folds to three).
 struct LatinFold {
-    bytes: [u8; LatinFold::WIDTH],
+    chars: [char; LatinFold::WIDTH],
     len: u8,
 }
 
 impl LatinFold {
-    const WIDTH: usize = 8;
+    const WIDTH: usize = 4;
 }
 
 /// The fold of every character below [`LATIN_END`] by the general rule
-/// (empty for a character that is dropped), read by [`fold_latin`].
+/// (empty for a character that is dropped), read by [`fold_latin_into`].
 fn latin_fold_table() -> &'static [LatinFold] {
     static TABLE: std::sync::OnceLock<Vec<LatinFold>> = std::sync::OnceLock::new();
     TABLE.get_or_init(|| {
         let mut table = Vec::with_capacity(LATIN_END as usize);
         for n in 0..LATIN_END {
             let folded = char::from_u32(n).map_or_else(String::new, |c| fold_any(c.encode_utf8(&mut [0; 4])).into_owned());
-            if folded.len() > LatinFold::WIDTH {
+            let mut chars = ['\0'; LatinFold::WIDTH];
+            let mut len = 0;
+            for c in folded.chars() {
                 // Never so for the characters below LATIN_END (a test checks):
-                // the table stops here, and fold_latin gives way to the general rule.
-                break;
+                // the table stops here, and fold_latin_into gives way to the general rule.
+                let Some(slot) = chars.get_mut(len) else { return table };
+                *slot = c;
+                len += 1;
             }
-            let mut bytes = [0; LatinFold::WIDTH];
-            bytes[..folded.len()].copy_from_slice(folded.as_bytes());
-            table.push(LatinFold { bytes, len: folded.len() as u8 });
+            table.push(LatinFold { chars, len: len as u8 });
         }
         table
     })
@@ -291,15 +307,24 @@ mod tests {
     fn the_latin_table_folds_as_the_general_rule() {
         // Every character's fold fits its entry: the table is whole.
         assert_eq!(latin_fold_table().len(), LATIN_END as usize);
+        let latin = |text: &str| {
+            let mut out = String::from("kept ");
+            fold_latin_into(text, &mut out).then(|| out.strip_prefix("kept ").expect("appended").to_string())
+        };
         for c in (0..LATIN_END).filter_map(char::from_u32) {
             let one = c.to_string();
-            assert_eq!(fold_latin(&one).as_deref(), Some(fold_any(&one).as_ref()), "U+{:04X}", u32::from(c));
+            assert_eq!(latin(&one).as_deref(), Some(fold_any(&one).as_ref()), "U+{:04X}", u32::from(c));
         }
         for text in ["Jānis Bērziņš, tālr.", "ŠOSEJA İstanbul ŀ ŉ ß Æ", "Dzirnavu ielā 5, Rīgā"] {
             assert_eq!(fold(text), fold_any(text), "{text}");
         }
         assert_eq!(fold("Jānis Bērziņš"), "janis berzins");
-        assert_eq!(fold_latin("Ελένη"), None);
+        assert_eq!(latin("Ελένη"), None);
+        let mut out = String::from("kept");
+        assert!(!fold_latin_into("Jānis Ελένη", &mut out));
+        assert_eq!(out, "kept", "a text the table cannot fold leaves the buffer as it was");
+        fold_into("Ελένη ĀBOLS", &mut out);
+        assert_eq!(out, format!("kept{}", fold_any("Ελένη ĀBOLS")));
     }
 
     #[test]
