@@ -145,7 +145,7 @@ class Redactor(_native.Processor):
         self.raise_errors = raise_errors
         rules_json = self.rules.as_json()
         resolved = [
-            self._target(rule, category, label, action, mask, normalize)
+            self.resolve(rule, category, label, action, mask, normalize)
             for rule, category, label, action, mask, normalize in _native.target_needs(rules_json)
         ]
         self._engine = _native.Engine(
@@ -271,7 +271,7 @@ class Redactor(_native.Processor):
         its state, ``vars(span)``) in one native walk, and its copy (see
         :data:`SpanWalk`); a changed event or link is ``copy_event(event,
         name, attributes)``, ``copy_link(link, attributes)``; ``kit``: what
-        the copy is made with (``pii_tagger.otel._SPAN_COPY``). May raise:
+        the copy is made with (``pii_tagger.otel_redaction._SPAN_COPY``). May raise:
         the caller fails closed. Replaced, per instance, by the native call
         it makes."""
         return self._engine.walk_span(span, redact_resource, copy_event, copy_link, kit, collect=self.audits)
@@ -313,8 +313,9 @@ class Redactor(_native.Processor):
         actions |= {r.action for r in (*self.rules.values, *self.rules.names) if r.action}
         return policy.mode == "audit" or "audit" in actions
 
-    def _target(self, rule: str, category: int, label: str, action: Any, mask: str, normalize: str) -> Target:
-        """The policy's target for what ``rule`` finds in ``category``."""
+    def resolve(self, rule: str, category: int, label: str, action: Any, mask: str, normalize: str) -> Target:
+        """The policy's target for what ``rule`` (with its label, action, mask
+        and normaliser as the rule file says) finds in ``category``."""
         return self.policy.resolve(
             self.rules.categories, rule=rule, category=category, label=label,
             rule_action=action, mask=mask, normalize=normalize,

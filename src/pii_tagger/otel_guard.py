@@ -23,15 +23,15 @@ from opentelemetry.sdk.trace.export import SpanExporter, SpanExportResult
 
 from .failsafe import report_once
 from .guard import LeakGuard
-from .otel import (
-    _BODY,
-    _NAME,
-    _blank_log_record,
-    _blank_span,
-    _FanOut,
-    _redact_log_record,
-    _Redaction,
-    _Wrapping,
+from .otel_redaction import (
+    BODY_KEY,
+    NAME_KEY,
+    FanOut,
+    Redaction,
+    Wrapping,
+    blank_log_record,
+    blank_span,
+    redact_log_record_or_raise,
     redact_span,
     where,
 )
@@ -42,11 +42,11 @@ class _Edge:
 
     def __init__(self, guard: LeakGuard | None, meter_provider: metrics.MeterProvider | None, spans: bool) -> None:
         self.guard = guard or LeakGuard()
-        self.redaction = _Redaction(self.guard.redactor, meter_provider, spans)
+        self.redaction = Redaction(self.guard.redactor, meter_provider, spans)
 
     def leaked(self, parts: Iterator[tuple[str, str, Mapping[str, Any]]], source: str) -> bool:
         """Alerts every leak in ``parts`` (prefix, name of the part's own
-        text, part: see :func:`~pii_tagger.otel.where`); True when there was one."""
+        text, part: see :func:`~pii_tagger.otel_redaction.where`); True when there was one."""
         found = False
         source = self.guard.redactor.alert_source(source)
         for prefix, own, part in parts:
@@ -57,7 +57,7 @@ class _Edge:
         return found
 
 
-class GuardedSpanExporter(_Wrapping, SpanExporter):
+class GuardedSpanExporter(Wrapping, SpanExporter):
     """Checks every span on its way into ``exporter``; leaks are alerted and
     (with ``redact``, the default) exported redacted."""
 
@@ -84,19 +84,19 @@ class GuardedSpanExporter(_Wrapping, SpanExporter):
                 return span
         except Exception as exc:  # noqa: BLE001 - never raises into the SDK; in doubt, redact
             report_once("span guard", exc)
-            return _blank_span(span, exc, self._check_resource) if edge.guard.redact else span
+            return blank_span(span, exc, self._check_resource) if edge.guard.redact else span
         return redact_span(span, edge.redaction, self._check_resource) if edge.guard.redact else span
 
 
 def _span_parts(span: ReadableSpan, resource: bool) -> Iterator[tuple[str, str, Mapping[str, Any]]]:
-    yield "span", "span.name", {**(span.attributes or {}), _NAME: span.name}
+    yield "span", "span.name", {**(span.attributes or {}), NAME_KEY: span.name}
     for i, event in enumerate(span.events):
-        yield f"events[{i}]", f"events[{i}].name", {**(event.attributes or {}), _NAME: event.name}
+        yield f"events[{i}]", f"events[{i}].name", {**(event.attributes or {}), NAME_KEY: event.name}
     for i, link in enumerate(span.links):
         if link.attributes:
             yield f"links[{i}]", "", dict(link.attributes)
     if span.status.description:
-        yield "status", "status.description", {_NAME: span.status.description}
+        yield "status", "status.description", {NAME_KEY: span.status.description}
     scope = span.instrumentation_scope
     if scope is not None and scope.attributes:
         yield "scope", "", dict(scope.attributes)
@@ -104,7 +104,7 @@ def _span_parts(span: ReadableSpan, resource: bool) -> Iterator[tuple[str, str, 
         yield "resource", "", dict(span.resource.attributes)
 
 
-class GuardedLogRecordProcessor(_FanOut, LogRecordProcessor):
+class GuardedLogRecordProcessor(FanOut, LogRecordProcessor):
     """Checks each log record (body and attributes) just before ``processors``
     export it; leaks are alerted and (with ``redact``) redacted in place."""
 
@@ -123,14 +123,14 @@ class GuardedLogRecordProcessor(_FanOut, LogRecordProcessor):
             record = log_record.log_record
             part = dict(record.attributes or {})
             if record.body is not None:
-                part[_BODY] = record.body
+                part[BODY_KEY] = record.body
             scope = getattr(log_record, "instrumentation_scope", None)
             source = getattr(scope, "name", "") or edge.guard.source
             if edge.leaked(iter([("", "body", part)]), source) and edge.guard.redact:
-                _redact_log_record(log_record, edge.redaction)
+                redact_log_record_or_raise(log_record, edge.redaction)
         except Exception as exc:  # noqa: BLE001 - never raises into the app; in doubt, redact
             report_once("log record guard", exc)
             if edge.guard.redact:
-                _blank_log_record(log_record, exc)
+                blank_log_record(log_record, exc)
         for processor in self._processors:
             processor.on_emit(log_record)

@@ -80,15 +80,15 @@ def _hashing_rules(redactor: Redactor) -> list[tuple[str, int, str]]:
     out = []
     for field in redactor.rules.fields:
         for number in _field_categories(redactor, field):
-            if redactor._target(field.id, number, field.label, field.action, field.mask, field.normalize).action == "hash":
+            if redactor.resolve(field.id, number, field.label, field.action, field.mask, field.normalize).action == "hash":
                 out.append((field.id, number, field.normalize))
     for rule in redactor.rules.values:
-        if rule.category is not None and redactor._target(
+        if rule.category is not None and redactor.resolve(
             rule.id, rule.category, rule.label, rule.action, rule.mask, rule.normalize
         ).action == "hash":
             out.append((rule.id, rule.category, rule.normalize))
     for names in redactor.rules.names:
-        if redactor._target(names.id, names.category, names.label, names.action, names.mask, names.normalize).action == "hash":
+        if redactor.resolve(names.id, names.category, names.label, names.action, names.mask, names.normalize).action == "hash":
             out.append((names.id, names.category, names.normalize))
     return out
 
