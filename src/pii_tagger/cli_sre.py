@@ -22,7 +22,8 @@ from .engine import Redactor
 from .eventtime import TIME_KEYS, event_time
 from .logfiles import ReadCounts, input_size, workers
 from .logquery import Selection, SelectionError, parse_time, run
-from .logstats import BUCKETS, Stats, collect, source_of
+from .logstats import BUCKETS, Stats, collect
+from .sources import source_of
 from .policy import Policy, PolicyError
 from .report_html import render_html
 from .rules import Category, RuleFileError, load_rules, shipped_categories

@@ -27,6 +27,7 @@ from .actions import Hasher, Target
 from .failsafe import fail_closed, report_once
 from .policy import Policy
 from .rules import RuleSet, load_rules
+from .sources import source_of
 
 if TYPE_CHECKING:
     from .alerts import Alerter
@@ -300,7 +301,7 @@ class Redactor(_native.Processor):
         alerts = self.alerts
         if alerts is None:
             return
-        source = self.alert_source(event.get("logger") or event.get("logger_name") or self.source)
+        source = self.alert_source(source_of(event, self.source))
         for item in found:
             if item.target.action == "audit" or item.target.audited:
                 alerts.report("audit", item.target, item.path, source, item.value)

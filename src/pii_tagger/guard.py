@@ -36,6 +36,7 @@ import orjson
 from .alerts import Alerter
 from .engine import ERROR_KEY, Found, Redactor
 from .failsafe import MARKER, report_once
+from .sources import source_of
 
 LEAK_MARKER = '{"event":"[REDACTED:error]","pii_error":"pii_tagger guard could not check this line; it was replaced"}'
 
@@ -145,10 +146,8 @@ class LeakGuard:
         self.alerts.report_many("leak", [(f.target, f.path, f.value) for f in leaked], self._source_of(event, source))
 
     def _source_of(self, event: Mapping[str, Any], source: str | None) -> str:
-        """The source an alert names: the caller's, else the event's logger or service, else the guard's own."""
-        named = source if source is not None else (
-            event.get("logger") or event.get("logger_name") or event.get("service.name") or self.source
-        )
+        """The source an alert names: the caller's, else the event's (:func:`~pii_tagger.sources.source_of`), else the guard's own."""
+        named = source if source is not None else source_of(event, self.source)
         return self.redactor.alert_source(named)
 
 

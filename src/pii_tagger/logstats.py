@@ -134,15 +134,6 @@ class Stats:
 # ---- a chunk, in a worker ---------------------------------------------------------
 
 
-def source_of(event: dict[str, Any]) -> str:
-    """The source of a parsed event (for a query's table), as the counts define it."""
-    for key in ("service", "service.name", "logger", "logger_name"):
-        value = event.get(key)
-        if isinstance(value, str) and value:
-            return value
-    return "-"
-
-
 def stats_chunk(chunk: Chunk) -> Stats:
     """One chunk of lines (in a worker process), bucketed as ``_set_bucket`` said."""
     chunk = chunk.load()

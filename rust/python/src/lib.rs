@@ -78,5 +78,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(tools::epoch_moment, m)?)?;
     m.add_function(wrap_pyfunction!(tools::minute_name, m)?)?;
     m.add("TIME_KEYS", pii_core::eventtime::TIME_KEYS.to_vec())?;
+    m.add("SOURCE_KEYS", pii_core::tagged::SOURCE_KEYS.to_vec())?;
     Ok(())
 }
