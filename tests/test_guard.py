@@ -17,6 +17,7 @@ from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from planted import CODE, EMAIL, IBAN, PHONE, SECRET, assert_absent
 
 from pii_tagger import Hasher, Redactor
 from pii_tagger.alerts import Alert, Alerter
@@ -24,7 +25,6 @@ from pii_tagger.guard import LEAK_MARKER, GuardedFormatter, LeakGuard
 from pii_tagger.otel_guard import GuardedLogRecordProcessor, GuardedSpanExporter
 
 HASHER = Hasher({"t1": "a-test-key-that-is-long-enough"})
-CODE, IBAN, PHONE, EMAIL, SECRET = "161175-19997", "LV80BANK0000435195001", "+371 21 234 567", "anna.ozola@inbox.lv", "Ziema2026!"
 PLANTED = [CODE, IBAN, PHONE, EMAIL, SECRET]
 
 
@@ -34,8 +34,7 @@ def _guard(redact: bool = True) -> tuple[LeakGuard, list[Alert]]:
 
 
 def _assert_clean(text: str) -> None:
-    for value in PLANTED:
-        assert value not in text, value
+    assert_absent(text, PLANTED)
 
 
 def _assert_alerts_hold_no_value(sent: list[Alert]) -> None:
