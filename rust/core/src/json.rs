@@ -553,6 +553,11 @@ impl Json<'_> {
         out
     }
 
+    /// [`Json::to_text`] into `out`.
+    pub fn write_to(&self, out: &mut String) {
+        self.write(out);
+    }
+
     fn write(&self, out: &mut String) {
         match self {
             Json::Null => out.push_str("null"),
@@ -588,18 +593,30 @@ impl Json<'_> {
 
 fn write_string(s: &str, out: &mut String) {
     out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
+    let bytes = s.as_bytes();
+    let mut at = 0;
+    loop {
+        // The text up to the next byte to escape (all ASCII), as it is.
+        let run = plain_run(&bytes[at..]);
+        out.push_str(&s[at..at + run]);
+        at += run;
+        let Some(&b) = bytes.get(at) else { break };
+        match b {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            0x08 => out.push_str("\\b"),
+            0x0c => out.push_str("\\f"),
+            control => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.push_str("\\u00");
+                out.push(char::from(HEX[usize::from(control >> 4)]));
+                out.push(char::from(HEX[usize::from(control & 0xf)]));
+            }
         }
+        at += 1;
     }
     out.push('"');
 }
@@ -615,6 +632,36 @@ mod tests {
         let Json::Object(members) = &value else { panic!() };
         assert_eq!(members.len(), 3);
         assert_eq!(value.to_text(), r#"{"a":1,"a":[true,null,-0.5e3,123456789012345678901234],"é\n":"x\"é😀"}"#);
+    }
+
+    #[test]
+    fn strings_are_written_as_escaping_character_by_character_writes_them() {
+        let naive = |s: &str| {
+            let mut out = String::from('"');
+            for c in s.chars() {
+                match c {
+                    '"' => out.push_str("\\\""),
+                    '\\' => out.push_str("\\\\"),
+                    '\n' => out.push_str("\\n"),
+                    '\r' => out.push_str("\\r"),
+                    '\t' => out.push_str("\\t"),
+                    '\u{8}' => out.push_str("\\b"),
+                    '\u{c}' => out.push_str("\\f"),
+                    c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+                    c => out.push(c),
+                }
+            }
+            out.push('"');
+            out
+        };
+        let all: String = (0u8..0x80).map(char::from).chain("āž😀".chars()).collect();
+        let mut texts = vec![String::new(), "plain".into(), "ends in an escape\n".into(), all.clone()];
+        texts.extend((0..all.len()).filter(|&i| all.is_char_boundary(i)).map(|i| all[i..].to_string() + "tail"));
+        for text in &texts {
+            let written = Json::String(text.as_str().into()).to_text();
+            assert_eq!(written, naive(text), "{text:?}");
+            assert_eq!(parse(&written, 4), Ok(Json::String(text.as_str().into())));
+        }
     }
 
     #[test]
