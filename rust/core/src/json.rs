@@ -35,6 +35,8 @@ pub enum JsonError {
 /// Parses `text` as one JSON value (blanks around it allowed), nesting at most `max_depth`.
 pub fn parse(text: &str, max_depth: usize) -> Result<Json<'_>, JsonError> {
     let mut parser = Parser::new(text, max_depth);
+    parser.members.reserve(32);
+    parser.items.reserve(16);
     let value = parser.value(0)?;
     parser.end()?;
     Ok(value)
@@ -51,10 +53,55 @@ pub fn is_valid(text: &str) -> bool {
 /// each nested at most `max_depth` (a deeper one is given as `Null`); the
 /// others are checked and skipped. None when `text` is not a JSON object.
 pub fn object_members(text: &str, wanted: impl Fn(&str) -> bool, max_depth: usize) -> Option<Members<'_>> {
+    let picked = object_picks(text, |key| if wanted(key) { Pick::Build } else { Pick::Skip }, &[], max_depth)?;
+    Some(picked.members)
+}
+
+/// What [`object_picks`] does with a member of the object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pick {
+    /// Checked and moved past.
+    Skip,
+    /// Built, as [`object_members`] builds it.
+    Build,
+    /// Read as records when it is an array whose items are objects of
+    /// scalars, or scalars (no record); any other value is built.
+    Records,
+}
+
+/// A scalar value of a record: a string, a number as written, or anything else.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum Scalar<'a> {
+    #[default]
+    Other,
+    String(Cow<'a, str>),
+    Number(Cow<'a, str>),
+}
+
+/// One object of a records member: the last value of each field asked for.
+pub type Record<'a> = [Scalar<'a>; RECORD_FIELDS];
+/// How many fields a record holds.
+pub const RECORD_FIELDS: usize = 4;
+
+/// The members [`object_picks`] read.
+#[derive(Debug, Default, PartialEq)]
+pub struct Picked<'a> {
+    /// Members built (and records members of another shape), in order.
+    pub members: Members<'a>,
+    /// The records of every records member read as such, in order.
+    pub records: Vec<Record<'a>>,
+}
+
+/// `text` as one JSON object, as [`object_members`] reads it, each member
+/// as `pick` says: records members that are arrays of flat objects are read
+/// without building them (for each object, the last value of each of
+/// `fields`; a field it lacks, or whose value is not a string or a number,
+/// is [`Scalar::Other`]). None when `text` is not a JSON object.
+pub fn object_picks<'t>(text: &'t str, pick: impl Fn(&str) -> Pick, fields: &[&str], max_depth: usize) -> Option<Picked<'t>> {
     let mut parser = Parser::new(text, max_depth);
-    let members = parser.chosen_members(wanted).ok()?;
+    let picked = parser.chosen_members(pick, fields).ok()?;
     parser.end().ok()?;
-    Some(members)
+    Some(picked)
 }
 
 struct Parser<'t> {
@@ -70,7 +117,13 @@ struct Parser<'t> {
 
 impl<'t> Parser<'t> {
     fn new(text: &'t str, max_depth: usize) -> Parser<'t> {
-        Parser { bytes: text.as_bytes(), text, pos: 0, max_depth, members: Vec::with_capacity(32), items: Vec::with_capacity(16) }
+        let bytes = text.as_bytes();
+        Parser { bytes, text, pos: 0, max_depth, members: Vec::new(), items: Vec::new() }
+    }
+
+    /// [`plain_run`] of the text from `from`.
+    fn run_from(&self, from: usize) -> usize {
+        plain_run(&self.bytes[from..])
     }
 
     fn blanks(&mut self) {
@@ -115,26 +168,29 @@ impl<'t> Parser<'t> {
         }
     }
 
-    /// The members of the object at hand that `wanted` accepts (see [`object_members`]).
-    fn chosen_members(&mut self, wanted: impl Fn(&str) -> bool) -> Result<Members<'t>, JsonError> {
+    /// The members of the object at hand, as `pick` says (see [`object_picks`]).
+    fn chosen_members(&mut self, pick: impl Fn(&str) -> Pick, fields: &[&str]) -> Result<Picked<'t>, JsonError> {
         self.blanks();
         self.expect(b'{')?;
-        let mut members = Vec::new();
+        let mut picked = Picked::default();
         self.blanks();
         if self.eat(b'}') {
-            return Ok(members);
+            return Ok(picked);
         }
         loop {
             self.blanks();
             let key = self.key()?;
-            if wanted(&key) {
+            let how = pick(&key);
+            if how == Pick::Records && self.records(fields, &mut picked.records)? {
+                // read as records
+            } else if how != Pick::Skip {
                 let start = self.pos;
                 match self.value(1) {
-                    Ok(value) => members.push((key, value)),
+                    Ok(value) => picked.members.push((key, value)),
                     Err(JsonError::TooDeep) => {
                         self.pos = start;
                         self.skip_value()?;
-                        members.push((key, Json::Null));
+                        picked.members.push((key, Json::Null));
                     }
                     Err(e) => return Err(e),
                 }
@@ -143,7 +199,68 @@ impl<'t> Parser<'t> {
             }
             self.blanks();
             if self.eat(b'}') {
-                return Ok(members);
+                return Ok(picked);
+            }
+            self.expect(b',')?;
+        }
+    }
+
+    /// The value at hand as records (see [`Pick::Records`]), added to `out`:
+    /// false, with nothing read or added, when it has another shape.
+    fn records(&mut self, fields: &[&str], out: &mut Vec<Record<'t>>) -> Result<bool, JsonError> {
+        let (start, base) = (self.pos, out.len());
+        let other_shape = |p: &mut Self, out: &mut Vec<Record<'t>>| {
+            p.pos = start;
+            out.truncate(base);
+            Ok(false)
+        };
+        self.blanks();
+        // As built, the objects are 3 deep (the member's array 2).
+        if self.max_depth < 3 || !self.eat(b'[') {
+            return other_shape(self, out);
+        }
+        self.blanks();
+        if self.eat(b']') {
+            return Ok(true);
+        }
+        loop {
+            self.blanks();
+            match self.bytes.get(self.pos) {
+                Some(b'[') => return other_shape(self, out),
+                Some(b'{') => {
+                    self.pos += 1;
+                    let mut record = Record::default();
+                    self.blanks();
+                    if !self.eat(b'}') {
+                        loop {
+                            self.blanks();
+                            let key = self.key()?;
+                            self.blanks();
+                            if matches!(self.bytes.get(self.pos), Some(b'{' | b'[')) {
+                                return other_shape(self, out);
+                            }
+                            let value = self.value(0)?;
+                            if let Some(i) = fields.iter().position(|f| *f == key) {
+                                record[i] = match value {
+                                    Json::String(s) => Scalar::String(s),
+                                    Json::Number(n) => Scalar::Number(n),
+                                    _ => Scalar::Other,
+                                };
+                            }
+                            self.blanks();
+                            if self.eat(b'}') {
+                                break;
+                            }
+                            self.expect(b',')?;
+                        }
+                    }
+                    out.push(record);
+                }
+                _ => drop(self.value(0)?), // a scalar item: no record
+            }
+            self.blanks();
+            if self.eat(b']') {
+                return Ok(true);
             }
             self.expect(b',')?;
         }
@@ -155,7 +272,7 @@ impl<'t> Parser<'t> {
             return Err(JsonError::Invalid);
         }
         let start = self.pos + 1;
-        let n = plain_run(&self.bytes[start..]);
+        let n = self.run_from(start);
         let key = if self.bytes.get(start + n) == Some(&b'"') {
             self.pos = start + n + 1;
             Cow::Borrowed(&self.text[start..start + n])
@@ -326,7 +443,7 @@ impl<'t> Parser<'t> {
     fn string(&mut self) -> Result<Cow<'t, str>, JsonError> {
         // Most strings have no escapes: their text is borrowed.
         let start = self.pos + 1;
-        let run = plain_run(&self.bytes[start..]);
+        let run = self.run_from(start);
         if self.bytes.get(start + run) == Some(&b'"') {
             self.pos = start + run + 1;
             return Ok(Cow::Borrowed(&self.text[start..start + run]));
@@ -340,7 +457,7 @@ impl<'t> Parser<'t> {
     fn string_into(&mut self, mut out: Option<&mut String>) -> Result<(), JsonError> {
         self.pos += 1; // the opening quote
         loop {
-            let run = plain_run(&self.bytes[self.pos..]);
+            let run = self.run_from(self.pos);
             if self.pos + run == self.bytes.len() {
                 return Err(JsonError::Invalid);
             }
@@ -436,6 +553,11 @@ impl Json<'_> {
         out
     }
 
+    /// [`Json::to_text`] into `out`.
+    pub fn write_to(&self, out: &mut String) {
+        self.write(out);
+    }
+
     fn write(&self, out: &mut String) {
         match self {
             Json::Null => out.push_str("null"),
@@ -471,18 +593,30 @@ impl Json<'_> {
 
 fn write_string(s: &str, out: &mut String) {
     out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
+    let bytes = s.as_bytes();
+    let mut at = 0;
+    loop {
+        // The text up to the next byte to escape (all ASCII), as it is.
+        let run = plain_run(&bytes[at..]);
+        out.push_str(&s[at..at + run]);
+        at += run;
+        let Some(&b) = bytes.get(at) else { break };
+        match b {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            0x08 => out.push_str("\\b"),
+            0x0c => out.push_str("\\f"),
+            control => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.push_str("\\u00");
+                out.push(char::from(HEX[usize::from(control >> 4)]));
+                out.push(char::from(HEX[usize::from(control & 0xf)]));
+            }
         }
+        at += 1;
     }
     out.push('"');
 }
@@ -498,6 +632,36 @@ mod tests {
         let Json::Object(members) = &value else { panic!() };
         assert_eq!(members.len(), 3);
         assert_eq!(value.to_text(), r#"{"a":1,"a":[true,null,-0.5e3,123456789012345678901234],"é\n":"x\"é😀"}"#);
+    }
+
+    #[test]
+    fn strings_are_written_as_escaping_character_by_character_writes_them() {
+        let naive = |s: &str| {
+            let mut out = String::from('"');
+            for c in s.chars() {
+                match c {
+                    '"' => out.push_str("\\\""),
+                    '\\' => out.push_str("\\\\"),
+                    '\n' => out.push_str("\\n"),
+                    '\r' => out.push_str("\\r"),
+                    '\t' => out.push_str("\\t"),
+                    '\u{8}' => out.push_str("\\b"),
+                    '\u{c}' => out.push_str("\\f"),
+                    c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+                    c => out.push(c),
+                }
+            }
+            out.push('"');
+            out
+        };
+        let all: String = (0u8..0x80).map(char::from).chain("āž😀".chars()).collect();
+        let mut texts = vec![String::new(), "plain".into(), "ends in an escape\n".into(), all.clone()];
+        texts.extend((0..all.len()).filter(|&i| all.is_char_boundary(i)).map(|i| all[i..].to_string() + "tail"));
+        for text in &texts {
+            let written = Json::String(text.as_str().into()).to_text();
+            assert_eq!(written, naive(text), "{text:?}");
+            assert_eq!(parse(&written, 4), Ok(Json::String(text.as_str().into())));
+        }
     }
 
     #[test]
@@ -553,6 +717,32 @@ mod tests {
         assert!(is_valid(&deep));
         assert!(!is_valid(&deep[1..]));
         assert_eq!(parse(&deep, 256), Err(JsonError::TooDeep));
+    }
+
+    #[test]
+    fn records_are_read_as_the_built_value_would_give_them() {
+        let fields = ["a", "b", "c", "d"];
+        let pick = |k: &str| if k == "r" { Pick::Records } else if k == "x" { Pick::Build } else { Pick::Skip };
+        let text = r#"{"r": [{"a": "s", "b": 1.5, "b": 2, "z": "y", "c": null}, 3, {}, {"d": "\u0041"}], "x": 1, "r": []}"#;
+        let picked = object_picks(text, pick, &fields, 8).unwrap();
+        use Scalar::{Number as N, Other as O, String as S};
+        assert_eq!(picked.records, vec![
+            [S("s".into()), N("2".into()), O, O],
+            [O, O, O, O],
+            [O, O, O, S("A".into())],
+        ]);
+        assert_eq!(picked.members, vec![("x".into(), Json::Number("1".into()))]);
+        // Another shape: built as a member (a nested value, an item that is an array, not an array).
+        for other in [r#"[{"a": [1]}]"#, r#"[{"a": 1}, [2]]"#, r#"{"a": 1}"#, r#""s""#, r#"[{"q": {"a": 1}}]"#] {
+            let text = format!(r#"{{"r": {other}}}"#);
+            let picked = object_picks(&text, pick, &fields, 8).unwrap();
+            assert_eq!((picked.records.len(), picked.members.len()), (0, 1), "{other}");
+            assert_eq!(Some(&picked.members[0].1), parse(other, 8).ok().as_ref(), "{other}");
+        }
+        // Not wholly JSON: nothing, whichever way it is read.
+        for bad in [r#"{"r": [{"a": 1,}]}"#, r#"{"r": [{"a" 1}]}"#, r#"{"r": [1,]}"#, r#"{"r": [{"a": [1,]}]}"#] {
+            assert_eq!(object_picks(bad, pick, &fields, 8), None, "{bad}");
+        }
     }
 
     #[test]

@@ -115,7 +115,9 @@ pub fn check_record(engine: &Engine, record: &str, redact: bool) -> (Vec<Found>,
                     members.push((k.clone(), v.clone()));
                 }
             }
-            Json::Object(members).to_text()
+            let mut out = String::with_capacity(record.len() + 32);
+            Json::Object(members).write_to(&mut out);
+            out
         }
     };
     out.push_str(&record[body.len()..]);

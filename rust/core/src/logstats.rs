@@ -24,30 +24,74 @@ pub struct ChunkStats {
     pub untagged: u64,
     /// Events without a usable time (bucket `-`).
     pub no_time: u64,
-    /// Events by bucket, then source, then category slot.
-    cube: HashMap<String, HashMap<String, [u64; SLOTS]>>,
+    /// Events by (bucket, source), then category slot.
+    cube: Table<[u64; SLOTS]>,
     /// Events by source (past `max_sources`, new ones are counted as `other`).
     pub sources: HashMap<String, u64>,
-    /// Values acted on by path, then action, then category (1–18).
-    redactions: HashMap<String, HashMap<String, [u64; 19]>>,
+    /// Values acted on by (path, action), then category (1–18).
+    redactions: Table<[u64; 19]>,
+}
+
+/// Counts by a pair of texts, found with one hash of the pair.
+#[derive(Debug, Default)]
+struct Table<V> {
+    /// The key of a pair (see [`pair_key`]) to its row.
+    index: HashMap<Vec<u8>, usize>,
+    rows: Vec<(Vec<u8>, V)>,
+    /// The key being looked up (kept to reuse its buffer).
+    key: Vec<u8>,
+}
+
+impl<V> Table<V> {
+    /// The counts of `(a, b)`, made with `new` when missing.
+    fn get(&mut self, a: &str, b: &str, new: impl FnOnce() -> V) -> &mut V {
+        pair_key(&mut self.key, a, b);
+        let row = match self.index.get(self.key.as_slice()) {
+            Some(&row) => row,
+            None => {
+                self.index.insert(self.key.clone(), self.rows.len());
+                self.rows.push((self.key.clone(), new()));
+                self.rows.len() - 1
+            }
+        };
+        &mut self.rows[row].1
+    }
+
+    /// ((a, b), counts) of every row.
+    fn iter(&self) -> impl Iterator<Item = ((&str, &str), &V)> + '_ {
+        self.rows.iter().map(|(key, v)| (pair_of(key), v))
+    }
+}
+
+/// A pair of texts as one key: the length of `a` (4 bytes), `a`, `b`.
+fn pair_key(key: &mut Vec<u8>, a: &str, b: &str) {
+    key.clear();
+    key.extend_from_slice(&(a.len() as u32).to_le_bytes());
+    key.extend_from_slice(a.as_bytes());
+    key.extend_from_slice(b.as_bytes());
+}
+
+/// The pair a [`pair_key`] was made of.
+fn pair_of(key: &[u8]) -> (&str, &str) {
+    let (len, rest) = key.split_at(4);
+    let len = u32::from_le_bytes(len.try_into().unwrap_or_default()) as usize;
+    let (a, b) = rest.split_at(len);
+    // Both were texts, cut between them.
+    (std::str::from_utf8(a).unwrap_or_default(), std::str::from_utf8(b).unwrap_or_default())
 }
 
 impl ChunkStats {
     /// (bucket, source, category, events), category -1 for untagged events.
     pub fn cube(&self) -> impl Iterator<Item = (&str, &str, i8, u64)> + '_ {
-        self.cube.iter().flat_map(|(bucket, by_source)| {
-            by_source.iter().flat_map(move |(source, slots)| {
-                slots.iter().enumerate().filter(|(_, n)| **n > 0).map(move |(i, n)| (bucket.as_str(), source.as_str(), i as i8 - 1, *n))
-            })
+        self.cube.iter().flat_map(|((bucket, source), slots)| {
+            slots.iter().enumerate().filter(|(_, n)| **n > 0).map(move |(i, n)| (bucket, source, i as i8 - 1, *n))
         })
     }
 
     /// (path, category, action, count).
     pub fn redactions(&self) -> impl Iterator<Item = (&str, u8, &str, u64)> + '_ {
-        self.redactions.iter().flat_map(|(path, by_action)| {
-            by_action.iter().flat_map(move |(action, counts)| {
-                counts.iter().enumerate().filter(|(_, n)| **n > 0).map(move |(c, n)| (path.as_str(), c as u8, action.as_str(), *n))
-            })
+        self.redactions.iter().flat_map(|((path, action), counts)| {
+            counts.iter().enumerate().filter(|(_, n)| **n > 0).map(move |(c, n)| (path, c as u8, action, *n))
         })
     }
 }
@@ -83,11 +127,16 @@ pub fn stats_chunk(data: &[u8], cut: &[usize], width: usize, max_sources: usize,
             }
         };
         let mut source = event.source().unwrap_or("-");
-        if !stats.sources.contains_key(source) && stats.sources.len() >= max_sources {
-            source = other;
+        match stats.sources.get_mut(source) {
+            Some(n) => *n += 1,
+            None => {
+                if stats.sources.len() >= max_sources {
+                    source = other;
+                }
+                *stats.sources.entry(source.to_string()).or_insert(0) += 1;
+            }
         }
-        *entry(&mut stats.sources, source, || 0) += 1;
-        let slots = slot_of(&mut stats.cube, bucket, source);
+        let slots = stats.cube.get(bucket, source, || [0; SLOTS]);
         let Some(categories) = event.categories() else {
             stats.untagged += 1;
             slots[0] += 1;
@@ -97,23 +146,11 @@ pub fn stats_chunk(data: &[u8], cut: &[usize], width: usize, max_sources: usize,
             *slot += u64::from(categories >> (c - 1) & 1);
         }
         for (path, category, action, count) in event.notes() {
-            let counts = entry(entry(&mut stats.redactions, path, HashMap::default), action, || [0; 19]);
+            let counts = stats.redactions.get(path, action, || [0; 19]);
             counts[usize::from(category)] = counts[usize::from(category)].saturating_add(count);
         }
     }
     stats
-}
-
-fn slot_of<'c>(cube: &'c mut HashMap<String, HashMap<String, [u64; SLOTS]>>, bucket: &str, source: &str) -> &'c mut [u64; SLOTS] {
-    entry(entry(cube, bucket, HashMap::default), source, || [0; SLOTS])
-}
-
-/// `map[key]`, made with `new` if missing; the key is copied only then.
-fn entry<'m, V>(map: &'m mut HashMap<String, V>, key: &str, new: impl FnOnce() -> V) -> &'m mut V {
-    if !map.contains_key(key) {
-        map.insert(key.to_string(), new());
-    }
-    map.get_mut(key).unwrap_or_else(|| unreachable!("inserted above"))
 }
 
 #[cfg(test)]

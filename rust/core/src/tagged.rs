@@ -18,18 +18,23 @@
 
 use crate::engine::{CATEGORIES_KEY, SUMMARY_KEY};
 use crate::eventtime::{event_moment, TIME_KEYS};
-use crate::json::{Json, Members};
+use crate::json::{self, Json, Members, Pick, Record, Scalar, RECORD_FIELDS};
 use crate::lines;
 
 /// Where an event's source is looked for, in this order.
 pub const SOURCE_KEYS: [&str; 4] = ["service", "service.name", "logger", "logger_name"];
 /// How deep the members read are built (notes are 3 deep; deeper is no note).
 const MAX_FIELD_DEPTH: usize = 8;
+/// A note's fields, in a [`Record`]'s order.
+const NOTE_FIELDS: [&str; RECORD_FIELDS] = ["path", "category", "action", "count"];
 
 /// The members of a tagged line that the tools read.
 #[derive(Debug)]
 pub struct Tagged<'t> {
     members: Members<'t>,
+    /// Notes read without building them (the usual shape of `pii_redactions`;
+    /// one of another shape is in `members`).
+    notes: Vec<Record<'t>>,
 }
 
 /// Which fields a tool reads (the categories always): the others are only checked.
@@ -43,17 +48,31 @@ pub struct Fields {
 impl Fields {
     pub const ALL: Fields = Fields { source: true, time: true, notes: true };
 
-    fn wants(self, key: &str) -> bool {
-        key == CATEGORIES_KEY
-            || (self.notes && key == SUMMARY_KEY)
+    fn pick(self, key: &str) -> Pick {
+        // Most keys are none of ours: told apart by their first byte.
+        if !matches!(key.as_bytes().first(), Some(b'p' | b't' | b'@' | b'a' | b's' | b'l')) {
+            return Pick::Skip;
+        }
+        if key == CATEGORIES_KEY
             || (self.time && TIME_KEYS.contains(&key))
             || (self.source && SOURCE_KEYS.contains(&key))
+        {
+            Pick::Build
+        } else if self.notes && key == SUMMARY_KEY {
+            Pick::Records
+        } else {
+            Pick::Skip
+        }
     }
 }
 
 /// The line's members that `fields` names; None when it is not a JSON object.
 pub fn read(text: &str, fields: Fields) -> Option<Tagged<'_>> {
-    lines::object_fields(text, |key| fields.wants(key), MAX_FIELD_DEPTH).map(|members| Tagged { members })
+    if !lines::looks_like_object(text) {
+        return None;
+    }
+    let picked = json::object_picks(text, |key| fields.pick(key), &NOTE_FIELDS, MAX_FIELD_DEPTH)?;
+    Some(Tagged { members: picked.members, notes: picked.records })
 }
 
 impl<'t> Tagged<'t> {
@@ -95,27 +114,54 @@ impl<'t> Tagged<'t> {
 
     /// The summary notes: (path, category, action, count).
     pub fn notes(&self) -> impl Iterator<Item = (&str, u8, &str, u64)> + '_ {
-        self.all(SUMMARY_KEY)
+        let read = self.notes.iter().filter_map(|[path, category, action, count]| {
+            note(scalar_text(path), scalar_number(category), scalar_text(action), scalar_number(count))
+        });
+        let built = self
+            .all(SUMMARY_KEY)
             .filter_map(|v| match v {
                 Json::Array(items) => Some(items.iter()),
                 _ => None,
             })
             .flatten()
-            .filter_map(|note| {
-                let Json::Object(fields) = note else { return None };
+            .filter_map(|note_value| {
+                let Json::Object(fields) = note_value else { return None };
                 let last = |key: &str| fields.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v);
-                let text = |key: &str| match last(key) {
-                    Some(Json::String(s)) => s.as_ref(),
-                    _ => "",
+                let text = |key| match last(key) {
+                    Some(Json::String(s)) => Some(s.as_ref()),
+                    _ => None,
                 };
-                let category = last("category").and_then(small_int).filter(|n| (1..=18).contains(n))?;
-                let count = match last("count")? {
-                    Json::Number(n) => n.parse::<u64>().ok()?,
-                    _ => return None,
+                let number = |key| match last(key) {
+                    Some(Json::Number(n)) => Some(n.as_ref()),
+                    _ => None,
                 };
-                Some((text("path"), category as u8, text("action"), count))
-            })
+                note(text("path"), number("category"), text("action"), number("count"))
+            });
+        read.chain(built)
     }
+}
+
+fn scalar_text<'s>(value: &'s Scalar<'_>) -> Option<&'s str> {
+    match value {
+        Scalar::String(s) => Some(s.as_ref()),
+        _ => None,
+    }
+}
+
+fn scalar_number<'s>(value: &'s Scalar<'_>) -> Option<&'s str> {
+    match value {
+        Scalar::Number(n) => Some(n.as_ref()),
+        _ => None,
+    }
+}
+
+/// A note from its fields' last values (strings for `path` and `action`,
+/// numbers as written for `category` and `count`): a `category` 1–18 and a
+/// `count` >= 0, both integers, else no note; `path` and `action` empty when
+/// they are not strings.
+fn note<'s>(path: Option<&'s str>, category: Option<&str>, action: Option<&'s str>, count: Option<&str>) -> Option<(&'s str, u8, &'s str, u64)> {
+    let category = category?.parse::<i64>().ok().filter(|n| (1..=18).contains(n))?;
+    Some((path.unwrap_or(""), category as u8, action.unwrap_or(""), count?.parse::<u64>().ok()?))
 }
 
 /// An integer written without a fraction or exponent that fits in an i64.
@@ -235,6 +281,14 @@ mod tests {
         assert_eq!(t.moment(), Some(1_795_602_600_000_000));
         let notes: Vec<_> = t.notes().collect();
         assert_eq!(notes, [("email", 2, "mask", 3), ("", 5, "", 1), ("", 3, "", 2)]);
+        // Notes of another shape (a nested value) are built, and read the same.
+        let nested = concat!(
+            r#"{"pii_redactions": [{"path": "email", "rule": ["email"], "category": 2, "action": "mask", "count": 3}, "#,
+            r#"{"path": 7, "category": 5, "count": 1}, {"category": 19, "count": 1}, {"category": 2, "count": -1}, "#,
+            r#"{"category": 2.0, "count": 1}, {"category": 1, "category": 3, "count": 2}], "pii_redactions": [{"category": 4, "count": 0}]}"#
+        );
+        let t = read_all(nested).unwrap();
+        assert_eq!(t.notes().collect::<Vec<_>>(), [("", 4, "", 0), ("email", 2, "mask", 3), ("", 5, "", 1), ("", 3, "", 2)]);
         assert_eq!(read_all(r#"{"logger": 5}"#).unwrap().source(), None);
     }
 
