@@ -5,9 +5,13 @@ name of a third)."""
 from __future__ import annotations
 
 import ast
+import importlib
+import re
+from importlib.metadata import entry_points
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parent.parent / "src" / "pii_tagger"
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "src" / "pii_tagger"
 
 # Private names of other libraries that a module reaches on purpose, with why.
 THIRD_PARTY_PRIVATE = {
@@ -111,3 +115,39 @@ def test_no_module_uses_another_modules_private_attributes() -> None:
             if owners and name not in owners and (name, node.attr) not in THIRD_PARTY_PRIVATE:
                 used.append(f"{name}:{node.lineno} {ast.unparse(node)} (defined in {', '.join(sorted(owners))})")
     assert used == []
+
+
+def _resolves(dotted: str) -> bool:
+    """``dotted`` is a module of the package, or a name in one."""
+    parts = dotted.split(".")
+    for cut in range(len(parts), 0, -1):
+        try:
+            found: object = importlib.import_module(".".join(parts[:cut]))
+        except ImportError:
+            continue
+        for name in parts[cut:]:
+            if not hasattr(found, name):
+                return False
+            found = getattr(found, name)
+        return True
+    return False
+
+
+def _instrument_and_logger_names() -> set[str]:
+    """The OpenTelemetry instruments and loggers the package names ``pii_tagger.*``, read from its code."""
+    return {m for path in PACKAGE.glob("*.py") for m in re.findall(r'"(pii_tagger\.[a-z_]+)"', path.read_text(encoding="utf-8"))}
+
+
+def test_every_path_the_readme_names_imports() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"\bpii_tagger(?:\.[A-Za-z_][A-Za-z0-9_]*)+", readme))
+    assert {"pii_tagger.stdlib", "pii_tagger.otel", "pii_tagger.guard", "pii_tagger.alerts"} <= named
+    other = _instrument_and_logger_names()
+    assert {"pii_tagger.redactions", "pii_tagger.alerts"} <= other
+    assert sorted(d for d in named if not _resolves(d) and d not in other) == []
+    assert not _resolves("pii_tagger.no_such_module") and not _resolves("pii_tagger.otel.no_such_name")
+
+
+def test_the_pytest_plugin_entry_point_loads() -> None:
+    (plugin,) = [e for e in entry_points(group="pytest11") if e.value.startswith("pii_tagger")]
+    assert plugin.load().__name__ == "pii_tagger.pytest_plugin"
