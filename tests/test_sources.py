@@ -46,6 +46,26 @@ def test_guard_alerts_name_that_source(fields: dict[str, Any], expected: str) ->
     assert sent and {a.source for a in sent} == {expected}
 
 
+@pytest.mark.parametrize(("fields", "expected"), EVENTS)
+@pytest.mark.parametrize("as_bytes", [False, True])
+def test_guard_alerts_on_rendered_lines_name_that_source(fields: dict[str, Any], expected: str, as_bytes: bool) -> None:
+    sent: list[Alert] = []
+    guard = LeakGuard(Redactor(hasher=HASHER), alerts=Alerter([sent.append], hasher=HASHER), source="guard-default")
+    line = json.dumps({"event": f"sent to {EMAIL}", **fields}, ensure_ascii=False) + "\n"
+    written = guard.check_line(line.encode() if as_bytes else line)
+    guard.alerts.flush()
+    assert sent and {a.source for a in sent} == {expected}
+    assert EMAIL not in (written.decode() if isinstance(written, bytes) else written)
+
+
+def test_guard_alerts_on_plain_text_lines_name_the_guards_own_source() -> None:
+    sent: list[Alert] = []
+    guard = LeakGuard(Redactor(hasher=HASHER), alerts=Alerter([sent.append], hasher=HASHER), source="guard-default")
+    guard.check_line(f"2026-12-02 10:00:01 INFO billing-api sent to {EMAIL}\n")
+    guard.alerts.flush()
+    assert {a.source for a in sent} == {"guard-default"}
+
+
 def test_guard_alerts_name_the_guards_own_source_without_one() -> None:
     sent: list[Alert] = []
     guard = LeakGuard(Redactor(hasher=HASHER), alerts=Alerter([sent.append], hasher=HASHER), source="guard-default")

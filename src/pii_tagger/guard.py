@@ -31,8 +31,7 @@ import logging
 from collections.abc import Mapping
 from typing import Any, overload
 
-import orjson
-
+from ._native import line_source
 from .alerts import Alerter
 from .engine import ERROR_KEY, Found, Redactor
 from .failsafe import MARKER, report_once
@@ -127,9 +126,8 @@ class LeakGuard:
                 source: str | None) -> str | bytes:
         """Alerts the leaks of ``line``; the line to write (``written``: its redaction)."""
         targets = self.redactor.targets
-        text = line.decode("utf-8", "replace") if isinstance(line, (bytes, bytearray)) else line
-        event = json_object(text) or {}  # a JSON line's logger names the source
-        self.alerts.report_many("leak", [(targets[t], path, value) for t, path, value in leaked], self._source_of(event, source))
+        named = source if source is not None else (line_source(bytes(line) if isinstance(line, bytearray) else line) or self.source)
+        self.alerts.report_many("leak", [(targets[t], path, value) for t, path, value in leaked], self.redactor.alert_source(named))
         if not self.redact:
             return line
         assert written is not None
@@ -149,18 +147,6 @@ class LeakGuard:
         """The source an alert names: the caller's, else the event's (:func:`~pii_tagger.sources.source_of`), else the guard's own."""
         named = source if source is not None else source_of(event, self.source)
         return self.redactor.alert_source(named)
-
-
-def json_object(text: str) -> dict[str, Any] | None:
-    """``text`` parsed, when it is one JSON object (surrounding blanks allowed)."""
-    first = text[:1]
-    if first != "{" and not (first.isspace() and text.lstrip()[:1] == "{"):
-        return None
-    try:
-        parsed = orjson.loads(text)
-    except orjson.JSONDecodeError:
-        return None
-    return parsed if isinstance(parsed, dict) else None
 
 
 class GuardedFormatter(logging.Formatter):

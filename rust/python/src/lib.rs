@@ -66,6 +66,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<act::Keys>()?;
     m.add_class::<lines::Chunker>()?;
     m.add_function(wrap_pyfunction!(lines::bound_lines, m)?)?;
+    m.add_function(wrap_pyfunction!(lines::line_source, m)?)?;
     m.add_function(wrap_pyfunction!(name_tokens, m)?)?;
     m.add_function(wrap_pyfunction!(validate, m)?)?;
     m.add_function(wrap_pyfunction!(act::normalize, m)?)?;

@@ -62,6 +62,18 @@ pub fn bound_lines<'py>(data: &Bound<'py, PyBytes>, max_line: usize) -> PyResult
     })
 }
 
+/// The source a rendered JSON-object line names (`str` or `bytes`, decoded
+/// as lines are), as `query` and `stats` read it; None for any other line.
+#[pyfunction]
+pub fn line_source(line: &Bound<'_, PyAny>) -> PyResult<Option<String>> {
+    let text = match line.cast::<PyString>() {
+        Ok(text) => text_of(text),
+        Err(_) => lines::decode(line.cast::<PyBytes>()?.as_bytes()).0,
+    };
+    let fields = pii_core::tagged::Fields { source: true, ..Default::default() };
+    no_panic(|| Ok(pii_core::tagged::read(&text, fields).and_then(|t| t.source().map(str::to_string))))
+}
+
 fn chunk_for(py: Python<'_>, chunk: lines::Chunk) -> PyChunk<'_> {
     (chunk.first_line, PyBytes::new(py, &chunk.data), chunk.cut)
 }
