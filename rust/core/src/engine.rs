@@ -161,6 +161,9 @@ struct Notes {
     order: Vec<(String, u32, Action, usize)>,
     /// The count an earlier pass gave each entry (0: none).
     previous: Vec<usize>,
+    /// The entry is an earlier pass's note of a field that is dropped: it
+    /// stands though this walk cannot meet its path (the key is gone).
+    gone: Vec<bool>,
     index: HashMap<(String, u32, Action), usize>,
     /// The paths this walk met, once an earlier pass's notes were read.
     paths: Option<std::collections::HashSet<String>>,
@@ -175,6 +178,7 @@ impl Notes {
         self.index.insert(key, self.order.len());
         self.order.push((path.to_string(), target, done, 0));
         self.previous.push(0);
+        self.gone.push(false);
         self.order.len() - 1
     }
 }
@@ -213,8 +217,9 @@ impl Run {
             .order
             .iter()
             .zip(&notes.previous)
-            .filter(|((p, _, _, n), _)| *n > 0 || met(p))
-            .map(|((p, t, done, n), &before)| (p.clone(), *t, *done, (*n).max(before)))
+            .zip(&notes.gone)
+            .filter(|(((p, _, _, n), _), &gone)| *n > 0 || gone || met(p))
+            .map(|(((p, t, done, n), &before), _)| (p.clone(), *t, *done, (*n).max(before)))
             .collect()
     }
 
@@ -264,11 +269,13 @@ impl Run {
 
     /// What an earlier pass noted of (path, target), from the event's own
     /// notes. It is written out only if this walk meets that path (a note
-    /// whose path is no path of the event is not ours).
-    pub fn noted_before(&mut self, path: &str, target: u32, done: Action, count: usize) {
+    /// whose path is no path of the event is not ours), or `gone`: the path
+    /// is a field the walk drops ([`Walk::drops_path`]), which it cannot meet.
+    pub fn noted_before(&mut self, path: &str, target: u32, done: Action, count: usize, gone: bool) {
         if let Some(notes) = &mut self.notes {
             let i = notes.entry(path, target, done);
             notes.previous[i] = notes.previous[i].saturating_add(count);
+            notes.gone[i] |= gone;
             notes.paths.get_or_insert_with(Default::default);
         }
     }
@@ -490,6 +497,20 @@ impl<'e> Walk<'e> {
         self.engine.targets.get(id)
     }
 
+    /// Whether `path` (`str` keys joined by `.` from the top, as notes show
+    /// them) is a field whose values are dropped, so that its key is not
+    /// written out. The walk does not count it as met.
+    pub fn drops_path(&mut self, path: &str) -> bool {
+        let mut node = ROOT;
+        for key in path.split('.') {
+            node = match self.nodes.child(node, KeyKind::Str, key) {
+                Some(id) => id,
+                None => self.make(node, KeyKind::Str, key, key, true),
+            };
+        }
+        self.nodes.get(node).drop
+    }
+
     /// The node for a key under `parent`. `scanned`: the key's name is also
     /// read by the value rules (`str` keys, and integers that could be a number of a person).
     pub fn child(&mut self, parent: NodeId, kind: KeyKind, name: &str, scanned: bool) -> NodeId {
@@ -525,10 +546,14 @@ impl<'e> Walk<'e> {
             };
             return self.nodes.add(parent, kind, table_key, node, true);
         }
-        // Our own masks and tokens in a key ("[REDACTED:email]") name no field.
-        let words_of = engine.scanner.without_own_tokens(name);
-        let (words, key_start) = child_words(&up.words, &words_of);
         let mut node = Node { path: join(name), capture: up.capture, counts: up.counts, ..Node::default() };
+        let transient = scanned && !engine.scanner.is_clean(name) && self.redact_key(&mut node, parent, name);
+        // The key's words are those of the key as written, without our own
+        // masks and tokens ("[REDACTED:email]" names no field): the words of
+        // what it held are not read, so that a second pass, which meets the
+        // masks, reads the key as the first did.
+        let words_of = engine.scanner.without_own_tokens(node.key_out.as_deref().unwrap_or(name));
+        let (words, key_start) = child_words(&self.nodes.get(parent).words, &words_of);
         if let Some(m) = engine.names.match_path(&words, key_start) {
             let rule = &engine.fields[m.rule];
             if let Ok(t) = engine.targets.find(&rule.id, m.category) {
@@ -548,7 +573,6 @@ impl<'e> Walk<'e> {
         }
         node.cues = engine.names.value_cues(&words);
         node.words = words;
-        let transient = scanned && !engine.scanner.is_clean(name) && self.redact_key(&mut node, parent, name);
         self.nodes.add(parent, kind, table_key, node, transient)
     }
 
