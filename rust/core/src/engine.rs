@@ -212,7 +212,8 @@ impl Run {
     /// so redacting twice equals once.
     pub fn notes(&self) -> Vec<(String, u32, Action, usize)> {
         let Some(notes) = &self.notes else { return Vec::new() };
-        let met = |path: &str| notes.paths.as_ref().is_none_or(|paths| paths.contains(path));
+        // The top ("": what a key's own name held, a message's URL) is met by every walk.
+        let met = |path: &str| path.is_empty() || notes.paths.as_ref().is_none_or(|paths| paths.contains(path));
         notes
             .order
             .iter()
@@ -497,6 +498,22 @@ impl<'e> Walk<'e> {
         self.engine.targets.get(id)
     }
 
+    /// The node of a key over the bound: written as [`LONG_KEY`], what is
+    /// under it unchecked. `ours`: the marker itself met again, not counted.
+    fn long_key(&mut self, parent: NodeId, kind: KeyKind, table_key: &str, ours: bool) -> NodeId {
+        let unchecked = self.engine.targets.unchecked;
+        let up = &self.nodes.get(parent).path;
+        let node = Node {
+            path: if up.is_empty() { LONG_KEY.to_string() } else { format!("{up}.{LONG_KEY}") },
+            capture: Some(unchecked),
+            key_out: (!ours).then(|| LONG_KEY.to_string()),
+            key_findings: if ours { Vec::new() } else { vec![unchecked] },
+            unread: !ours,
+            ..Node::default()
+        };
+        self.nodes.add(parent, kind, table_key, node, true)
+    }
+
     /// Whether `path` (`str` keys joined by `.` from the top, as notes show
     /// them) is a field whose values are dropped, so that its key is not
     /// written out. The walk does not count it as met.
@@ -535,19 +552,22 @@ impl<'e> Walk<'e> {
         let engine = self.engine;
         let up = self.nodes.get(parent);
         let join = |key: &str| if up.path.is_empty() { key.to_string() } else { format!("{}.{key}", up.path) };
-        if name.len() > MAX_KEY_BYTES {
-            let node = Node {
-                path: join(LONG_KEY),
-                capture: Some(engine.targets.unchecked),
-                key_out: Some(LONG_KEY.to_string()),
-                key_findings: vec![engine.targets.unchecked],
-                unread: true,
-                ..Node::default()
-            };
-            return self.nodes.add(parent, kind, table_key, node, true);
+        // A key over the bound is written as the marker, and what is under
+        // it as unchecked. The marker met again (our own output) is read as
+        // that key was, so that what is under it is decided the same way,
+        // but not counted again: the values under it are ours already.
+        let ours = kind == KeyKind::Str && name == LONG_KEY;
+        if name.len() > MAX_KEY_BYTES || ours {
+            return self.long_key(parent, kind, table_key, ours);
         }
         let mut node = Node { path: join(name), capture: up.capture, counts: up.counts, ..Node::default() };
         let transient = scanned && !engine.scanner.is_clean(name) && self.redact_key(&mut node, parent, name);
+        // A key that its masks make longer than the bound is one over it
+        // (a second pass would read it so).
+        if node.key_out.as_ref().is_some_and(|k| k.len() > MAX_KEY_BYTES) {
+            return self.long_key(parent, kind, table_key, false);
+        }
+
         // The key's words are those of the key as written, without our own
         // masks and tokens ("[REDACTED:email]" names no field): the words of
         // what it held are not read, so that a second pass, which meets the
@@ -650,14 +670,16 @@ impl<'e> Walk<'e> {
         for f in found.iter().filter(|f| f.end > f.start) {
             let piece = &name[f.start..f.end];
             if f.url {
-                // A URL in a key: its parts, as in a value (credentials, query, path).
+                // A URL in a key: its parts, as in a value (credentials, query,
+                // path). Such a key is decided each time it comes, changed or
+                // not: the walk meets the paths of its query each time.
+                in_urls = true;
                 if let Some(redacted) = self.url(parent, piece, None) {
                     for out in [&mut written, &mut shown] {
                         out.push_str(&name[last..f.start]);
                         out.push_str(&redacted);
                     }
                     last = f.end;
-                    in_urls = true;
                 }
                 continue;
             }

@@ -91,11 +91,33 @@ pub fn redact_event<'j>(engine: &Engine, mut members: Members<'j>, before: Optio
     (Redacted { members: written, categories: run.category_list(), notes: run.notes() }, run)
 }
 
+/// How strictly "twice equals once" is asserted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Twice {
+    /// A second pass changes nothing: members, categories and notes.
+    Equal,
+    /// A second pass only replaces more text by masks (never writes what
+    /// the first did not, quotes and percent-encoding aside); for the
+    /// seeded mutations while the README's known open cases stand.
+    OnlyMasksMore,
+}
+
 /// Panics unless redacting `first`'s output again gives it exactly:
 /// members, categories and notes. `what` says what was redacted.
 pub fn assert_twice_equals_once(engine: &Engine, first: &Redacted<'_>, what: &dyn std::fmt::Debug) {
+    assert_twice(engine, first, what, Twice::Equal);
+}
+
+/// [`assert_twice_equals_once`], or with [`Twice::OnlyMasksMore`] the weaker property.
+pub fn assert_twice(engine: &Engine, first: &Redacted<'_>, what: &dyn std::fmt::Debug, how: Twice) {
     let members = first.members.iter().map(|(k, v)| (Cow::Borrowed(k.as_ref()), v.clone())).collect();
     let (again, _) = redact_event(engine, members, Some((&first.categories, &first.notes)));
+    if how == Twice::OnlyMasksMore {
+        let plain = |m: &Members<'_>| pii_core::url::unquote_plus(&outside_own_tokens(&Json::Object(m.clone()).to_text())).replace('"', "");
+        let (once, twice) = (plain(&first.members), plain(&again.members));
+        assert!(is_subsequence(&twice, &once), "a second pass wrote what was not there for {what:?}:\n{once}\n-> {twice}");
+        return;
+    }
     assert!(
         again.members == first.members,
         "a second pass changed the output of {what:?}:\n{}\n-> {}",
@@ -157,6 +179,29 @@ pub fn long_keys<'a>(value: &'a Json<'_>, out: &mut Vec<&'a str>) {
         }
         _ => {}
     }
+}
+
+/// `text` without our own masks and tokens (what a second pass must not add to).
+pub fn outside_own_tokens(text: &str) -> String {
+    let scanner = &shipped().scanner;
+    let mut out = String::with_capacity(text.len());
+    let mut pos = 0;
+    while let Some(c) = text[pos..].chars().next() {
+        match scanner.own_token_at(text, pos) {
+            Some(end) => pos = end,
+            None => {
+                out.push(c);
+                pos += c.len_utf8();
+            }
+        }
+    }
+    out
+}
+
+/// Every character of `part` stands in `whole`, in order.
+pub fn is_subsequence(part: &str, whole: &str) -> bool {
+    let mut chars = whole.chars();
+    part.chars().all(|c| chars.any(|w| w == c))
 }
 
 // ---- a generator of events ----------------------------------------------------
