@@ -766,6 +766,12 @@ impl<'e> Walk<'e> {
     }
 
     /// A bound stopped the walk here: in doubt, the value counts as a leak.
+    /// What a value that could not be checked is written as.
+    fn unchecked_mark(&self) -> String {
+        let t = self.engine.targets.get(self.engine.targets.unchecked);
+        act::mask(&t.label, t.mask, "")
+    }
+
     pub fn unsure(&mut self, node: NodeId) {
         let t = self.engine.targets.unchecked;
         self.add(t, node, None, true);
@@ -804,7 +810,11 @@ impl<'e> Walk<'e> {
     fn captured_in(&mut self, node: NodeId, at: NodeId, text: &str) -> Option<String> {
         let t = self.nodes.get(node).capture?;
         if self.engine.scanner.is_own_token(text) {
-            self.add(t, at, None, false);
+            // A bound's marker (what stood there was not read) tags nothing,
+            // as the bound did not on the pass that wrote it.
+            if ![TOO_DEEP, TOO_LARGE, LONG_KEY, CYCLE].contains(&text) && text != self.unchecked_mark() {
+                self.add(t, at, None, false);
+            }
             return None;
         }
         // An address field that holds an internal address (10.0.12.4, ::1):

@@ -145,3 +145,18 @@ fn a_redacted_url_piece_keeps_its_at_sign_encoded() {
     assert!(!out.contains("anna.ozola") && !out.contains("ozola@inv"), "{out}");
     assert_twice_equals_once(e, &first, &text);
 }
+
+/// walk_tree (libFuzzer): nesting past the bound under a personal field
+/// (`phone`) was written as the marker without the field's category; a
+/// second pass read the marker as our mask of a phone and tagged it.
+#[test]
+fn a_bounds_marker_under_a_field_tags_nothing_again() {
+    let e = shipped();
+    let deep = format!(r#"{{"phone": {}1{}, "ok": "yes"}}"#, "[".repeat(20), "]".repeat(20));
+    let first = once(&deep);
+    assert!(written(&first).contains("[REDACTED:too_deep]"), "{}", written(&first));
+    assert_twice_equals_once(e, &first, &"deep under phone");
+    // Look-alike: our mask of a phone under the field still tags it.
+    let masked = once(r#"{"phone": "[REDACTED:phone:..56]"}"#);
+    assert_eq!(masked.categories, [2]);
+}
