@@ -161,6 +161,9 @@ struct Notes {
     order: Vec<(String, u32, Action, usize)>,
     /// The count an earlier pass gave each entry (0: none).
     previous: Vec<usize>,
+    /// The entry is an earlier pass's note of a field that is dropped: it
+    /// stands though this walk cannot meet its path (the key is gone).
+    gone: Vec<bool>,
     index: HashMap<(String, u32, Action), usize>,
     /// The paths this walk met, once an earlier pass's notes were read.
     paths: Option<std::collections::HashSet<String>>,
@@ -175,6 +178,7 @@ impl Notes {
         self.index.insert(key, self.order.len());
         self.order.push((path.to_string(), target, done, 0));
         self.previous.push(0);
+        self.gone.push(false);
         self.order.len() - 1
     }
 }
@@ -208,13 +212,15 @@ impl Run {
     /// so redacting twice equals once.
     pub fn notes(&self) -> Vec<(String, u32, Action, usize)> {
         let Some(notes) = &self.notes else { return Vec::new() };
-        let met = |path: &str| notes.paths.as_ref().is_none_or(|paths| paths.contains(path));
+        // The top ("": what a key's own name held, a message's URL) is met by every walk.
+        let met = |path: &str| path.is_empty() || notes.paths.as_ref().is_none_or(|paths| paths.contains(path));
         notes
             .order
             .iter()
             .zip(&notes.previous)
-            .filter(|((p, _, _, n), _)| *n > 0 || met(p))
-            .map(|((p, t, done, n), &before)| (p.clone(), *t, *done, (*n).max(before)))
+            .zip(&notes.gone)
+            .filter(|(((p, _, _, n), _), &gone)| *n > 0 || gone || met(p))
+            .map(|(((p, t, done, n), &before), _)| (p.clone(), *t, *done, (*n).max(before)))
             .collect()
     }
 
@@ -264,11 +270,13 @@ impl Run {
 
     /// What an earlier pass noted of (path, target), from the event's own
     /// notes. It is written out only if this walk meets that path (a note
-    /// whose path is no path of the event is not ours).
-    pub fn noted_before(&mut self, path: &str, target: u32, done: Action, count: usize) {
+    /// whose path is no path of the event is not ours), or `gone`: the path
+    /// is a field the walk drops ([`Walk::drops_path`]), which it cannot meet.
+    pub fn noted_before(&mut self, path: &str, target: u32, done: Action, count: usize, gone: bool) {
         if let Some(notes) = &mut self.notes {
             let i = notes.entry(path, target, done);
             notes.previous[i] = notes.previous[i].saturating_add(count);
+            notes.gone[i] |= gone;
             notes.paths.get_or_insert_with(Default::default);
         }
     }
@@ -490,6 +498,36 @@ impl<'e> Walk<'e> {
         self.engine.targets.get(id)
     }
 
+    /// The node of a key over the bound: written as [`LONG_KEY`], what is
+    /// under it unchecked. `ours`: the marker itself met again, not counted.
+    fn long_key(&mut self, parent: NodeId, kind: KeyKind, table_key: &str, ours: bool) -> NodeId {
+        let unchecked = self.engine.targets.unchecked;
+        let up = &self.nodes.get(parent).path;
+        let node = Node {
+            path: if up.is_empty() { LONG_KEY.to_string() } else { format!("{up}.{LONG_KEY}") },
+            capture: Some(unchecked),
+            key_out: (!ours).then(|| LONG_KEY.to_string()),
+            key_findings: if ours { Vec::new() } else { vec![unchecked] },
+            unread: !ours,
+            ..Node::default()
+        };
+        self.nodes.add(parent, kind, table_key, node, true)
+    }
+
+    /// Whether `path` (`str` keys joined by `.` from the top, as notes show
+    /// them) is a field whose values are dropped, so that its key is not
+    /// written out. The walk does not count it as met.
+    pub fn drops_path(&mut self, path: &str) -> bool {
+        let mut node = ROOT;
+        for key in path.split('.') {
+            node = match self.nodes.child(node, KeyKind::Str, key) {
+                Some(id) => id,
+                None => self.make(node, KeyKind::Str, key, key, true),
+            };
+        }
+        self.nodes.get(node).drop
+    }
+
     /// The node for a key under `parent`. `scanned`: the key's name is also
     /// read by the value rules (`str` keys, and integers that could be a number of a person).
     pub fn child(&mut self, parent: NodeId, kind: KeyKind, name: &str, scanned: bool) -> NodeId {
@@ -514,21 +552,28 @@ impl<'e> Walk<'e> {
         let engine = self.engine;
         let up = self.nodes.get(parent);
         let join = |key: &str| if up.path.is_empty() { key.to_string() } else { format!("{}.{key}", up.path) };
-        if name.len() > MAX_KEY_BYTES {
-            let node = Node {
-                path: join(LONG_KEY),
-                capture: Some(engine.targets.unchecked),
-                key_out: Some(LONG_KEY.to_string()),
-                key_findings: vec![engine.targets.unchecked],
-                unread: true,
-                ..Node::default()
-            };
-            return self.nodes.add(parent, kind, table_key, node, true);
+        // A key over the bound is written as the marker, and what is under
+        // it as unchecked. The marker met again (our own output) is read as
+        // that key was, so that what is under it is decided the same way,
+        // but not counted again: the values under it are ours already.
+        let ours = kind == KeyKind::Str && name == LONG_KEY;
+        if name.len() > MAX_KEY_BYTES || ours {
+            return self.long_key(parent, kind, table_key, ours);
         }
-        // Our own masks and tokens in a key ("[REDACTED:email]") name no field.
-        let words_of = engine.scanner.without_own_tokens(name);
-        let (words, key_start) = child_words(&up.words, &words_of);
         let mut node = Node { path: join(name), capture: up.capture, counts: up.counts, ..Node::default() };
+        let transient = scanned && !engine.scanner.is_clean(name) && self.redact_key(&mut node, parent, name);
+        // A key that its masks make longer than the bound is one over it
+        // (a second pass would read it so).
+        if node.key_out.as_ref().is_some_and(|k| k.len() > MAX_KEY_BYTES) {
+            return self.long_key(parent, kind, table_key, false);
+        }
+
+        // The key's words are those of the key as written, without our own
+        // masks and tokens ("[REDACTED:email]" names no field): the words of
+        // what it held are not read, so that a second pass, which meets the
+        // masks, reads the key as the first did.
+        let words_of = engine.scanner.without_own_tokens(node.key_out.as_deref().unwrap_or(name));
+        let (words, key_start) = child_words(&self.nodes.get(parent).words, &words_of);
         if let Some(m) = engine.names.match_path(&words, key_start) {
             let rule = &engine.fields[m.rule];
             if let Ok(t) = engine.targets.find(&rule.id, m.category) {
@@ -548,7 +593,6 @@ impl<'e> Walk<'e> {
         }
         node.cues = engine.names.value_cues(&words);
         node.words = words;
-        let transient = scanned && !engine.scanner.is_clean(name) && self.redact_key(&mut node, parent, name);
         self.nodes.add(parent, kind, table_key, node, transient)
     }
 
@@ -626,14 +670,16 @@ impl<'e> Walk<'e> {
         for f in found.iter().filter(|f| f.end > f.start) {
             let piece = &name[f.start..f.end];
             if f.url {
-                // A URL in a key: its parts, as in a value (credentials, query, path).
+                // A URL in a key: its parts, as in a value (credentials, query,
+                // path). Such a key is decided each time it comes, changed or
+                // not: the walk meets the paths of its query each time.
+                in_urls = true;
                 if let Some(redacted) = self.url(parent, piece, None) {
                     for out in [&mut written, &mut shown] {
                         out.push_str(&name[last..f.start]);
                         out.push_str(&redacted);
                     }
                     last = f.end;
-                    in_urls = true;
                 }
                 continue;
             }
@@ -720,6 +766,12 @@ impl<'e> Walk<'e> {
     }
 
     /// A bound stopped the walk here: in doubt, the value counts as a leak.
+    /// What a value that could not be checked is written as.
+    fn unchecked_mark(&self) -> String {
+        let t = self.engine.targets.get(self.engine.targets.unchecked);
+        act::mask(&t.label, t.mask, "")
+    }
+
     pub fn unsure(&mut self, node: NodeId) {
         let t = self.engine.targets.unchecked;
         self.add(t, node, None, true);
@@ -758,7 +810,11 @@ impl<'e> Walk<'e> {
     fn captured_in(&mut self, node: NodeId, at: NodeId, text: &str) -> Option<String> {
         let t = self.nodes.get(node).capture?;
         if self.engine.scanner.is_own_token(text) {
-            self.add(t, at, None, false);
+            // A bound's marker (what stood there was not read) tags nothing,
+            // as the bound did not on the pass that wrote it.
+            if ![TOO_DEEP, TOO_LARGE, LONG_KEY, CYCLE].contains(&text) && text != self.unchecked_mark() {
+                self.add(t, at, None, false);
+            }
             return None;
         }
         // An address field that holds an internal address (10.0.12.4, ::1):

@@ -298,12 +298,29 @@ impl RuleSet {
 
     /// One rule file's text; the error names the file (`name`) and the problem.
     pub fn from_toml(name: &str, text: &str) -> Result<RuleSet, RuleError> {
-        toml::from_str(text).map_err(|e| RuleError(format!("{name}: {e}")))
+        let rules: RuleSet = toml::from_str(text).map_err(|e| RuleError(format!("{name}: {e}")))?;
+        rules.categories_known().map_err(|e| RuleError(format!("{name}: {e}")))?;
+        Ok(rules)
     }
 
     /// Merged tables as the Python loader hands them over (JSON, one array per section).
     pub fn from_json(text: &str) -> Result<RuleSet, RuleError> {
-        serde_json::from_str(text).map_err(|e| RuleError(format!("rule set: {e}")))
+        let rules: RuleSet = serde_json::from_str(text).map_err(|e| RuleError(format!("rule set: {e}")))?;
+        rules.categories_known().map_err(|e| RuleError(format!("rule set: {e}")))?;
+        Ok(rules)
+    }
+
+    /// Every category a rule names is one of the 18 (a value rule may name none).
+    fn categories_known(&self) -> Result<(), String> {
+        let numbers = self.categories.iter().map(|c| ("category", "number", c.number));
+        let fields = self.fields.iter().map(|r| ("field", r.id.as_str(), r.category));
+        let contexts = self.contexts.iter().map(|r| ("context", r.id.as_str(), r.category));
+        let values = self.values.iter().filter_map(|r| Some(("value", r.id.as_str(), r.category?)));
+        let names = self.names.iter().map(|r| ("names", r.id.as_str(), r.category));
+        match numbers.chain(fields).chain(contexts).chain(values).chain(names).find(|(_, _, n)| !(1..=18).contains(n)) {
+            Some((section, id, n)) => Err(format!("{section} {id:?}: category {n} is not one of the 18 (1 to 18)")),
+            None => Ok(()),
+        }
     }
 }
 
@@ -317,5 +334,22 @@ mod tests {
         assert_eq!(rules.categories.len(), 18);
         assert!(rules.fields.iter().any(|f| f.id == "person_name"));
         assert!(rules.values.iter().any(|v| v.id == "email"));
+    }
+
+    /// rules_toml (fuzzing): a category past 31 overflowed the event's
+    /// category bits (a panic with debug assertions, a wrong category without).
+    #[test]
+    fn a_category_that_is_not_one_of_the_18_is_an_error() {
+        for n in [0, 19, 79, 255] {
+            let text = format!("[[value]]\nid = \"order_ref\"\npattern = 'PAS-[0-9]{{6}}'\nneeds = [\"PAS-\"]\ncategory = {n}\n");
+            let e = RuleSet::from_toml("mine.toml", &text).unwrap_err();
+            assert!(e.0.starts_with("mine.toml: value \"order_ref\": category") && e.0.contains("not one of the 18"), "{e}");
+            let field = format!("[[field]]\nid = \"f\"\ncategory = {n}\nterms = [\"x\"]\n");
+            assert!(RuleSet::from_toml("mine.toml", &field).is_err());
+        }
+        // Look-alike: 1 and 18 are categories, and a value rule may name none.
+        for text in ["[[value]]\nid = \"a\"\npattern = 'x'\nneeds = [\"x\"]\ncategory = 18\n", "[[value]]\nid = \"a\"\npattern = 'x'\nneeds = [\"x\"]\ncategory = 1\n", "[[value]]\nid = \"a\"\npattern = 'x'\nneeds = [\"x\"]\n"] {
+            RuleSet::from_toml("mine.toml", text).unwrap();
+        }
     }
 }

@@ -100,12 +100,14 @@ fn hex(b: u8) -> Option<u8> {
     (b as char).to_digit(16).map(|d| d as u8)
 }
 
-/// Python's `urllib.parse.quote(text, safe="[]:.@")`: every byte but letters,
-/// digits, `_.-~` and `[]:.@` written as `%XX`.
+/// Python's `urllib.parse.quote(text, safe="[]:.")`: every byte but letters,
+/// digits, `_.-~` and `[]:.` written as `%XX`. A piece written again never
+/// holds an `@` that was encoded (`%40`): it would make what stands before
+/// it a user name and password when the URL is read again.
 pub fn quote(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for &b in text.as_bytes() {
-        if b.is_ascii_alphanumeric() || b"_.-~[]:@".contains(&b) {
+        if b.is_ascii_alphanumeric() || b"_.-~[]:".contains(&b) {
             out.push(b as char);
         } else {
             out.push_str(&format!("%{b:02X}"));
@@ -146,5 +148,7 @@ mod tests {
         assert_eq!(unquote_plus("a+b%40c%zz%4"), "a b@c%zz%4");
         assert_eq!(unquote_plus("%C4%81%FF"), "ā\u{fffd}");
         assert_eq!(quote("[REDACTED:email] ā/x"), "[REDACTED:email]%20%C4%81%2Fx");
+        // scan_text (fuzzing): a decoded `%40` written back as `@` made a user name of the text before it.
+        assert_eq!(quote("al.ozola@inv/k"), "al.ozola%40inv%2Fk");
     }
 }

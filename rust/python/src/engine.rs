@@ -543,7 +543,8 @@ impl<'py> PyWalk<'_, '_, 'py> {
                 let action = engine.targets().get(target).action;
                 let masked = action == Action::Hash
                     && field("action").is_some_and(|a| a.cast_exact::<PyString>().is_ok_and(|a| text_of(a) == Action::Mask.name()));
-                self.walk.run.noted_before(&path, target, if masked { Action::Mask } else { action }, count);
+                let gone = action == Action::Drop && self.walk.drops_path(&path);
+                self.walk.run.noted_before(&path, target, if masked { Action::Mask } else { action }, count, gone);
             }
         }
         Ok(())

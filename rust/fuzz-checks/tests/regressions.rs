@@ -1,0 +1,162 @@
+//! Inputs the fuzz targets and the corpus mutations found, each kept as a
+//! test of what went wrong (the reproducing inputs are also in the
+//! corpora); see also `rust/core/tests/fuzz_regressions.rs`.
+
+use std::borrow::Cow;
+
+use pii_core::act::Action;
+use pii_core::json::{self, Json, Members};
+use pii_core_checks::{assert_twice_equals_once, redact_event, shipped, Redacted};
+
+fn event(text: &str) -> Members<'static> {
+    // A test's few events live as long as it does.
+    let text: &'static str = Box::leak(text.to_string().into_boxed_str());
+    match json::parse(text, 32).expect("JSON") {
+        Json::Object(members) => members,
+        other => panic!("not an object: {other:?}"),
+    }
+}
+
+fn once(text: &str) -> Redacted<'static> {
+    redact_event(shipped(), event(text), None).0
+}
+
+fn written(r: &Redacted<'_>) -> String {
+    Json::Object(r.members.clone()).to_text()
+}
+
+/// walk_tree `second-walk-reads-key-words`: a key whose name held an
+/// e-mail address and a first name was read by its words with the values
+/// in them (last word "līga", no field); written with masks, a second
+/// pass read it as ending in "vārds" (a first name) and hashed what is
+/// under it. The key's words are now those of the key as written.
+#[test]
+fn a_key_holding_our_masks_reads_the_same_on_every_pass() {
+    let e = shipped();
+    let key = r#"{\"customer\": {\"email\": \"liga.kalnina@pasts.lv\", \"vārds\": \"Līga\"}}"#;
+    let first = once(&format!(r#"{{"{key}": {{"x": {{"161e": "98"}}, "46": 6.2e-322}}}}"#));
+    let out = written(&first);
+    assert!(!out.contains("liga.kalnina") && !out.contains("Līga") && !out.contains("\"98\"") && !out.contains("6.2e-322"), "{out}");
+    assert_twice_equals_once(e, &first, &key);
+    // Look-alike: a key of the same words without values in it is read by them.
+    let plain = once(r#"{"customer email vārds": {"x": "98"}, "customer email note": {"x": "98"}}"#);
+    let out = written(&plain);
+    assert!(out.contains(r#""customer email note":{"x":"98"}"#) && !out.contains(r#"vārds":{"x":"98"}"#), "{out}");
+    assert_twice_equals_once(e, &plain, &"plain keys");
+}
+
+/// walk_tree `login.json`: a dropped field's note (`password`) was left
+/// out on a second pass, whose walk cannot meet a key that is gone.
+#[test]
+fn a_dropped_fields_note_stands_on_a_second_pass() {
+    let e = shipped();
+    let first = once(r#"{"event":"login","user":"janis","password":"Slepens1","nested":{"parole":"x1"}}"#);
+    let dropped: Vec<_> = first.notes.iter().filter(|n| n.2 == Action::Drop).map(|n| n.0.as_str()).collect();
+    assert_eq!(dropped, ["password", "nested.parole"]);
+    assert_twice_equals_once(e, &first, &"login");
+    // Look-alike: a note of a drop whose path is no dropped field is not ours.
+    let secret = first.notes.iter().find(|n| n.0 == "password").expect("the note").1;
+    let forged = vec![("note".to_string(), secret, Action::Drop, 1)];
+    let (again, _) = redact_event(e, event(r#"{"event":"login"}"#), Some((&[16], &forged)));
+    assert!(again.notes.is_empty(), "{:?}", again.notes);
+}
+
+/// scan_text `regression-url-in-own-mask`: the URL rule stopped at our
+/// own token in the user name, so a second pass read the masked URL from
+/// its path only (`url_path_query`) and noted one tag more.
+#[test]
+fn a_url_holding_our_tokens_is_read_as_one_url_again() {
+    let e = shipped();
+    for text in [
+        "GET https://janis:sleve@senpikals.example.lv/klienti/161175-19997?email=anna.ozola%40inb2",
+        "GET https://janis:slepens@veikals.example.lv/klienti/161175-19997?email=anna.ozola%40inbox.lv&redirect_uri=https%3A%2F%2Fx.lv%2F%3Fe%3Dliga%40pasts.lv 302",
+        "http://85.254.12.7/a?ip=85.254.12.8 done",
+    ] {
+        let first = redact_event(e, vec![(Cow::Borrowed("message"), Json::String(Cow::Borrowed(text)))], None).0;
+        assert!(!written(&first).contains("janis"), "{}", written(&first));
+        assert_twice_equals_once(e, &first, &text);
+    }
+    // Look-alike: other text in brackets still ends a URL.
+    let first = once(r#"{"message": "see https://x.example.lv/a[anna.ozola@inbox.lv] now"}"#);
+    assert!(!written(&first).contains("anna.ozola"), "{}", written(&first));
+    assert_twice_equals_once(e, &first, &"brackets");
+}
+
+/// Corpus mutations (walk_tree): a URL in a key notes its user name and
+/// password at the top (path ""), which no walk "meets", so a second pass
+/// left those notes out.
+#[test]
+fn notes_at_the_top_stand_on_a_second_pass() {
+    let e = shipped();
+    let first = once(r#"{"event":"login","urhttps://janis:slepens@x.example.lv/a?email=a%40b.lvl":"x","user":"janis"}"#);
+    assert!(first.notes.iter().any(|n| n.0.is_empty()), "{:?}", first.notes);
+    assert!(!written(&first).contains("slepens") && !written(&first).contains("a%40b.lv"), "{}", written(&first));
+    assert_twice_equals_once(e, &first, &"a URL in a key");
+}
+
+/// Corpus mutations (walk_tree): the marker of a key over the bound, met
+/// again, was read as an ordinary key, so a password field under it was
+/// dropped (and an `email` field tagged) on the second pass only.
+#[test]
+fn the_long_key_marker_is_read_as_the_long_key_was() {
+    let e = shipped();
+    let long = "k".repeat(1100);
+    let first = once(&format!(r#"{{"{long}": {{"parole": "x1", "email": "a", "n": 5, "sub": {{"vārds": "Anna"}}}}}}"#));
+    assert_eq!(
+        written(&first),
+        r#"{"[REDACTED:long_key]":{"parole":"[REDACTED:unchecked]","email":"[REDACTED:unchecked]","n":"[REDACTED:unchecked]","sub":{"vārds":"[REDACTED:unchecked]"}}}"#
+    );
+    assert_twice_equals_once(e, &first, &"under a long key");
+    // Met as it is, it counts nothing as unchecked: what is under it is ours already.
+    let (_, run) = redact_event(e, event(r#"{"[REDACTED:long_key]": {"parole": "[REDACTED:unchecked]"}}"#), None);
+    assert_eq!(pii_core_checks::unchecked(e, &run), 0);
+    // Look-alike: anything else under it is replaced and counted as unchecked.
+    let (again, run) = redact_event(e, event(r#"{"[REDACTED:long_key]": {"note": "anna.ozola@inbox.lv"}}"#), None);
+    assert_eq!((written(&again).as_str(), pii_core_checks::unchecked(e, &run)), (r#"{"[REDACTED:long_key]":{"note":"[REDACTED:unchecked]"}}"#, 1));
+}
+
+/// Corpus mutations (walk_tree): a key just under the bound that its
+/// masks made longer than it was written masked; a second pass read it as
+/// over the bound. It is now over the bound on the first pass too.
+#[test]
+fn a_key_that_its_masks_make_too_long_is_a_long_key() {
+    let e = shipped();
+    let names = "Līga ".repeat(150); // 900 bytes; a hash is longer than a name
+    let key = format!("vārds {names}");
+    assert!(key.len() <= 1024);
+    let first = once(&format!(r#"{{"{key}": {{"x": "1"}}, "ok": "yes"}}"#));
+    assert_eq!(written(&first), r#"{"[REDACTED:long_key]":{"x":"[REDACTED:unchecked]"},"ok":"yes"}"#);
+    assert_twice_equals_once(e, &first, &"a key made long");
+    // Look-alike: a key whose masks keep it under the bound is written masked.
+    let short = once(r#"{"vārds Līga Kalniņa": {"x": "1"}}"#);
+    assert!(!written(&short).contains("long_key") && !written(&short).contains("Līga"), "{}", written(&short));
+    assert_twice_equals_once(e, &short, &"a short key");
+}
+
+/// scan_text (libFuzzer, four inputs in the corpus): a query value whose
+/// `%40` was decoded for the scan was written back with a bare `@`, so a
+/// second pass read what stood before it as a user name and password.
+#[test]
+fn a_redacted_url_piece_keeps_its_at_sign_encoded() {
+    let e = shipped();
+    let text = "GET https://janis:s97?e=al.ozola%40inv/k/x?email=anna.ozola%40inbox.lv end";
+    let first = redact_event(e, vec![(Cow::Borrowed("message"), Json::String(Cow::Borrowed(text)))], None).0;
+    let out = written(&first);
+    assert!(!out.contains("anna.ozola") && !out.contains("ozola@inv"), "{out}");
+    assert_twice_equals_once(e, &first, &text);
+}
+
+/// walk_tree (libFuzzer): nesting past the bound under a personal field
+/// (`phone`) was written as the marker without the field's category; a
+/// second pass read the marker as our mask of a phone and tagged it.
+#[test]
+fn a_bounds_marker_under_a_field_tags_nothing_again() {
+    let e = shipped();
+    let deep = format!(r#"{{"phone": {}1{}, "ok": "yes"}}"#, "[".repeat(20), "]".repeat(20));
+    let first = once(&deep);
+    assert!(written(&first).contains("[REDACTED:too_deep]"), "{}", written(&first));
+    assert_twice_equals_once(e, &first, &"deep under phone");
+    // Look-alike: our mask of a phone under the field still tags it.
+    let masked = once(r#"{"phone": "[REDACTED:phone:..56]"}"#);
+    assert_eq!(masked.categories, [2]);
+}
