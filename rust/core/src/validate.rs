@@ -755,13 +755,22 @@ fn base64_has_colon(data: &[u8]) -> bool {
 /// and symbols Unicode counts as alphabetic (the vowel signs of Devanagari,
 /// `Ⓐ`) and letters newer than Python's Unicode version. The shipped pattern
 /// only passes ASCII.
+///
+/// A number glued after the top-level domain (`anna@inbox.lv161175-19997`,
+/// text run together) ends the address at the domain's letters, so that
+/// the address is found on the first pass, not only once the number beside
+/// it is masked.
 pub fn email_domain(text: &str) -> usize {
-    let tld = text.rsplit_once('.').map_or(text, |(_, tld)| tld);
+    let tld_start = text.rfind('.').map_or(0, |dot| dot + 1);
+    let tld = &text[tld_start..];
     let letter = |c: char| c.is_alphabetic() && !c.is_numeric();
-    whole(
-        text,
-        tld.chars().nth(1).is_some() && tld.chars().all(letter),
-    )
+    let letters = tld.find(|c: char| !letter(c)).unwrap_or(tld.len());
+    let glued_number = letters == tld.len() || tld[letters..].starts_with(|c: char| c.is_ascii_digit());
+    if tld_start > 0 && tld[..letters].chars().nth(1).is_some() && glued_number {
+        tld_start + letters
+    } else {
+        0
+    }
 }
 
 /// The candidate's first word: the text up to its first space or tab, for a
@@ -1209,6 +1218,11 @@ mod tests {
             ("@a.", false),
         ];
         check("email_domain", CASES);
+        // A number run into the address: the address ends at the domain's letters.
+        assert_eq!(email_domain("anna@inbox.lv161175-19997"), "anna@inbox.lv".len());
+        assert_eq!(email_domain("@example.com2024"), "@example.com".len());
+        assert_eq!(email_domain("@example.c0m"), 0);
+        assert_eq!(email_domain("@example.lv-2"), 0);
     }
 
     #[test]
