@@ -1,6 +1,8 @@
 //! `pii_tagger._native.Chunker` and the line checks behind `Engine.check_chunk`
 //! and `Engine.check_record`: log lines read as `pii_core::lines` defines them.
 
+use std::borrow::Cow;
+
 use pii_core::engine::Engine;
 use pii_core::lines;
 use pyo3::prelude::*;
@@ -66,12 +68,18 @@ pub fn bound_lines<'py>(data: &Bound<'py, PyBytes>, max_line: usize) -> PyResult
 /// as lines are), as `query` and `stats` read it; None for any other line.
 #[pyfunction]
 pub fn line_source(line: &Bound<'_, PyAny>) -> PyResult<Option<String>> {
-    let text = match line.cast::<PyString>() {
-        Ok(text) => text_of(text),
-        Err(_) => lines::decode(line.cast::<PyBytes>()?.as_bytes()).0,
-    };
+    let (text, _) = line_text(line)?;
     let fields = pii_core::tagged::Fields { source: true, ..Default::default() };
     no_panic(|| Ok(pii_core::tagged::read(&text, fields).and_then(|t| t.source().map(str::to_string))))
+}
+
+/// A rendered line's text, `str` as it is or `bytes` decoded as lines are;
+/// and whether it was bytes.
+fn line_text<'a>(line: &'a Bound<'_, PyAny>) -> PyResult<(Cow<'a, str>, bool)> {
+    match line.cast::<PyString>() {
+        Ok(text) => Ok((text_of(text), false)),
+        Err(_) => Ok((lines::decode(line.cast::<PyBytes>()?.as_bytes()).0, true)),
+    }
 }
 
 fn chunk_for(py: Python<'_>, chunk: lines::Chunk) -> PyChunk<'_> {
@@ -97,16 +105,8 @@ pub(crate) fn check_record<'py>(
     record: &Bound<'py, PyAny>,
     redact: bool,
 ) -> PyResult<(Vec<PyFound>, Option<Bound<'py, PyAny>>)> {
-    let (found, out, is_bytes) = if let Ok(text) = record.cast::<PyString>() {
-        let text = text_of(text);
-        let (found, out) = no_panic(|| Ok(pii_core::linecheck::check_record(engine, &text, redact)))?;
-        (found, out, false)
-    } else {
-        let bytes = record.cast::<PyBytes>()?.as_bytes();
-        let (text, _) = lines::decode(bytes);
-        let (found, out) = no_panic(|| Ok(pii_core::linecheck::check_record(engine, &text, redact)))?;
-        (found, out, true)
-    };
+    let (text, is_bytes) = line_text(record)?;
+    let (found, out) = no_panic(|| Ok(pii_core::linecheck::check_record(engine, &text, redact)))?;
     let out = out.map(|s| if is_bytes { PyBytes::new(py, s.as_bytes()).into_any() } else { PyString::new(py, &s).into_any() });
     Ok((found.into_iter().map(|f| (f.target, f.path, f.value)).collect(), out))
 }
