@@ -24,7 +24,7 @@ use regex_automata::{Anchored, Input, MatchKind, PatternID, PatternSet};
 use crate::person_names::NameFinder;
 use crate::rules::{NamesRule, RuleError, SafeShape, ValueRule};
 use crate::starts::{FirstBytes, MatchStarts};
-use crate::text::{count_digits, fold, has_digit};
+use crate::text::{count_digits_upto, fold, has_digit};
 use crate::validate::{self, Validator};
 
 /// How far back (in characters) a rule's `before` pattern may reach.
@@ -202,6 +202,8 @@ pub struct Scanner {
     starts: MatchStarts,
     /// The bytes a match of `search` may begin with.
     first_bytes: FirstBytes,
+    /// The largest `min_digits` of a rule: how far a text's digits are counted.
+    most_digits: usize,
     /// Every rule's pattern, reporting all that match (which rules match at a place).
     overlapping: Regex,
     needs_literals: Option<AhoCorasick>,
@@ -450,6 +452,11 @@ fn char_start_before(text: &str, pos: usize) -> Option<usize> {
 
 /// The byte offset `chars` characters before `pos` (or 0).
 fn chars_back(text: &str, pos: usize, chars: usize) -> usize {
+    // ASCII before `pos` (most log text): a character is a byte.
+    let from = pos.saturating_sub(chars.max(1));
+    if text.as_bytes()[from..pos].is_ascii() {
+        return from;
+    }
     text[..pos].char_indices().rev().nth(chars.saturating_sub(1)).map_or(0, |(i, _)| i)
 }
 
@@ -529,6 +536,7 @@ impl Scanner {
             boundary,
             starts,
             first_bytes,
+            most_digits: rules.iter().map(|r| r.min_digits).max().unwrap_or(0),
             overlapping,
             needs_literals,
             needs_digit,
@@ -726,7 +734,7 @@ impl Scanner {
     /// Where to search on if the match of rule `i` at `at..end` counts.
     fn accept(&self, text: &str, at: usize, end: usize, i: usize, state: &mut State, keys: &mut dyn KeyTargets) -> Option<usize> {
         let rule = &self.rules[i];
-        if rule.min_digits > 0 && *state.digits.get_or_insert_with(|| count_digits(text)) < rule.min_digits {
+        if rule.min_digits > 0 && *state.digits.get_or_insert_with(|| count_digits_upto(text, self.most_digits)) < rule.min_digits {
             return None;
         }
         if !rule.needs_all.is_empty() && !*state.needs_all.entry(i).or_insert_with(|| rule.needs_all.iter().all(|n| text.contains(n.as_str()))) {
@@ -738,7 +746,10 @@ impl Scanner {
         let start = match &rule.before {
             None => at,
             Some(before) => {
-                let floor = state.found.last().map_or(0, |f| f.end).max(chars_back(text, at, MAX_BEFORE));
+                // No further back than the last finding, nor MAX_BEFORE characters
+                // (counted only when the finding is further than that many bytes).
+                let last_end = state.found.last().map_or(0, |f| f.end);
+                let floor = if at.saturating_sub(last_end) <= MAX_BEFORE { last_end } else { last_end.max(chars_back(text, at, MAX_BEFORE)) };
                 let floor = floor.min(at);
                 before.search(&Input::new(&text[floor..at]))? .start() + floor
             }
@@ -997,7 +1008,7 @@ struct State<'c> {
     found: Vec<Finding>,
     /// What the name of the field that holds the text tells the rules.
     cues: &'c [FieldCue],
-    /// The text's digit count, once a rule asked for it.
+    /// The text's digit count up to [`Scanner::most_digits`], once a rule asked for it.
     digits: Option<usize>,
     /// Whether the text holds all of a rule's `needs_all`, by rule, once asked.
     needs_all: rustc_hash::FxHashMap<usize, bool>,
@@ -1038,6 +1049,18 @@ mod tests {
                 Source::Key(k) => (format!("key {k}"), text[f.start..f.end].to_string()),
             })
             .collect()
+    }
+
+    #[test]
+    fn chars_back_counts_characters() {
+        let by_chars = |text: &str, pos: usize, chars: usize| text[..pos].char_indices().rev().nth(chars.saturating_sub(1)).map_or(0, |(i, _)| i);
+        for text in ["", "abc", "klients Jānis, tālr. 29123456", "ā", "āāā abc", "abc āāā"] {
+            for pos in (0..=text.len()).filter(|&p| text.is_char_boundary(p)) {
+                for chars in 0..8 {
+                    assert_eq!(chars_back(text, pos, chars), by_chars(text, pos, chars), "{text:?} {pos} {chars}");
+                }
+            }
+        }
     }
 
     #[test]

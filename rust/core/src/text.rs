@@ -80,13 +80,15 @@ fn fold_latin_into(text: &str, out: &mut String) -> bool {
     let bytes = text.as_bytes();
     let before = out.len();
     out.reserve(text.len() + 4);
-    // A character at a time: words are short, and a copy call per run of
-    // ASCII costs more than the pushes.
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
         if b.is_ascii() {
-            out.push(char::from(b.to_ascii_lowercase()));
-            i += 1;
+            // A run of ASCII copied whole, then lower-cased in place.
+            let end = bytes[i..].iter().position(|b| !b.is_ascii()).map_or(bytes.len(), |n| i + n);
+            let from = out.len();
+            out.push_str(&text[i..end]);
+            out[from..].make_ascii_lowercase();
+            i = end;
             continue;
         }
         let Some(entry) = latin_index(b, bytes.get(i + 1)).and_then(|n| table.get(n)) else {
@@ -229,6 +231,26 @@ pub fn count_digits(text: &str) -> usize {
     } else {
         ascii
     }
+}
+
+/// [`count_digits`] of `text` up to `enough`: `min(count_digits(text),
+/// enough)`, read a block at a time and stopped once there are enough (a
+/// rule's `min_digits` asks whether a text has a few, not how many a
+/// megabyte holds).
+pub fn count_digits_upto(text: &str, enough: usize) -> usize {
+    let mut ascii = 0;
+    for block in text.as_bytes().chunks(64) {
+        let (n, high) = block.iter().fold((0, false), |(n, high), &b| (n + usize::from(b.is_ascii_digit()), high | starts_other_digit_range(b)));
+        if high {
+            // Digits of other scripts: counted whole (rare).
+            return count_digits(text).min(enough);
+        }
+        ascii += n;
+        if ascii >= enough {
+            return enough;
+        }
+    }
+    ascii
 }
 
 /// Whether `text` holds a decimal digit (what the rules' `\d` matches).
@@ -449,6 +471,14 @@ mod tests {
         for (text, decimals) in cases {
             assert_eq!(count_digits(text), decimals, "count_digits({text:?})");
             assert_eq!(has_digit(text), decimals > 0, "has_digit({text:?})");
+            for enough in 0..5 {
+                assert_eq!(count_digits_upto(text, enough), decimals.min(enough), "count_digits_upto({text:?}, {enough})");
+            }
+        }
+        // Across blocks, and stopped in one.
+        let long = format!("{}1{}22{}", "x".repeat(70), "y".repeat(100), "ā".repeat(40));
+        for enough in 0..5 {
+            assert_eq!(count_digits_upto(&long, enough), 3.min(enough));
         }
     }
 

@@ -331,6 +331,12 @@ fn iban_compact(text: &str) -> Option<([u8; IBAN_MAX], usize)> {
 /// either end.
 fn iban_compact_ascii(text: &[u8]) -> Option<([u8; IBAN_MAX], usize)> {
     let mut buf = [0; IBAN_MAX];
+    // Most candidates are letters and digits only: copied whole.
+    if text.len() <= IBAN_MAX && text.iter().all(u8::is_ascii_alphanumeric) {
+        buf[..text.len()].copy_from_slice(text);
+        buf[..text.len()].make_ascii_uppercase();
+        return Some((buf, text.len()));
+    }
     let mut len = 0;
     let mut after_space = false;
     for &b in text {
