@@ -19,7 +19,8 @@ from events import bench_fresh, clean_event, mixed_event
 
 from pii_tagger import Hasher, Redactor
 from pii_tagger.alerts import Alerter
-from pii_tagger.archive import ScanOptions, scan
+from pii_tagger.archive.scan import scan
+from pii_tagger.security.guard import ScanOptions
 from pii_tagger.guard import LeakGuard
 
 HASHER = Hasher({"bench": "benchmark-key-0123456789"})

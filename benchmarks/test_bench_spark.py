@@ -32,7 +32,8 @@ import pytest
 from events import clean_event, mixed_event
 
 from pii_tagger import Hasher, Redactor
-from pii_tagger.archive import ScanOptions, scan
+from pii_tagger.archive.scan import scan
+from pii_tagger.security.guard import ScanOptions
 
 FILES = 8
 PER_FILE = int(os.environ.get("BENCH_SPARK_EVENTS_PER_FILE", "10000"))  # 40000: ~108 MB, for the cost per byte

@@ -27,8 +27,8 @@ import pytest
 from events import clean_event, mixed_event
 
 from pii_tagger import Hasher, Redactor
-from pii_tagger.logquery import Selection, run
-from pii_tagger.logstats import collect
+from pii_tagger.archive.query import Selection, run
+from pii_tagger.archive.stats import collect
 
 DAYS = 10
 SERVICES = ["billing", "crm", "portal", "auth"]
@@ -125,7 +125,7 @@ def test_memory_stays_flat(archive: Path, command: str) -> None:
     def peak(path: Path) -> float:
         code = (
             "import resource, subprocess, sys; "
-            f"subprocess.run([sys.executable, '-m', 'pii_tagger.cli', '{command}', '--jobs', '1', *{args!r}, {str(path)!r}], "
+            f"subprocess.run([sys.executable, '-m', 'pii_tagger.cli.main', '{command}', '--jobs', '1', *{args!r}, {str(path)!r}], "
             "stdout=subprocess.DEVNULL); "
             "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
         )

@@ -249,6 +249,13 @@ class Redactor(_native.Processor):
         text = value if isinstance(value, str) else str(value)
         return "[REDACTED:source]" if self._engine.acts_on(text) else text
 
+    def table_size(self) -> tuple[int, int]:
+        """The size of the engine's only cache, its decisions about field
+        names (which hold no value: a name carrying personal data is decided
+        anew each time), as (nodes, bytes); bounded, for a service that
+        watches its memory."""
+        return self._engine.table_size()
+
     @property
     def targets(self) -> tuple[Target, ...]:
         """Every target the policy resolved, by the index findings carry."""

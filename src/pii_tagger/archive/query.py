@@ -26,9 +26,9 @@ from typing import Any
 
 import orjson
 
-from . import _native
+from .. import _native
 from .eventtime import micros_of
-from .logfiles import Chunk, ReadCounts, expand, map_chunks, read_chunks
+from .files import Chunk, ReadCounts, expand, map_chunks, read_chunks
 
 _RELATIVE = re.compile(r"(\d+)\s*([smhdw])")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}

@@ -17,8 +17,8 @@ from collections import Counter
 from collections.abc import Mapping
 from html import escape
 
-from .logstats import NO_TAGS, Stats
-from .rules import Category
+from ..rules import Category
+from .stats import NO_TAGS, Stats
 
 # One colour per category number (0: no personal data, grey), fixed whatever a
 # report shows. Chosen by tests/colours.py: any two stay apart by CIEDE2000

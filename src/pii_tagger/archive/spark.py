@@ -40,12 +40,13 @@ except ImportError as exc:  # pragma: no cover - depends on the installation
     raise ImportError(f"pii_tagger.spark needs PySpark and PyArrow ({exc.name} is missing): "
                       "pip install 'pii-tagger[spark]'") from exc
 
-from .actions import Hasher
-from .archive import Leak, Report, ScanOptions, make_guard
-from .engine import CATEGORIES_KEY, Redactor
-from .logstats import NO_TAGS, Stats, bucket_width
-from .policy import Policy
-from .rules import REDACTING_ACTIONS, RuleSet, load_rules
+from ..actions import Hasher
+from ..engine import CATEGORIES_KEY, Redactor
+from ..policy import Policy
+from ..rules import REDACTING_ACTIONS, RuleSet, load_rules
+from ..security.guard import ScanOptions, make_guard
+from .scan import Leak, Report
+from .stats import NO_TAGS, Stats, bucket_width
 from .spark_batches import (
     FILES_DDL,
     FINDINGS_DDL,

@@ -26,14 +26,14 @@ from typing import Any, TypeVar
 import orjson
 import pyarrow as pa
 
-from .actions import Hasher
-from .archive import ChunkResult, Leak, ScanOptions, find_leaks, make_guard, numbered
-from .engine import CATEGORIES_KEY, OWN_KEYS, Redactor
-from .guard import LeakGuard
-from .logfiles import ReadCounts, line_event, stream_chunks
-from .logstats import Stats, add_read_counts, count_chunk, count_lines
-from .policy import Policy
-from .rules import RuleSet
+from ..actions import Hasher
+from ..engine import CATEGORIES_KEY, OWN_KEYS, Redactor
+from ..policy import Policy
+from ..rules import RuleSet
+from ..security.guard import LeakGuard, ScanOptions, make_guard
+from .files import ReadCounts, line_event, stream_chunks
+from .scan import ChunkResult, Leak, find_leaks, numbered
+from .stats import Stats, add_read_counts, count_chunk, count_lines
 
 UNCHECKED = "unchecked"  # the engine's rule for what a bound stopped: a finding of its own kind
 _E = TypeVar("_E")

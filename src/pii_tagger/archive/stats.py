@@ -38,9 +38,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from . import _native
-from .logfiles import MAX_LINE, Chunk, ReadCounts, expand, map_chunks, read_chunks
-from .rules import REDACTING_ACTIONS
+from .. import _native
+from ..rules import REDACTING_ACTIONS
+from .files import MAX_LINE, Chunk, ReadCounts, expand, map_chunks, read_chunks
 
 BUCKETS = {"minute": 16, "hour": 13, "day": 10}  # the width of the bucket names
 NO_TAGS = -1  # in the cube: an event without pii_categories (as the native core counts it)

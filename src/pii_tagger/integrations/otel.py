@@ -48,7 +48,7 @@ from opentelemetry.sdk._logs import LogRecordProcessor, ReadWriteLogRecord
 from opentelemetry.sdk.trace import ReadableSpan, Span, SpanProcessor
 from opentelemetry.sdk.trace.export import SpanExporter, SpanExportResult
 
-from .engine import Redactor
+from ..engine import Redactor
 from .otel_redaction import (
     CATEGORIES_ATTRIBUTE,
     COUNT_ATTRIBUTE,

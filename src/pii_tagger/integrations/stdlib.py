@@ -37,8 +37,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, TypeGuard
 
-from .engine import CATEGORIES_KEY, ERROR_KEY, SUMMARY_KEY, Redactor
-from .failsafe import MARKER, logger as _report, report_once
+from ..engine import CATEGORIES_KEY, ERROR_KEY, SUMMARY_KEY, Redactor
+from ..failsafe import MARKER, logger as _report, report_once
 
 # Attributes every LogRecord has; anything else on a record came from extra=.
 _STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime", "taskName"}
@@ -85,7 +85,7 @@ class PiiFilter(logging.Filter):
             if rule_files or summary:
                 redactor = Redactor(rule_files=rule_files, summary=summary)
             else:
-                from . import default_redactor
+                from .. import default_redactor
 
                 redactor = default_redactor()
         self.redactor = redactor

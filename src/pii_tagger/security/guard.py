@@ -28,14 +28,19 @@ A clean line comes back as the same object.
 from __future__ import annotations
 
 import logging
+import secrets
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, overload
 
-from ._native import line_source
-from .alerts import Alerter
-from .engine import ERROR_KEY, Found, Redactor
-from .failsafe import MARKER, report_once
-from .sources import source_of
+from .._native import line_source
+from ..actions import Hasher
+from ..alerts import Alerter
+from ..engine import ERROR_KEY, Found, Redactor
+from ..failsafe import MARKER, report_once
+from ..policy import Policy
+from ..rules import RuleSet
+from ..sources import source_of
 
 LEAK_MARKER = '{"event":"[REDACTED:error]","pii_error":"pii_tagger guard could not check this line; it was replaced"}'
 
@@ -190,3 +195,22 @@ def _build_formatter(spec: logging.Formatter | Mapping[str, Any] | None) -> logg
         raise TypeError(f"GuardedFormatter: {factory!r} did not make a logging.Formatter")
     return built
 
+
+# ---- the guard of the archive scanner and the pytest plugin ---------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ScanOptions:
+    """What a worker needs to build its own guard (picklable)."""
+
+    rule_files: tuple[str, ...] = ()
+    actions: tuple[tuple[int, str], ...] = ()
+
+
+def make_guard(options: ScanOptions, rules: RuleSet | None = None) -> LeakGuard:
+    """The scanner's guard: it reports, it does not alert or hash (a throw-away
+    key). ``rules``: already loaded (instead of ``options.rule_files``)."""
+    policy = Policy(actions=dict(options.actions))  # type: ignore[arg-type]
+    hasher = Hasher({"scan": secrets.token_bytes(32)})
+    redactor = Redactor(policy, rule_files=options.rule_files, rules=rules, hasher=hasher)
+    return LeakGuard(redactor, alerts=Alerter([], hasher=hasher), redact=False)

@@ -21,9 +21,9 @@ from opentelemetry.sdk._logs import LogRecordProcessor, ReadWriteLogRecord
 from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.sdk.trace.export import SpanExporter, SpanExportResult
 
-from .failsafe import report_once
+from ..failsafe import report_once
 from .guard import LeakGuard
-from .otel_redaction import (
+from ..integrations.otel_redaction import (
     BODY_KEY,
     NAME_KEY,
     FanOut,
