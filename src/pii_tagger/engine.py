@@ -279,7 +279,7 @@ class Redactor(_native.Processor):
         its state, ``vars(span)``) in one native walk, and its copy (see
         :data:`SpanWalk`); a changed event or link is ``copy_event(event,
         name, attributes)``, ``copy_link(link, attributes)``; ``kit``: what
-        the copy is made with (``pii_tagger.otel_redaction._SPAN_COPY``). May raise:
+        the copy is made with (``pii_tagger.integrations.otel_redaction._SPAN_COPY``). May raise:
         the caller fails closed. Replaced, per instance, by the native call
         it makes."""
         return self._engine.walk_span(span, redact_resource, copy_event, copy_link, kit, collect=self.audits)

@@ -2,7 +2,7 @@
 
 ``pip install 'pii-tagger[spark]'`` (PySpark, PyArrow, pandas), and the same
 package on every executor. The work runs in ``mapInArrow`` tasks
-(:mod:`pii_tagger.spark_batches`) on the native engine, one engine per
+(:mod:`pii_tagger.archive.spark_batches`) on the native engine, one engine per
 Python worker process, built from the policy, rules and hash keys given here.
 
 * :func:`redact`: JSON-string, struct and map columns redacted, and the
@@ -10,9 +10,9 @@ Python worker process, built from the policy, rules and hash keys given here.
 * :func:`scan`: the findings in such columns, as a DataFrame (never a value);
 * :func:`scan_files`: ``pii-tagger scan`` over JSON-lines, plain-text and
   ``.gz`` archives anywhere Spark reads files: findings, counts per file,
-  and the command line's :class:`~pii_tagger.archive.Report`;
+  and the command line's :class:`~pii_tagger.archive.scan.Report`;
 * :func:`stats` and :func:`stats_files`: ``pii-tagger stats``'s counts as
-  DataFrames, and its :class:`~pii_tagger.logstats.Stats`.
+  DataFrames, and its :class:`~pii_tagger.archive.stats.Stats`.
 
 Bad input is counted, never fatal. A task that fails is retried by Spark and
 the retry is reported (``retried``); a job that still fails raises
@@ -319,7 +319,7 @@ class ArchiveScan:
         return self._archive.map("pii_tagger_scan_files", scan_file_counts, self._job, FILES_DDL)
 
     def report(self) -> Report:
-        """The command line's report (:meth:`~pii_tagger.archive.Report.as_dict`
+        """The command line's report (:meth:`~pii_tagger.archive.scan.Report.as_dict`
         equals ``pii-tagger scan --format json``'s). Raises :class:`SparkJobError`."""
         started = time.perf_counter()
         rows = _run("scanned the archive", self.files.collect)
@@ -374,7 +374,7 @@ def scan_files(
 
 class SparkStats:
     """``pii-tagger stats``'s counts as DataFrames, and :meth:`collect` for its
-    :class:`~pii_tagger.logstats.Stats`. Each DataFrame reads the input again
+    :class:`~pii_tagger.archive.stats.Stats`. Each DataFrame reads the input again
     (``persist()`` one to keep it)."""
 
     def __init__(self, rows: DataFrame, archive: _Archive | None = None) -> None:
@@ -424,7 +424,7 @@ class SparkStats:
         return pivoted.withColumn("tagged", F.col("events") - F.col("untagged"))
 
     def collect(self) -> Stats:
-        """The command line's :class:`~pii_tagger.logstats.Stats` (its ``as_dict()``
+        """The command line's :class:`~pii_tagger.archive.stats.Stats` (its ``as_dict()``
         is ``pii-tagger stats --format json``). Raises :class:`SparkJobError`."""
         grouped = self.rows.groupBy("kind", "a", "b", "category", "argument", "path").agg(F.sum("n").alias("n"))
         rows = _run("counted the logs", grouped.collect)

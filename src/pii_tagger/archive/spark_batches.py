@@ -6,8 +6,8 @@ the rules already loaded on the driver (rule files need not exist on the
 executors) and, for ``redact``, the hash keys (:class:`HashKeys`: never in a
 repr). Each Python worker process builds its engine once per job and keeps it
 for the tasks it runs. Files are read with the command line's own code
-(:func:`~pii_tagger.logfiles.stream_chunks`, :func:`~pii_tagger.archive.find_leaks`,
-:func:`~pii_tagger.logstats.count_chunk`), so the results are the command
+(:func:`~pii_tagger.archive.files.stream_chunks`, :func:`~pii_tagger.archive.scan.find_leaks`,
+:func:`~pii_tagger.archive.stats.count_chunk`), so the results are the command
 line's. The summaries say which task was an attempt after a failed one:
 a task that Spark had to retry is reported.
 """

@@ -300,7 +300,7 @@ def _policy(overrides: list[str]) -> Policy:
 
 def _redact_files(redactor: Redactor, files: list[str], out: BinaryIO) -> int:
     """Redact files, directories (walked in sorted order) and ``.gz`` (by content),
-    read line by line as the other commands read them (:mod:`pii_tagger.logfiles`)."""
+    read line by line as the other commands read them (:mod:`pii_tagger.archive.files`)."""
     counts = _Counts()
     read = ReadCounts()
     reported = 0

@@ -46,7 +46,7 @@ class _Edge:
 
     def leaked(self, parts: Iterator[tuple[str, str, Mapping[str, Any]]], source: str) -> bool:
         """Alerts every leak in ``parts`` (prefix, name of the part's own
-        text, part: see :func:`~pii_tagger.otel_redaction.where`); True when there was one."""
+        text, part: see :func:`~pii_tagger.integrations.otel_redaction.where`); True when there was one."""
         found = False
         source = self.guard.redactor.alert_source(source)
         for prefix, own, part in parts:
