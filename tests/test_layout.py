@@ -265,3 +265,23 @@ def test_the_console_script_and_spark_submits_script_run_the_command_line() -> N
     from pii_tagger.cli.main import main
 
     assert script.load() is main and spark_submit.main is main
+
+
+def _layout_section() -> str:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    return readme.split("\n## Layout\n", 1)[1].split("\n## ", 1)[0]
+
+
+def _layout_disagrees(section: str) -> list[str]:
+    """The folders and modules of the tree that the README's Layout section does not name, and the
+    ``name.py`` it names that the tree does not hold."""
+    tree = {p.relative_to(PACKAGE) for p in PACKAGE.rglob("*.py") if p.name != "__init__.py"}
+    files = {p.name for p in tree}
+    folders = {p.parts[0] for p in tree if len(p.parts) > 1}
+    missing = sorted(f"{f}/" for f in folders if f"`{f}/`" not in section) + sorted(f for f in files if f"`{f}`" not in section)
+    return missing + sorted(f"no {n}" for n in set(re.findall(r"`([a-z_]+\.py)`", section)) - files - {"__init__.py", "test_layout.py", "planted.py"})
+
+
+def test_the_readmes_layout_names_every_folder_and_module() -> None:
+    assert _layout_disagrees(_layout_section()) == []
+    assert _layout_disagrees(_layout_section().replace("`scan.py`", "`scanner.py`")) == ["scan.py", "no scanner.py"]
