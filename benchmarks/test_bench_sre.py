@@ -55,6 +55,8 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _rate(benchmark: Any, size: int, label: str) -> None:
+    if benchmark.stats is None:  # --benchmark-disable: run once, untimed; no figure to report
+        return
     median, fastest = benchmark.stats.stats.median, benchmark.stats.stats.min
     benchmark.extra_info.update({"MB": round(size / 1e6), "MB/s": round(size / 1e6 / median, 1),
                                  "MB/s at best": round(size / 1e6 / fastest, 1)})
