@@ -622,7 +622,7 @@ def test_protect_again_wraps_only_the_processors_added_since() -> None:
     protect(provider, redactor=REDACTOR, meter_provider=MeterProvider())
     provider.add_span_processor(SimpleSpanProcessor(second))
     protect(provider, redactor=REDACTOR, meter_provider=MeterProvider())
-    processors = provider._active_span_processor._span_processors
+    processors = provider._active_span_processor._span_processors  # the SDK has no public accessor for its processors
     assert [type(p) for p in processors] == [RedactingSpanProcessor, RedactingSpanProcessor]
     # What a processor wraps has no public accessor, and a double wrap is not seen in the output (redaction is idempotent).
     assert all(not isinstance(inner, RedactingSpanProcessor) for p in processors for inner in p._processors)
