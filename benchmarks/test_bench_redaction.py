@@ -143,6 +143,8 @@ MEGABYTES = {
         lambda n: f"klients {person(n % 8000).name} samaksāja, tālr. 29{n % 10**6:06d}, konts {person(n % 8000).iban}; "),
     "key=value pairs": _megabyte(lambda n: f"k{n % 97}=v{n} "),
     "separators": _megabyte(lambda n: "-,.: "[n % 5]),
+    # In no order ("::." and ".:" among them, which once began an IPv6 candidate at every colon).
+    "separators in no order": _megabyte(lambda n: "-,.: "[(((n * 0x9E3779B97F4A7C15) & 0xFFFFFFFFFFFFFFFF) >> 59) % 5]),
     "deep JSON text": lambda i: {"event": '{"a":' * (_MB // 6) + f'"{person(i).email}"' + "}" * (_MB // 6)},
 }
 

@@ -129,7 +129,7 @@ impl NameFinder {
     /// text longer than 4 bytes (it may follow a context word). Cheap: no folding.
     pub fn may_hold(text: &str) -> bool {
         // Most log text is ASCII: without an upper-case letter it holds no name.
-        if !text.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
+        if !crate::text::any_byte(text.as_bytes(), |b| b.is_ascii_uppercase() || !b.is_ascii()) {
             return false;
         }
         let mut capitals = 0;

@@ -23,7 +23,7 @@ use regex_automata::{Anchored, Input, MatchKind, PatternID, PatternSet};
 
 use crate::person_names::NameFinder;
 use crate::rules::{NamesRule, RuleError, SafeShape, ValueRule};
-use crate::starts::MatchStarts;
+use crate::starts::{FirstBytes, MatchStarts};
 use crate::text::{count_digits, fold, has_digit};
 use crate::validate::{self, Validator};
 
@@ -200,6 +200,8 @@ pub struct Scanner {
     boundary: Regex,
     /// Where a match of `boundary` starts.
     starts: MatchStarts,
+    /// The bytes a match of `search` may begin with.
+    first_bytes: FirstBytes,
     /// Every rule's pattern, reporting all that match (which rules match at a place).
     overlapping: Regex,
     needs_literals: Option<AhoCorasick>,
@@ -485,6 +487,7 @@ impl Scanner {
             .build_many(&guarded)
             .map_err(|e| RuleError(format!("value rules: {e}")))?;
         let starts = MatchStarts::new(&guarded, CACHE_CAPACITY, NFA_SIZE_LIMIT).map_err(|e| RuleError(format!("value rules: {e}")))?;
+        let first_bytes = FirstBytes::new(&patterns, NFA_SIZE_LIMIT);
         let overlapping = Regex::builder()
             .configure(engine_config().match_kind(MatchKind::All))
             .build_many(&patterns)
@@ -525,6 +528,7 @@ impl Scanner {
             search,
             boundary,
             starts,
+            first_bytes,
             overlapping,
             needs_literals,
             needs_digit,
@@ -598,7 +602,7 @@ impl Scanner {
             own_tokens: None,
         };
         // A match at the very start has no character before it.
-        let mut pos = match self.search.search(&Input::new(text).anchored(Anchored::Yes)) {
+        let mut pos = match self.anchored_at(text, 0) {
             Some(m) => self.take(text, 0, m.end(), m.pattern().as_usize(), &mut state, keys),
             None => 0,
         };
@@ -609,7 +613,7 @@ impl Scanner {
             // character before (the finding's; a second pass sees our mask there).
             if tried_adjacent != Some(pos) && state.found.last().is_some_and(|f| f.end == pos) {
                 tried_adjacent = Some(pos);
-                if let Some(m) = self.search.search(&Input::new(text).range(pos..).anchored(Anchored::Yes)) {
+                if let Some(m) = self.anchored_at(text, pos) {
                     pos = self.take(text, pos, m.end(), m.pattern().as_usize(), &mut state, keys);
                     continue;
                 }
@@ -629,6 +633,15 @@ impl Scanner {
             self.add_names(text, &mut state);
         }
         state.found
+    }
+
+    /// The match of a rule that begins at `pos`, if one does (not run where
+    /// no rule's match can begin: most places after a finding).
+    fn anchored_at(&self, text: &str, pos: usize) -> Option<regex_automata::Match> {
+        if text.as_bytes().get(pos).is_some_and(|&byte| !self.first_bytes.may_begin(byte)) {
+            return None;
+        }
+        self.search.search(&Input::new(text).range(pos..).anchored(Anchored::Yes))
     }
 
     /// Whether a field cue is for a `[[names]]` lexicon (their rule indexes follow the value rules').
@@ -1025,6 +1038,18 @@ mod tests {
                 Source::Key(k) => (format!("key {k}"), text[f.start..f.end].to_string()),
             })
             .collect()
+    }
+
+    #[test]
+    fn searches_after_a_finding_are_skipped_where_no_rule_begins() {
+        let (_, scanner) = shipped();
+        let skipped: Vec<u8> = (0..=255u8).filter(|&b| !scanner.first_bytes.may_begin(b)).collect();
+        for b in [b' ', b'\n', b'\t', b']'] {
+            assert!(skipped.contains(&b), "{:?} begins no shipped rule's match", char::from(b));
+        }
+        for b in [b'a', b'Z', b'7', b'+', b'@', b'"', 0xC4] {
+            assert!(!skipped.contains(&b), "{b:#x} may begin one");
+        }
     }
 
     #[test]
