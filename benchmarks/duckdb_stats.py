@@ -1,11 +1,11 @@
-"""The same stats as ``pii_tagger.logstats``, computed by DuckDB, for the
+"""The same stats as ``pii_tagger.archive.stats``, computed by DuckDB, for the
 side-by-side benchmark that decided the engine (see test_bench_sre.py). Its
 results are checked equal to the Python engine's before it is timed.
 
 Exact counts need three passes: malformed and non-object lines must be told
 apart from untagged events, which DuckDB's JSON reader does not do on its own.
 
-An event's time is :mod:`pii_tagger.eventtime`'s, written in SQL: the first
+An event's time is :mod:`pii_tagger.archive.eventtime`'s, written in SQL: the first
 usable one of ``timestamp``, ``@timestamp``, ``time`` and ``asctime``, an ISO
 8601 string (UTC without a zone; python-json-logger's comma before the
 fraction) or an epoch number or numeric string scaled by its size, bucketed in
@@ -15,7 +15,7 @@ without minutes) may differ; tests/test_sre.py checks the forms the README names
 
 from __future__ import annotations
 
-from pii_tagger.logstats import BUCKETS, NO_TAGS, Stats
+from pii_tagger.archive.stats import BUCKETS, NO_TAGS, Stats
 
 # Pass 1 reads each line whole, as text (read_csv with a separator logs do not
 # hold), to count lines, blank lines and JSON objects exactly.

@@ -83,7 +83,8 @@ class TestHash:
     def test_no_key_gives_one_random_key_per_process_and_one_warning(
         self, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        monkeypatch.setattr(actions, "_ephemeral", None)  # as in a new process
+        # The per-process key is module state that nothing public resets (a process never needs to): as in a new process.
+        monkeypatch.setattr(actions, "_ephemeral", None)
         monkeypatch.delenv("PII_TAGGER_HASH_KEY", raising=False)
         with caplog.at_level(logging.WARNING, "pii_tagger"):
             a, b = Hasher.from_env({}), Hasher.from_env({})
@@ -91,7 +92,7 @@ class TestHash:
         assert a is b is first.hasher is second.hasher and a.key_id.startswith("tmp")
         assert first.redact({"personal_code": "161175-19997"}) == second.redact({"personal_code": "161175-19997"})
         assert len([r for r in caplog.records if "no hash key" in r.getMessage()]) == 1
-        monkeypatch.setattr(actions, "_ephemeral", None)
+        monkeypatch.setattr(actions, "_ephemeral", None)  # as above
         assert Hasher.from_env({}).token("x") != a.token("x")  # another process, another key
 
     @pytest.mark.parametrize(

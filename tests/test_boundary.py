@@ -47,6 +47,7 @@ from test_native_properties import INT64, PLANTS, planted_text
 from pii_tagger import Hasher, Redactor
 from pii_tagger.otel import RedactingLogRecordProcessor, RedactingSpanProcessor
 from pii_tagger.stdlib import PiiFilter
+from planted import EMAIL
 
 EXAMPLES = int(os.environ.get("PII_TAGGER_BOUNDARY_EXAMPLES", "150"))
 BUDGET = settings(
@@ -464,7 +465,6 @@ def test_log_record_processor_then_otlp_encoder(data: st.DataObject) -> None:
 
 # ---- defects found here (regressions) ---------------------------------------------
 
-EMAIL = "anna.ozola@inbox.lv"
 
 
 @pytest.mark.parametrize(("key", "written"), [

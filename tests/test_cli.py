@@ -22,7 +22,7 @@ PLANTED = [
 
 def run(*args: str, stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
     env = {**os.environ, "PII_TAGGER_HASH_KEY": "cli:a-test-key-that-is-long-enough"}
-    return subprocess.run([sys.executable, "-m", "pii_tagger.cli", *args], input=stdin, capture_output=True, env=env, timeout=60, check=False)
+    return subprocess.run([sys.executable, "-m", "pii_tagger.cli.main", *args], input=stdin, capture_output=True, env=env, timeout=60, check=False)
 
 
 def test_sample_log_is_redacted_and_tagged() -> None:
@@ -79,7 +79,7 @@ def test_a_reader_that_goes_away_is_not_an_error(tmp_path: Path) -> None:
     big = tmp_path / "big.log"
     big.write_bytes(SAMPLE.read_bytes() * 300)  # more than a pipe holds
     env = {**os.environ, "PII_TAGGER_HASH_KEY": "cli:a-test-key-that-is-long-enough"}
-    command = f"{sys.executable} -m pii_tagger.cli redact {big} | head -c 10 > /dev/null; exit ${{PIPESTATUS[0]}}"
+    command = f"{sys.executable} -m pii_tagger.cli.main redact {big} | head -c 10 > /dev/null; exit ${{PIPESTATUS[0]}}"
     result = subprocess.run(["bash", "-c", command], capture_output=True, env=env, timeout=120, check=False)
     assert result.returncode == 0 and b"cannot read" not in result.stderr
 

@@ -15,8 +15,8 @@ import orjson
 import pytest
 
 from pii_tagger import Hasher, Policy, Redactor
+from planted import CODE
 
-CODE = "161175-19997"
 
 
 class TestEmbedded:
@@ -130,7 +130,7 @@ class TestBadInput:
         from pii_tagger import failsafe
 
         # Reports are once per process and place: another test's failure at the same place must not hide this one.
-        monkeypatch.setattr(failsafe, "_reported", set())
+        monkeypatch.setattr(failsafe, "_reported", set())  # module state; nothing public resets it
         r = Redactor(hasher=Hasher({"t1": "a-test-key-that-is-long-enough"}))
 
         class BrokenMapping(Mapping[str, Any]):
@@ -197,17 +197,17 @@ class TestBadInput:
         r = Redactor(hasher=Hasher({"t1": "a-test-key-that-is-long-enough"}), raise_errors=True)
         for i in range(60_000):
             r.redact({f"user_{i}": "x"})
-        assert r._engine.table_size()[0] <= 50_001
+        assert r.table_size()[0] <= 50_001
         for i in range(5_000):  # keys that change with every event, 1 KB each
             r.redact({f"{i:04d}" + "k" * 1000: "x"})
-        assert r._engine.table_size()[1] <= (16 << 20) + 10_000
+        assert r.table_size()[1] <= (16 << 20) + 10_000
 
     def test_a_key_holding_personal_data_is_decided_but_not_kept(self, redactor: Redactor) -> None:
-        before = redactor._engine.table_size()
+        before = redactor.table_size()
         for n in range(100):
             out = redactor.redact({f"anna{n}@example.lv": "x"})
             assert list(out) == ["[REDACTED:email]", "pii_categories"] and out["pii_categories"] == [2]
-        assert redactor._engine.table_size() == before
+        assert redactor.table_size() == before
 
 
 def test_our_own_tokens_after_key_equals_are_left_whole(redactor: Redactor) -> None:
@@ -237,10 +237,10 @@ def test_a_text_redacted_again_gives_what_it_gave_first_and_no_text_is_kept(summ
     event = {"span": "GET /api/v2/customers/161175-19997", "email": "anna@example.lv", "n": "zvaniet 29123456"}
     first, again = summary_redactor.redact(event), summary_redactor.redact(event)
     assert first == again and "161175" not in str(again) and first["pii_categories"] == [1, 2]
-    kept = summary_redactor._engine.table_size()
+    kept = summary_redactor.table_size()
     for n in range(200):  # new values under known keys: nothing more is kept
         summary_redactor.redact({"span": f"GET /api/v2/customers/{n}", "email": f"anna{n}@example.lv", "n": f"zvaniet 29{n:06d}"})
-    assert summary_redactor._engine.table_size() == kept
+    assert summary_redactor.table_size() == kept
 
 
 def test_a_remembered_text_is_found_again_for_alerts_and_audits() -> None:

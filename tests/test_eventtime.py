@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pii_tagger import _native
-from pii_tagger.eventtime import EPOCH, event_time, micros_of, minute_name, parse_moment
+from pii_tagger.archive.eventtime import EPOCH, event_time, micros_of, minute_name, parse_moment
 
 _MOMENTS = st.datetimes(min_value=dt.datetime(1973, 3, 4), max_value=dt.datetime(9998, 12, 30))
 _ZONES = st.one_of(st.none(), st.timedeltas(min_value=dt.timedelta(hours=-23, minutes=-59), max_value=dt.timedelta(hours=23, minutes=59)))

@@ -29,8 +29,8 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from pii_tagger import Hasher, Policy, Redactor
 from pii_tagger.alerts import Alert, Alerter
 from pii_tagger.otel import RedactingLogRecordProcessor, RedactingSpanExporter, RedactingSpanProcessor
+from planted import EMAIL
 
-EMAIL = "anna.ozola@inbox.lv"
 HASHER = Hasher({"t1": "a-test-key-that-is-long-enough"})
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -98,7 +98,7 @@ def test_a_sink_that_raises_is_reported_once_and_the_others_still_get_every_aler
 def test_a_full_disk_under_stdout_is_one_clear_line_and_exit_5(command: list[str]) -> None:
     env = {**os.environ, "PII_TAGGER_HASH_KEY": "t1:a-test-key-that-is-long-enough"}
     with open("/dev/full", "wb") as full:
-        result = subprocess.run([sys.executable, "-m", "pii_tagger.cli", *command], stdout=full, stderr=subprocess.PIPE,
+        result = subprocess.run([sys.executable, "-m", "pii_tagger.cli.main", *command], stdout=full, stderr=subprocess.PIPE,
                                 cwd=ROOT, env=env, timeout=120, check=False)
     err = result.stderr.decode()
     assert result.returncode == 5, err

@@ -91,13 +91,13 @@ class TestLines:
         assert [a.rule for a in sent] == ["phone_lv"]
 
     def test_an_internal_error_fails_closed(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        guard, _ = _guard()
-
-        def broken(event: Any) -> Any:
+        def broken(*args: Any, **kwargs: Any) -> Any:
             raise RuntimeError("boom")
 
+        redactor = Redactor(hasher=HASHER)
+        monkeypatch.setattr(redactor, "check_record", broken)  # what the guard checks a line with
+        guard = LeakGuard(redactor, alerts=Alerter([], hasher=HASHER))
         monkeypatch.setattr(guard, "find", broken)
-        monkeypatch.setattr(guard, "_check_record", broken)
         assert guard.check_line(f'{{"email":"{EMAIL}"}}') == LEAK_MARKER
         assert guard.check_line(f'{{"email":"{EMAIL}"}}'.encode()) == LEAK_MARKER.encode()
         assert guard.check_event({"email": EMAIL})["event"] == "[REDACTED:error]"

@@ -11,14 +11,14 @@ import orjson
 import pytest
 
 from pii_tagger import Hasher, Redactor, _native
+from planted import CODE, EMAIL, IBAN
 
 ROOT = Path(__file__).resolve().parents[1]
-EMAIL, CODE, IBAN = "anna.ozola@inbox.lv", "161175-19997", "LV80BANK0000435195001"
 
 
 @pytest.fixture(scope="module")
-def engine() -> Any:
-    return Redactor(hasher=Hasher({"t1": "a-test-key-that-is-long-enough"}))._engine
+def engine() -> Redactor:
+    return Redactor(hasher=Hasher({"t1": "a-test-key-that-is-long-enough"}))
 
 
 def _chunks(data: bytes, piece: int = 1 << 16, **bounds: int) -> list[tuple[int, bytes, list[int]]]:
@@ -29,9 +29,9 @@ def _chunks(data: bytes, piece: int = 1 << 16, **bounds: int) -> list[tuple[int,
 
 
 def _leaks(engine: Any, data: bytes, cut: list[int] | None = None) -> list[tuple[int, str, str]]:
-    targets = engine.targets()
-    _, leaks = engine.check_chunk(data, cut or [])
-    return [(line, targets[t][0], path) for line, t, path in leaks]
+    targets = engine.targets
+    _, leaks = engine.check_chunk(data, cut)
+    return [(line, targets[t].rule, path) for line, t, path in leaks]
 
 
 def _counts(engine: Any, data: bytes) -> dict[str, int]:
@@ -113,16 +113,16 @@ class TestAsTheDictWalk:
             _, found = redactor.inspect(event)
             expected = collections.Counter((f.target.rule, f.path) for f in found if f.target.action != "keep")
             line = orjson.dumps(event)
-            got = collections.Counter((targets[t].rule, path) for _, t, path in redactor._engine.check_chunk(line + b"\n", [])[1])
+            got = collections.Counter((targets[t].rule, path) for _, t, path in redactor.check_chunk(line + b"\n")[1])
             assert got == expected, event
-            leaks, _ = redactor._engine.check_record(line.decode(), redact=False)
+            leaks, _ = redactor.check_record(line.decode(), redact=False)
             assert collections.Counter((targets[t].rule, p) for t, p, _ in leaks) == expected
 
     def test_the_same_redaction(self) -> None:
         redactor = Redactor(hasher=Hasher({"t1": "a-test-key-that-is-long-enough"}))
         for event in _events():
             out, found = redactor.inspect(event)
-            leaks, written = redactor._engine.check_record(orjson.dumps(event).decode() + "\n")
+            leaks, written = redactor.check_record(orjson.dumps(event).decode() + "\n")
             assert bool(leaks) == any(f.target.action != "keep" for f in found)
             if not leaks:
                 assert written is None

@@ -19,10 +19,10 @@ from pythonjsonlogger.json import JsonFormatter
 from pii_tagger import Hasher, Redactor
 from pii_tagger.alerts import Alert, Alerter
 from pii_tagger.guard import LeakGuard
+from planted import CODE, EMAIL
 
 HASHER = Hasher({"t1": "a-test-key-that-is-long-enough"})
-EMAIL, EMAIL2 = "anna.ozola@inbox.lv", "janis.berzins@example.lv"
-CODE = "161175-19997"
+EMAIL2 = "janis.berzins@example.lv"
 
 
 @pytest.fixture

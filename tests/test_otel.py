@@ -25,7 +25,7 @@ from opentelemetry.sdk.metrics import MeterProvider
 from opentelemetry.sdk.metrics.export import InMemoryMetricReader
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import Event, ReadableSpan, SpanLimits, SpanProcessor, TracerProvider
-from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor, SpanExportResult
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import Link, Status, StatusCode
 from planted import CODE, CODE_COMPACT, EMAIL, IBAN, PHONE, SECRET, assert_absent
@@ -117,7 +117,7 @@ class TestSpans:
         exporter = InMemorySpanExporter()
         reader = InMemoryMetricReader()
         processor = RedactingSpanProcessor(SimpleSpanProcessor(exporter), redactor=REDACTOR, meter_provider=MeterProvider([reader]))
-        monkeypatch.setattr(processor._redaction.redactor, "redact_span", _boom)
+        monkeypatch.setattr(REDACTOR, "redact_span", _boom)  # the processor's redactor
         _record_everything(_tracer(processor))
         spans = exporter.get_finished_spans()
         assert len(spans) == 2
@@ -249,7 +249,7 @@ def test_nothing_planted_crosses_the_wire(receiver: tuple[str, dict[str, list[by
 def test_a_log_record_that_cannot_be_processed_is_exported_redacted_whole(monkeypatch: pytest.MonkeyPatch) -> None:
     exporter = InMemoryLogRecordExporter()
     processor = RedactingLogRecordProcessor(SimpleLogRecordProcessor(exporter), redactor=REDACTOR)
-    monkeypatch.setattr(processor._redaction, "redact", _boom)
+    monkeypatch.setattr(REDACTOR, "redact_parts", _boom)  # the processor's redactor, at its first step
     provider = LoggerProvider()
     provider.add_log_record_processor(processor)
     from opentelemetry._logs import LogRecord
@@ -554,8 +554,8 @@ def test_the_event_name_of_a_log_record_is_redacted() -> None:
 
 
 def test_the_event_name_is_a_marker_when_the_record_cannot_be_processed(monkeypatch: pytest.MonkeyPatch) -> None:
-    provider, exporter, processor = _log_pipeline()
-    monkeypatch.setattr(processor._redaction, "redact", _boom)
+    provider, exporter, _ = _log_pipeline()
+    monkeypatch.setattr(REDACTOR, "redact_parts", _boom)  # the processor's redactor, at its first step
     provider.get_logger("app").emit(LogRecord(body="x", event_name=f"login {MAIL}"))
     assert exporter.get_finished_logs()[0].log_record.event_name == "[REDACTED:error]"
 
@@ -582,8 +582,8 @@ def test_the_scope_attributes_of_a_log_record_are_redacted() -> None:
 
 
 def test_the_scope_attributes_are_markers_when_the_record_cannot_be_processed(monkeypatch: pytest.MonkeyPatch) -> None:
-    provider, exporter, processor = _log_pipeline()
-    monkeypatch.setattr(processor._redaction, "redact", _boom)
+    provider, exporter, _ = _log_pipeline()
+    monkeypatch.setattr(REDACTOR, "redact_parts", _boom)  # the processor's redactor, at its first step
     provider.get_logger("app", attributes={"owner": MAIL}).emit(LogRecord(body="x"))
     exported = exporter.get_finished_logs()[0]
     assert dict(exported.instrumentation_scope.attributes) == {"[REDACTED:key:1]": "[REDACTED:error]"}
@@ -622,8 +622,9 @@ def test_protect_again_wraps_only_the_processors_added_since() -> None:
     protect(provider, redactor=REDACTOR, meter_provider=MeterProvider())
     provider.add_span_processor(SimpleSpanProcessor(second))
     protect(provider, redactor=REDACTOR, meter_provider=MeterProvider())
-    processors = provider._active_span_processor._span_processors
+    processors = provider._active_span_processor._span_processors  # the SDK has no public accessor for its processors
     assert [type(p) for p in processors] == [RedactingSpanProcessor, RedactingSpanProcessor]
+    # What a processor wraps has no public accessor, and a double wrap is not seen in the output (redaction is idempotent).
     assert all(not isinstance(inner, RedactingSpanProcessor) for p in processors for inner in p._processors)
     with provider.get_tracer("x").start_as_current_span("x") as span:
         span.set_attribute("note", f"mail {MAIL}")
@@ -709,10 +710,11 @@ class _Stubborn(SimpleSpanProcessor):
 
 def test_flush_and_shutdown_reach_every_wrapped_processor() -> None:
     after = InMemorySpanExporter()
-    processor = RedactingSpanProcessor(_Stubborn(InMemorySpanExporter()), SimpleSpanProcessor(after), redactor=REDACTOR, meter_provider=MeterProvider())
+    inner = SimpleSpanProcessor(after)
     flushed: list[int] = []
-    processor._processors[1].force_flush = lambda timeout_millis=30000: flushed.append(timeout_millis) or True  # type: ignore[method-assign]
+    inner.force_flush = lambda timeout_millis=30000: flushed.append(timeout_millis) or True  # type: ignore[method-assign]
+    processor = RedactingSpanProcessor(_Stubborn(InMemorySpanExporter()), inner, redactor=REDACTOR, meter_provider=MeterProvider())
     assert processor.force_flush(1000) is False and flushed == [1000]
     with pytest.raises(RuntimeError, match="exporter gone"):
         processor.shutdown()
-    assert after._stopped
+    assert after.export([]) == SpanExportResult.FAILURE  # the SDK's exporter, shut down, refuses spans

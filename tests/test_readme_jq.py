@@ -11,10 +11,10 @@ from pathlib import Path
 
 import orjson
 import pytest
+from planted import CODE
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
-CODE = "161175-19997"
 KEY = "k2:the-readme-key-0123456789abcdef"
 
 

@@ -9,10 +9,10 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from planted import CODE, EMAIL
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 SECTION = "## Quick start: OpenTelemetry"
-EMAIL, CODE = "anna.ozola@inbox.lv", "161175-19997"
 
 # After the snippets: a span and a bridged log line with personal data, flushed.
 USE = f'''

@@ -22,11 +22,12 @@ from colours import VISIONS, closest_pair, distance
 from headless_chromium import Chromium, find_browser
 
 from pii_tagger import Hasher, Redactor
-from pii_tagger.logstats import collect
-from pii_tagger.report_html import PALETTE, render_html
+from pii_tagger.archive.stats import collect
+from pii_tagger.archive.report_html import PALETTE, render_html
 from pii_tagger.rules import load_rules
+from planted import CODE, EMAIL, IBAN, SECRET
 
-CODE, EMAIL, IBAN, PHONE, SECRET = "161175-19997", "anna.ozola@inbox.lv", "LV80BANK0000435195001", "+371 26 123 456", "Ziema2026!"
+PHONE = "+371 26 123 456"
 HOSTILE = "<script>alert(1)</script>"  # a service name from the logs: shown as text, never run
 START = dt.datetime(2026, 11, 24, 8, tzinfo=dt.UTC)
 HOURS = [0, 1, 2, 3, 7, 8, 9]  # 12:00-14:59 has no event: those hours are empty slots, not left out
@@ -141,7 +142,7 @@ def chromium(tmp_path_factory: pytest.TempPathFactory) -> Any:
 def test_the_report_in_a_browser(chromium: Chromium, log: Path, tmp_path: Path) -> None:
     report = tmp_path / "report.html"
     env = {**os.environ, "PII_TAGGER_HASH_KEY": "t1:a-test-key-that-is-long-enough"}
-    result = subprocess.run([sys.executable, "-m", "pii_tagger.cli", "stats", "--html", str(report), str(log)],
+    result = subprocess.run([sys.executable, "-m", "pii_tagger.cli.main", "stats", "--html", str(report), str(log)],
                             capture_output=True, env=env, timeout=120, check=False)
     assert result.returncode == 0, result.stderr
     url = report.as_uri()

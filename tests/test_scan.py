@@ -11,16 +11,17 @@ from pathlib import Path
 import orjson
 import pytest
 
-from pii_tagger import logfiles
-from pii_tagger.archive import ScanOptions, scan
+from pii_tagger.archive import files as logfiles
+from pii_tagger.archive.scan import scan
+from pii_tagger.security.guard import ScanOptions
+from planted import CODE, EMAIL, IBAN, PHONE
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "examples" / "app.log"
-CODE, IBAN, EMAIL, PHONE = "161175-19997", "LV80BANK0000435195001", "anna.ozola@inbox.lv", "+371 21 234 567"
 
 
 def run(*args: str, stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run([sys.executable, "-m", "pii_tagger.cli", "scan", *args], input=stdin, capture_output=True, timeout=120, check=False)
+    return subprocess.run([sys.executable, "-m", "pii_tagger.cli.main", "scan", *args], input=stdin, capture_output=True, timeout=120, check=False)
 
 
 def _assert_no_value(text: str) -> None:
@@ -40,7 +41,7 @@ def test_the_raw_sample_leaks_and_its_redacted_copy_does_not(tmp_path: Path) -> 
         assert planted in sample and planted.encode() not in raw.stdout
 
     redacted = subprocess.run(
-        [sys.executable, "-m", "pii_tagger.cli", "redact", str(SAMPLE)], capture_output=True, check=True, timeout=60,
+        [sys.executable, "-m", "pii_tagger.cli.main", "redact", str(SAMPLE)], capture_output=True, check=True, timeout=60,
         env={**os.environ, "PII_TAGGER_HASH_KEY": "cli:a-test-key-that-is-long-enough"},
     ).stdout
     (tmp_path / "redacted.log").write_bytes(redacted)
@@ -164,8 +165,8 @@ def test_memory_stays_flat_as_the_archive_grows(tmp_path: Path, monkeypatch: pyt
 def test_progress_bar_draws_on_a_terminal_stream() -> None:
     import io
 
-    from pii_tagger.archive import Report
-    from pii_tagger.cli import _Progress
+    from pii_tagger.archive.scan import Report
+    from pii_tagger.cli.main import _Progress  # drawn only when stderr is a terminal: no public way to give it a stream
 
     stream = io.StringIO()
     bar = _Progress(10_000_000, stream)

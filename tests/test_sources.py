@@ -87,7 +87,7 @@ def test_stats_and_query_count_by_that_source(tmp_path: Path) -> None:
     log = tmp_path / "tagged.jsonl"
     lines = [{"event": "paid", "pii_categories": [2], **fields} for fields, _ in EVENTS]
     log.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
-    run = [sys.executable, "-m", "pii_tagger.cli"]
+    run = [sys.executable, "-m", "pii_tagger.cli.main"]
     stats = subprocess.run([*run, "stats", "--format", "json", str(log)], capture_output=True, check=True)
     report = json.loads(stats.stdout)
     assert {r["source"] for r in report["events_by_source"]} == {expected for _, expected in EVENTS}

@@ -27,9 +27,9 @@ from stdnum import iban
 from stdnum.lv import pvn
 
 from pii_tagger import Hasher, Redactor
-from pii_tagger.archive import ScanOptions, make_guard
-from pii_tagger.cli import main
-from pii_tagger.logfiles import MAX_LINE
+from pii_tagger.security.guard import ScanOptions, make_guard
+from pii_tagger.cli.main import main
+from pii_tagger.archive.files import MAX_LINE
 
 KEY = "spark-test:a-key-for-these-tests-only-0001"
 
@@ -157,7 +157,7 @@ def assert_no_planted(text: str, people: People) -> None:
 
 
 def cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run([sys.executable, "-m", "pii_tagger.cli", *args], capture_output=True, timeout=300, check=False,
+    return subprocess.run([sys.executable, "-m", "pii_tagger.cli.main", *args], capture_output=True, timeout=300, check=False,
                           cwd=cwd, env={**os.environ, "PII_TAGGER_HASH_KEY": KEY})
 
 
@@ -483,7 +483,7 @@ def test_bad_columns_and_paths_are_clear_errors(spark: Any, tmp_path: Path) -> N
 
 
 def test_file_labels_follow_the_command_line() -> None:
-    from pii_tagger.spark_batches import file_label
+    from pii_tagger.archive.spark_batches import file_label
 
     arguments = (("logs/", "/srv/app/logs"), ("/srv/one.log", "/srv/one.log"), ("s3a://bucket/logs", None))
     assert file_label(arguments, 0, "file:/srv/app/logs/2026/a.log") == "logs/2026/a.log"

@@ -18,12 +18,13 @@ import pytest
 import structlog
 
 from pii_tagger import Hasher, Redactor
-from pii_tagger.logstats import collect
+from pii_tagger.archive.stats import collect
+from planted import CODE, EMAIL
 
 OLD_KEY = "k1:the-old-key-0123456789abcdef"
 NEW_KEYS = "k2:the-new-key-0123456789abcdef," + OLD_KEY
-CODE, OTHER_CODE = "161175-19997", "328673-00679"
-EMAIL, NAME = "anna.ozola@inbox.lv", "Anna Ozola"
+OTHER_CODE = "328673-00679"
+NAME = "Anna Ozola"
 
 
 def _write_archive(path: Path, hasher: Hasher, start: dt.datetime, hours: int) -> list[dict[str, Any]]:
@@ -73,7 +74,7 @@ def cli(*args: str, stdin: bytes = b"", key: str | None = NEW_KEYS) -> subproces
     env = {k: v for k, v in os.environ.items() if k != "PII_TAGGER_HASH_KEY"}
     if key:
         env["PII_TAGGER_HASH_KEY"] = key
-    return subprocess.run([sys.executable, "-m", "pii_tagger.cli", *args], input=stdin, capture_output=True, env=env,
+    return subprocess.run([sys.executable, "-m", "pii_tagger.cli.main", *args], input=stdin, capture_output=True, env=env,
                           timeout=120, check=False)
 
 
@@ -386,7 +387,7 @@ class TestEventTimes:
             ours.lines, ours.events, ours.untagged, ours.no_time, ours.cube, ours.redactions)
 
     def test_the_quick_bucket_of_a_utc_string_is_the_parsed_time_s(self) -> None:
-        from pii_tagger.eventtime import event_time, minute_name
+        from pii_tagger.archive.eventtime import event_time, minute_name
 
         for value in ("2026-11-25T10:05:09Z", "2026-11-25 10:05:09,123", "2026-11-25T10:05", "2026-11-25T10:05:09-00:00",
                       "2026-11-25T12:05:09+02:00", "2026-11-25T1005Z", "2026-11-25T10:05:09.999999+00:00", "2026-13-25T10:05Z"):

@@ -1,5 +1,14 @@
 """pii_tagger: find, redact and tag personal data in logs and traces.
 
+The modules at this level are the engine wrapper over the native engine
+(``_native``): ``engine`` (the :class:`Redactor`, also the structlog
+processor), ``rules``, ``policy``, ``actions``, ``alerts``, ``failsafe`` and
+``sources``; they import none of the folders (``integrations``,
+``security``, ``archive``, ``cli``), which stand on them. The other modules
+here are the documented paths of moved ones (``stdlib``, ``otel``,
+``guard``, ``otel_guard``, ``spark``, ``report_html``) and spark-submit's
+script (``spark_submit``).
+
 >>> import pii_tagger
 >>> pii_tagger.redact({"event": "paid", "iban": "LV80BANK0000435195001"})
 {'event': 'paid', 'iban': '[REDACTED:iban:..5001]', 'pii_categories': [11]}

@@ -249,6 +249,13 @@ class Redactor(_native.Processor):
         text = value if isinstance(value, str) else str(value)
         return "[REDACTED:source]" if self._engine.acts_on(text) else text
 
+    def table_size(self) -> tuple[int, int]:
+        """The size of the engine's only cache, its decisions about field
+        names (which hold no value: a name carrying personal data is decided
+        anew each time), as (nodes, bytes); bounded, for a service that
+        watches its memory."""
+        return self._engine.table_size()
+
     @property
     def targets(self) -> tuple[Target, ...]:
         """Every target the policy resolved, by the index findings carry."""
@@ -272,7 +279,7 @@ class Redactor(_native.Processor):
         its state, ``vars(span)``) in one native walk, and its copy (see
         :data:`SpanWalk`); a changed event or link is ``copy_event(event,
         name, attributes)``, ``copy_link(link, attributes)``; ``kit``: what
-        the copy is made with (``pii_tagger.otel_redaction._SPAN_COPY``). May raise:
+        the copy is made with (``pii_tagger.integrations.otel_redaction._SPAN_COPY``). May raise:
         the caller fails closed. Replaced, per instance, by the native call
         it makes."""
         return self._engine.walk_span(span, redact_resource, copy_event, copy_link, kit, collect=self.audits)

@@ -7,7 +7,7 @@ imports (Spark runs the file itself, outside the package)::
 
 import sys
 
-from pii_tagger.cli import main
+from pii_tagger.cli.main import main
 
 if __name__ == "__main__":
     sys.exit(main())

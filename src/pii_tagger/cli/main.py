@@ -27,14 +27,16 @@ from typing import BinaryIO, TextIO
 
 import orjson
 
-from . import __version__, cli_sre
-from .actions import HashKeyError
-from .archive import Report, ScanOptions, scan
-from .engine import ERROR_KEY, Redactor
-from .failsafe import where
-from .logfiles import Chunk, ReadCounts, expand, input_size, line_event, read_chunks, workers
-from .policy import Policy, PolicyError
-from .rules import ACTIONS, RuleFileError, load_rules
+from .. import __version__
+from ..actions import HashKeyError
+from ..archive.files import Chunk, ReadCounts, expand, input_size, line_event, read_chunks, workers
+from ..archive.scan import Report, scan
+from ..engine import ERROR_KEY, Redactor
+from ..failsafe import where
+from ..policy import Policy, PolicyError
+from ..rules import ACTIONS, RuleFileError, load_rules
+from ..security.guard import ScanOptions
+from . import sre
 
 EXIT_OK, EXIT_FOUND, EXIT_USAGE, EXIT_INPUT, EXIT_INTERNAL, EXIT_OUTPUT = 0, 1, 2, 3, 4, 5
 # Errors of writing (a full disk, a quota, a file too large, a failing device):
@@ -90,14 +92,14 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     if args.command == "scan":
         return _scan(args)
     if args.command in ("query", "stats"):
-        return cli_sre.query_command(args) if args.command == "query" else cli_sre.stats_command(args)
+        return sre.query_command(args) if args.command == "query" else sre.stats_command(args)
     if args.command in ("token", "categories"):
         try:
             policy = _policy(args.action)
         except PolicyError as e:
             print(f"pii-tagger: {e}", file=sys.stderr)
             return EXIT_USAGE
-        return cli_sre.token_command(args, policy) if args.command == "token" else cli_sre.categories_command(args, policy)
+        return sre.token_command(args, policy) if args.command == "token" else sre.categories_command(args, policy)
     if args.command != "redact":
         parser.print_help(sys.stderr)
         return EXIT_USAGE
@@ -146,7 +148,7 @@ def _parser() -> argparse.ArgumentParser:
                        help="run the scan as a Spark application: paths may be any URI Spark reads (s3a://, hdfs://)")
     scan_.add_argument("--master", metavar="URL", help="with --spark: Spark's master (default: spark-submit's, else local[*])")
     scan_.add_argument("--conf", action="append", default=[], metavar="KEY=VALUE", help="with --spark: a Spark setting (repeatable)")
-    cli_sre.add_parsers(commands, f"override a category's action, e.g. 1=hash; actions: {', '.join(ACTIONS)} (repeatable)")
+    sre.add_parsers(commands, f"override a category's action, e.g. 1=hash; actions: {', '.join(ACTIONS)} (repeatable)")
     return parser
 
 
@@ -206,7 +208,7 @@ def _spark_scan(args: argparse.Namespace, paths: list[str], policy: Policy) -> i
         print(f"pii-tagger: {problem}", file=sys.stderr)
         return EXIT_USAGE
     try:
-        from . import spark as on_spark
+        from ..archive import spark as on_spark
     except ImportError as e:
         print(f"pii-tagger: {e}", file=sys.stderr)
         return EXIT_USAGE
@@ -298,7 +300,7 @@ def _policy(overrides: list[str]) -> Policy:
 
 def _redact_files(redactor: Redactor, files: list[str], out: BinaryIO) -> int:
     """Redact files, directories (walked in sorted order) and ``.gz`` (by content),
-    read line by line as the other commands read them (:mod:`pii_tagger.logfiles`)."""
+    read line by line as the other commands read them (:mod:`pii_tagger.archive.files`)."""
     counts = _Counts()
     read = ReadCounts()
     reported = 0

@@ -33,11 +33,11 @@ from opentelemetry.sdk.util import BoundedList
 from opentelemetry.sdk.util.instrumentation import InstrumentationScope
 from opentelemetry.trace import INVALID_SPAN_CONTEXT, Link, SpanKind, Status, StatusCode
 
-from ._native import OWN_TEXT_KEY
-from .actions import Target
-from .engine import CATEGORIES_KEY, ERROR_KEY, SUMMARY_KEY, Found, Redactor
-from .failsafe import MARKER, report_once
-from .rules import REDACTING_ACTIONS
+from .._native import OWN_TEXT_KEY
+from ..actions import Target
+from ..engine import CATEGORIES_KEY, ERROR_KEY, SUMMARY_KEY, Found, Redactor
+from ..failsafe import MARKER, report_once
+from ..rules import REDACTING_ACTIONS
 
 CATEGORIES_ATTRIBUTE = "pii.categories"
 COUNT_ATTRIBUTE = "pii.redaction_count"

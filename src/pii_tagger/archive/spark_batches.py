@@ -6,8 +6,8 @@ the rules already loaded on the driver (rule files need not exist on the
 executors) and, for ``redact``, the hash keys (:class:`HashKeys`: never in a
 repr). Each Python worker process builds its engine once per job and keeps it
 for the tasks it runs. Files are read with the command line's own code
-(:func:`~pii_tagger.logfiles.stream_chunks`, :func:`~pii_tagger.archive.find_leaks`,
-:func:`~pii_tagger.logstats.count_chunk`), so the results are the command
+(:func:`~pii_tagger.archive.files.stream_chunks`, :func:`~pii_tagger.archive.scan.find_leaks`,
+:func:`~pii_tagger.archive.stats.count_chunk`), so the results are the command
 line's. The summaries say which task was an attempt after a failed one:
 a task that Spark had to retry is reported.
 """
@@ -26,14 +26,14 @@ from typing import Any, TypeVar
 import orjson
 import pyarrow as pa
 
-from .actions import Hasher
-from .archive import ChunkResult, Leak, ScanOptions, find_leaks, make_guard, numbered
-from .engine import CATEGORIES_KEY, OWN_KEYS, Redactor
-from .guard import LeakGuard
-from .logfiles import ReadCounts, line_event, stream_chunks
-from .logstats import Stats, add_read_counts, count_chunk, count_lines
-from .policy import Policy
-from .rules import RuleSet
+from ..actions import Hasher
+from ..engine import CATEGORIES_KEY, OWN_KEYS, Redactor
+from ..policy import Policy
+from ..rules import RuleSet
+from ..security.guard import LeakGuard, ScanOptions, make_guard
+from .files import ReadCounts, line_event, stream_chunks
+from .scan import ChunkResult, Leak, find_leaks, numbered
+from .stats import Stats, add_read_counts, count_chunk, count_lines
 
 UNCHECKED = "unchecked"  # the engine's rule for what a bound stopped: a finding of its own kind
 _E = TypeVar("_E")

@@ -24,7 +24,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from . import _native
+from .. import _native
 
 TIME_KEYS: tuple[str, ...] = tuple(_native.TIME_KEYS)
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)

@@ -17,17 +17,17 @@ from typing import Any, TextIO
 
 import orjson
 
-from .actions import HASH_KEY_ENV, Hasher, HashKeyError
-from .engine import Redactor
-from .eventtime import TIME_KEYS, event_time
-from .logfiles import ReadCounts, input_size, workers
-from .logquery import Selection, SelectionError, parse_time, run
-from .logstats import BUCKETS, Stats, collect
-from .sources import source_of
-from .policy import Policy, PolicyError
-from .report_html import render_html
-from .rules import Category, RuleFileError, load_rules, shipped_categories
-from .tokens import TokenError, tokens_for
+from ..actions import HASH_KEY_ENV, Hasher, HashKeyError
+from ..archive.eventtime import TIME_KEYS, event_time
+from ..archive.files import ReadCounts, input_size, workers
+from ..archive.query import Selection, SelectionError, parse_time, run
+from ..archive.report_html import render_html
+from ..archive.stats import BUCKETS, Stats, collect
+from ..archive.tokens import TokenError, tokens_for
+from ..engine import Redactor
+from ..policy import Policy, PolicyError
+from ..rules import Category, RuleFileError, load_rules, shipped_categories
+from ..sources import source_of
 
 EXIT_OK, EXIT_NONE, EXIT_USAGE, EXIT_INPUT = 0, 1, 2, 3
 _PARALLEL_FROM = 64 << 20  # below this, worker processes cost more than they save

@@ -26,7 +26,7 @@ from typing import IO, TYPE_CHECKING, Any, TypeVar, cast
 
 import orjson
 
-from . import _native
+from .. import _native
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor

@@ -9,7 +9,7 @@ written out unchanged.
 
 A chunk of lines is selected in one native call (``rust/core/src/logquery.rs``),
 lines and their fields read as ``stats`` reads them (``rust/core/src/tagged.rs``;
-times by :mod:`pii_tagger.eventtime`): every filter but ``--field``, which is
+times by :mod:`pii_tagger.archive.eventtime`): every filter but ``--field``, which is
 tested here on the lines selected. Lines that are not JSON objects and events
 without tags are counted, as are events without a usable timestamp when a time
 range is asked for; never fatal.
@@ -26,9 +26,9 @@ from typing import Any
 
 import orjson
 
-from . import _native
+from .. import _native
 from .eventtime import micros_of
-from .logfiles import Chunk, ReadCounts, expand, map_chunks, read_chunks
+from .files import Chunk, ReadCounts, expand, map_chunks, read_chunks
 
 _RELATIVE = re.compile(r"(\d+)\s*([smhdw])")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}

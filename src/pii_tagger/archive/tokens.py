@@ -17,9 +17,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .actions import normalize
-from .engine import Redactor
-from .rules import FieldRule
+from ..actions import normalize
+from ..engine import Redactor
+from ..rules import FieldRule
 
 
 class TokenError(ValueError):

@@ -27,8 +27,7 @@ from typing import Any
 
 import pytest
 
-from .archive import ScanOptions, make_guard
-from .guard import LeakGuard
+from .guard import LeakGuard, ScanOptions, make_guard
 
 SECTIONS = ("stdout", "stderr", "log")
 _checker: LeakGuard | None = None

@@ -19,20 +19,16 @@ reported. The report says how much could not be read.
 from __future__ import annotations
 
 import dataclasses
-import secrets
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .actions import Hasher
-from .alerts import Alerter
-from .engine import Redactor
-from .guard import LeakGuard
-from .logfiles import Chunk, ReadCounts, expand, map_chunks, read_chunks
-from .policy import Policy
-from .rules import RuleSet, load_rules
+from ..engine import Redactor
+from ..rules import RuleSet, load_rules
+from ..security.guard import ScanOptions, make_guard
+from .files import Chunk, ReadCounts, expand, map_chunks, read_chunks
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,14 +97,6 @@ class ChunkResult:
     leaks: list[Leak] = field(default_factory=list)  # lines numbered from 1 in the chunk
 
 
-@dataclass(frozen=True, slots=True)
-class ScanOptions:
-    """What a worker needs to build its own guard (picklable)."""
-
-    rule_files: tuple[str, ...] = ()
-    actions: tuple[tuple[int, str], ...] = ()
-
-
 # ---- scanning lines (in the worker) ----------------------------------------------
 
 _redactor: Redactor | None = None
@@ -117,15 +105,6 @@ _redactor: Redactor | None = None
 def _worker_init(options: ScanOptions, rules: RuleSet) -> None:
     global _redactor
     _redactor = make_guard(options, rules).redactor
-
-
-def make_guard(options: ScanOptions, rules: RuleSet | None = None) -> LeakGuard:
-    """The scanner's guard: it reports, it does not alert or hash (a throw-away
-    key). ``rules``: already loaded (instead of ``options.rule_files``)."""
-    policy = Policy(actions=dict(options.actions))  # type: ignore[arg-type]
-    hasher = Hasher({"scan": secrets.token_bytes(32)})
-    redactor = Redactor(policy, rule_files=options.rule_files, rules=rules, hasher=hasher)
-    return LeakGuard(redactor, alerts=Alerter([], hasher=hasher), redact=False)
 
 
 def scan_chunk(chunk: Chunk) -> ChunkResult:

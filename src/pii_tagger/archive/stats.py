@@ -3,13 +3,13 @@
 Streaming, a chunk of lines per native call (``rust/core/src/logstats.rs``;
 a line's fields read as ``rust/core/src/tagged.rs`` reads them, without
 building the rest of it), in worker processes on large inputs
-(:func:`~pii_tagger.logfiles.map_chunks`): memory holds the counts, not the
+(:func:`~pii_tagger.archive.files.map_chunks`): memory holds the counts, not the
 archive. DuckDB is measured beside it on the same definitions (see
 ``benchmarks/test_bench_sre.py`` and the README).
 
 Definitions (the tests hold both the CLI and the benchmark's DuckDB query to them):
 
-* a *line* is what every command reads as one (:mod:`pii_tagger.logfiles`);
+* a *line* is what every command reads as one (:mod:`pii_tagger.archive.files`);
   an *event* is a line holding a JSON object; any other line (plain text,
   malformed JSON, an array, a blank line, a line over 1 MiB) is counted in
   ``not_json``;
@@ -20,7 +20,7 @@ Definitions (the tests hold both the CLI and the benchmark's DuckDB query to the
 * *source* is the event's ``service`` (or ``service.name``), else its
   ``logger`` (or ``logger_name``), else ``-`` (strings only); past
   ``MAX_SOURCES`` distinct sources in a chunk, new ones count as one;
-* the time *bucket* is the event's time (:mod:`pii_tagger.eventtime`: ISO
+* the time *bucket* is the event's time (:mod:`pii_tagger.archive.eventtime`: ISO
   8601 or epoch numbers under ``timestamp``, ``@timestamp``, ``time`` or
   ``asctime``) in UTC, cut to the bucket: ``2026-11-25T10`` for hours,
   ``2026-11-25T10:05`` for minutes, ``2026-11-25`` for days; events without
@@ -38,9 +38,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from . import _native
-from .logfiles import MAX_LINE, Chunk, ReadCounts, expand, map_chunks, read_chunks
-from .rules import REDACTING_ACTIONS
+from .. import _native
+from ..rules import REDACTING_ACTIONS
+from .files import MAX_LINE, Chunk, ReadCounts, expand, map_chunks, read_chunks
 
 BUCKETS = {"minute": 16, "hour": 13, "day": 10}  # the width of the bucket names
 NO_TAGS = -1  # in the cube: an event without pii_categories (as the native core counts it)
