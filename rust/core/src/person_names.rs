@@ -305,9 +305,12 @@ impl NameFinder {
     fn lower_name_at(&self, text: &str, words: &[Word], i: usize, taken: &[(usize, usize)], cued: bool) -> Option<usize> {
         let w = words[i];
         let written = &text[w.start..w.end];
+        if written.len() < 3 {
+            return None;
+        }
         // Lower case as written: looked up without folding ("jānis", "janis").
         let given = if written.is_ascii() { self.given.contains(written) } else { self.given_marked.contains(written) };
-        if !given || w.end - w.start < 3 {
+        if !given {
             return None;
         }
         let next = words.get(i + 1).filter(|n| {

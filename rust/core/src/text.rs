@@ -83,11 +83,16 @@ fn fold_latin_into(text: &str, out: &mut String) -> bool {
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
         if b.is_ascii() {
-            // A run of ASCII copied whole, then lower-cased in place.
             let end = bytes[i..].iter().position(|b| !b.is_ascii()).map_or(bytes.len(), |n| i + n);
-            let from = out.len();
-            out.push_str(&text[i..end]);
-            out[from..].make_ascii_lowercase();
+            if end - i < 16 {
+                // A word's few letters: pushed one by one (a copy call costs more).
+                bytes[i..end].iter().for_each(|&b| out.push(char::from(b.to_ascii_lowercase())));
+            } else {
+                // A longer run (a context window): copied whole, then lower-cased in place.
+                let from = out.len();
+                out.push_str(&text[i..end]);
+                out[from..].make_ascii_lowercase();
+            }
             i = end;
             continue;
         }
