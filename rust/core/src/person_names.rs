@@ -177,7 +177,7 @@ impl NameFinder {
             }
             // The field's name stands before the value's first word (blanks
             // and quotes aside: "[HASH:…]" begins with no name).
-            let cued = field && i == 0 && text[..w.start].chars().all(|c| c.is_whitespace() || "\"'‘’„“”«»".contains(c));
+            let cued = field && i == 0 && text[..w.start].chars().all(|c| c.is_whitespace() || is_quote(c));
             let name = if w.capital {
                 self.name_at(text, &words, i, taken, cued, &mut scratch)
             } else {
@@ -396,7 +396,7 @@ impl NameFinder {
     fn named_before(&self, text: &str, start: usize) -> bool {
         // The word just before: a title, a one-word context, or the last
         // word of a longer context phrase (then read the words before it).
-        let head = text[..start].trim_end_matches(|c: char| c.is_whitespace() || "\"'‘’„“”«»:=-–(,.".contains(c));
+        let head = text[..start].trim_end_matches(|c: char| c.is_whitespace() || is_quote(c) || matches!(c, ':' | '=' | '-' | '–' | '(' | ',' | '.'));
         let word_start = head.char_indices().rev().find(|&(_, c)| !c.is_alphanumeric()).map_or(0, |(i, c)| i + c.len_utf8());
         let last = fold(&head[word_start..]);
         if last.is_empty() {
@@ -422,7 +422,7 @@ impl NameFinder {
 
     /// The word just before `start` is a company's legal form.
     fn after_company(&self, text: &str, start: usize) -> bool {
-        let before = text[..start].trim_end_matches(|c: char| c.is_whitespace() || "\"'‘’„“”«»".contains(c));
+        let before = text[..start].trim_end_matches(|c: char| c.is_whitespace() || is_quote(c));
         let word_start = before.rfind(|c: char| !c.is_alphanumeric()).map_or(0, |i| i + before[i..].chars().next().map_or(1, char::len_utf8));
         self.is_company_marker(&before[word_start..])
     }
@@ -447,7 +447,7 @@ fn before_words(text: &str, start: usize, reach: usize) -> Vec<String> {
     while !text.is_char_boundary(from) {
         from += 1;
     }
-    let window = text[from..start].trim_end_matches(|c: char| c.is_whitespace() || "\"'‘’„“”«»:=-–(,".contains(c));
+    let window = text[from..start].trim_end_matches(|c: char| c.is_whitespace() || is_quote(c) || matches!(c, ':' | '=' | '-' | '–' | '(' | ','));
     // A title's own full stop ("Mr. Brown") ends no sentence.
     let window = window.strip_suffix('.').unwrap_or(window);
     let window = match window.rfind(['\n', '.', ';', '!', '?', '|']) {
@@ -464,6 +464,11 @@ fn before_words(text: &str, start: usize, reach: usize) -> Vec<String> {
 /// The folded words of `text`, split at anything but letters and digits.
 fn folded_words(text: &str) -> Vec<String> {
     fold(text).split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_string).collect()
+}
+
+/// A quotation mark that may stand around a name (`"`, `'`, `‘’„“”«»`).
+fn is_quote(c: char) -> bool {
+    matches!(c, '"' | '\'' | '‘' | '’' | '„' | '“' | '”' | '«' | '»')
 }
 
 /// `text` in lower case (borrowed when it is).
