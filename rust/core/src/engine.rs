@@ -543,8 +543,12 @@ impl<'e> Walk<'e> {
     /// marked gone when that key is a field the walk drops.
     fn resolve_dropped(&mut self, parent: NodeId, i: usize, suspect: bool) -> bool {
         let Some(notes) = &self.run.notes else { return true };
-        let path = notes.order[i].0.clone();
         let up = &self.nodes.get(parent).path;
+        let under = |p: &str| parent == ROOT || (p.len() > up.len() + 1 && p.starts_with(up.as_str()) && p.as_bytes()[up.len()] == b'.');
+        if !under(&notes.order[i].0) {
+            return false;
+        }
+        let path = notes.order[i].0.clone();
         let key = if parent == ROOT { Some(path.as_str()) } else { path.strip_prefix(up.as_str()).and_then(|r| r.strip_prefix('.')) };
         let Some(key) = key.filter(|k| !k.is_empty()) else { return false };
         let node = match self.nodes.child(parent, KeyKind::Str, key) {
@@ -655,6 +659,13 @@ impl<'e> Walk<'e> {
                     node.record = Some(t);
                     node.record_in_text = rule.in_text;
                 }
+            }
+        }
+        // A dropped field's key is not written: what a URL in it noted and
+        // tagged is undone too (a second pass, which cannot meet the key, has none).
+        if node.drop {
+            if let Some(run) = before_urls {
+                self.run = run;
             }
         }
         node.cues = engine.names.value_cues(&words);

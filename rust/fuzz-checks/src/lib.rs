@@ -100,7 +100,8 @@ pub enum Twice {
     /// what the first did not (anywhere, after a URL the first pass wrote
     /// percent-encoded with an '@' further on: [`url_encoded_before_at`]);
     /// with the output unchanged, the notes alone
-    /// may differ when `notes_may_differ` (the check says for what input).
+    /// may differ when `notes_may_differ` (the check says for what input),
+    /// and notes may be lost whose path, redacted again as a text, changes.
     Known { notes_may_differ: bool },
 }
 
@@ -128,7 +129,12 @@ pub fn assert_twice(engine: &Engine, first: &Redacted<'_>, what: &dyn std::fmt::
             assert!(masks_more_near_masks(&once, &twice, near), "a second pass changed more than text near a mask in {what:?}:\n{once}\n-> {twice}");
             return; // the categories and notes follow the masks
         }
-        if notes_may_differ && again.categories == first.categories {
+        // A note lost whose path, read again as a text, is masked further
+        // (a dropped key holding `user=janis` twice): its key is not
+        // decided the same way on a second pass, which cannot meet it.
+        let unstable = |n: &Note| !again.notes.contains(n) && redact_text(engine, &n.0).0 != n.0;
+        let only_unstable = again.notes.iter().all(|n| first.notes.contains(n)) && first.notes.iter().filter(|n| !again.notes.contains(n)).all(unstable);
+        if (notes_may_differ || only_unstable) && again.categories == first.categories {
             return;
         }
     }

@@ -50,11 +50,11 @@ pub fn check_with(data: &[u8], twice: Twice) {
     assert_twice(engine, &redacted, &input.to_text(), twice);
 }
 
-/// Whether a key anywhere in `value` holds a URL (`://`).
+/// Whether a key anywhere in `value` holds a URL (`//`: with a scheme or without).
 fn key_holds_url(value: &Json<'_>) -> bool {
     match value {
         Json::Array(items) => items.iter().any(key_holds_url),
-        Json::Object(members) => members.iter().any(|(k, v)| k.contains("://") || key_holds_url(v)),
+        Json::Object(members) => members.iter().any(|(k, v)| k.contains("//") || key_holds_url(v)),
         _ => false,
     }
 }
