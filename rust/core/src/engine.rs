@@ -165,9 +165,8 @@ struct Notes {
     /// stands though this walk cannot meet its path (the key is gone).
     gone: Vec<bool>,
     /// Earlier notes that may be of a dropped field, waiting for the walk
-    /// to meet a parent of their path: (entry, the path reads as something
-    /// a rule acts on).
-    pending: Vec<(usize, bool)>,
+    /// to meet a parent of their path (their entries).
+    pending: Vec<usize>,
     index: HashMap<(String, u32, Action), usize>,
     /// The paths this walk met, once an earlier pass's notes were read.
     paths: Option<std::collections::HashSet<String>>,
@@ -522,18 +521,18 @@ impl<'e> Walk<'e> {
     /// that redacting twice equals once. It stands if this walk meets its
     /// path (made of the keys as written: a key shows no value a rule acts
     /// on), or if the path is a field this walk drops (whose key is gone, so
-    /// the walk cannot meet it) under a parent the walk meets (or the top).
-    /// A note whose path holds anything a rule acts on (keys joined can read
-    /// as one: `anna.ozola@iner` and `email`) is taken for a dropped field's
-    /// only if the field's key as written gives that path exactly.
+    /// the walk cannot meet it) under a parent the walk meets (or the top),
+    /// and the field's key as shown (masked) gives that path exactly: so a
+    /// path that holds a value (`password=hunter2`, forged) is not written,
+    /// while one whose keys only joined read as one (`anna.ozola@iner` and
+    /// `email`) is.
     pub fn noted_before(&mut self, path: &str, target: u32, done: Action, count: usize) {
         if count == 0 {
             return;
         }
-        let suspect = self.engine.acts_on(path);
         if let Some(i) = self.run.noted_before(path, target, done, count) {
-            if !self.resolve_dropped(ROOT, i, suspect) {
-                self.run.notes.as_mut().expect("notes").pending.push((i, suspect));
+            if !self.resolve_dropped(ROOT, i) {
+                self.run.notes.as_mut().expect("notes").pending.push(i);
             }
         }
     }
@@ -541,7 +540,7 @@ impl<'e> Walk<'e> {
     /// Whether earlier note `i` was decided under `parent`, met: its path is
     /// the parent's, a `.` and a key (keys may hold dots: the rest, whole),
     /// marked gone when that key is a field the walk drops.
-    fn resolve_dropped(&mut self, parent: NodeId, i: usize, suspect: bool) -> bool {
+    fn resolve_dropped(&mut self, parent: NodeId, i: usize) -> bool {
         let Some(notes) = &self.run.notes else { return true };
         let up = &self.nodes.get(parent).path;
         let under = |p: &str| parent == ROOT || (p.len() > up.len() + 1 && p.starts_with(up.as_str()) && p.as_bytes()[up.len()] == b'.');
@@ -563,7 +562,7 @@ impl<'e> Walk<'e> {
             }
         };
         let field = self.nodes.get(node);
-        if field.drop && (!suspect || field.path == path) {
+        if field.drop && field.path == path {
             if let Some(notes) = &mut self.run.notes {
                 notes.gone[i] = true;
             }
@@ -580,9 +579,9 @@ impl<'e> Walk<'e> {
             _ => return,
         };
         let mut waiting = Vec::with_capacity(pending.len());
-        for (i, suspect) in pending {
-            if !self.resolve_dropped(node, i, suspect) {
-                waiting.push((i, suspect));
+        for i in pending {
+            if !self.resolve_dropped(node, i) {
+                waiting.push(i);
             }
         }
         if let Some(notes) = &mut self.run.notes {

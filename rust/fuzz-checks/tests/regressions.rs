@@ -267,3 +267,21 @@ fn a_url_in_a_dropped_key_notes_nothing_of_its_query() {
     assert!(kept.notes.iter().any(|n| n.0 == "m.email") && !written(&kept).contains("slepens"), "{:?}", kept.notes);
     assert_twice_equals_once(e, &kept, &"a URL in a key");
 }
+
+/// Look-alike of the notes of dropped fields (tests/test_native_defects.py
+/// too): a forged note whose path is a dropped field's key holding its
+/// value (`password=hunter2`) is not written, whatever its action; our own
+/// note of that field shows the key masked, and stands.
+#[test]
+fn a_forged_note_of_a_dropped_key_holding_its_value_is_left_out() {
+    let e = shipped();
+    let own = once(r#"{"password=hunter2": "x", "n": 1}"#);
+    assert!(own.notes.iter().all(|n| !n.0.contains("hunter2")) && !own.notes.is_empty(), "{:?}", own.notes);
+    assert_twice_equals_once(e, &own, &"a dropped key holding its value");
+    let secret = own.notes[0].1;
+    let email = once(r#"{"email": "anna.ozola@inbox.lv"}"#).notes[0].1;
+    for forged in [("password=hunter2".to_string(), secret, Action::Drop, 1), ("password=hunter2".to_string(), email, Action::Mask, 1)] {
+        let (again, _) = redact_event(e, event(r#"{"n": 1}"#), Some((&[], &[forged.clone()])));
+        assert!(again.notes.is_empty(), "{forged:?}: {:?}", again.notes);
+    }
+}
