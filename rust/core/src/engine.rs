@@ -140,7 +140,7 @@ pub struct Found {
 
 /// What one event carried: categories, changes, notes by path (with a
 /// summary) and findings (when collected).
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Run {
     /// Bit n: category n was found.
     pub categories: u32,
@@ -155,7 +155,7 @@ pub struct Run {
     by_target: Option<Vec<(u32, usize)>>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 struct Notes {
     /// (path, target, action done, count), in the order first seen.
     order: Vec<(String, u32, Action, usize)>,
@@ -164,6 +164,9 @@ struct Notes {
     /// The entry is an earlier pass's note of a field that is dropped: it
     /// stands though this walk cannot meet its path (the key is gone).
     gone: Vec<bool>,
+    /// Earlier notes that may be of a dropped field, waiting for the walk
+    /// to meet a parent of their path (their entries).
+    pending: Vec<usize>,
     index: HashMap<(String, u32, Action), usize>,
     /// The paths this walk met, once an earlier pass's notes were read.
     paths: Option<std::collections::HashSet<String>>,
@@ -271,22 +274,22 @@ impl Run {
     /// What an earlier pass noted of (path, target), from the event's own
     /// notes. It is written out only if this walk meets that path (a note
     /// whose path is no path of the event is not ours), or `gone`: the path
-    /// is a field the walk drops ([`Walk::drops_path`]), which it cannot meet.
-    pub fn noted_before(&mut self, path: &str, target: u32, done: Action, count: usize, gone: bool) {
-        if let Some(notes) = &mut self.notes {
-            let i = notes.entry(path, target, done);
-            notes.previous[i] = notes.previous[i].saturating_add(count);
-            notes.gone[i] |= gone;
-            notes.paths.get_or_insert_with(Default::default);
-        }
+    /// is a field the walk drops, which it cannot meet (decided by
+    /// [`Walk::noted_before`], which calls this). The entry's index.
+    fn noted_before(&mut self, path: &str, target: u32, done: Action, count: usize) -> Option<usize> {
+        let notes = self.notes.as_mut()?;
+        let i = notes.entry(path, target, done);
+        notes.previous[i] = notes.previous[i].saturating_add(count);
+        notes.paths.get_or_insert_with(Default::default);
+        Some(i)
     }
 
-    /// The walk met `path` (kept only while earlier notes wait for their paths).
-    fn met(&mut self, path: &str) {
-        if let Some(paths) = self.notes.as_mut().and_then(|n| n.paths.as_mut()) {
-            if !paths.contains(path) {
-                paths.insert(path.to_string());
-            }
+    /// The walk met `path` (kept only while earlier notes wait for their
+    /// paths). True the first time.
+    fn met(&mut self, path: &str) -> bool {
+        match self.notes.as_mut().and_then(|n| n.paths.as_mut()) {
+            Some(paths) if !paths.contains(path) => paths.insert(path.to_string()),
+            _ => false,
         }
     }
 }
@@ -514,18 +517,77 @@ impl<'e> Walk<'e> {
         self.nodes.add(parent, kind, table_key, node, true)
     }
 
-    /// Whether `path` (`str` keys joined by `.` from the top, as notes show
-    /// them) is a field whose values are dropped, so that its key is not
-    /// written out. The walk does not count it as met.
-    pub fn drops_path(&mut self, path: &str) -> bool {
-        let mut node = ROOT;
-        for key in path.split('.') {
-            node = match self.nodes.child(node, KeyKind::Str, key) {
-                Some(id) => id,
-                None => self.make(node, KeyKind::Str, key, key, true),
-            };
+    /// An earlier pass's note (read from the event: it may be forged), so
+    /// that redacting twice equals once. It stands if this walk meets its
+    /// path (made of the keys as written: a key shows no value a rule acts
+    /// on), or if the path is a field this walk drops (whose key is gone, so
+    /// the walk cannot meet it) under a parent the walk meets (or the top),
+    /// and the field's key as shown (masked) gives that path exactly: so a
+    /// path that holds a value (`password=hunter2`, forged) is not written,
+    /// while one whose keys only joined read as one (`anna.ozola@iner` and
+    /// `email`) is.
+    pub fn noted_before(&mut self, path: &str, target: u32, done: Action, count: usize) {
+        if count == 0 {
+            return;
         }
-        self.nodes.get(node).drop
+        if let Some(i) = self.run.noted_before(path, target, done, count) {
+            if !self.resolve_dropped(ROOT, i) {
+                self.run.notes.as_mut().expect("notes").pending.push(i);
+            }
+        }
+    }
+
+    /// Whether earlier note `i` was decided under `parent`, met: its path is
+    /// the parent's, a `.` and a key (keys may hold dots: the rest, whole),
+    /// marked gone when that key is a field the walk drops.
+    fn resolve_dropped(&mut self, parent: NodeId, i: usize) -> bool {
+        let Some(notes) = &self.run.notes else { return true };
+        let up = &self.nodes.get(parent).path;
+        let under = |p: &str| parent == ROOT || (p.len() > up.len() + 1 && p.starts_with(up.as_str()) && p.as_bytes()[up.len()] == b'.');
+        if !under(&notes.order[i].0) {
+            return false;
+        }
+        let path = notes.order[i].0.clone();
+        let key = if parent == ROOT { Some(path.as_str()) } else { path.strip_prefix(up.as_str()).and_then(|r| r.strip_prefix('.')) };
+        let Some(key) = key.filter(|k| !k.is_empty()) else { return false };
+        let node = match self.nodes.child(parent, KeyKind::Str, key) {
+            Some(id) => id,
+            None => {
+                // Only the decision is wanted: what reading the key finds
+                // (a URL in it) is not this event's.
+                let run = std::mem::take(&mut self.run);
+                let id = self.make(parent, KeyKind::Str, key, key, true);
+                self.run = run;
+                id
+            }
+        };
+        let field = self.nodes.get(node);
+        if field.drop && field.path == path {
+            if let Some(notes) = &mut self.run.notes {
+                notes.gone[i] = true;
+            }
+            return true;
+        }
+        // Not a dropped field here: it may be one under a deeper parent.
+        false
+    }
+
+    /// Earlier notes waiting for a parent, tried under `node`, met for the first time.
+    fn met_parent(&mut self, node: NodeId) {
+        let pending = match &mut self.run.notes {
+            Some(notes) if !notes.pending.is_empty() => std::mem::take(&mut notes.pending),
+            _ => return,
+        };
+        let mut waiting = Vec::with_capacity(pending.len());
+        for i in pending {
+            if !self.resolve_dropped(node, i) {
+                waiting.push(i);
+            }
+        }
+        if let Some(notes) = &mut self.run.notes {
+            waiting.append(&mut notes.pending);
+            notes.pending = waiting;
+        }
     }
 
     /// The node for a key under `parent`. `scanned`: the key's name is also
@@ -543,7 +605,9 @@ impl<'e> Walk<'e> {
         };
         if self.run.notes.as_ref().is_some_and(|n| n.paths.is_some()) {
             let path = self.nodes.get(id).path.clone();
-            self.run.met(&path);
+            if self.run.met(&path) {
+                self.met_parent(id);
+            }
         }
         id
     }
@@ -561,10 +625,15 @@ impl<'e> Walk<'e> {
             return self.long_key(parent, kind, table_key, ours);
         }
         let mut node = Node { path: join(name), capture: up.capture, counts: up.counts, ..Node::default() };
-        let transient = scanned && !engine.scanner.is_clean(name) && self.redact_key(&mut node, parent, name);
+        let mut before_urls = None;
+        let transient = scanned && !engine.scanner.is_clean(name) && self.redact_key(&mut node, parent, name, &mut before_urls);
         // A key that its masks make longer than the bound is one over it
-        // (a second pass would read it so).
+        // (a second pass would read it so): what a URL in it noted and
+        // tagged is undone, as what the key held is unchecked.
         if node.key_out.as_ref().is_some_and(|k| k.len() > MAX_KEY_BYTES) {
+            if let Some(run) = before_urls {
+                self.run = run;
+            }
             return self.long_key(parent, kind, table_key, false);
         }
 
@@ -589,6 +658,13 @@ impl<'e> Walk<'e> {
                     node.record = Some(t);
                     node.record_in_text = rule.in_text;
                 }
+            }
+        }
+        // A dropped field's key is not written: what a URL in it noted and
+        // tagged is undone too (a second pass, which cannot meet the key, has none).
+        if node.drop {
+            if let Some(run) = before_urls {
+                self.run = run;
             }
         }
         node.cues = engine.names.value_cues(&words);
@@ -659,8 +735,9 @@ impl<'e> Walk<'e> {
     /// A key whose name holds personal data: written redacted (as it was in
     /// audit mode), and masked in the path that summaries and alerts show.
     /// True when it held any (what a URL in it held is counted here, once:
-    /// such a key is decided again each time it comes).
-    fn redact_key(&mut self, node: &mut Node, parent: NodeId, name: &str) -> bool {
+    /// such a key is decided again each time it comes). `before_urls`: the
+    /// run as it was before the first URL in it was read.
+    fn redact_key(&mut self, node: &mut Node, parent: NodeId, name: &str, before_urls: &mut Option<Run>) -> bool {
         let engine = self.engine;
         let found = engine.scanner.scan(name, &mut |key: &str| self.key_target(parent, key));
         let mut written = String::new();
@@ -674,6 +751,7 @@ impl<'e> Walk<'e> {
                 // path). Such a key is decided each time it comes, changed or
                 // not: the walk meets the paths of its query each time.
                 in_urls = true;
+                before_urls.get_or_insert_with(|| self.run.clone());
                 if let Some(redacted) = self.url(parent, piece, None) {
                     for out in [&mut written, &mut shown] {
                         out.push_str(&name[last..f.start]);

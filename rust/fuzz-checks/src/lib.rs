@@ -70,8 +70,7 @@ pub struct Redacted<'j> {
 /// `members` redacted as the integrations do: the walk, then the tags of
 /// the event's name in what was written. `before`: what an earlier pass
 /// wrote with the event (its `pii_categories` go with the members, its
-/// notes are read as `pii_redactions` are: a note whose path holds
-/// anything a rule acts on is left out).
+/// notes are read as `pii_redactions` are, by [`pii_core::engine::Walk::noted_before`]).
 pub fn redact_event<'j>(engine: &Engine, mut members: Members<'j>, before: Option<(&[u8], &[Note])>) -> (Redacted<'j>, Run) {
     if let Some((categories, _)) = before {
         let tags = categories.iter().map(|c| Json::Number(Cow::Owned(c.to_string()))).collect();
@@ -79,10 +78,7 @@ pub fn redact_event<'j>(engine: &Engine, mut members: Members<'j>, before: Optio
     }
     let (written, run) = engine.walk(Run::new(true, true), |walk| {
         for (path, target, done, count) in before.map(|(_, notes)| notes).unwrap_or_default() {
-            if *count > 0 && !engine.acts_on(path) {
-                let gone = *done == Action::Drop && walk.drops_path(path);
-                walk.run.noted_before(path, *target, *done, *count, gone);
-            }
+            walk.noted_before(path, *target, *done, *count);
         }
         let (written, _own) = walk.json_event(members);
         walk.event_name_tags(&written);
@@ -96,11 +92,22 @@ pub fn redact_event<'j>(engine: &Engine, mut members: Members<'j>, before: Optio
 pub enum Twice {
     /// A second pass changes nothing: members, categories and notes.
     Equal,
-    /// A second pass only replaces more text by masks (never writes what
-    /// the first did not, quotes and percent-encoding aside); for the
-    /// seeded mutations while the README's known open cases stand.
-    OnlyMasksMore,
+    /// Equal, but for the kinds the README lists as open (for the seeded
+    /// mutations): a second pass may replace more text by masks only within
+    /// [`NEAR_MASK`] characters of a mask the first pass wrote (that mask
+    /// changed the text a rule reads around a value: its context window,
+    /// what stands just before or after it, where a URL ends), never writing
+    /// what the first did not (anywhere, after a URL the first pass wrote
+    /// percent-encoded with an '@' further on: [`url_encoded_before_at`]);
+    /// with the output unchanged, the notes alone
+    /// may differ when `notes_may_differ` (the check says for what input),
+    /// and notes may be lost whose path, redacted again as a text, changes.
+    Known { notes_may_differ: bool },
 }
+
+/// How far from a first pass's mask a second pass may mask more ([`Twice::Known`]):
+/// the farthest a rule reads back (`before`, context windows).
+pub const NEAR_MASK: usize = 80;
 
 /// Panics unless redacting `first`'s output again gives it exactly:
 /// members, categories and notes. `what` says what was redacted.
@@ -108,15 +115,28 @@ pub fn assert_twice_equals_once(engine: &Engine, first: &Redacted<'_>, what: &dy
     assert_twice(engine, first, what, Twice::Equal);
 }
 
-/// [`assert_twice_equals_once`], or with [`Twice::OnlyMasksMore`] the weaker property.
+/// [`assert_twice_equals_once`], or with [`Twice::Known`] the weaker property.
 pub fn assert_twice(engine: &Engine, first: &Redacted<'_>, what: &dyn std::fmt::Debug, how: Twice) {
     let members = first.members.iter().map(|(k, v)| (Cow::Borrowed(k.as_ref()), v.clone())).collect();
     let (again, _) = redact_event(engine, members, Some((&first.categories, &first.notes)));
-    if how == Twice::OnlyMasksMore {
-        let plain = |m: &Members<'_>| pii_core::url::unquote_plus(&outside_own_tokens(&Json::Object(m.clone()).to_text())).replace('"', "");
-        let (once, twice) = (plain(&first.members), plain(&again.members));
-        assert!(is_subsequence(&twice, &once), "a second pass wrote what was not there for {what:?}:\n{once}\n-> {twice}");
-        return;
+    if let Twice::Known { notes_may_differ } = how {
+        let (once, twice) = (Json::Object(first.members.clone()).to_text(), Json::Object(again.members.clone()).to_text());
+        if once != twice {
+            // A URL whose query the first pass wrote percent-encoded ('/' as
+            // %2F), with an '@' after it: a second pass reads a user name and
+            // password up to that '@' (which the '/' had ended) and masks them.
+            let near = if url_encoded_before_at(&once) { usize::MAX } else { NEAR_MASK };
+            assert!(masks_more_near_masks(&once, &twice, near), "a second pass changed more than text near a mask in {what:?}:\n{once}\n-> {twice}");
+            return; // the categories and notes follow the masks
+        }
+        // A note lost whose path, read again as a text, is masked further
+        // (a dropped key holding `user=janis` twice): its key is not
+        // decided the same way on a second pass, which cannot meet it.
+        let unstable = |n: &Note| !again.notes.contains(n) && redact_text(engine, &n.0).0 != n.0;
+        let only_unstable = again.notes.iter().all(|n| first.notes.contains(n)) && first.notes.iter().filter(|n| !again.notes.contains(n)).all(unstable);
+        if (notes_may_differ || only_unstable) && again.categories == first.categories {
+            return;
+        }
     }
     assert!(
         again.members == first.members,
@@ -198,10 +218,54 @@ pub fn outside_own_tokens(text: &str) -> String {
     out
 }
 
-/// Every character of `part` stands in `whole`, in order.
-pub fn is_subsequence(part: &str, whole: &str) -> bool {
-    let mut chars = whole.chars();
-    part.chars().all(|c| chars.any(|w| w == c))
+/// Whether a URL in `text` holds a percent-encoded '/' or '?' with an '@'
+/// after it (no space between).
+pub fn url_encoded_before_at(text: &str) -> bool {
+    text.match_indices("://").any(|(at, _)| {
+        let url = text[at..].split(char::is_whitespace).next().unwrap_or_default();
+        ["%2F", "%3F"].iter().filter_map(|e| url.find(e)).min().is_some_and(|e| url[e..].contains('@'))
+    })
+}
+
+/// Whether `twice` is `once` with more text replaced by our masks, each
+/// piece within `near` characters of a mask `once` holds (quotes and
+/// percent-encoding aside): the masks taken out, every character of
+/// `twice` stands in `once` in order, and those of `once` left out lie near
+/// one of its masks.
+pub fn masks_more_near_masks(once: &str, twice: &str, near: usize) -> bool {
+    // (a user name and password masked are written "[HASH:..]:[REDACTED:secret]")
+    let plain = |t: &str| pii_core::url::unquote_plus(t).replace('"', "").replace("]:[", "][");
+    let (once, twice) = (plain(once), plain(twice));
+    // `once` outside its masks, as characters, and where each mask stood among them.
+    let scanner = &shipped().scanner;
+    let (mut chars, mut masks) = (Vec::new(), Vec::new());
+    let mut pos = 0;
+    while let Some(c) = once[pos..].chars().next() {
+        match scanner.own_token_at(&once, pos) {
+            Some(end) => {
+                masks.push(chars.len());
+                pos = end;
+            }
+            None => {
+                chars.push(c);
+                pos += c.len_utf8();
+            }
+        }
+    }
+    let mut i = 0;
+    let mut left_out = Vec::new();
+    for c in outside_own_tokens(&twice).chars() {
+        while i < chars.len() && chars[i] != c {
+            left_out.push(i);
+            i += 1;
+        }
+        if i == chars.len() {
+            return false;
+        }
+        i += 1;
+    }
+    left_out.extend(i..chars.len());
+    left_out.iter().all(|&at| masks.iter().any(|&m| m.abs_diff(at) <= near))
 }
 
 // ---- a generator of events ----------------------------------------------------

@@ -64,5 +64,17 @@ pub fn check_with(data: &[u8], twice: Twice) {
     // Twice equals once: the text as a message, redacted, then again.
     let message = vec![(Cow::Borrowed("message"), Json::String(Cow::Borrowed(text.as_ref())))];
     let (once, _) = redact_event(engine, message, None);
+    let twice = match twice {
+        // Known open: a text that our masks made JSON is read as JSON on a
+        // second pass, which notes its values by their JSON paths; a URL
+        // inside a URL (percent-encoded) has its query's notes by other paths.
+        Twice::Known { .. } => {
+            let written = once.members.iter().find_map(|(_, v)| if let Json::String(s) = v { Some(s.as_ref()) } else { None });
+            let json_doc = |t: &str| matches!(pii_core::json::parse(t, 64), Ok(Json::Object(_) | Json::Array(_)));
+            let nested_url = |t: &str| t.to_ascii_lowercase().contains(":%2f%2f");
+            Twice::Known { notes_may_differ: written.is_some_and(|w| (!json_doc(&text) && json_doc(w)) || nested_url(w)) }
+        }
+        equal => equal,
+    };
     assert_twice(engine, &once, &text, twice);
 }

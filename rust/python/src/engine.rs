@@ -516,8 +516,9 @@ impl<'py> PyWalk<'_, '_, 'py> {
     }
 
     /// The notes of an earlier pass, so that redacting twice equals once: each
-    /// must be ours in shape (a known rule and category, a count), and one
-    /// whose path holds anything a rule acts on is left out (a forged note).
+    /// must be ours in shape (a known rule and category, a count); one whose
+    /// path holds anything a rule acts on stands only where the walk makes
+    /// that path itself (see `Walk::noted_before`).
     fn previous_notes(&mut self, previous: &Bound<'py, PyAny>) -> PyResult<()> {
         let Ok(list) = previous.cast_exact::<PyList>() else { return Ok(()) };
         // Reading the notes may run the application's code (`__index__`).
@@ -535,16 +536,12 @@ impl<'py> PyWalk<'_, '_, 'py> {
                 continue;
             };
             let (path, rule) = (text_of(path), text_of(rule));
-            if count == 0 || engine.acts_on(&path) {
-                continue;
-            }
             if let Some(target) = engine.targets().lookup(&rule, category) {
                 // A hash that found nothing to hash was a mask; any other action is the target's own.
                 let action = engine.targets().get(target).action;
                 let masked = action == Action::Hash
                     && field("action").is_some_and(|a| a.cast_exact::<PyString>().is_ok_and(|a| text_of(a) == Action::Mask.name()));
-                let gone = action == Action::Drop && self.walk.drops_path(&path);
-                self.walk.run.noted_before(&path, target, if masked { Action::Mask } else { action }, count, gone);
+                self.walk.noted_before(&path, target, if masked { Action::Mask } else { action }, count);
             }
         }
         Ok(())
