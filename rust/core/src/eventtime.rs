@@ -1,5 +1,5 @@
 //! When an event happened, as `query --since` and `stats` read it: one
-//! definition, used by the Python package too (`pii_tagger.eventtime`).
+//! definition, used by the Python package too (`pii_tagger.archive.eventtime`).
 //!
 //! The time is the first of [`TIME_KEYS`] that holds a usable value:
 //!

@@ -44,7 +44,7 @@ pub(crate) type SpanWalk<'py> = (
     Option<Vec<PartFound>>,
 );
 
-/// What the copy of a span is made with (`pii_tagger.otel_redaction._SPAN_COPY`): the
+/// What the copy of a span is made with (`pii_tagger.integrations.otel_redaction._SPAN_COPY`): the
 /// SDK's `ReadableSpan` properties of the dropped counts (attributes,
 /// events, links: a span type that has other ones is asked them), the SDK's
 /// `BoundedAttributes` and `BoundedList`, the class of the copy, the field

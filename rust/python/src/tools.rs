@@ -1,5 +1,5 @@
 //! The SRE tools' native parts: `stats_chunk` and `select_chunk` over a chunk
-//! of lines (without the GIL), and the event-time parser `pii_tagger.eventtime` uses.
+//! of lines (without the GIL), and the event-time parser `pii_tagger.archive.eventtime` uses.
 
 use pii_core::{eventtime, logquery, logstats};
 use pyo3::prelude::*;
