@@ -243,14 +243,18 @@ fn split_words(chars: impl Iterator<Item = char>) -> Vec<String> {
 /// How many decimal digits `text` holds: the characters that the rules' `\d`
 /// matches (General_Category Nd, so `٣` counts and `²` does not).
 pub fn count_digits(text: &str) -> usize {
-    // One pass the compiler can do many bytes at a time.
-    let (ascii, high) =
-        text.bytes().fold((0, false), |(n, high), b| (n + usize::from(b.is_ascii_digit()), high | starts_other_digit_range(b)));
+    let (ascii, high) = ascii_digits_and_others(text.as_bytes());
     if high {
         ascii + text.chars().filter(|&c| !c.is_ascii() && is_decimal(c)).count()
     } else {
         ascii
     }
+}
+
+/// The ASCII digits of `bytes`, and whether a digit of another script may
+/// be among them: one pass the compiler can do many bytes at a time.
+fn ascii_digits_and_others(bytes: &[u8]) -> (usize, bool) {
+    bytes.iter().fold((0, false), |(n, high), &b| (n + usize::from(b.is_ascii_digit()), high | starts_other_digit_range(b)))
 }
 
 /// [`count_digits`] of `text` up to `enough`: `min(count_digits(text),
@@ -260,7 +264,7 @@ pub fn count_digits(text: &str) -> usize {
 pub fn count_digits_upto(text: &str, enough: usize) -> usize {
     let mut ascii = 0;
     for block in text.as_bytes().chunks(64) {
-        let (n, high) = block.iter().fold((0, false), |(n, high), &b| (n + usize::from(b.is_ascii_digit()), high | starts_other_digit_range(b)));
+        let (n, high) = ascii_digits_and_others(block);
         if high {
             // Digits of other scripts: counted whole (rare).
             return count_digits(text).min(enough);
