@@ -14,6 +14,9 @@
 //!   any other line is text.
 //! * A line longer than [`MAX_LINE`] bytes is kept up to the bound (at a
 //!   character's start) and the rest of it is not read; the chunk lists it.
+//!   A bound under [`MIN_LINE`] bytes is taken as [`MIN_LINE`], so that a
+//!   cut line keeps its first character (one cut to nothing, last in the
+//!   input and without an ending, would leave no byte in its chunk).
 
 use std::borrow::Cow;
 
@@ -21,6 +24,8 @@ use crate::json::{self, Json, JsonError, Members};
 
 /// The longest line read, in bytes (without its ending).
 pub const MAX_LINE: usize = 1 << 20;
+/// The shortest bound on a line: a character of any width.
+pub const MIN_LINE: usize = 4;
 /// A chunk is handed on once it holds this many bytes (at a line's end).
 pub const CHUNK_BYTES: usize = 1 << 20;
 /// The deepest JSON line built as a tree; a deeper one is still JSON (see [`kind`]).
@@ -61,10 +66,11 @@ impl Default for Chunker {
 }
 
 impl Chunker {
-    /// Lines longer than `max_line` bytes are cut; chunks of about `chunk_bytes`.
+    /// Lines longer than `max_line` bytes (at least [`MIN_LINE`]) are cut;
+    /// chunks of about `chunk_bytes`.
     pub fn new(max_line: usize, chunk_bytes: usize) -> Chunker {
         Chunker {
-            max_line,
+            max_line: max_line.max(MIN_LINE),
             chunk_bytes: chunk_bytes.max(1),
             data: Vec::new(),
             line_start: 0,
@@ -137,9 +143,10 @@ impl Chunker {
 }
 
 /// Whole lines already in memory (a slice of a file cut at line ends), each
-/// line over `max_line` bytes cut as [`Chunker`] cuts it: None when every
-/// line fits (the common case: nothing is copied).
+/// line over `max_line` bytes (at least [`MIN_LINE`]) cut as [`Chunker`]
+/// cuts it: None when every line fits (the common case: nothing is copied).
 pub fn bound(data: &[u8], max_line: usize) -> Option<Chunk> {
+    let max_line = max_line.max(MIN_LINE);
     let mut start = 0;
     let fits = loop {
         let end = memchr::memchr(b'\n', &data[start..]).map_or(data.len(), |i| start + i);

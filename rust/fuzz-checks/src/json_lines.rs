@@ -5,12 +5,13 @@
 
 use pii_core::engine::UNCHECKED_RULE;
 use pii_core::linecheck::{check_chunk, check_record};
-use pii_core::lines::{self, Chunker, MAX_LINE};
+use pii_core::lines::{self, Chunker, MAX_LINE, MIN_LINE};
 use crate::shipped;
 
 // The input: three bytes, then the stream. The bytes give the bound on
 // lines (0: the default, [`MAX_LINE`]), the size of the pieces the stream
 // comes in (1 to 256) and about how many bytes a chunk holds (1 to 256).
+// A bound under [`MIN_LINE`] is given as it is; the chunker takes it as that.
 /// Panics unless `data` has the properties above.
 pub fn check(data: &[u8]) {
     let engine = shipped();
@@ -18,6 +19,7 @@ pub fn check(data: &[u8]) {
     let max_line = if max_line == 0 { MAX_LINE } else { max_line as usize };
     let plain = if whole.is_empty() { 0 } else { whole.split(|b| *b == b'\n').count() - usize::from(whole.ends_with(b"\n")) };
     let mut chunker = Chunker::new(max_line, 1 + chunk_bytes as usize);
+    let max_line = max_line.max(MIN_LINE);
     let mut chunks: Vec<_> = whole.chunks(1 + piece as usize).flat_map(|p| chunker.push(p)).collect();
     chunks.extend(chunker.finish());
     assert_eq!(chunker.lines_seen(), plain as u64);

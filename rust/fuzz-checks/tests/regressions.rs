@@ -285,3 +285,31 @@ fn a_forged_note_of_a_dropped_key_holding_its_value_is_left_out() {
         assert!(again.notes.is_empty(), "{forged:?}: {:?}", again.notes);
     }
 }
+
+/// json_lines `regression-libfuzzer-89e972c76061` (the first 15 s run in
+/// `.ci/run`'s settings): with a bound of 1 byte, the input's last line,
+/// without an ending and starting with a character of 2 or 3 bytes, was
+/// cut to nothing; counted as a line and listed as cut, it left no byte in
+/// its chunk, so the chunk's lines were one fewer than counted. A bound
+/// under `MIN_LINE` (4 bytes, a character of any width) is taken as 4.
+#[test]
+fn a_last_line_cut_at_a_bound_shorter_than_its_first_character_is_kept() {
+    use pii_core::lines::{self, Chunker, MIN_LINE};
+    let input = "ok\nĀbols".as_bytes();
+    for max_line in [0, 1, 2, 3] {
+        let mut chunker = Chunker::new(max_line, 1 << 20);
+        let mut chunks = chunker.push(input);
+        chunks.extend(chunker.finish());
+        let [chunk] = &chunks[..] else { panic!("{chunks:?}") };
+        let bodies: Vec<&[u8]> = lines::split(&chunk.data).map(|l| l.body).collect();
+        assert_eq!((bodies, &chunk.cut, chunker.lines_seen()), (vec![&b"ok"[..], "Ābo".as_bytes()], &vec![1], 2), "bound {max_line}");
+        let bounded = lines::bound(input, max_line).expect("a line over the bound");
+        assert_eq!((bounded.data, bounded.cut), (chunk.data.clone(), chunk.cut.clone()), "bound {max_line}");
+    }
+    // Look-alike: a bound of MIN_LINE or more cuts where it says.
+    let mut chunker = Chunker::new(MIN_LINE + 1, 1 << 20);
+    let mut chunks = chunker.push(input);
+    chunks.extend(chunker.finish());
+    assert_eq!((chunks[0].data.as_slice(), chunks[0].cut.as_slice()), ("ok\nĀbol".as_bytes(), &[1][..]));
+    pii_core_checks::json_lines::check(include_bytes!("../../fuzz/corpus/json_lines/regression-libfuzzer-89e972c76061"));
+}
