@@ -105,6 +105,18 @@ pub enum Twice {
     Known { notes_may_differ: bool },
 }
 
+/// How the fuzz targets assert "twice equals once", from `PII_FUZZ_TWICE`:
+/// `strict` (unset: [`Twice::Equal`]) or `known` (as the seeded mutations,
+/// the kinds still open excepted: `.ci/run`'s short runs).
+pub fn fuzz_twice() -> Twice {
+    static HOW: OnceLock<Twice> = OnceLock::new();
+    *HOW.get_or_init(|| match std::env::var("PII_FUZZ_TWICE").as_deref() {
+        Err(_) | Ok("strict") => Twice::Equal,
+        Ok("known") => Twice::Known { notes_may_differ: false },
+        Ok(other) => panic!("PII_FUZZ_TWICE must be strict or known, not {other:?}"),
+    })
+}
+
 /// How far from a first pass's mask a second pass may mask more ([`Twice::Known`]):
 /// the farthest a rule reads back (`before`, context windows).
 pub const NEAR_MASK: usize = 80;
