@@ -202,20 +202,18 @@ impl Engine {
         })
     }
 
-    /// One span in one walk, and its redacted copy (see [`crate::span`]).
-    #[pyo3(signature = (span, redact_resource, copy_event, copy_link, kit, *, collect = false))]
-    #[allow(clippy::too_many_arguments)]
+    /// One span in one walk, and its redacted copy (see [`crate::span`]),
+    /// made with `kit`.
+    #[pyo3(signature = (span, redact_resource, kit, *, collect = false))]
     fn walk_span<'py>(
         &self,
         py: Python<'py>,
         span: &Bound<'py, PyAny>,
         redact_resource: bool,
-        copy_event: &Bound<'py, PyAny>,
-        copy_link: &Bound<'py, PyAny>,
-        kit: crate::span::CopyKit<'py>,
+        kit: &Bound<'py, crate::span::SpanKit>,
         collect: bool,
-    ) -> PyResult<crate::span::SpanCopy<'py>> {
-        no_panic(|| self.span_copy(py, span, redact_resource, (copy_event, copy_link), &kit, collect))
+    ) -> PyResult<crate::span::SpanRedaction> {
+        no_panic(|| self.span_copy(py, span, redact_resource, kit.get(), collect))
     }
 
     /// A standard-library `LogRecord` redacted in place, as
