@@ -52,6 +52,8 @@ pub struct Engine {
     mapping: Py<PyAny>,
     /// How [`Engine::process`] runs: see [`Processing`].
     processing: Processing,
+    /// The first `not_extra` set `redact_record` was given, with its members by address.
+    pub(crate) not_extra: pyo3::sync::PyOnceLock<crate::record::KnownKeys>,
 }
 
 /// What [`Engine::process`] needs besides the engine: the `Redactor`'s
@@ -109,7 +111,7 @@ impl Engine {
         let hasher = Hasher::new(keys).map_err(|e| PyValueError::new_err(e.to_string()))?;
         let inner = engine::Engine::new(&rules, targets, hasher, max_depth).map_err(|e| PyValueError::new_err(e.0))?;
         let processing = Processing { summary, raise_errors, format_exception, fail_closed };
-        Ok(Engine { inner, safe_types, mapping, processing })
+        Ok(Engine { inner, safe_types, mapping, processing, not_extra: pyo3::sync::PyOnceLock::new() })
     }
 
     /// The targets by index, as (rule, category, label, action, mask, normalize).
