@@ -12,6 +12,8 @@
 //! dropped counts (what `pii_tagger.otel` did in Python after the walk),
 //! unless its attributes hold upstream tags (left to Python).
 
+use std::sync::Mutex;
+
 use pii_core::engine::Run;
 use pyo3::exceptions::{PyAttributeError, PyTypeError, PyValueError};
 use pyo3::intern;
@@ -41,9 +43,14 @@ pub struct SpanKit {
     bounded_attributes: Py<PyType>,
     bounded_list: Py<PyType>,
     copy_class: Py<PyType>,
+    /// `copy_class.__new__`, looked up once.
+    new_copy: Py<PyAny>,
     upstream: Vec<Py<PyAny>>,
     categories_tag: Py<PyString>,
     count_tag: Py<PyString>,
+    /// The last span type found to have the SDK's three dropped-count
+    /// properties (a type, never a value: asked again when another comes).
+    sdk_type: Mutex<Option<Py<PyType>>>,
 }
 
 #[pymethods]
@@ -60,19 +67,41 @@ impl SpanKit {
         upstream: &Bound<'_, PyFrozenSet>,
         categories_tag: Py<PyString>,
         count_tag: Py<PyString>,
-    ) -> Self {
+    ) -> PyResult<Self> {
         let (attributes, events, links) = sdk_dropped;
-        SpanKit {
+        let new_copy = copy_class.bind(upstream.py()).getattr(intern!(upstream.py(), "__new__"))?.unbind();
+        Ok(SpanKit {
             copy_event,
             copy_link,
             sdk_dropped: [attributes, events, links],
             bounded_attributes,
             bounded_list,
             copy_class,
+            new_copy,
             upstream: upstream.iter().map(Bound::unbind).collect(),
             categories_tag,
             count_tag,
+            sdk_type: Mutex::new(None),
+        })
+    }
+}
+
+impl SpanKit {
+    /// Whether `span_type` has the SDK's three dropped-count properties
+    /// (asked of the type, remembered for the last type that has them).
+    fn sdk_type(&self, span_type: &Bound<'_, PyType>) -> PyResult<bool> {
+        let py = span_type.py();
+        if self.sdk_type.lock().map_err(|_| PyValueError::new_err("span kit lock poisoned"))?.as_ref().is_some_and(|t| t.is(span_type)) {
+            return Ok(true);
         }
+        let names = [intern!(py, "dropped_attributes"), intern!(py, "dropped_events"), intern!(py, "dropped_links")];
+        for (name, sdk) in names.into_iter().zip(&self.sdk_dropped) {
+            if !span_type.getattr(name)?.is(sdk) {
+                return Ok(false);
+            }
+        }
+        *self.sdk_type.lock().map_err(|_| PyValueError::new_err("span kit lock poisoned"))? = Some(span_type.clone().unbind());
+        Ok(true)
     }
 }
 
@@ -154,8 +183,9 @@ impl Engine {
                 }
             }
             let span_type = span.get_type();
+            let sdk_type = kit.sdk_type(&span_type)?;
             let dropped = |index: usize, name: &Bound<'py, PyString>, field: &Bound<'py, PyString>, bounded: &Py<PyType>| -> PyResult<Bound<'py, PyAny>> {
-                if !span_type.getattr(name)?.is(&kit.sdk_dropped[index]) {
+                if !sdk_type && !span_type.getattr(name)?.is(&kit.sdk_dropped[index]) {
                     return span.getattr(name); // the span type's own
                 }
                 // The SDK's property: the bounded container's count, else 0.
@@ -170,8 +200,7 @@ impl Engine {
             let links_dropped = dropped(2, intern!(py, "dropped_links"), intern!(py, "_links"), &kit.bounded_list)?;
             out.set_item(intern!(py, "_dropped"), PyTuple::new(py, [attributes_dropped, events_dropped, links_dropped])?)?;
         }
-        let copy_class = kit.copy_class.bind(py);
-        let copy = copy_class.call_method1(intern!(py, "__new__"), (copy_class,))?;
+        let copy = kit.new_copy.bind(py).call1((kit.copy_class.bind(py),))?;
         copy.setattr(intern!(py, "__dict__"), out)?;
         walked.copy = copy.unbind();
         walked.tagged = tagged;

@@ -407,25 +407,26 @@ def redact_span(span: ReadableSpan, redaction: Redaction, redact_resource: bool 
     """A redacted, tagged copy of ``span``; on failure a copy with every
     string replaced. Never raises."""
     try:
-        return _redact_span(span, redaction, redact_resource)
+        redactor = redaction.redactor
+        walked = redactor.redact_span(span, redact_resource, _SPAN_KIT)
+        redaction.count(walked.counts, span)
+        if walked.found:
+            _alert_span(span, redaction, walked.found)
+        if not walked.done:
+            _finish_copy(walked, span)
+        return walked.copy  # type: ignore[no-any-return]  # a _RedactedSpan
     except Exception as exc:  # noqa: BLE001 - a span is never lost and never raises into the app
         redaction.failed("span", exc)
         return blank_span(span, exc, redact_resource)
 
 
-def _redact_span(span: ReadableSpan, redaction: Redaction, redact_resource: bool) -> ReadableSpan:
-    redactor = redaction.redactor
-    walked = redactor.redact_span(span, redact_resource, _SPAN_KIT)
-    redaction.count(walked.counts, span)
-    if walked.found:
-        audits = redactor.part_audits(walked.found)
-        if audits:
-            events, links = len(span.events), len(span.links)
-            source = span.instrumentation_scope.name if span.instrumentation_scope is not None else ""
-            redaction.alert(audits, lambda index: _span_place(index, events, links), source)
-    if not walked.done:
-        _finish_copy(walked, span)
-    return walked.copy  # type: ignore[no-any-return]  # a _RedactedSpan
+def _alert_span(span: ReadableSpan, redaction: Redaction, found: list[tuple[int, int, str, str | None]]) -> None:
+    """The audit findings among ``found`` alerted, at their places in ``span``."""
+    audits = redaction.redactor.part_audits(found)
+    if audits:
+        events, links = len(span.events), len(span.links)
+        source = span.instrumentation_scope.name if span.instrumentation_scope is not None else ""
+        redaction.alert(audits, lambda index: _span_place(index, events, links), source)
 
 
 def _finish_copy(walked: SpanRedaction, span: ReadableSpan) -> None:
