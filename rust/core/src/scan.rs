@@ -795,8 +795,11 @@ impl Scanner {
         let mut end = end;
         while bytes.get(end) == Some(&b' ') && bytes.get(end + 1).is_some_and(u8::is_ascii_digit) {
             let digits = bytes[start..end].iter().rev().take_while(|b| b.is_ascii_digit()).count();
+            if digits == 0 {
+                break;
+            }
             let at = end - digits;
-            let Some(m) = self.anchored_at(text, at).filter(|m| digits > 0 && m.end() > end) else { break };
+            let Some(m) = self.anchored_at(text, at).filter(|m| m.end() > end) else { break };
             let i = m.pattern().as_usize();
             if self.rules[i].handler != Handler::Value || self.check(i, text, at, m.end(), state).is_none_or(|len| at + len <= end) {
                 break;

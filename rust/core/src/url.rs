@@ -30,16 +30,16 @@ pub fn split(text: &str) -> Parts<'_> {
     let (userinfo, host, rest) = if scheme.ends_with("//") {
         let path_start = rest.find('/').unwrap_or(rest.len());
         let authority_end = rest[..path_start].find(['?', '#']).unwrap_or(path_start);
-        // Past a `?` or `#`, an encoded `/` ends the credentials' reach as a
-        // `/` does: a query we wrote again percent-encoded (`a b/k` as
-        // `a%20b%2Fk`) is read as it was, not as a password up to a later `@`.
-        let reach = match rest[authority_end..path_start].find("%2F").or_else(|| rest[authority_end..path_start].find("%2f")) {
-            Some(i) => authority_end + i,
-            None => path_start,
-        };
         let at = match rest[..authority_end].rfind('@') {
             Some(at) => Some(at),
-            None => rest[..reach].rfind('@').filter(|&at| rest[..at].contains(':')),
+            None => {
+                // Past a `?` or `#`, an encoded `/` ends the credentials' reach as a
+                // `/` does: a query we wrote again percent-encoded (`a b/k` as
+                // `a%20b%2Fk`) is read as it was, not as a password up to a later `@`.
+                let past = &rest[authority_end..path_start];
+                let reach = past.find("%2F").or_else(|| past.find("%2f")).map_or(path_start, |i| authority_end + i);
+                rest[..reach].rfind('@').filter(|&at| rest[..at].contains(':'))
+            }
         };
         match at {
             Some(at) => {
