@@ -14,6 +14,36 @@ _Note = tuple[str, int, str, int]  # path, target index, action done, count
 _PartFound = tuple[int, int, str, str | None]  # part index, target index, path, value
 _LineCounts = tuple[int, int, int, int, int, int, int]
 
+class SpanKit:
+    """What the copy of a span is made with (see otel_redaction._SPAN_KIT)."""
+
+    def __init__(
+        self,
+        copy_event: Callable[[Any, str, Any], Any],
+        copy_link: Callable[[Any, Any], Any],
+        sdk_dropped: tuple[Any, Any, Any],
+        bounded_attributes: type,
+        bounded_list: type,
+        copy_class: type,
+        upstream: frozenset[str],
+        categories_tag: str,
+        count_tag: str,
+    ) -> None: ...
+
+class SpanRedaction:
+    """What Engine.walk_span made of a span (rust/python/src/span.rs)."""
+
+    copy: Any
+    description: str | None
+    scope: dict[str, Any] | None
+    resource: dict[str, Any] | None
+    categories: list[int]
+    changes: int
+    counts: list[tuple[int, int]]
+    found: list[_PartFound] | None
+    tagged: bool
+    done: bool
+
 class Engine:
     def __init__(
         self,
@@ -42,19 +72,7 @@ class Engine:
     def walk_parts(
         self, parts: list[dict[str, Any]], *, collect: bool = False
     ) -> tuple[list[dict[str, Any]], list[int], int, list[tuple[int, int]], list[_PartFound] | None]: ...
-    def walk_span(
-        self,
-        span: Any,
-        redact_resource: bool,
-        copy_event: Callable[[Any, str, Any], Any],
-        copy_link: Callable[[Any, Any], Any],
-        kit: tuple[Any, ...],
-        *,
-        collect: bool = False,
-    ) -> tuple[
-        Any, str | None, dict[str, Any] | None, dict[str, Any] | None,
-        list[int], int, list[tuple[int, int]], list[_PartFound] | None, bool,
-    ]: ...
+    def walk_span(self, span: Any, redact_resource: bool, kit: SpanKit, *, collect: bool = False) -> SpanRedaction: ...
     def redact_record(self, record: Any, not_extra: frozenset[str]) -> bool: ...
     def acts_on(self, text: str) -> bool: ...
     def is_clean(self, text: str) -> bool: ...

@@ -75,24 +75,6 @@ class Parts(NamedTuple):
     audits: list[tuple[int, Found]]  # audit-mode findings, with the index of their part
 
 
-# What :meth:`Redactor.redact_span` made of a span: its redacted copy (an
-# instance of the kit's class whose ``__dict__`` is a copy of the span's with
-# ``_name``, ``_attributes`` (a dict of its own), ``_events`` and ``_links``
-# redacted), the new status description, scope attributes and resource
-# attributes (None: unchanged), the categories of every part (sorted), the
-# count of values masked, hashed or dropped, the counts of findings by target
-# index, (when the policy audits) every finding as (part, target index, path,
-# value), parts in the order: the span, each event, each link, the status,
-# the scope, the resource; and whether the copy is tagged (``pii.*`` set last
-# within the span's attribute limit) and has ``_dropped`` (the original's
-# counts, plus the attributes the tags pushed out): false when its
-# attributes hold upstream tags, which the caller carries over and finishes.
-SpanWalk = tuple[
-    Any, str | None, dict[str, Any] | None, dict[str, Any] | None,
-    list[int], int, list[tuple[int, int]], list[tuple[int, int, str, str | None]] | None, bool,
-]
-
-
 class Redactor(_native.Processor):
     """Finds, redacts and tags personal data in events.
 
@@ -179,7 +161,8 @@ class Redactor(_native.Processor):
             self.redact_stdlib_record = self._engine.redact_record  # type: ignore[method-assign]
             self._process_with(self._engine)
         # OpenTelemetry's span walk, straight to the native call.
-        self.redact_span = functools.partial(self._engine.walk_span, collect=self.audits)  # type: ignore[method-assign]
+        walk_span = self._engine.walk_span
+        self.redact_span = functools.partial(walk_span, collect=True) if self.audits else walk_span  # type: ignore[method-assign]
 
     # ---- public ---------------------------------------------------------------
 
@@ -271,18 +254,14 @@ class Redactor(_native.Processor):
         outs, categories, changes, counts, found = self._engine.walk_parts(parts, collect=self.audits)
         return Parts(outs, categories, changes, counts, self.part_audits(found))
 
-    def redact_span(
-        self, span: Any, redact_resource: bool, copy_event: Callable[[Any, str, Any], Any], copy_link: Callable[[Any, Any], Any],
-        kit: tuple[Any, ...],
-    ) -> SpanWalk:
+    def redact_span(self, span: Any, redact_resource: bool, kit: _native.SpanKit) -> _native.SpanRedaction:
         """For OpenTelemetry: one span (the SDK's ``ReadableSpan``, read from
-        its state, ``vars(span)``) in one native walk, and its copy (see
-        :data:`SpanWalk`); a changed event or link is ``copy_event(event,
-        name, attributes)``, ``copy_link(link, attributes)``; ``kit``: what
-        the copy is made with (``pii_tagger.integrations.otel_redaction._SPAN_COPY``). May raise:
-        the caller fails closed. Replaced, per instance, by the native call
-        it makes."""
-        return self._engine.walk_span(span, redact_resource, copy_event, copy_link, kit, collect=self.audits)
+        its state, ``vars(span)``) in one native walk, and its copy, made
+        with ``kit`` (``pii_tagger.integrations.otel_redaction._SPAN_KIT``);
+        what it found and what is left to the caller: see
+        :class:`~pii_tagger._native.SpanRedaction`. May raise: the caller
+        fails closed. Replaced, per instance, by the native call it makes."""
+        return self._engine.walk_span(span, redact_resource, kit, collect=self.audits)
 
     def part_audits(self, found: list[tuple[int, int, str, str | None]] | None) -> list[tuple[int, Found]]:
         """The audit findings among ``found`` (part, target index, path, value)."""

@@ -32,7 +32,14 @@ pub fn split(text: &str) -> Parts<'_> {
         let authority_end = rest[..path_start].find(['?', '#']).unwrap_or(path_start);
         let at = match rest[..authority_end].rfind('@') {
             Some(at) => Some(at),
-            None => rest[..path_start].rfind('@').filter(|&at| rest[..at].contains(':')),
+            None => {
+                // Past a `?` or `#`, an encoded `/` ends the credentials' reach as a
+                // `/` does: a query we wrote again percent-encoded (`a b/k` as
+                // `a%20b%2Fk`) is read as it was, not as a password up to a later `@`.
+                let past = &rest[authority_end..path_start];
+                let reach = past.find("%2F").or_else(|| past.find("%2f")).map_or(path_start, |i| authority_end + i);
+                rest[..reach].rfind('@').filter(|&at| rest[..at].contains(':'))
+            }
         };
         match at {
             Some(at) => {
@@ -139,6 +146,11 @@ mod tests {
         assert_eq!((p.userinfo, p.host, p.fragment), (None, "shop.lv", Some("u=anna@example.lv&pk=32064812345")));
         let p = split("https://janis:pa?ss@host.lv?x=1");
         assert_eq!((p.userinfo, p.host, p.query), (Some("janis:pa?ss"), "host.lv", Some("x=1")));
+        // An encoded `/` after the query's start ends the reach of credentials as `/` does.
+        let p = split("https://shop.lv:8443?q=a%20b%2Fk@z");
+        assert_eq!((p.userinfo, p.host, p.query), (None, "shop.lv:8443", Some("q=a%20b%2Fk@z")));
+        assert_eq!(split("https://shop.lv:8443?q=a b/k@z").userinfo, None);
+        assert_eq!(split("https://janis:pa%2Fss@host.lv?x=1").userinfo, Some("janis:pa%2Fss"));
         let p = split("mailto:anna@example.lv");
         assert_eq!((p.scheme, p.path), ("", "mailto:anna@example.lv"));
     }

@@ -52,6 +52,8 @@ pub struct Engine {
     mapping: Py<PyAny>,
     /// How [`Engine::process`] runs: see [`Processing`].
     processing: Processing,
+    /// The first `not_extra` set `redact_record` was given, with its members by address.
+    pub(crate) not_extra: pyo3::sync::PyOnceLock<crate::record::KnownKeys>,
 }
 
 /// What [`Engine::process`] needs besides the engine: the `Redactor`'s
@@ -109,7 +111,7 @@ impl Engine {
         let hasher = Hasher::new(keys).map_err(|e| PyValueError::new_err(e.to_string()))?;
         let inner = engine::Engine::new(&rules, targets, hasher, max_depth).map_err(|e| PyValueError::new_err(e.0))?;
         let processing = Processing { summary, raise_errors, format_exception, fail_closed };
-        Ok(Engine { inner, safe_types, mapping, processing })
+        Ok(Engine { inner, safe_types, mapping, processing, not_extra: pyo3::sync::PyOnceLock::new() })
     }
 
     /// The targets by index, as (rule, category, label, action, mask, normalize).
@@ -202,20 +204,18 @@ impl Engine {
         })
     }
 
-    /// One span in one walk, and its redacted copy (see [`crate::span`]).
-    #[pyo3(signature = (span, redact_resource, copy_event, copy_link, kit, *, collect = false))]
-    #[allow(clippy::too_many_arguments)]
+    /// One span in one walk, and its redacted copy (see [`crate::span`]),
+    /// made with `kit`.
+    #[pyo3(signature = (span, redact_resource, kit, *, collect = false))]
     fn walk_span<'py>(
         &self,
         py: Python<'py>,
         span: &Bound<'py, PyAny>,
         redact_resource: bool,
-        copy_event: &Bound<'py, PyAny>,
-        copy_link: &Bound<'py, PyAny>,
-        kit: crate::span::CopyKit<'py>,
+        kit: &Bound<'py, crate::span::SpanKit>,
         collect: bool,
-    ) -> PyResult<crate::span::SpanCopy<'py>> {
-        no_panic(|| self.span_copy(py, span, redact_resource, (copy_event, copy_link), &kit, collect))
+    ) -> PyResult<crate::span::SpanRedaction> {
+        no_panic(|| self.span_copy(py, span, redact_resource, kit.get(), collect))
     }
 
     /// A standard-library `LogRecord` redacted in place, as

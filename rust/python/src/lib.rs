@@ -62,6 +62,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("OWN_TEXT_KEY", span::OWN_TEXT_KEY)?;
     m.add("SHIPPED_RULE_FILES", pii_core::rules::SHIPPED_FILES.to_vec())?;
     m.add_class::<engine::Engine>()?;
+    m.add_class::<span::SpanKit>()?;
+    m.add_class::<span::SpanRedaction>()?;
     m.add_class::<processor::Processor>()?;
     m.add_class::<act::Keys>()?;
     m.add_class::<lines::Chunker>()?;

@@ -57,9 +57,10 @@ impl Engine {
                 event.set_item(summary, previous)?;
             }
         }
+        let known = self.not_extra.get_or_init(py, || KnownKeys::of(not_extra));
         let mut extras = Vec::new();
         for (key, value) in fields.iter() {
-            if !not_extra.contains(&key)? {
+            if !known.contains(not_extra, &key)? {
                 event.set_item(&key, value)?;
                 extras.push(key);
             }
@@ -67,11 +68,11 @@ impl Engine {
         let (exception, stack) = (intern!(py, "exc_text"), intern!(py, "stack_info"));
         let exc_text = get(exception)?;
         if exc_text.is_truthy()? {
-            event.set_item(exception, exc_text)?;
+            event.set_item(exception, &exc_text)?;
         }
         let stack_info = get(stack)?;
         if stack_info.is_truthy()? {
-            event.set_item(stack, stack_info)?;
+            event.set_item(stack, &stack_info)?;
         }
         let out = self.process(py, event.as_any())?.cast_into::<PyDict>()?;
         let redacted = pop(&out, intern!(py, "message"))?.unwrap_or_else(|| PyString::new(py, "").into_any());
@@ -79,9 +80,15 @@ impl Engine {
         if !plain || redacted.ne(&message)? {
             set_message(py, &fields, template, args, plain, &redacted)?;
         }
-        fields.set_item(intern!(py, "exc_info"), py.None())?;
-        fields.set_item(exception, pop(&out, exception)?.unwrap_or_else(|| py.None().into_bound(py)))?;
-        fields.set_item(stack, pop(&out, stack)?.unwrap_or_else(|| py.None().into_bound(py)))?;
+        // Each set to None or its redacted text (left when it is that already:
+        // read again, since the application's code may have run in the walk).
+        let none = py.None().into_bound(py);
+        for (key, new) in [(intern!(py, "exc_info"), None), (exception, pop(&out, exception)?), (stack, pop(&out, stack)?)] {
+            let new = new.unwrap_or_else(|| none.clone());
+            if !fields.get_item(key)?.is_some_and(|now| now.is(&new)) {
+                fields.set_item(key, new)?;
+            }
+        }
         for key in extras {
             if !out.contains(&key)? {
                 fields.del_item(key)?; // dropped (a password, a token)
@@ -89,6 +96,51 @@ impl Engine {
         }
         fields.update(out.as_mapping())?; // the redacted extras, our tags, a redacted key name
         Ok(true)
+    }
+}
+
+/// The fields that are not `extra=` ones (a frozenset of names), with its
+/// members' addresses in a small open-addressed table: a record's own field
+/// names are the very strings `LogRecord.__init__` set, so most are found
+/// by address; any other key is looked up in the set. Holds names, never values.
+pub(crate) struct KnownKeys {
+    set: Py<PyFrozenSet>,
+    /// Addresses of the members (0: an empty slot), a power of two long, at most a quarter full.
+    slots: Vec<usize>,
+}
+
+impl KnownKeys {
+    fn of(set: &Bound<'_, PyFrozenSet>) -> KnownKeys {
+        let mut slots = vec![0; (set.len() * 4).next_power_of_two().max(8)];
+        for key in set.iter() {
+            let address = key.as_ptr() as usize;
+            let mut at = Self::slot(address, slots.len());
+            while slots[at] != 0 {
+                at = (at + 1) & (slots.len() - 1);
+            }
+            slots[at] = address;
+        }
+        KnownKeys { set: set.clone().unbind(), slots }
+    }
+
+    fn slot(address: usize, len: usize) -> usize {
+        ((address >> 4).wrapping_mul(0x9E37_79B9_7F4A_7C15_u64 as usize) >> 7) & (len - 1)
+    }
+
+    /// `key in set`: by address when `set` is the one kept (its members
+    /// are alive, so an address is theirs), else by the set.
+    fn contains(&self, set: &Bound<'_, PyFrozenSet>, key: &Bound<'_, PyAny>) -> PyResult<bool> {
+        if set.is(&self.set) {
+            let address = key.as_ptr() as usize;
+            let mut at = Self::slot(address, self.slots.len());
+            while self.slots[at] != 0 {
+                if self.slots[at] == address {
+                    return Ok(true);
+                }
+                at = (at + 1) & (self.slots.len() - 1);
+            }
+        }
+        set.contains(key)
     }
 }
 

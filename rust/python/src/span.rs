@@ -12,116 +12,166 @@
 //! dropped counts (what `pii_tagger.otel` did in Python after the walk),
 //! unless its attributes hold upstream tags (left to Python).
 
+use std::sync::Mutex;
+
 use pii_core::engine::Run;
 use pyo3::exceptions::{PyAttributeError, PyTypeError, PyValueError};
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyFrozenSet, PyList, PyString, PyTuple, PyType};
 
-use crate::engine::{by_part, categories, Engine, PartFound, PyWalk};
+use crate::engine::{by_part, categories, Engine, PyWalk};
 
 /// The key a span's or event's name and the status description are walked
 /// under: its words are neutral to the field-name rules, so the text is
 /// scanned by value only.
 pub(crate) const OWN_TEXT_KEY: &str = "\u{0}span_name";
 
-/// The redacted span: its new state (a copy of the given one with `_name`,
-/// `_attributes` (a dict of its own, without our tags), `_events` and
-/// `_links` redacted; a changed event or link is `copy_event(event, name,
-/// attributes)` or `copy_link(link, attributes)`, the others are
-/// themselves), the new status description, scope attributes and resource
-/// attributes (None: unchanged); then the categories, the count of values
-/// changed, the counts by target and (collected) the findings by part, the
-/// parts in the order: span, each event, each link, status, scope, resource.
-pub(crate) type SpanWalk<'py> = (
-    Bound<'py, PyDict>,
-    Option<Bound<'py, PyAny>>,
-    Option<Bound<'py, PyDict>>,
-    Option<Bound<'py, PyDict>>,
-    Vec<u32>,
-    usize,
-    Vec<(u32, usize)>,
-    Option<Vec<PartFound>>,
-);
+/// What the copy of a span is made with, built once
+/// (`pii_tagger.integrations.otel_redaction._SPAN_KIT`): how a changed event
+/// or link is copied (`copy_event(event, name, attributes)`,
+/// `copy_link(link, attributes)`), the SDK's `ReadableSpan` properties of the
+/// dropped counts (attributes, events, links: a span type that has other
+/// ones is asked them), the SDK's `BoundedAttributes` and `BoundedList`, the
+/// class of the copy, the field names of upstream tags, and the names of our
+/// two tags.
+#[pyclass(frozen, module = "pii_tagger._native")]
+pub struct SpanKit {
+    copy_event: Py<PyAny>,
+    copy_link: Py<PyAny>,
+    sdk_dropped: [Py<PyAny>; 3],
+    bounded_attributes: Py<PyType>,
+    bounded_list: Py<PyType>,
+    copy_class: Py<PyType>,
+    /// `copy_class.__new__`, looked up once.
+    new_copy: Py<PyAny>,
+    upstream: Vec<Py<PyAny>>,
+    categories_tag: Py<PyString>,
+    count_tag: Py<PyString>,
+    /// The last span type found to have the SDK's three dropped-count
+    /// properties (a type, never a value: asked again when another comes).
+    sdk_type: Mutex<Option<Py<PyType>>>,
+}
 
-/// What the copy of a span is made with (`pii_tagger.integrations.otel_redaction._SPAN_COPY`): the
-/// SDK's `ReadableSpan` properties of the dropped counts (attributes,
-/// events, links: a span type that has other ones is asked them), the SDK's
-/// `BoundedAttributes` and `BoundedList`, the class of the copy, the field
-/// names of upstream tags, and the names of our two tags.
-pub(crate) type CopyKit<'py> = (
-    Bound<'py, PyTuple>,
-    Bound<'py, PyType>,
-    Bound<'py, PyType>,
-    Bound<'py, PyType>,
-    Bound<'py, PyFrozenSet>,
-    Bound<'py, PyString>,
-    Bound<'py, PyString>,
-);
+#[pymethods]
+impl SpanKit {
+    #[new]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        copy_event: Py<PyAny>,
+        copy_link: Py<PyAny>,
+        sdk_dropped: (Py<PyAny>, Py<PyAny>, Py<PyAny>),
+        bounded_attributes: Py<PyType>,
+        bounded_list: Py<PyType>,
+        copy_class: Py<PyType>,
+        upstream: &Bound<'_, PyFrozenSet>,
+        categories_tag: Py<PyString>,
+        count_tag: Py<PyString>,
+    ) -> PyResult<Self> {
+        let (attributes, events, links) = sdk_dropped;
+        let new_copy = copy_class.bind(upstream.py()).getattr(intern!(upstream.py(), "__new__"))?.unbind();
+        Ok(SpanKit {
+            copy_event,
+            copy_link,
+            sdk_dropped: [attributes, events, links],
+            bounded_attributes,
+            bounded_list,
+            copy_class,
+            new_copy,
+            upstream: upstream.iter().map(Bound::unbind).collect(),
+            categories_tag,
+            count_tag,
+            sdk_type: Mutex::new(None),
+        })
+    }
+}
 
-/// [`SpanWalk`] with, in place of the new state, the copy of the span made
-/// of it (an instance of the kit's class whose `__dict__` it is), and last
-/// whether the copy is tagged and has its dropped counts (false: the
-/// attributes hold upstream tags; the caller carries them and finishes).
-pub(crate) type SpanCopy<'py> = (
-    Bound<'py, PyAny>,
-    Option<Bound<'py, PyAny>>,
-    Option<Bound<'py, PyDict>>,
-    Option<Bound<'py, PyDict>>,
-    Vec<u32>,
-    usize,
-    Vec<(u32, usize)>,
-    Option<Vec<PartFound>>,
-    bool,
-);
+impl SpanKit {
+    /// Whether `span_type` has the SDK's three dropped-count properties
+    /// (asked of the type, remembered for the last type that has them).
+    fn sdk_type(&self, span_type: &Bound<'_, PyType>) -> PyResult<bool> {
+        let py = span_type.py();
+        if self.sdk_type.lock().map_err(|_| PyValueError::new_err("span kit lock poisoned"))?.as_ref().is_some_and(|t| t.is(span_type)) {
+            return Ok(true);
+        }
+        let names = [intern!(py, "dropped_attributes"), intern!(py, "dropped_events"), intern!(py, "dropped_links")];
+        for (name, sdk) in names.into_iter().zip(&self.sdk_dropped) {
+            if !span_type.getattr(name)?.is(sdk) {
+                return Ok(false);
+            }
+        }
+        *self.sdk_type.lock().map_err(|_| PyValueError::new_err("span kit lock poisoned"))? = Some(span_type.clone().unbind());
+        Ok(true)
+    }
+}
 
-/// `(copy_event, copy_link)`: see [`SpanWalk`].
-type Copiers<'a, 'py> = (&'a Bound<'py, PyAny>, &'a Bound<'py, PyAny>);
+/// What the span walk made of a span (`Engine.walk_span`), read by name.
+/// `copy`: the redacted copy (an instance of the kit's class whose
+/// `__dict__` is a copy of the span's with `_name`, `_attributes` (a dict of
+/// its own), `_events` and `_links` redacted; a changed event or link is the
+/// kit's copy of it, the others are themselves); inside the walk, before the
+/// copy is made, that new state itself. `description`, `scope`, `resource`:
+/// the new status description, scope attributes and resource attributes
+/// (None: unchanged). `categories` of every part (sorted), `changes` (values
+/// masked, hashed or dropped), `counts` of findings by target index, `found`
+/// (when collected: (part, target index, path, value), the parts in the
+/// order: span, each event, each link, status, scope, resource). `tagged`:
+/// the copy has our tags, set last within the span's attribute limit, and
+/// `_dropped` (the original's counts plus the attributes the tags pushed
+/// out); false when its attributes hold upstream tags, which the caller
+/// carries over. `done`: tagged, and nothing else left to the caller (no new
+/// description, scope or resource).
+#[pyclass(frozen, get_all, module = "pii_tagger._native")]
+pub struct SpanRedaction {
+    copy: Py<PyAny>,
+    description: Option<Py<PyAny>>,
+    scope: Option<Py<PyDict>>,
+    resource: Option<Py<PyDict>>,
+    categories: Py<PyList>,
+    changes: usize,
+    counts: Py<PyList>,
+    found: Option<Py<PyList>>,
+    tagged: bool,
+    done: bool,
+}
 
 impl Engine {
-    /// See [`SpanCopy`]. May raise (the caller fails closed).
-    pub(crate) fn span_copy<'py>(
-        &self,
-        py: Python<'py>,
-        span: &Bound<'py, PyAny>,
-        redact_resource: bool,
-        copiers: Copiers<'_, 'py>,
-        kit: &CopyKit<'py>,
-        collect: bool,
-    ) -> PyResult<SpanCopy<'py>> {
-        let (sdk_dropped, bounded_attributes, bounded_list, copy_class, upstream, categories_tag, count_tag) = kit;
+    /// The copy of `span` (see [`SpanRedaction`]). May raise (the caller fails closed).
+    pub(crate) fn span_copy<'py>(&self, py: Python<'py>, span: &Bound<'py, PyAny>, redact_resource: bool, kit: &SpanKit, collect: bool) -> PyResult<SpanRedaction> {
         // vars(span): a TypeError for an object without a dict.
         let state = match span.getattr(intern!(py, "__dict__")) {
             Err(e) if e.is_instance_of::<PyAttributeError>(py) => return Err(PyTypeError::new_err("the span has no __dict__ attribute")),
             state => state?.cast_into::<PyDict>()?,
         };
-        let (out, description, scope, resource, categories, changes, counts, found) =
-            self.span(py, &state, redact_resource, copiers, collect)?;
+        let mut walked = self.span(py, &state, redact_resource, kit, collect)?;
+        let out = walked.copy.bind(py).cast::<PyDict>()?.clone();
         let attributes = out
             .get_item(intern!(py, "_attributes"))?
             .ok_or_else(|| PyValueError::new_err("the span has no _attributes field"))?
             .cast_into::<PyDict>()?;
+        // Upstream tags: asked of the attributes, a lookup each.
         let mut tagged = true;
-        for key in attributes.keys() {
-            if upstream.contains(&key)? {
+        for tag in &kit.upstream {
+            if attributes.contains(tag.bind(py))? {
                 tagged = false;
                 break;
             }
         }
         if tagged {
             // `_fit`: our tags set last; past the limit the oldest attributes go.
-            let original = span.getattr_opt(intern!(py, "_attributes"))?;
+            let original = state.get_item(intern!(py, "_attributes"))?;
             let limit = match &original {
                 Some(original) => original.getattr_opt(intern!(py, "maxlen"))?.filter(|l| !l.is_none()),
                 None => None,
             };
+            let (categories_tag, count_tag) = (kit.categories_tag.bind(py), kit.count_tag.bind(py));
             for tag in [categories_tag, count_tag] {
                 if attributes.contains(tag)? {
                     attributes.del_item(tag)?;
                 }
             }
-            attributes.set_item(categories_tag, PyList::new(py, &categories)?)?;
-            attributes.set_item(count_tag, changes)?;
+            attributes.set_item(categories_tag, walked.categories.bind(py))?;
+            attributes.set_item(count_tag, walked.changes)?;
             let excess = match limit {
                 Some(limit) => attributes.len() as isize - limit.extract::<isize>()?,
                 None => 0,
@@ -133,36 +183,35 @@ impl Engine {
                 }
             }
             let span_type = span.get_type();
-            let dropped = |index: usize, name: &Bound<'py, PyString>, field: &Bound<'py, PyString>, bounded: &Bound<'py, PyType>| -> PyResult<Bound<'py, PyAny>> {
-                if !span_type.getattr(name)?.is(&sdk_dropped.get_item(index)?) {
+            let sdk_type = kit.sdk_type(&span_type)?;
+            let dropped = |index: usize, name: &Bound<'py, PyString>, field: &Bound<'py, PyString>, bounded: &Py<PyType>| -> PyResult<Bound<'py, PyAny>> {
+                if !sdk_type && !span_type.getattr(name)?.is(&kit.sdk_dropped[index]) {
                     return span.getattr(name); // the span type's own
                 }
                 // The SDK's property: the bounded container's count, else 0.
-                match span.getattr_opt(field)? {
-                    Some(items) if items.is_instance(bounded)? => items.getattr(intern!(py, "dropped")),
+                match state.get_item(field)? {
+                    Some(items) if items.is_instance(bounded.bind(py))? => items.getattr(intern!(py, "dropped")),
                     _ => Ok(0i64.into_pyobject(py)?.into_any()),
                 }
             };
-            let attributes_dropped = dropped(0, intern!(py, "dropped_attributes"), intern!(py, "_attributes"), bounded_attributes)?.add(excess.max(0))?;
-            let events_dropped = dropped(1, intern!(py, "dropped_events"), intern!(py, "_events"), bounded_list)?;
-            let links_dropped = dropped(2, intern!(py, "dropped_links"), intern!(py, "_links"), bounded_list)?;
+            let attributes_dropped = dropped(0, intern!(py, "dropped_attributes"), intern!(py, "_attributes"), &kit.bounded_attributes)?;
+            let attributes_dropped = if excess > 0 { attributes_dropped.add(excess)? } else { attributes_dropped };
+            let events_dropped = dropped(1, intern!(py, "dropped_events"), intern!(py, "_events"), &kit.bounded_list)?;
+            let links_dropped = dropped(2, intern!(py, "dropped_links"), intern!(py, "_links"), &kit.bounded_list)?;
             out.set_item(intern!(py, "_dropped"), PyTuple::new(py, [attributes_dropped, events_dropped, links_dropped])?)?;
         }
-        let copy = copy_class.call_method1(intern!(py, "__new__"), (copy_class,))?;
+        let copy = kit.new_copy.bind(py).call1((kit.copy_class.bind(py),))?;
         copy.setattr(intern!(py, "__dict__"), out)?;
-        Ok((copy, description, scope, resource, categories, changes, counts, found, tagged))
+        walked.copy = copy.unbind();
+        walked.tagged = tagged;
+        walked.done = tagged && walked.description.is_none() && walked.scope.is_none() && walked.resource.is_none();
+        Ok(walked)
     }
 
-    /// See [`SpanWalk`]. May raise (the caller fails closed): a state
-    /// without the SDK's fields is an error.
-    pub(crate) fn span<'py>(
-        &self,
-        py: Python<'py>,
-        state: &Bound<'py, PyDict>,
-        redact_resource: bool,
-        (copy_event, copy_link): Copiers<'_, 'py>,
-        collect: bool,
-    ) -> PyResult<SpanWalk<'py>> {
+    /// The walk of a span's `state` (see [`SpanRedaction`]; its `copy` is
+    /// the new state, not tagged). May raise (the caller fails closed): a
+    /// state without the SDK's fields is an error.
+    pub(crate) fn span<'py>(&self, py: Python<'py>, state: &Bound<'py, PyDict>, redact_resource: bool, kit: &SpanKit, collect: bool) -> PyResult<SpanRedaction> {
         let field = |key: &Bound<'py, PyString>| -> PyResult<Bound<'py, PyAny>> {
             state.get_item(key)?.ok_or_else(|| PyValueError::new_err(format!("the span has no {key} field")))
         };
@@ -170,6 +219,7 @@ impl Engine {
         let (events, links, status) = (field(intern!(py, "_events"))?, field(intern!(py, "_links"))?, field(intern!(py, "_status"))?);
         let scope = field(intern!(py, "_instrumentation_scope"))?;
         let resource = if redact_resource { Some(field(intern!(py, "_resource"))?) } else { None };
+        let (copy_event, copy_link) = (kit.copy_event.bind(py), kit.copy_link.bind(py));
         let mut ends = Vec::new();
         let (walked, run) = self.inner.walk(Run::counting(collect), |walk| {
             let mut w = self.walker(walk, py, true);
@@ -226,8 +276,23 @@ impl Engine {
             Ok::<_, PyErr>((out, description, scope, resource))
         });
         let (out, description, scope, resource) = walked?;
-        let (categories, changes, counts) = (categories(&run), run.changes, run.target_counts().to_vec());
-        Ok((out, description, scope, resource, categories, changes, counts, by_part(run, &ends)))
+        let (categories, changes, counts) = (PyList::new(py, categories(&run))?, run.changes, PyList::new(py, run.target_counts())?);
+        let found = match by_part(run, &ends) {
+            Some(found) => Some(PyList::new(py, found)?.unbind()),
+            None => None,
+        };
+        Ok(SpanRedaction {
+            copy: out.into_any().unbind(),
+            description: description.map(Bound::unbind),
+            scope: scope.map(Bound::unbind),
+            resource: resource.map(Bound::unbind),
+            categories: categories.unbind(),
+            changes,
+            counts: counts.unbind(),
+            found,
+            tagged: false,
+            done: false,
+        })
     }
 }
 
@@ -251,7 +316,7 @@ fn part_of<'py>(
 }
 
 /// A dict of `mapping`'s items, and whether it is a new one: a dict is
-/// itself; of the SDK's attributes, their dict is copied; a read-only view
+/// itself, and so is the dict the SDK's attributes keep; a read-only view
 /// copies itself in one call; any other mapping is read item by item. None
 /// is an empty dict.
 fn plain<'py>(py: Python<'py>, mapping: &Bound<'py, PyAny>) -> PyResult<(Bound<'py, PyDict>, bool)> {
@@ -262,10 +327,11 @@ fn plain<'py>(py: Python<'py>, mapping: &Bound<'py, PyAny>) -> PyResult<(Bound<'
     if mapping.is_none() {
         return Ok((out, true));
     }
-    // The SDK's BoundedAttributes keep a dict; an ended span's refuse changes.
+    // The SDK's BoundedAttributes keep a dict; an ended span's refuse
+    // changes, so it is walked itself (the walk copies a dict it changes).
     if let Some(dict) = mapping.getattr_opt(intern!(py, "_dict"))? {
-        if let Ok(dict) = dict.cast_exact::<PyDict>() {
-            return Ok((dict.copy()?, true));
+        if let Ok(dict) = dict.cast_into_exact::<PyDict>() {
+            return Ok((dict, false));
         }
     }
     if let Ok(copy) = mapping.call_method0(intern!(py, "copy")) {

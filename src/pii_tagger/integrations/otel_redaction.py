@@ -4,7 +4,7 @@ exporter and processor.
 
 A :class:`Redaction` is one processor's redactor with its counters. Spans
 are frozen, so :func:`redact_span` makes a redacted, tagged copy (in the
-native span walk, with what :data:`_SPAN_COPY` hands it) and, when that
+native span walk, with what :data:`_SPAN_KIT` hands it) and, when that
 fails, :func:`blank_span` a copy with every string replaced; log records are
 redacted in place (:func:`redact_log_record`, or
 :func:`redact_log_record_or_raise` for a caller that handles the failure
@@ -33,7 +33,7 @@ from opentelemetry.sdk.util import BoundedList
 from opentelemetry.sdk.util.instrumentation import InstrumentationScope
 from opentelemetry.trace import INVALID_SPAN_CONTEXT, Link, SpanKind, Status, StatusCode
 
-from .._native import OWN_TEXT_KEY
+from .._native import OWN_TEXT_KEY, SpanKit, SpanRedaction
 from ..actions import Target
 from ..engine import CATEGORIES_KEY, ERROR_KEY, SUMMARY_KEY, Found, Redactor
 from ..failsafe import MARKER, report_once
@@ -358,10 +358,11 @@ def _copy_span(span: ReadableSpan, dropped: tuple[int, int, int], **fields: Any)
 
 
 # What the native span walk makes the copy with (see Redactor.redact_span):
-# the SDK's properties of the dropped counts (a span type with other ones is
-# asked them), its bounded containers, the copy's class, the upstream tag
-# fields, our tags.
-_SPAN_COPY = (
+# how a changed event or link is copied, the SDK's properties of the dropped
+# counts (a span type with other ones is asked them), its bounded
+# containers, the copy's class, the upstream tag fields, our tags.
+_SPAN_KIT = SpanKit(
+    _RedactedEvent.of, _RedactedLink,
     (ReadableSpan.dropped_attributes, ReadableSpan.dropped_events, ReadableSpan.dropped_links),
     BoundedAttributes, BoundedList, _RedactedSpan, _UPSTREAM, CATEGORIES_ATTRIBUTE, COUNT_ATTRIBUTE,
 )
@@ -406,53 +407,50 @@ def redact_span(span: ReadableSpan, redaction: Redaction, redact_resource: bool 
     """A redacted, tagged copy of ``span``; on failure a copy with every
     string replaced. Never raises."""
     try:
-        return _redact_span(span, redaction, redact_resource)
+        redactor = redaction.redactor
+        walked = redactor.redact_span(span, redact_resource, _SPAN_KIT)
+        redaction.count(walked.counts, span)
+        if walked.found:
+            _alert_span(span, redaction, walked.found)
+        if not walked.done:
+            _finish_copy(walked, span)
+        return walked.copy  # type: ignore[no-any-return]  # a _RedactedSpan
     except Exception as exc:  # noqa: BLE001 - a span is never lost and never raises into the app
         redaction.failed("span", exc)
         return blank_span(span, exc, redact_resource)
 
 
-def _redact_span(span: ReadableSpan, redaction: Redaction, redact_resource: bool) -> ReadableSpan:
-    redactor = redaction.redactor
-    copy, description, scope, resource, categories, changes, counts, found, tagged = redactor.redact_span(
-        span, redact_resource, _RedactedEvent.of, _RedactedLink, _SPAN_COPY,
-    )
-    redaction.count(counts, span)
-    if found:
-        audits = redactor.part_audits(found)
-        if audits:
-            events, links = len(span.events), len(span.links)
-            source = span.instrumentation_scope.name if span.instrumentation_scope is not None else ""
-            redaction.alert(audits, lambda index: _span_place(index, events, links), source)
-    if description is not None or scope is not None or resource is not None or not tagged:
-        _finish_copy(copy.__dict__, span, description, scope, resource, categories, changes, tagged)
-    return copy  # type: ignore[no-any-return]  # a _RedactedSpan
+def _alert_span(span: ReadableSpan, redaction: Redaction, found: list[tuple[int, int, str, str | None]]) -> None:
+    """The audit findings among ``found`` alerted, at their places in ``span``."""
+    audits = redaction.redactor.part_audits(found)
+    if audits:
+        events, links = len(span.events), len(span.links)
+        source = span.instrumentation_scope.name if span.instrumentation_scope is not None else ""
+        redaction.alert(audits, lambda index: _span_place(index, events, links), source)
 
 
-def _finish_copy(
-    state: dict[str, Any], span: ReadableSpan, description: str | None, scope: dict[str, Any] | None,
-    resource: dict[str, Any] | None, categories: list[int], changes: int, tagged: bool,
-) -> None:
-    """What the native walk left of the copy's ``state``: the status, scope
-    and resource rebuilt where they changed; upstream tags carried into ours
-    (then set and fitted as the native walk does otherwise)."""
-    if description is not None:
-        state["_status"] = Status(span.status.status_code, description)
-    if scope is not None:
+def _finish_copy(walked: SpanRedaction, span: ReadableSpan) -> None:
+    """What the native walk left of the copy: the status, scope and resource
+    rebuilt where they changed; upstream tags carried into ours (then set
+    and fitted as the native walk does otherwise)."""
+    state = walked.copy.__dict__
+    if walked.description is not None:
+        state["_status"] = Status(span.status.status_code, walked.description)
+    if walked.scope is not None:
         old = span.instrumentation_scope
-        state["_instrumentation_scope"] = InstrumentationScope(old.name, old.version, old.schema_url, scope)  # type: ignore[union-attr]
-    if resource is not None:
-        state["_resource"] = type(span.resource)(resource, span.resource.schema_url)
-    if not tagged:
+        state["_instrumentation_scope"] = InstrumentationScope(old.name, old.version, old.schema_url, walked.scope)  # type: ignore[union-attr]
+    if walked.resource is not None:
+        state["_resource"] = type(span.resource)(walked.resource, span.resource.schema_url)
+    if not walked.tagged:
         attributes = state["_attributes"]
-        tags = _carry_upstream({CATEGORIES_ATTRIBUTE: categories, COUNT_ATTRIBUTE: changes}, attributes)
+        tags = _carry_upstream({CATEGORIES_ATTRIBUTE: walked.categories, COUNT_ATTRIBUTE: walked.changes}, attributes)
         dropped = span.dropped_attributes + _fit(attributes, tags, _limit(getattr(span, "_attributes", None)))
         state["_dropped"] = (dropped, span.dropped_events, span.dropped_links)
 
 
 def _span_place(index: int, events: int, links: int) -> tuple[str, str]:
     """(prefix, own text's name) of part ``index`` of a span, in the order of
-    :data:`~pii_tagger.engine.SpanWalk`."""
+    :class:`~pii_tagger._native.SpanRedaction`'s ``found``."""
     if index == 0:
         return "span", "span.name"
     index -= 1
