@@ -90,6 +90,7 @@ pub fn check_record(engine: &Engine, record: &str, redact: bool) -> (Vec<Found>,
     }
     // Tags are written only into a leaking JSON line that had them.
     let tags = redact && matches!(&kind, Kind::Json(m) if m.iter().any(|(k, _)| k == CATEGORIES_KEY));
+    let read_as_text = matches!(kind, Kind::Text);
     let (written, run) = engine.walk(Run::new(false, true), |walk| {
         let written = walk_line(walk, body, kind);
         if let (true, Written::Json(members, _)) = (tags && leaks_in(engine, &walk.run), &written) {
@@ -121,6 +122,15 @@ pub fn check_record(engine: &Engine, record: &str, redact: bool) -> (Vec<Found>,
         }
     };
     out.push_str(&record[body.len()..]);
+    // A text our masks made a JSON object (a raw control character or a
+    // broken escape inside a value they replaced) is read as one when the
+    // redacted line is read again: it is checked, and redacted, that way too.
+    if read_as_text && matches!(lines::kind(out.trim_end_matches(['\r', '\n'])), Kind::Json(_) | Kind::DeepJson) {
+        let (more, again) = check_record(engine, &out, true);
+        let mut found = found;
+        found.extend(more);
+        return (found, again.or(Some(out)));
+    }
     (found, Some(out))
 }
 
@@ -202,6 +212,34 @@ mod tests {
         assert_eq!(check_chunk(&e, swapped.as_bytes(), &[]).1.len(), 1);
         let clean = r#"{"event": "paid", "email": "[REDACTED:email]", "email": "[REDACTED:email]"}"#;
         assert!(check_chunk(&e, clean.as_bytes(), &[]).1.is_empty());
+    }
+
+    /// json_lines (libFuzzer, seed 777): a line that is no JSON only for a
+    /// raw NUL inside a value (an IBAN with NULs for its spaces) was read as
+    /// text, where a key glued to a character that is no word character
+    /// (`"vārds\u{FFFD}": "Anna"`) is no `key:`; the masked IBAN made the
+    /// redacted line JSON, which a second read walked field by field, and
+    /// there the key is a name field: the guard's line still leaked `Anna`.
+    #[test]
+    fn a_text_line_our_masks_make_json_is_checked_as_json_too() {
+        let e = engine();
+        let rules = |found: &[Found]| found.iter().map(|f| e.targets().get(f.target).rule.clone()).collect::<Vec<_>>();
+        let line = "{\"c\": {\"v\u{101}rds\u{FFFD}\": \"Anna\", \"iban\": \"LV80BANK00\0\000435195001\"}}\n";
+        assert_eq!(lines::kind(line.trim_end()), Kind::Text);
+        let (found, out) = check_record(&e, line, true);
+        let out = out.expect("a leaking line is redacted");
+        assert_eq!(rules(&found), ["bank_account", "person_name"], "{out}");
+        assert!(!out.contains("Anna") && out.ends_with('\n'), "{out}");
+        assert!(check_record(&e, &out, false).0.is_empty(), "{out}");
+        // Look-alike: the same line with a space for the NULs is JSON from the
+        // start, and gives the same findings.
+        let json = line.replace("\0\0", " ");
+        let mut same = rules(&check_record(&e, &json, true).0);
+        same.sort();
+        assert_eq!(same, ["bank_account", "person_name"]);
+        // And a text that our masks do not make JSON is read once, as text.
+        let (found, out) = check_record(&e, "note \"v\u{101}rds\u{FFFD}\": \"Anna\" iban LV80BANK0000435195001", true);
+        assert_eq!((rules(&found), out.as_deref()), (vec!["iban".to_string()], Some("note \"v\u{101}rds\u{FFFD}\": \"Anna\" iban [REDACTED:iban:..5001]")));
     }
 
     #[test]
