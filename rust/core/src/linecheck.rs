@@ -224,7 +224,7 @@ mod tests {
     fn a_text_line_our_masks_make_json_is_checked_as_json_too() {
         let e = engine();
         let rules = |found: &[Found]| found.iter().map(|f| e.targets().get(f.target).rule.clone()).collect::<Vec<_>>();
-        let line = "{\"c\": {\"v\u{101}rds\u{FFFD}\": \"Anna\", \"iban\": \"LV80BANK00\0\000435195001\"}}\n";
+        let line = "{\"c\": {\"v\u{101}rds\u{FFFD}\": \"Anna\", \"iban\": \"LV80BANK00\0\x0000435195001\"}}\n";
         assert_eq!(lines::kind(line.trim_end()), Kind::Text);
         let (found, out) = check_record(&e, line, true);
         let out = out.expect("a leaking line is redacted");

@@ -466,6 +466,22 @@ fn escaped_break(text: &str, pos: usize) -> bool {
     pos >= 2 && bytes[pos - 2] == b'\\' && matches!(bytes[pos - 1], b'n' | b't' | b'r')
 }
 
+/// How far into a percent-escape (`%C4`) `pos` stands: 1 or 2 (after its
+/// `%` or its first hex digit), 0 outside one. A value never starts inside
+/// an escape: its hex digits are no letters of a street or an address's
+/// local part (`v%C4%ABbas iela 20-4` holds no street `ABbas iela`).
+fn inside_escape(text: &str, pos: usize) -> usize {
+    let b = text.as_bytes();
+    let hex = |i: usize| b.get(i).is_some_and(u8::is_ascii_hexdigit);
+    if pos >= 1 && b[pos - 1] == b'%' && hex(pos) && hex(pos + 1) {
+        1
+    } else if pos >= 2 && b[pos - 2] == b'%' && hex(pos - 1) && hex(pos) {
+        2
+    } else {
+        0
+    }
+}
+
 fn next_char(text: &str, pos: usize) -> usize {
     pos + text[pos..].chars().next().map_or(1, char::len_utf8)
 }
@@ -751,7 +767,12 @@ impl Scanner {
                 let last_end = state.found.last().map_or(0, |f| f.end);
                 let floor = if at.saturating_sub(last_end) <= MAX_BEFORE { last_end } else { last_end.max(chars_back(text, at, MAX_BEFORE)) };
                 let floor = floor.min(at);
-                before.search(&Input::new(&text[floor..at]))? .start() + floor
+                let start = before.search(&Input::new(&text[floor..at]))?.start() + floor;
+                // Reaching back as far as it may, it may stop inside an escape: it starts after it.
+                match inside_escape(text, start) {
+                    0 => start,
+                    into => (start + 3 - into).min(at),
+                }
             }
         };
         if !self.bounded(rule, text, start, end, state) {
@@ -835,6 +856,9 @@ impl Scanner {
     /// The characters around `start..end` allow a finding there.
     fn bounded(&self, rule: &Rule, text: &str, start: usize, end: usize, state: &State) -> bool {
         let after_finding = state.found.last().is_some_and(|f| f.end == start);
+        if inside_escape(text, start) > 0 {
+            return false;
+        }
         if let (Some(not_before), false) = (&rule.not_before, after_finding) {
             if let Some(prev) = char_start_before(text, start) {
                 if not_before.holds(&text[prev..start]) && !escaped_break(text, start) {
