@@ -126,35 +126,17 @@ impl NameFinder {
     }
 
     /// Whether `text` could hold a name: two capitalised words, or one in a
-    /// text longer than 4 bytes (it may follow a context word). Cheap: no folding.
+    /// text longer than 4 bytes (it may follow a context word), or none in
+    /// one longer than 8 (in lower case after one). Cheap: no folding.
     pub fn may_hold(text: &str) -> bool {
         // Most log text is ASCII: without an upper-case letter it holds no name.
         if !crate::text::any_byte(text.as_bytes(), |b| b.is_ascii_uppercase() || !b.is_ascii()) {
             return false;
         }
-        let mut capitals = 0;
-        let mut after_letter = false;
-        for c in text.chars() {
-            if c.is_alphabetic() {
-                if !after_letter && c.is_uppercase() {
-                    capitals += 1;
-                    if capitals == 2 {
-                        return true;
-                    }
-                }
-                after_letter = true;
-            } else {
-                // An apostrophe inside a word (O'Brien) goes on with it; a
-                // quote before one ('Ričards') does not.
-                after_letter = after_letter && (c == '\'' || c == '’');
-            }
-        }
-        // One capitalised word: a name only after a context word ("klients
-        // Ričards"); none: in lower case after one ("klients jānis bērziņš").
-        // A lower-case text in ASCII alone is not read for names (most log text is).
-        (capitals == 1 && text.len() > 4) || (capitals == 0 && text.len() > 8)
+        // Past 8 bytes any count of capitals will do (none: a lower-case name
+        // after a context word), so only a short text's words are counted.
+        text.len() > 8 || short_text_may_hold(text)
     }
-
     /// The names in `text` as byte spans, in order, none inside `taken`
     /// (the spans other rules found, in order and not overlapping).
     /// `field`: the text is the value of a field whose name says that it
@@ -308,18 +290,23 @@ impl NameFinder {
         if written.len() < 3 {
             return None;
         }
+        // The next word first: most lower-case words have none just after
+        // them, and then only a field's whole value may be a name (the
+        // spans taken, a search, looked at last).
+        let next = words.get(i + 1).filter(|n| {
+            matches!(&text[w.end..n.start], " " | "\t") && !n.capital && !overlaps(taken, n.start, n.end)
+        });
+        // The whole value of such a field: "contact": "anna".
+        let whole_value = cued && words.len() == 1;
+        if next.is_none() && !whole_value {
+            return None;
+        }
         // Lower case as written: looked up without folding ("jānis", "janis").
         let given = if written.is_ascii() { self.given.contains(written) } else { self.given_marked.contains(written) };
         if !given {
             return None;
         }
-        let next = words.get(i + 1).filter(|n| {
-            !n.capital && !overlaps(taken, n.start, n.end) && matches!(&text[w.end..n.start], " " | "\t")
-        });
-        let Some(next) = next else {
-            // The whole value of such a field: "contact": "anna".
-            return (cued && words.len() == 1).then_some(1);
-        };
+        let Some(next) = next else { return Some(1) };
         let surname = fold(&text[next.start..next.end]);
         if self.surnames.contains(surname.as_ref()) {
             return Some(2);
@@ -469,6 +456,26 @@ fn folded_words(text: &str) -> Vec<String> {
 /// A quotation mark that may stand around a name (`"`, `'`, `‘’„“”«»`).
 fn is_quote(c: char) -> bool {
     matches!(c, '"' | '\'' | '‘' | '’' | '„' | '“' | '”' | '«' | '»')
+}
+
+/// [`NameFinder::may_hold`] of a text that holds an upper-case or non-ASCII
+/// letter: two capitalised words, or one in a text longer than 4 bytes.
+fn short_text_may_hold(text: &str) -> bool {
+    let mut capitals = 0;
+    let mut after_letter = false;
+    for c in text.chars() {
+        if c.is_alphabetic() {
+            if !after_letter && c.is_uppercase() {
+                capitals += 1;
+            }
+            after_letter = true;
+        } else {
+            // An apostrophe inside a word (O'Brien) goes on with it; a
+            // quote before one ('Ričards') does not.
+            after_letter = after_letter && (c == '\'' || c == '’');
+        }
+    }
+    capitals >= 2 || (capitals == 1 && text.len() > 4) || (capitals == 0 && text.len() > 8)
 }
 
 /// `text` in lower case (borrowed when it is).
@@ -666,6 +673,51 @@ mod tests {
         }
         assert!(!NameFinder::may_hold("request finished"));
         assert!(NameFinder::may_hold("paid by Jānis Bērziņš"));
+    }
+
+    /// `may_hold` as the first version had it: every character counted.
+    fn may_hold_by_char(text: &str) -> bool {
+        if !text.chars().any(|c| c.is_uppercase() || !c.is_ascii()) {
+            return false;
+        }
+        let (mut capitals, mut after_letter) = (0, false);
+        for c in text.chars() {
+            if c.is_alphabetic() {
+                if !after_letter && c.is_uppercase() {
+                    capitals += 1;
+                    if capitals == 2 {
+                        return true;
+                    }
+                }
+                after_letter = true;
+            } else {
+                after_letter = after_letter && (c == '\'' || c == '’');
+            }
+        }
+        (capitals == 1 && text.len() > 4) || (capitals == 0 && text.len() > 8)
+    }
+
+    #[test]
+    fn may_hold_equals_counting_every_character() {
+        let alphabet: Vec<char> = "aZ9_-'’ .,\tĀāŠšß€Ωω中ǅ".chars().collect();
+        let mut seed: u64 = 0x5eed_0001;
+        for _ in 0..50_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let mut bits = seed;
+            let text: String = (0..(seed % 14))
+                .map(|_| {
+                    let c = alphabet[(bits % alphabet.len() as u64) as usize];
+                    bits = (bits / alphabet.len() as u64).max(1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+                    c
+                })
+                .collect();
+            assert_eq!(NameFinder::may_hold(&text), may_hold_by_char(&text), "{text:?}");
+        }
+        for text in ["Ab", "A b", "AB c", "Ab Cd", "abcdefgh", "abcdefgħ", "ab ĀB", "x Ā", "Ā", "ĀĀ ĀĀ", "O'Brien", "'A' 'B'"] {
+            assert_eq!(NameFinder::may_hold(text), may_hold_by_char(text), "{text:?}");
+        }
     }
 
     /// The words as the first version found them, one character at a time.
