@@ -33,6 +33,7 @@ from planted import CODE, CODE_COMPACT, EMAIL, IBAN, PHONE, SECRET, assert_absen
 import pii_tagger.stdlib
 from pii_tagger import Hasher, Policy, Redactor
 from pii_tagger.alerts import Alert, Alerter
+from pii_tagger.integrations.otel import _does_nothing
 from pii_tagger.otel import RedactingLogRecordProcessor, RedactingSpanExporter, RedactingSpanProcessor, protect
 
 PLANTED = [CODE, IBAN, PHONE, EMAIL, SECRET, CODE_COMPACT, "21 234 567"]
@@ -385,6 +386,32 @@ class TestFaithfulCopy:
         assert (first.dropped_attributes, first.dropped_events, first.dropped_links) == (2, 2, 1)
         assert (second.dropped_attributes, second.dropped_events, second.dropped_links) == (2, 2, 1)
         assert list(second.attributes) == list(first.attributes)
+
+    def test_on_start_reaches_the_wrapped_processors_that_do_something(self) -> None:
+        seen: list[str] = []
+
+        class Starting(SpanProcessor):
+            def on_start(self, span: Any, parent_context: Any = None) -> None:
+                seen.append(span.name)
+
+        exporter = InMemorySpanExporter()
+        tracer = _tracer(RedactingSpanProcessor(SimpleSpanProcessor(exporter), Starting(), redactor=REDACTOR))
+        with tracer.start_as_current_span("checkout"):
+            pass
+        assert seen == ["checkout"]
+        assert [s.name for s in exporter.get_finished_spans()] == ["checkout"]
+
+    def test_only_processors_whose_start_or_ending_does_something_are_called(self) -> None:
+        class Counting(SpanProcessor):
+            def on_start(self, span: Any, parent_context: Any = None) -> None:
+                self.started = True
+
+        for method in (SpanProcessor.on_start, SpanProcessor._on_ending, SimpleSpanProcessor.on_start, SimpleSpanProcessor._on_ending):
+            assert _does_nothing(method)
+        assert not _does_nothing(Counting().on_start)
+        assert not _does_nothing(print)
+        processor = RedactingSpanProcessor(SimpleSpanProcessor(InMemorySpanExporter()), Counting(), redactor=REDACTOR)
+        assert len(processor._starts) == 1 and not processor._endings
 
     def test_on_ending_reaches_the_wrapped_processors(self) -> None:
         seen: list[str] = []

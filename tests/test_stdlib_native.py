@@ -38,6 +38,18 @@ def _record(msg: Any, args: Any = (), **extra: Any) -> logging.LogRecord:
     return record
 
 
+class Key(str):
+    """A key of the record's dict whose equality is its own type's."""
+
+
+def _with_keys(keys: dict[Any, Any], msg: str = "again %s", args: Any = (EMAIL,)) -> logging.LogRecord:
+    """A record whose dict gets ``keys`` as they are (not interned, of other types)."""
+    record = _record(msg, args)
+    for key, value in keys.items():
+        record.__dict__[key] = value
+    return record
+
+
 # (name, builder of the record): each is built twice, once for each path.
 CASES: list[tuple[str, Callable[[], logging.LogRecord]]] = [
     ("clean, no args", lambda: _record("request finished")),
@@ -72,8 +84,16 @@ CASES: list[tuple[str, Callable[[], logging.LogRecord]]] = [
     ("structlog's fields", lambda: _record("x", _logger=None, _name="info", _from_structlog=True, _record=None)),
     ("a lone surrogate", lambda: _record("file %s of %s", ("caf\udce9", EMAIL))),
     ("a long message", lambda: _record("rows: %s", (", ".join(f"{i}:{EMAIL}" for i in range(200)),))),
+    # Keys the native call cannot know by address: a tag name built at run
+    # time (equal, not the same string), a str subclass, an int key.
+    ("earlier tags under a built name", lambda: _with_keys({"".join(["pii_", "categories"]): [2, 14], "".join(["ib", "an"]): IBAN})),
+    ("a str subclass key", lambda: _with_keys({Key("note"): f"mail {EMAIL}", Key("pii_categories"): [14]})),
+    ("an int key", lambda: _with_keys({7: f"mail {EMAIL}"})),
+    ("an object extra", lambda: _record("x", note=Obj(), phone=PHONE)),
+    ("only dropped extras", lambda: _record("login", password=SECRET, token=SECRET)),
 ]
-NATIVE = {"clean, no args", "clean args", "e-mail in a %s", "extras", "an object arg", "earlier tags and summary", "a formatter ran before"}
+NATIVE = {"clean, no args", "clean args", "e-mail in a %s", "extras", "an object arg", "earlier tags and summary", "a formatter ran before",
+          "earlier tags under a built name", "a str subclass key", "an int key", "an object extra", "only dropped extras"}
 PYTHON = {"a lone surrogate"}
 
 

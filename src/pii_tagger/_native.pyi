@@ -28,6 +28,7 @@ class SpanKit:
         upstream: frozenset[str],
         categories_tag: str,
         count_tag: str,
+        sdk_types: tuple[type, type, type],
     ) -> None: ...
 
 class SpanRedaction:

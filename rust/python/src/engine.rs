@@ -287,6 +287,42 @@ impl Engine {
 }
 
 impl Engine {
+    /// [`Engine::process`] of a `logging` record's `event` (a dict of our
+    /// own, without `exc_info`), for [`Engine::record`] to take over field by
+    /// field: see [`RecordEvent`].
+    pub(crate) fn record_event<'py>(&self, py: Python<'py>, event: &Bound<'py, PyDict>) -> PyResult<RecordEvent<'py>> {
+        let p = &self.processing;
+        let walked = no_panic(|| {
+            let (walked, run) = self.inner.walk(Run::new(p.summary, false), |walk| {
+                let mut w = self.walker(walk, py, false);
+                let fields = w.top_fields(Some(event.as_any()), None)?;
+                Ok::<_, PyErr>((fields, w.foreign))
+            });
+            let (fields, foreign) = walked?;
+            let mut tags = vec![(intern!(py, "pii_categories").clone(), categories(&run).into_pyobject(py)?.into_any())];
+            if run.summary() {
+                tags.push((intern!(py, "pii_redactions").clone(), notes_list(py, &self.inner, &run.notes())?.into_any()));
+            }
+            Ok((fields, foreign, tags))
+        });
+        match walked {
+            Ok((fields, false, tags)) if fields.iter().all(|(_, _, o)| !matches!(o, Outcome::Renamed(..))) => Ok(RecordEvent::Walked(fields, tags)),
+            // What `process` gives: the new event, built as it builds it.
+            Ok((fields, foreign, tags)) => {
+                let out = match assemble(py, event.as_any(), fields, foreign)? {
+                    Some(out) => out,
+                    None => event.copy()?,
+                };
+                for (key, value) in tags {
+                    out.set_item(key, value)?;
+                }
+                Ok(RecordEvent::Whole(out))
+            }
+            Err(e) if p.raise_errors || !e.is_instance_of::<pyo3::exceptions::PyException>(py) => Err(e),
+            Err(e) => Ok(RecordEvent::Whole(p.fail_closed.bind(py).call1((event, e.value(py)))?.cast_into::<PyDict>()?)),
+        }
+    }
+
     /// A walker of Python objects for `walk`.
     pub(crate) fn walker<'w, 'e, 'py>(&'w self, walk: &'w mut Walk<'e>, py: Python<'py>, tags_are_data: bool) -> PyWalk<'w, 'e, 'py> {
         PyWalk { walk, py, safe_types: self.safe_types.bind(py), mapping: self.mapping.bind(py), seen: Vec::new(), foreign: false, tags_are_data }
@@ -787,12 +823,22 @@ impl Record {
     }
 }
 
+/// What [`Engine::record_event`] made of a record's event.
+pub(crate) enum RecordEvent<'py> {
+    /// Each field of the event in order with what the walk made of it (no
+    /// key renamed, none of the application's code run), and our tags to set
+    /// last, in order.
+    Walked(Vec<Field<'py>>, Vec<(Bound<'py, PyString>, Bound<'py, PyAny>)>),
+    /// The redacted, tagged event whole (what [`Engine::process`] returns).
+    Whole(Bound<'py, PyDict>),
+}
+
 /// What [`PyWalk::part`] made of a part: the new mapping (None: unchanged)
 /// and the own text.
 pub(crate) type Walked<'py> = (Option<Bound<'py, PyDict>>, Option<Bound<'py, PyAny>>);
 
 /// What the walk made of one field of a mapping.
-enum Outcome<'py> {
+pub(crate) enum Outcome<'py> {
     /// Written out as it was.
     Same,
     /// A new value under the same key.
@@ -804,7 +850,7 @@ enum Outcome<'py> {
 }
 
 /// A field of a mapping: its key, its value and what the walk made of it.
-type Field<'py> = (Bound<'py, PyAny>, Bound<'py, PyAny>, Outcome<'py>);
+pub(crate) type Field<'py> = (Bound<'py, PyAny>, Bound<'py, PyAny>, Outcome<'py>);
 
 /// The output mapping for `fields` (every field of `mapping`, in order), or
 /// None when `mapping` is an exact dict that nothing changed. An exact dict

@@ -5,7 +5,7 @@
 //! Python code. Both must do the same: `tests/test_stdlib_logging.py` runs
 //! every case through both.
 
-use pyo3::exceptions::PyTypeError;
+use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -13,7 +13,7 @@ use pyo3::types::{PyBool, PyDict, PyFloat, PyFrozenSet, PyInt, PyString, PyTuple
 
 use pii_core::text::is_decimal;
 
-use crate::engine::Engine;
+use crate::engine::{Engine, Field, Outcome, RecordEvent};
 
 static LOG_RECORD: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 
@@ -32,14 +32,18 @@ impl Engine {
             return Ok(false);
         }
         let fields = record.getattr(intern!(py, "__dict__"))?.cast_into::<PyDict>()?;
-        let get = |key: &Bound<'py, PyString>| -> PyResult<Bound<'py, PyAny>> {
-            fields.get_item(key)?.ok_or_else(|| PyTypeError::new_err("a LogRecord without its fields"))
+        let known = self.not_extra.get_or_init(py, || KnownKeys::of(py, not_extra));
+        // One pass over the record's fields: the extras in order, and the
+        // fields read here.
+        let (extras, read) = known.sort(py, &fields, not_extra)?;
+        let get = |field: Read| -> PyResult<Bound<'py, PyAny>> {
+            read[field as usize].clone().ok_or_else(|| PyTypeError::new_err("a LogRecord without its fields"))
         };
-        let (msg, args) = (get(intern!(py, "msg"))?, get(intern!(py, "args"))?);
+        let (msg, args) = (get(Read::Msg)?, get(Read::Args)?);
         let (Ok(template), Ok(args)) = (msg.cast_exact::<PyString>(), args.cast_exact::<PyTuple>()) else {
             return Ok(false);
         };
-        if get(intern!(py, "exc_info"))?.is_truthy()? {
+        if get(Read::ExcInfo)?.is_truthy()? {
             return Ok(false);
         }
         // record.getMessage()
@@ -50,97 +54,266 @@ impl Engine {
         let event = PyDict::new(py);
         event.set_item(intern!(py, "message"), &message)?;
         let (categories, summary) = (intern!(py, "pii_categories"), intern!(py, "pii_redactions"));
-        if let Some(previous) = fields.get_item(categories)? {
+        let mut previous_tags = 0;
+        if let Some(previous) = &read[Read::Categories as usize] {
             // From an earlier pass: merged, never trusted blindly.
             event.set_item(categories, previous)?;
-            if let Some(previous) = fields.get_item(summary)? {
+            previous_tags += 1;
+            if let Some(previous) = &read[Read::Summary as usize] {
                 event.set_item(summary, previous)?;
+                previous_tags += 1;
             }
         }
-        let known = self.not_extra.get_or_init(py, || KnownKeys::of(not_extra));
-        let mut extras = Vec::new();
-        for (key, value) in fields.iter() {
-            if !known.contains(not_extra, &key)? {
-                event.set_item(&key, value)?;
-                extras.push(key);
-            }
+        for (key, value) in &extras {
+            event.set_item(key, value)?;
         }
         let (exception, stack) = (intern!(py, "exc_text"), intern!(py, "stack_info"));
-        let exc_text = get(exception)?;
-        if exc_text.is_truthy()? {
-            event.set_item(exception, &exc_text)?;
+        let exc_text = get(Read::ExcText)?;
+        let exc_text = exc_text.is_truthy()?.then_some(exc_text);
+        if let Some(exc_text) = &exc_text {
+            event.set_item(exception, exc_text)?;
         }
-        let stack_info = get(stack)?;
-        if stack_info.is_truthy()? {
-            event.set_item(stack, &stack_info)?;
+        let stack_info = get(Read::StackInfo)?;
+        let stack_info = stack_info.is_truthy()?.then_some(stack_info);
+        if let Some(stack_info) = &stack_info {
+            event.set_item(stack, stack_info)?;
         }
-        let out = self.process(py, event.as_any())?.cast_into::<PyDict>()?;
-        let redacted = pop(&out, intern!(py, "message"))?.unwrap_or_else(|| PyString::new(py, "").into_any());
-        let plain = plain_args(args);
-        if !plain || redacted.ne(&message)? {
-            set_message(py, &fields, template, args, plain, &redacted)?;
-        }
-        // Each set to None or its redacted text (left when it is that already:
-        // read again, since the application's code may have run in the walk).
-        let none = py.None().into_bound(py);
-        for (key, new) in [(intern!(py, "exc_info"), None), (exception, pop(&out, exception)?), (stack, pop(&out, stack)?)] {
-            let new = new.unwrap_or_else(|| none.clone());
-            if !fields.get_item(key)?.is_some_and(|now| now.is(&new)) {
-                fields.set_item(key, new)?;
+        let expected = 1 + previous_tags + extras.len() + usize::from(exc_text.is_some()) + usize::from(stack_info.is_some());
+        let walked = self.record_event(py, &event)?;
+        // The event's fields as they were set, unless a key came twice
+        // (another `not_extra` set): then taken over from the whole event.
+        let (out_fields, tags) = match walked {
+            RecordEvent::Walked(out_fields, tags) if out_fields.len() == expected => (out_fields, tags),
+            RecordEvent::Walked(out_fields, tags) => {
+                let out = PyDict::new(py);
+                for (key, value, outcome) in out_fields {
+                    match outcome {
+                        Outcome::Same => out.set_item(key, value)?,
+                        Outcome::Changed(new) | Outcome::Renamed(_, new) => out.set_item(key, new)?,
+                        Outcome::Gone => {}
+                    }
+                }
+                for (key, value) in tags {
+                    out.set_item(key, value)?;
+                }
+                return self.take_over(py, &fields, template, args, &message, extras, &out).map(|()| true);
+            }
+            RecordEvent::Whole(out) => return self.take_over(py, &fields, template, args, &message, extras, &out).map(|()| true),
+        };
+        let mut out_fields = out_fields.into_iter();
+        let written = |field: Option<Field<'py>>| -> PyResult<Option<Bound<'py, PyAny>>> {
+            Ok(match field {
+                None => None,
+                Some((_, value, Outcome::Same)) => Some(value),
+                Some((_, _, Outcome::Changed(new))) => Some(new),
+                Some((_, _, Outcome::Gone)) => None,
+                Some((_, _, Outcome::Renamed(..))) => return Err(PyValueError::new_err("a renamed field of a record")),
+            })
+        };
+        let redacted = written(out_fields.next())?.unwrap_or_else(|| PyString::new(py, "").into_any());
+        let mut out_fields = out_fields.skip(previous_tags); // our earlier tags: written again below
+        let walked_extras: Vec<_> = out_fields.by_ref().take(extras.len()).collect();
+        let new_exc_text = if exc_text.is_some() { written(out_fields.next())? } else { None };
+        let new_stack_info = if stack_info.is_some() { written(out_fields.next())? } else { None };
+        self.write_message(py, &fields, template, args, &message, &redacted)?;
+        write_exception(py, &fields, new_exc_text, new_stack_info)?;
+        for field in walked_extras {
+            match field {
+                (_, _, Outcome::Same) => {}
+                (key, _, Outcome::Changed(new)) => fields.set_item(key, new)?,
+                (key, _, Outcome::Gone) => fields.del_item(key)?, // dropped (a password, a token)
+                (_, _, Outcome::Renamed(..)) => return Err(PyValueError::new_err("a renamed field of a record")),
             }
         }
-        for key in extras {
+        for (key, value) in tags {
+            fields.set_item(key, value)?;
+        }
+        Ok(true)
+    }
+
+    /// The redacted event `out` (what `process` returns) taken over by the
+    /// record: the message, the exception and stack texts, the extras (a
+    /// dropped one deleted), our tags and any renamed key.
+    #[allow(clippy::too_many_arguments)]
+    fn take_over<'py>(
+        &self,
+        py: Python<'py>,
+        fields: &Bound<'py, PyDict>,
+        template: &Bound<'py, PyString>,
+        args: &Bound<'py, PyTuple>,
+        message: &Bound<'py, PyString>,
+        extras: Vec<(Bound<'py, PyAny>, Bound<'py, PyAny>)>,
+        out: &Bound<'py, PyDict>,
+    ) -> PyResult<()> {
+        let redacted = pop(out, intern!(py, "message"))?.unwrap_or_else(|| PyString::new(py, "").into_any());
+        self.write_message(py, fields, template, args, message, &redacted)?;
+        let (exc_text, stack_info) = (pop(out, intern!(py, "exc_text"))?, pop(out, intern!(py, "stack_info"))?);
+        write_exception(py, fields, exc_text, stack_info)?;
+        for (key, _) in extras {
             if !out.contains(&key)? {
                 fields.del_item(key)?; // dropped (a password, a token)
             }
         }
-        fields.update(out.as_mapping())?; // the redacted extras, our tags, a redacted key name
-        Ok(true)
+        fields.update(out.as_mapping()) // the redacted extras, our tags, a redacted key name
+    }
+
+    /// The redacted message written to the record (left when it is the
+    /// message and the arguments cannot render differently later).
+    fn write_message<'py>(
+        &self,
+        py: Python<'py>,
+        fields: &Bound<'py, PyDict>,
+        template: &Bound<'py, PyString>,
+        args: &Bound<'py, PyTuple>,
+        message: &Bound<'py, PyString>,
+        redacted: &Bound<'py, PyAny>,
+    ) -> PyResult<()> {
+        let plain = plain_args(args);
+        if !plain || redacted.ne(message)? {
+            set_message(py, fields, template, args, plain, redacted)?;
+        }
+        Ok(())
     }
 }
 
+/// `exc_info` set to None, `exc_text` and `stack_info` to their redacted
+/// texts or None (each left when it is that already: read again, since the
+/// application's code may have run in the walk).
+fn write_exception<'py>(py: Python<'py>, fields: &Bound<'py, PyDict>, exc_text: Option<Bound<'py, PyAny>>, stack_info: Option<Bound<'py, PyAny>>) -> PyResult<()> {
+    let none = py.None().into_bound(py);
+    for (key, new) in [(intern!(py, "exc_info"), None), (intern!(py, "exc_text"), exc_text), (intern!(py, "stack_info"), stack_info)] {
+        let new = new.unwrap_or_else(|| none.clone());
+        if !fields.get_item(key)?.is_some_and(|now| now.is(&new)) {
+            fields.set_item(key, new)?;
+        }
+    }
+    Ok(())
+}
+
+/// The fields of a record that [`Engine::record`] reads (their index in
+/// what [`KnownKeys::sort`] gives).
+#[derive(Clone, Copy)]
+enum Read {
+    Msg,
+    Args,
+    ExcInfo,
+    ExcText,
+    StackInfo,
+    Categories,
+    Summary,
+}
+
+/// The names of [`Read`]'s fields, in its order.
+const READ: [&str; 7] = ["msg", "args", "exc_info", "exc_text", "stack_info", "pii_categories", "pii_redactions"];
+
 /// The fields that are not `extra=` ones (a frozenset of names), with its
-/// members' addresses in a small open-addressed table: a record's own field
-/// names are the very strings `LogRecord.__init__` set, so most are found
-/// by address; any other key is looked up in the set. Holds names, never values.
+/// members' addresses in a small open-addressed table, and the fields
+/// [`Engine::record`] reads: a record's own field names are the very
+/// strings `LogRecord.__init__` set (interned, as the names here are), so
+/// most are found by address; any other key is looked up in the set and
+/// compared with the names read. Holds names, never values.
 pub(crate) struct KnownKeys {
     set: Py<PyFrozenSet>,
-    /// Addresses of the members (0: an empty slot), a power of two long, at most a quarter full.
-    slots: Vec<usize>,
+    /// Names of [`READ`], interned (kept alive here, so their addresses are theirs).
+    read: Vec<Py<PyString>>,
+    /// Each member's and name's address (0: an empty slot), whether it is a
+    /// member, and its index in [`READ`] (`NOT_READ`: none). A power of two
+    /// long, at most a quarter full.
+    slots: Vec<(usize, bool, u8)>,
+}
+
+/// The index in [`KnownKeys`]'s slots of a member that is not read.
+const NOT_READ: u8 = u8::MAX;
+
+/// What a key of a record is to [`Engine::record`].
+enum KeyIs {
+    /// Not a field read.
+    Other,
+    /// The field read at this index of [`READ`].
+    Read(usize),
+    /// Unknown: a key whose equality is its own (a str subclass, another type).
+    Unsure,
 }
 
 impl KnownKeys {
-    fn of(set: &Bound<'_, PyFrozenSet>) -> KnownKeys {
-        let mut slots = vec![0; (set.len() * 4).next_power_of_two().max(8)];
-        for key in set.iter() {
-            let address = key.as_ptr() as usize;
+    fn of(py: Python<'_>, set: &Bound<'_, PyFrozenSet>) -> KnownKeys {
+        let read: Vec<Py<PyString>> = READ.iter().map(|name| PyString::intern(py, name).unbind()).collect();
+        let mut slots = vec![(0, false, NOT_READ); ((set.len() + READ.len()) * 4).next_power_of_two().max(8)];
+        let mut entries: Vec<(usize, bool, u8)> = set.iter().map(|key| (key.as_ptr() as usize, true, NOT_READ)).collect();
+        for (i, name) in read.iter().enumerate() {
+            entries.push((name.as_ptr() as usize, set.contains(name.bind(py)).unwrap_or(false), i as u8));
+        }
+        for (address, member, field) in entries {
             let mut at = Self::slot(address, slots.len());
-            while slots[at] != 0 {
+            while slots[at].0 != 0 && slots[at].0 != address {
                 at = (at + 1) & (slots.len() - 1);
             }
-            slots[at] = address;
+            let slot = &mut slots[at];
+            *slot = if slot.0 == address { (address, slot.1 || member, slot.2.min(field)) } else { (address, member, field) };
         }
-        KnownKeys { set: set.clone().unbind(), slots }
+        KnownKeys { set: set.clone().unbind(), read, slots }
     }
 
     fn slot(address: usize, len: usize) -> usize {
         ((address >> 4).wrapping_mul(0x9E37_79B9_7F4A_7C15_u64 as usize) >> 7) & (len - 1)
     }
 
-    /// `key in set`: by address when `set` is the one kept (its members
-    /// are alive, so an address is theirs), else by the set.
-    fn contains(&self, set: &Bound<'_, PyFrozenSet>, key: &Bound<'_, PyAny>) -> PyResult<bool> {
+    /// Whether `key` is in `set`, and what it is to the record: by address
+    /// when `set` is the one kept (its members are alive, so an address is
+    /// theirs), else by the set and by text.
+    fn classify(&self, set: &Bound<'_, PyFrozenSet>, key: &Bound<'_, PyAny>) -> PyResult<(bool, KeyIs)> {
         if set.is(&self.set) {
             let address = key.as_ptr() as usize;
             let mut at = Self::slot(address, self.slots.len());
-            while self.slots[at] != 0 {
-                if self.slots[at] == address {
-                    return Ok(true);
+            while self.slots[at].0 != 0 {
+                let (found, member, field) = self.slots[at];
+                if found == address {
+                    return Ok((member, if field == NOT_READ { KeyIs::Other } else { KeyIs::Read(usize::from(field)) }));
                 }
                 at = (at + 1) & (self.slots.len() - 1);
             }
         }
-        set.contains(key)
+        let member = set.contains(key)?;
+        let is = match key.cast_exact::<PyString>() {
+            Ok(text) => match text.to_str() {
+                Ok(text) => READ.iter().position(|name| *name == text).map_or(KeyIs::Other, KeyIs::Read),
+                Err(_) => KeyIs::Other, // lone surrogates: no name read
+            },
+            Err(_) => KeyIs::Unsure,
+        };
+        Ok((member, is))
+    }
+
+    /// One pass over a record's `fields`: the extras (keys not in `set`)
+    /// in order, and the value of each field of [`READ`] (None: not there).
+    #[allow(clippy::type_complexity)]
+    fn sort<'py>(
+        &self,
+        py: Python<'py>,
+        fields: &Bound<'py, PyDict>,
+        set: &Bound<'py, PyFrozenSet>,
+    ) -> PyResult<(Vec<(Bound<'py, PyAny>, Bound<'py, PyAny>)>, [Option<Bound<'py, PyAny>>; READ.len()])> {
+        let mut extras = Vec::new();
+        let mut read: [Option<Bound<'py, PyAny>>; READ.len()] = Default::default();
+        let mut unsure = false;
+        for (key, value) in fields.iter() {
+            let (member, is) = self.classify(set, &key)?;
+            match is {
+                KeyIs::Read(field) => read[field] = Some(value.clone()),
+                KeyIs::Unsure => unsure = true,
+                KeyIs::Other => {}
+            }
+            if !member {
+                extras.push((key, value));
+            }
+        }
+        if unsure {
+            // A key could equal a name read without being its text: each asked of the dict.
+            for (slot, name) in read.iter_mut().zip(&self.read) {
+                *slot = fields.get_item(name.bind(py))?;
+            }
+        }
+        Ok((extras, read))
     }
 }
 

@@ -4,7 +4,8 @@
 //! (the SDK's `ReadableSpan` keeps it in its instance dict, and the copy is
 //! made of that dict), and, of the objects the copy shares with the original
 //! when nothing in them changed (events, links, the status, the scope, the
-//! resource), what their public properties give, as an exporter reads them.
+//! resource), what their public properties give, as an exporter reads them
+//! (of the SDK's own types, the fields those properties return).
 //! Walked: the name and attributes, each event's name and attributes, each
 //! link's attributes, the status description, the scope's attributes and
 //! (when asked) the resource's. Only what changed is rebuilt. The copy is
@@ -33,8 +34,11 @@ pub(crate) const OWN_TEXT_KEY: &str = "\u{0}span_name";
 /// `copy_link(link, attributes)`), the SDK's `ReadableSpan` properties of the
 /// dropped counts (attributes, events, links: a span type that has other
 /// ones is asked them), the SDK's `BoundedAttributes` and `BoundedList`, the
-/// class of the copy, the field names of upstream tags, and the names of our
-/// two tags.
+/// class of the copy, the field names of upstream tags, the names of our
+/// two tags, and the SDK's `Event`, `Status` and `InstrumentationScope`
+/// (whose properties the walk reads give a field of the instance: of an
+/// object of exactly that type the field is read, without the property's
+/// Python call; of any other type, the property).
 #[pyclass(frozen, module = "pii_tagger._native")]
 pub struct SpanKit {
     copy_event: Py<PyAny>,
@@ -48,6 +52,9 @@ pub struct SpanKit {
     upstream: Vec<Py<PyAny>>,
     categories_tag: Py<PyString>,
     count_tag: Py<PyString>,
+    sdk_event: Py<PyType>,
+    sdk_status: Py<PyType>,
+    sdk_scope: Py<PyType>,
     /// The last span type found to have the SDK's three dropped-count
     /// properties (a type, never a value: asked again when another comes).
     sdk_type: Mutex<Option<Py<PyType>>>,
@@ -67,7 +74,9 @@ impl SpanKit {
         upstream: &Bound<'_, PyFrozenSet>,
         categories_tag: Py<PyString>,
         count_tag: Py<PyString>,
+        sdk_types: (Py<PyType>, Py<PyType>, Py<PyType>),
     ) -> PyResult<Self> {
+        let (sdk_event, sdk_status, sdk_scope) = sdk_types;
         let (attributes, events, links) = sdk_dropped;
         let new_copy = copy_class.bind(upstream.py()).getattr(intern!(upstream.py(), "__new__"))?.unbind();
         Ok(SpanKit {
@@ -81,6 +90,9 @@ impl SpanKit {
             upstream: upstream.iter().map(Bound::unbind).collect(),
             categories_tag,
             count_tag,
+            sdk_event,
+            sdk_status,
+            sdk_scope,
             sdk_type: Mutex::new(None),
         })
     }
@@ -103,6 +115,17 @@ impl SpanKit {
         *self.sdk_type.lock().map_err(|_| PyValueError::new_err("span kit lock poisoned"))? = Some(span_type.clone().unbind());
         Ok(true)
     }
+}
+
+/// `owner.<property>`, read as its `field` when `owner` is exactly `sdk`
+/// (whose property gives that field: the SDK's `return self._name`).
+fn read<'py>(owner: &Bound<'py, PyAny>, sdk: &Py<PyType>, property: &Bound<'py, PyString>, field: &Bound<'py, PyString>) -> PyResult<Bound<'py, PyAny>> {
+    if owner.get_type().is(sdk) {
+        if let Some(value) = owner.getattr_opt(field)? {
+            return Ok(value);
+        }
+    }
+    owner.getattr(property)
 }
 
 /// What the span walk made of a span (`Engine.walk_span`), read by name.
@@ -189,8 +212,10 @@ impl Engine {
                     return span.getattr(name); // the span type's own
                 }
                 // The SDK's property: the bounded container's count, else 0.
+                // The SDK's own containers by type first (an `isinstance` of
+                // `BoundedAttributes`, a `MutableMapping`, asks its ABC).
                 match state.get_item(field)? {
-                    Some(items) if items.is_instance(bounded.bind(py))? => items.getattr(intern!(py, "dropped")),
+                    Some(items) if items.get_type().is(bounded) || items.is_instance(bounded.bind(py))? => items.getattr(intern!(py, "dropped")),
                     _ => Ok(0i64.into_pyobject(py)?.into_any()),
                 }
             };
@@ -236,7 +261,8 @@ impl Engine {
                 out.set_item(intern!(py, "_name"), new_name)?;
             }
             let events = each_changed(py, &events, |event| {
-                let (name, attributes) = (event.getattr(intern!(py, "name"))?, event.getattr(intern!(py, "attributes"))?);
+                let name = read(event, &kit.sdk_event, intern!(py, "name"), intern!(py, "_name"))?;
+                let attributes = read(event, &kit.sdk_event, intern!(py, "attributes"), intern!(py, "_attributes"))?;
                 let (new, new_name) = part_of(py, &mut w, &attributes, Some(&name))?;
                 ends.push(w.found_len());
                 let new_name = new_name.unwrap_or_else(|| name.clone());
@@ -256,7 +282,7 @@ impl Engine {
             if let Some(links) = links {
                 out.set_item(intern!(py, "_links"), links)?;
             }
-            let description = status.getattr(intern!(py, "description"))?;
+            let description = read(&status, &kit.sdk_status, intern!(py, "description"), intern!(py, "_description"))?;
             let description = if description.is_truthy()? {
                 w.part(None, Some((OWN_TEXT_KEY, &description)))?.1.filter(|d| !d.is(&description))
             } else {
@@ -265,7 +291,7 @@ impl Engine {
             ends.push(w.found_len());
             let mut attributes_of = |owner: Option<&Bound<'py, PyAny>>| -> PyResult<Option<Bound<'py, PyDict>>> {
                 let new = match owner.filter(|o| !o.is_none()) {
-                    Some(owner) => part_of(py, &mut w, &owner.getattr(intern!(py, "attributes"))?, None)?.0,
+                    Some(owner) => part_of(py, &mut w, &read(owner, &kit.sdk_scope, intern!(py, "attributes"), intern!(py, "_attributes"))?, None)?.0,
                     None => None,
                 };
                 ends.push(w.found_len());
@@ -323,9 +349,8 @@ fn plain<'py>(py: Python<'py>, mapping: &Bound<'py, PyAny>) -> PyResult<(Bound<'
     if let Ok(dict) = mapping.cast_exact::<PyDict>() {
         return Ok((dict.clone(), false));
     }
-    let out = PyDict::new(py);
     if mapping.is_none() {
-        return Ok((out, true));
+        return Ok((PyDict::new(py), true));
     }
     // The SDK's BoundedAttributes keep a dict; an ended span's refuse
     // changes, so it is walked itself (the walk copies a dict it changes).
@@ -339,6 +364,7 @@ fn plain<'py>(py: Python<'py>, mapping: &Bound<'py, PyAny>) -> PyResult<(Bound<'
             return Ok((dict.clone(), true));
         }
     }
+    let out = PyDict::new(py);
     for item in mapping.call_method0(intern!(py, "items"))?.try_iter()? {
         let (key, value): (Bound<'py, PyAny>, Bound<'py, PyAny>) = item?.extract()?;
         out.set_item(key, value)?;

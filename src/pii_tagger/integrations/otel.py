@@ -38,8 +38,10 @@ logged once.
 
 from __future__ import annotations
 
+import dis
 import itertools
-from collections.abc import Sequence
+import types
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from opentelemetry import metrics
@@ -101,12 +103,16 @@ class RedactingSpanProcessor(FanOut, SpanProcessor):
         self._processors = processors
         self._redaction = Redaction(redactor, meter_provider, spans=True)
         self._redact_resource = redact_resource
-        self._endings = tuple(p._on_ending for p in processors if hasattr(p, "_on_ending"))  # SDKs before 1.31 have none
+        # The SDK's own processors do nothing on start and ending: only those that do are called.
+        self._starts = tuple(p.on_start for p in processors if not _does_nothing(p.on_start))
+        self._endings = tuple(
+            p._on_ending for p in processors if hasattr(p, "_on_ending") and not _does_nothing(p._on_ending)  # SDKs before 1.31 have none
+        )
 
     def on_start(self, span: Span, parent_context: Context | None = None) -> None:
-        for processor in self._processors:
+        for on_start in self._starts:
             try:
-                processor.on_start(span, parent_context=parent_context)
+                on_start(span, parent_context=parent_context)
             except Exception as exc:  # noqa: BLE001 - the others still get it; never into the application
                 self._redaction.downstream_failed("span processor", exc)
 
@@ -124,6 +130,24 @@ class RedactingSpanProcessor(FanOut, SpanProcessor):
                 processor.on_end(copy)
             except Exception as exc:  # noqa: BLE001 - the others still get the span
                 self._redaction.downstream_failed("span processor", exc)
+
+
+_NOTHING = frozenset({"RESUME", "NOP", "LOAD_CONST", "RETURN_VALUE", "RETURN_CONST"})
+
+
+def _does_nothing(method: Callable[..., Any]) -> bool:
+    """Whether ``method`` is a Python function whose body only returns None
+    (``pass``, as the SDK's ``SimpleSpanProcessor.on_start``): a call per span
+    that would change nothing. Anything else (a builtin, a mock) may do something."""
+    code = getattr(getattr(method, "__func__", method), "__code__", None)
+    if not isinstance(code, types.CodeType) or code.co_names or code.co_cellvars or code.co_freevars:
+        return False
+    for instruction in dis.get_instructions(code):
+        if instruction.opname not in _NOTHING:
+            return False
+        if instruction.opname in ("LOAD_CONST", "RETURN_CONST") and instruction.argval is not None:
+            return False
+    return True
 
 
 class RedactingSpanExporter(Wrapping, SpanExporter):

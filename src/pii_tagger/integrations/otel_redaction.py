@@ -360,11 +360,14 @@ def _copy_span(span: ReadableSpan, dropped: tuple[int, int, int], **fields: Any)
 # What the native span walk makes the copy with (see Redactor.redact_span):
 # how a changed event or link is copied, the SDK's properties of the dropped
 # counts (a span type with other ones is asked them), its bounded
-# containers, the copy's class, the upstream tag fields, our tags.
+# containers, the copy's class, the upstream tag fields, our tags, and the
+# SDK's types whose properties the walk reads (`name`, `attributes`,
+# `description`) as the fields they return.
 _SPAN_KIT = SpanKit(
     _RedactedEvent.of, _RedactedLink,
     (ReadableSpan.dropped_attributes, ReadableSpan.dropped_events, ReadableSpan.dropped_links),
     BoundedAttributes, BoundedList, _RedactedSpan, _UPSTREAM, CATEGORIES_ATTRIBUTE, COUNT_ATTRIBUTE,
+    (Event, Status, InstrumentationScope),
 )
 
 
