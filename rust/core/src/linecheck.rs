@@ -83,8 +83,17 @@ pub fn check_chunk(engine: &Engine, data: &[u8], cut: &[usize]) -> (LineCounts, 
 /// its members in order (our own after them: `pii_categories`, renewed,
 /// only if it had them), a text with each finding replaced.
 pub fn check_record(engine: &Engine, record: &str, redact: bool) -> (Vec<Found>, Option<String>) {
-    let body = record.trim_end_matches(['\r', '\n']);
-    let kind = lines::kind(body);
+    check_record_as(engine, record, lines::kind(line_body(record)), redact)
+}
+
+/// A record without its line ending.
+fn line_body(record: &str) -> &str {
+    record.trim_end_matches(['\r', '\n'])
+}
+
+/// [`check_record`] of a record already read as `kind`.
+fn check_record_as<'r>(engine: &Engine, record: &'r str, kind: Kind<'r>, redact: bool) -> (Vec<Found>, Option<String>) {
+    let body = line_body(record);
     if kind == Kind::Blank {
         return (Vec::new(), None);
     }
@@ -125,11 +134,14 @@ pub fn check_record(engine: &Engine, record: &str, redact: bool) -> (Vec<Found>,
     // A text our masks made a JSON object (a raw control character or a
     // broken escape inside a value they replaced) is read as one when the
     // redacted line is read again: it is checked, and redacted, that way too.
-    if read_as_text && matches!(lines::kind(out.trim_end_matches(['\r', '\n'])), Kind::Json(_) | Kind::DeepJson) {
-        let (more, again) = check_record(engine, &out, true);
-        let mut found = found;
-        found.extend(more);
-        return (found, again.or(Some(out)));
+    if read_as_text {
+        let again_as = lines::kind(line_body(&out));
+        if matches!(again_as, Kind::Json(_) | Kind::DeepJson) {
+            let (more, again) = check_record_as(engine, &out, again_as, true);
+            let mut found = found;
+            found.extend(more);
+            return (found, again.or(Some(out)));
+        }
     }
     (found, Some(out))
 }

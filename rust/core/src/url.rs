@@ -124,21 +124,32 @@ fn hex(b: u8) -> Option<u8> {
     (b as char).to_digit(16).map(|d| d as u8)
 }
 
-/// Python's `urllib.parse.quote(text, safe="[]:.")`: every byte but letters,
-/// digits, `_.-~` and `[]:.` written as `%XX`. A piece written again never
+/// A piece written again: every byte but letters, digits, `_.-~` and `[]:`
+/// written as `%XX`, as Python's `urllib.parse.quote(text, safe="[]:")`
+/// does, except that a non-ASCII word character (`ā`, `Σ`) stays as it is.
+/// Encoded, it would end a word where the text read before it did not
+/// (`anna%40x.lvΣ` is no address, `anna%40x.lv%CE%A3` is one), so a second
+/// pass would find what the first did not. A piece written again never
 /// holds an `@` that was encoded (`%40`): it would make what stands before
 /// it a user name and password when the URL is read again.
 pub fn quote(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for &b in text.as_bytes() {
-        if b.is_ascii_alphanumeric() || b"_.-~[]:".contains(&b) {
-            out.push(b as char);
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() || "_.-~[]:".contains(c) || (!c.is_ascii() && regex_syntax::is_word_character(c)) {
+            out.push(c);
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            let mut bytes = [0; 4];
+            for b in c.encode_utf8(&mut bytes).bytes() {
+                out.push('%');
+                out.push(char::from(HEX_DIGITS[usize::from(b >> 4)]));
+                out.push(char::from(HEX_DIGITS[usize::from(b & 0xF)]));
+            }
         }
     }
     out
 }
+
+const HEX_DIGITS: &[u8; 16] = b"0123456789ABCDEF";
 
 #[cfg(test)]
 mod tests {
@@ -179,10 +190,11 @@ mod tests {
     }
 
     #[test]
-    fn quoting_as_python_does() {
+    fn quoting_and_unquoting() {
         assert_eq!(unquote_plus("a+b%40c%zz%4"), "a b@c%zz%4");
         assert_eq!(unquote_plus("%C4%81%FF"), "ā\u{fffd}");
-        assert_eq!(quote("[REDACTED:email] ā/x"), "[REDACTED:email]%20%C4%81%2Fx");
+        assert_eq!(quote("[REDACTED:email] ā/x"), "[REDACTED:email]%20ā%2Fx");
+        assert_eq!(quote("Σ\u{a0}€\u{fffd}"), "Σ%C2%A0%E2%82%AC%EF%BF%BD");
         // scan_text (fuzzing): a decoded `%40` written back as `@` made a user name of the text before it.
         assert_eq!(quote("al.ozola@inv/k"), "al.ozola%40inv%2Fk");
     }

@@ -153,7 +153,11 @@ fn open_inputs_are_still_open_and_pass_the_short_runs_checks() {
         ("scan_text", (|d| scan_text::check_with(d, Twice::Known { notes_may_differ: false })) as Check, (|d| scan_text::check_with(d, Twice::Masks)) as Check),
         ("walk_tree", |d| walk_tree::check_with(d, Twice::Known { notes_may_differ: false }), |d| walk_tree::check_with(d, Twice::Masks)),
     ] {
-        for entry in fs::read_dir(open.join(target)).unwrap_or_else(|e| panic!("open inputs of {target}: {e}")) {
+        let dir = open.join(target);
+        if !dir.exists() {
+            continue; // none of this target's kinds is open
+        }
+        for entry in fs::read_dir(&dir).unwrap_or_else(|e| panic!("open inputs of {target}: {e}")) {
             let path = entry.expect("an entry").path();
             let data = fs::read(&path).expect("an open input");
             let name = path.display().to_string();

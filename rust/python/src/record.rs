@@ -80,6 +80,7 @@ impl Engine {
         }
         let expected = 1 + previous_tags + extras.len() + usize::from(exc_text.is_some()) + usize::from(stack_info.is_some());
         let walked = self.record_event(py, &event)?;
+        let parts = MessageParts { fields: &fields, template, args, message: &message };
         // The event's fields as they were set, unless a key came twice
         // (another `not_extra` set): then taken over from the whole event.
         let (out_fields, tags) = match walked {
@@ -96,9 +97,9 @@ impl Engine {
                 for (key, value) in tags {
                     out.set_item(key, value)?;
                 }
-                return self.take_over(py, &fields, template, args, &message, extras, &out).map(|()| true);
+                return parts.take_over(py, extras, &out).map(|()| true);
             }
-            RecordEvent::Whole(out) => return self.take_over(py, &fields, template, args, &message, extras, &out).map(|()| true),
+            RecordEvent::Whole(out) => return parts.take_over(py, extras, &out).map(|()| true),
         };
         let mut out_fields = out_fields.into_iter();
         let written = |field: Option<Field<'py>>| -> PyResult<Option<Bound<'py, PyAny>>> {
@@ -115,7 +116,7 @@ impl Engine {
         let walked_extras: Vec<_> = out_fields.by_ref().take(extras.len()).collect();
         let new_exc_text = if exc_text.is_some() { written(out_fields.next())? } else { None };
         let new_stack_info = if stack_info.is_some() { written(out_fields.next())? } else { None };
-        self.write_message(py, &fields, template, args, &message, &redacted)?;
+        parts.write_message(py, &redacted)?;
         write_exception(py, &fields, new_exc_text, new_stack_info)?;
         for field in walked_extras {
             match field {
@@ -130,23 +131,25 @@ impl Engine {
         }
         Ok(true)
     }
+}
 
+/// A record's fields and the parts of its message, as read before the walk.
+struct MessageParts<'a, 'py> {
+    fields: &'a Bound<'py, PyDict>,
+    template: &'a Bound<'py, PyString>,
+    args: &'a Bound<'py, PyTuple>,
+    /// `record.getMessage()`.
+    message: &'a Bound<'py, PyString>,
+}
+
+impl<'py> MessageParts<'_, 'py> {
     /// The redacted event `out` (what `process` returns) taken over by the
     /// record: the message, the exception and stack texts, the extras (a
     /// dropped one deleted), our tags and any renamed key.
-    #[allow(clippy::too_many_arguments)]
-    fn take_over<'py>(
-        &self,
-        py: Python<'py>,
-        fields: &Bound<'py, PyDict>,
-        template: &Bound<'py, PyString>,
-        args: &Bound<'py, PyTuple>,
-        message: &Bound<'py, PyString>,
-        extras: Vec<(Bound<'py, PyAny>, Bound<'py, PyAny>)>,
-        out: &Bound<'py, PyDict>,
-    ) -> PyResult<()> {
+    fn take_over(&self, py: Python<'py>, extras: Vec<(Bound<'py, PyAny>, Bound<'py, PyAny>)>, out: &Bound<'py, PyDict>) -> PyResult<()> {
+        let fields = self.fields;
         let redacted = pop(out, intern!(py, "message"))?.unwrap_or_else(|| PyString::new(py, "").into_any());
-        self.write_message(py, fields, template, args, message, &redacted)?;
+        self.write_message(py, &redacted)?;
         let (exc_text, stack_info) = (pop(out, intern!(py, "exc_text"))?, pop(out, intern!(py, "stack_info"))?);
         write_exception(py, fields, exc_text, stack_info)?;
         for (key, _) in extras {
@@ -159,18 +162,10 @@ impl Engine {
 
     /// The redacted message written to the record (left when it is the
     /// message and the arguments cannot render differently later).
-    fn write_message<'py>(
-        &self,
-        py: Python<'py>,
-        fields: &Bound<'py, PyDict>,
-        template: &Bound<'py, PyString>,
-        args: &Bound<'py, PyTuple>,
-        message: &Bound<'py, PyString>,
-        redacted: &Bound<'py, PyAny>,
-    ) -> PyResult<()> {
-        let plain = plain_args(args);
-        if !plain || redacted.ne(message)? {
-            set_message(py, fields, template, args, plain, redacted)?;
+    fn write_message(&self, py: Python<'py>, redacted: &Bound<'py, PyAny>) -> PyResult<()> {
+        let plain = plain_args(self.args);
+        if !plain || redacted.ne(self.message)? {
+            set_message(py, self.fields, self.template, self.args, plain, redacted)?;
         }
         Ok(())
     }
