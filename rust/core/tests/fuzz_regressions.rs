@@ -73,16 +73,22 @@ fn a_long_key_counts_as_unchecked_once_whatever_its_value() {
     assert_eq!((written[0].0.as_ref(), unchecked.len()), (at_bound.as_str(), 0));
 }
 
-/// scan_text: a URL piece written again had its non-ASCII letters
-/// percent-encoded, which ended a domain at the escape, so a second pass
-/// found an address (`s%40v.GE`, before `%CE%A3`) where the first read none
-/// (`s@v.GEΣ_`). Such letters are now written as they are.
+/// scan_text: a URL piece written again had its non-ASCII characters
+/// percent-encoded, so a second pass found an address where the first read
+/// none: `s@v.GEΣ_` became `s%40v.GE%CE%A3_` (the domain ended at the
+/// escape), `\u{fffd}@v.GE` became `%EF%BF%BD%40v.GE` (the escape read as
+/// a local part). Such characters are now written as they are.
 #[test]
-fn a_url_piece_written_again_keeps_its_non_ascii_letters() {
+fn a_url_piece_written_again_keeps_its_non_ascii_characters() {
     let e = engine();
-    for text in ["/#s@v.GEΣ_?oz://%40", "GET /pasūtījumi#rēķins@veikals.lvΣ_?atpakaļ=https://%40 200"] {
+    for text in [
+        "/#s@v.GEΣ_?oz://%40",
+        "/#\u{fffd}@v.GE?ai://%@",
+        "GET /pasūtījumi#rēķins@veikals.lvΣ_?atpakaļ=https://%40 200",
+        "GET /pasūtījumi#rēķins\u{fffd}@veikals.lv?atpakaļ=https://%40 200",
+    ] {
         let once = redact(&e, text);
-        assert!(!once.contains("%CE%A3") && !once.contains("%C4%"), "{once}");
+        assert!(!once.contains("%CE%A3") && !once.contains("%C4%") && !once.contains("%EF%BF%BD"), "{once}");
         assert_eq!(redact(&e, &once), once, "{text}");
     }
     // What would end a URL or read as a separator is still encoded.
