@@ -209,6 +209,32 @@ class TestBadInput:
             assert list(out) == ["[REDACTED:email]", "pii_categories"] and out["pii_categories"] == [2]
         assert redactor.table_size() == before
 
+    def test_keys_remembered_by_object_are_bounded_and_never_personal(self) -> None:
+        redactor = Redactor(hasher=Hasher({"t1": "a-test-key-that-is-long-enough"}), raise_errors=True)
+        engine = redactor._engine  # the memo is the engine's own; no public method names it
+        key = "anna.ozola@example.lv"
+        for _ in range(3):  # the same key object each time
+            out = redactor.redact({key: "x", "note": "ok"})
+            assert list(out) == ["[REDACTED:email]", "note", "pii_categories"] and out["pii_categories"] == [2]
+        assert engine.remembered_keys() <= 1
+        for i in range(5_000):
+            redactor.redact({f"field_{i}": "x", "k" * 200 + str(i): "y"})
+        assert engine.remembered_keys() <= 512
+
+    def test_a_remembered_key_is_decided_as_its_text_is_when_the_table_starts_again(self) -> None:
+        r = Redactor(hasher=Hasher({"t1": "a-test-key-that-is-long-enough"}), raise_errors=True)
+        password, nested = "password", {"password": "Slepens123", "note": "ok"}
+        for _ in range(3):
+            out = r.redact({password: "Slepens123", "user": dict(nested)})
+            assert password not in out and "Slepens123" not in str(out)
+        # 51,000 new keys, each too long to be remembered (so nothing else
+        # takes the password's slot): the kept table starts again, and its ids
+        # name other keys.
+        for i in range(51_000):
+            r.redact({f"f{i:06d}" + "k" * 130: "x"})
+        out = r.redact({password: "Slepens123", "user": dict(nested)})
+        assert password not in out and "Slepens123" not in str(out) and out["user"] == {"note": "ok"}
+
 
 def test_our_own_tokens_after_key_equals_are_left_whole(redactor: Redactor) -> None:
     once = redactor.redact({"message": "login for anna@example.lv password=Ziema2026!, phone=+37121234567"})

@@ -233,10 +233,12 @@ class Redactor(_native.Processor):
         return "[REDACTED:source]" if self._engine.acts_on(text) else text
 
     def table_size(self) -> tuple[int, int]:
-        """The size of the engine's only cache, its decisions about field
-        names (which hold no value: a name carrying personal data is decided
-        anew each time), as (nodes, bytes); bounded, for a service that
-        watches its memory."""
+        """The size of the engine's cache, its decisions about field names
+        (which hold no value: a name carrying personal data is decided anew
+        each time), as (nodes, bytes); bounded, for a service that watches
+        its memory. Beside it the engine remembers the nodes of at most 512
+        recent keys by their ``str`` objects (keys the table keeps, of at
+        most 128 bytes), so that a key met again is not read again."""
         return self._engine.table_size()
 
     @property

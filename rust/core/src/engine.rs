@@ -229,7 +229,13 @@ impl Run {
 
     /// The categories, in order.
     pub fn category_list(&self) -> Vec<u8> {
-        (1..=31u8).filter(|c| self.categories >> c & 1 == 1).collect()
+        let mut bits = self.categories & !1;
+        let mut list = Vec::with_capacity(bits.count_ones() as usize);
+        while bits != 0 {
+            list.push(bits.trailing_zeros() as u8);
+            bits &= bits - 1;
+        }
+        list
     }
 
     /// A finding. `leaked` false: the value is already our own mask or token,
@@ -357,23 +363,24 @@ impl Engine {
             // A walk that panicked left the table half made: start it again.
             Err(std::sync::TryLockError::Poisoned(poisoned)) => {
                 let mut guard = poisoned.into_inner();
-                *guard = Nodes::default();
+                guard.reset();
                 self.nodes.clear_poison();
                 Some(guard)
             }
             Err(std::sync::TryLockError::WouldBlock) => None,
         };
-        let nodes: &mut Nodes = match guard.as_deref_mut() {
+        let (nodes, kept): (&mut Nodes, _) = match guard.as_deref_mut() {
             Some(nodes) => {
                 nodes.begin();
-                nodes
+                let generation = nodes.generation();
+                (nodes, Some(generation))
             }
             None => {
                 own = Nodes::default();
-                &mut own
+                (&mut own, None)
             }
         };
-        let mut walk = Walk { engine: self, nodes, run, url_depth: 0 };
+        let mut walk = Walk { engine: self, nodes, run, url_depth: 0, kept };
         let out = f(&mut walk);
         (out, walk.run)
     }
@@ -451,6 +458,9 @@ pub struct Walk<'e> {
     pub run: Run,
     /// How many URLs the walk is inside (a redirect URL in a query value).
     url_depth: usize,
+    /// The generation of the engine's kept table when the walk uses it
+    /// (None: a table of its own, for this walk only).
+    kept: Option<u64>,
 }
 
 /// Python's `str.isspace` for the first character of a JSON-like text.
@@ -484,6 +494,27 @@ impl<'e> Walk<'e> {
 
     pub fn node(&self, id: NodeId) -> &Node {
         self.nodes.get(id)
+    }
+
+    /// The generation of the engine's kept node table when this walk uses
+    /// it (None: it has one of its own). While it lasts, [`Walk::child`]
+    /// gives the same kept id for the same key under the same parent, so a
+    /// caller may remember one (see [`Walk::remembers`]).
+    pub fn kept_table(&self) -> Option<u64> {
+        self.kept
+    }
+
+    /// Whether the id [`Walk::child`] gave may be remembered by a caller for
+    /// later walks of the same [`Walk::kept_table`] generation: a kept node
+    /// (never a key whose name held personal data, nor one under it).
+    pub fn remembers(&self, id: NodeId) -> bool {
+        self.kept.is_some() && Nodes::is_kept(id)
+    }
+
+    /// Whether every key must be asked of [`Walk::child`] (not remembered by
+    /// the caller): the walk notes the paths it meets, for an earlier pass's notes.
+    pub fn meets_paths(&self) -> bool {
+        self.run.notes.as_ref().is_some_and(|n| n.paths.is_some())
     }
 
     /// Whether field `node` drops its value: a credential's, unless the field
@@ -829,7 +860,11 @@ impl<'e> Walk<'e> {
     }
 
     /// What the key's own name held, for each time the key is met.
+    #[inline]
     pub fn key_findings(&mut self, node: NodeId) {
+        if self.nodes.get(node).key_findings.is_empty() {
+            return;
+        }
         for i in 0..self.nodes.get(node).key_findings.len() {
             let t = self.nodes.get(node).key_findings[i];
             self.add(t, node, None, true);

@@ -4,6 +4,7 @@
 //! `pii-python` drives it from Python.
 
 pub mod act;
+mod clean;
 pub mod engine;
 pub mod eventtime;
 pub mod json;

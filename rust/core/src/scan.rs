@@ -21,6 +21,7 @@ use regex_automata::meta::Regex;
 use regex_automata::util::syntax;
 use regex_automata::{Anchored, Input, MatchKind, PatternID, PatternSet};
 
+use crate::clean::{self, Look, NeedsLook};
 use crate::person_names::NameFinder;
 use crate::rules::{NamesRule, RuleError, SafeShape, ValueRule};
 use crate::starts::{FirstBytes, MatchStarts};
@@ -207,6 +208,9 @@ pub struct Scanner {
     /// Every rule's pattern, reporting all that match (which rules match at a place).
     overlapping: Regex,
     needs_literals: Option<AhoCorasick>,
+    /// The first look at a text for [`Scanner::is_clean`]: its kinds of
+    /// byte, and whether one of `needs_literals` may stand in it.
+    needs_look: NeedsLook,
     needs_digit: bool,
     shapes: Vec<Shape>,
     shape_search: Option<ShapeSearch>,
@@ -532,6 +536,7 @@ impl Scanner {
             let searcher = AhoCorasick::builder().kind(Some(aho_corasick::AhoCorasickKind::DFA)).build(&literals);
             Some(searcher.map_err(|e| RuleError(format!("needs: {e}")))?)
         };
+        let needs_look = NeedsLook::new(&literals);
         let shape_list = shapes
             .iter()
             .map(|s| compile_shape(s).map_err(|e| RuleError(format!("[[safe]] id='{}': {e}", s.id))))
@@ -555,6 +560,7 @@ impl Scanner {
             most_digits: rules.iter().map(|r| r.min_digits).max().unwrap_or(0),
             overlapping,
             needs_literals,
+            needs_look,
             needs_digit,
             shapes: shape_list,
             shape_search,
@@ -566,11 +572,23 @@ impl Scanner {
 
     /// True when no rule can match: the text holds none of the rules' needs.
     pub fn lacks_needs(&self, text: &str) -> bool {
-        if self.needs_digit && has_digit(text) {
+        self.lacks_needs_by(text, &self.first_look(text))
+    }
+
+    /// The first look at `text` for the clean test: stopped at the first
+    /// digit when a digit is a need (the text then has one).
+    fn first_look(&self, text: &str) -> Look {
+        self.needs_look.look(text, if self.needs_digit { clean::DIGIT } else { 0 })
+    }
+
+    /// [`Scanner::lacks_needs`] with the first look at `text` taken: the
+    /// literals are searched for only where the look says one may stand.
+    fn lacks_needs_by(&self, text: &str, look: &Look) -> bool {
+        if self.needs_digit && (look.has(clean::DIGIT) || (look.has(clean::HIGH) && has_digit(text))) {
             return false;
         }
         match &self.needs_literals {
-            Some(ac) => !ac.is_match(text),
+            Some(ac) => !(look.may_hold_literal() && ac.is_match(text)),
             None => true,
         }
     }
@@ -599,7 +617,11 @@ impl Scanner {
     /// No rule can match `text`: none of their needs and no capitalised
     /// words a name could be made of, or wholly a safe shape.
     pub fn is_clean(&self, text: &str) -> bool {
-        (self.lacks_needs(text) && (self.names.is_empty() || !NameFinder::may_hold(text))) || self.shape_of(text).is_some()
+        let look = self.first_look(text);
+        // Without a capital or a non-ASCII character a text holds no name
+        // (what `NameFinder::may_hold` reads first).
+        let may_name = |text: &str| look.has(clean::UPPER | clean::NON_ASCII) && NameFinder::may_hold(text);
+        (self.lacks_needs_by(text, &look) && (self.names.is_empty() || !may_name(text))) || self.shape_of(text).is_some()
     }
 
     /// Every finding in `text`, in order, not overlapping (none in a clean text).
@@ -1309,6 +1331,53 @@ mod tests {
             let found: Vec<&str> = hits.iter().filter(|f| f.source == Source::Key(3)).map(|f| &text[f.start..f.end]).collect();
             assert_eq!(found, value.into_iter().collect::<Vec<_>>(), "{text}");
         }
+    }
+
+    /// Texts for the tests that a fast path answers as the plain one does:
+    /// every example of the shipped rules and shapes, what the benchmark
+    /// events hold, and generated texts over an alphabet of the bytes the
+    /// rules and shapes turn on (digits, capitals, the needs' letters,
+    /// separators, Latvian letters, Arabic-Indic digits).
+    fn texts(rules: &RuleSet) -> Vec<String> {
+        let mut texts: Vec<String> = rules.values.iter().flat_map(|r| r.examples.iter().chain(&r.counterexamples).cloned()).collect();
+        texts.extend(rules.safe.iter().flat_map(|s| s.examples.iter().cloned()));
+        texts.extend(
+            ["", "request finished", "info", "api.http", "2026-11-25T00:00:05.330356Z", "f11fc8de-3eb4-59c8-8f8d-e0e973e1d036",
+             "2e7abed5658ef30d856980bb0977e471", "12602120096873616179c405d6d9746d", "/api/v2/invoices/{id}", "gh", "x@", "iel", "ielā 2"]
+                .map(String::from),
+        );
+        let alphabet: Vec<&str> = vec![
+            "a", "e", "i", "l", "g", "h", "k", "s", "x", "A", "B", "C", "K", "L", "V", "0", "1", "3", "7", "9", "-", ".", ":", "/",
+            "@", "+", "=", "?", "%", "_", " ", "{", "}", "T", "Z", "f", "d", "ā", "ī", "ņ", "š", "٣", "µ", "\n",
+        ];
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        for _ in 0..20_000 {
+            let mut text = String::new();
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            for k in 0..(seed % 40) {
+                text.push_str(alphabet[(seed >> (k % 50) ^ k.wrapping_mul(0x2545_F491)) as usize % alphabet.len()]);
+            }
+            texts.push(text);
+        }
+        texts
+    }
+
+    #[test]
+    fn the_clean_test_answers_as_its_plain_version() {
+        let (rules, scanner) = shipped();
+        let ac = scanner.needs_literals.as_ref().unwrap();
+        let (mut by_literal, mut lacking) = (0, 0);
+        for text in texts(&rules) {
+            let lacks = !((scanner.needs_digit && has_digit(&text)) || ac.is_match(&text));
+            by_literal += usize::from(!has_digit(&text) && ac.is_match(&text));
+            lacking += usize::from(lacks);
+            assert_eq!(scanner.lacks_needs(&text), lacks, "{text:?}");
+            let clean = (lacks && !NameFinder::may_hold(&text)) || scanner.shape_of(&text).is_some();
+            assert_eq!(scanner.is_clean(&text), clean, "{text:?}");
+        }
+        assert!(by_literal > 100 && lacking > 100, "both answers asked: {by_literal} by a literal, {lacking} lacking");
     }
 
     #[test]

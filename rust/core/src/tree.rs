@@ -84,15 +84,19 @@ pub struct Nodes {
     /// Kept children whose keys are not `str`.
     others: HashMap<(NodeId, KeyKind, Box<str>), NodeId>,
     bytes: usize,
+    /// How many times the table started again: ids of an earlier generation
+    /// name other nodes (or none).
+    generation: u64,
 }
 
 impl Default for Nodes {
     fn default() -> Self {
-        Nodes { arena: vec![Node::default()], transient: Vec::new(), others: HashMap::default(), bytes: 0 }
+        Nodes { arena: vec![Node::default()], transient: Vec::new(), others: HashMap::default(), bytes: 0, generation: 0 }
     }
 }
 
 impl Nodes {
+    #[inline]
     pub fn get(&self, id: NodeId) -> &Node {
         if id & TRANSIENT != 0 {
             &self.transient[(id & !TRANSIENT) as usize]
@@ -147,8 +151,24 @@ impl Nodes {
     pub fn begin(&mut self) {
         self.transient.clear();
         if self.arena.len() > MAX_NODES || self.bytes > MAX_BYTES {
-            *self = Nodes::default();
+            self.reset();
         }
+    }
+
+    /// Starts the table again, empty, in a new generation.
+    pub fn reset(&mut self) {
+        let generation = self.generation.wrapping_add(1);
+        *self = Nodes { generation, ..Nodes::default() };
+    }
+
+    /// The table's generation: a kept id stays the same node while it lasts.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// Whether `id` is a kept node (not one of this walk's only).
+    pub fn is_kept(id: NodeId) -> bool {
+        id & TRANSIENT == 0
     }
 
     /// How many nodes the table keeps (the root included).

@@ -44,3 +44,12 @@ fn counts_by_target_are_the_summary_notes_without_paths() {
     assert_eq!((counting.categories, counting.changes), (summary.categories, summary.changes));
     assert!(Run::new(true, false).target_counts().is_empty());
 }
+
+#[test]
+fn the_category_list_is_every_category_found_in_order() {
+    let mut run = pii_core::engine::Run::new(false, false);
+    assert!(run.category_list().is_empty());
+    // Bit 0 is no category (the unchecked target's 0 is never set, but a caller's bits may hold it).
+    run.categories = 1 | 1 << 1 | 1 << 5 | 1 << 18 | 1 << 31;
+    assert_eq!(run.category_list(), [1, 5, 18, 31]);
+}

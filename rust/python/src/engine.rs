@@ -7,6 +7,7 @@
 //! string that nothing changed is the same object.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::{Mutex, MutexGuard, TryLockError};
 
 use pii_core::act::{Action, Hasher, Mask, Normalizer, Target};
 use pii_core::engine::{self, is_big_int, Run, Walk, CATEGORIES_KEY, CYCLE, ERROR_KEY, EVENT_NAME_KEYS, SUMMARY_KEY, TOO_DEEP};
@@ -19,6 +20,7 @@ use pyo3::types::{
     PyBool, PyByteArray, PyBytes, PyDict, PyFloat, PyFrozenSet, PyInt, PyList, PyMemoryView, PySet, PyString, PyTuple,
 };
 
+use crate::keymemo::{KeyMemo, Remembered};
 use crate::{no_panic, text_of};
 
 /// structlog's ProcessorFormatter keeps the LogRecord here for later processors.
@@ -54,6 +56,8 @@ pub struct Engine {
     processing: Processing,
     /// The first `not_extra` set `redact_record` was given, with its members by address.
     pub(crate) not_extra: pyo3::sync::PyOnceLock<crate::record::KnownKeys>,
+    /// Recent keys' nodes by the key object (see [`crate::keymemo`]).
+    key_memo: Mutex<KeyMemo>,
 }
 
 /// What [`Engine::process`] needs besides the engine: the `Redactor`'s
@@ -111,7 +115,7 @@ impl Engine {
         let hasher = Hasher::new(keys).map_err(|e| PyValueError::new_err(e.to_string()))?;
         let inner = engine::Engine::new(&rules, targets, hasher, max_depth).map_err(|e| PyValueError::new_err(e.0))?;
         let processing = Processing { summary, raise_errors, format_exception, fail_closed };
-        Ok(Engine { inner, safe_types, mapping, processing, not_extra: pyo3::sync::PyOnceLock::new() })
+        Ok(Engine { inner, safe_types, mapping, processing, not_extra: pyo3::sync::PyOnceLock::new(), key_memo: Mutex::default() })
     }
 
     /// The targets by index, as (rule, category, label, action, mask, normalize).
@@ -268,6 +272,11 @@ impl Engine {
         self.inner.table_size()
     }
 
+    /// How many keys the key memo holds (for tests).
+    fn remembered_keys(&self) -> usize {
+        self.key_memo.lock().map_or(0, |m| m.len())
+    }
+
     /// The leaks of every line of a chunk (bytes of whole lines; `cut`: the
     /// lines cut at the bound), as (line index, target index, path), and the
     /// chunk's line counts (lines, blank, JSON, text, not UTF-8, binary, cut).
@@ -325,8 +334,25 @@ impl Engine {
 
     /// A walker of Python objects for `walk`.
     pub(crate) fn walker<'w, 'e, 'py>(&'w self, walk: &'w mut Walk<'e>, py: Python<'py>, tags_are_data: bool) -> PyWalk<'w, 'e, 'py> {
-        PyWalk { walk, py, safe_types: self.safe_types.bind(py), mapping: self.mapping.bind(py), seen: Vec::new(), foreign: false, tags_are_data }
+        let memo = walk.kept_table().and_then(|generation| {
+            let mut memo = match self.key_memo.try_lock() {
+                Ok(memo) => memo,
+                // A walk that panicked may have left it half made: start it again.
+                Err(TryLockError::Poisoned(poisoned)) => {
+                    let mut memo = poisoned.into_inner();
+                    *memo = KeyMemo::default();
+                    self.key_memo.clear_poison();
+                    memo
+                }
+                // Another walker of this walk has it.
+                Err(TryLockError::WouldBlock) => return None,
+            };
+            memo.begin(generation);
+            Some(memo)
+        });
+        PyWalk { walk, py, safe_types: self.safe_types.bind(py), mapping: self.mapping.bind(py), seen: Vec::new(), foreign: false, tags_are_data, memo }
     }
+
 
     /// The walk, with a Rust panic turned into an exception (never a crash of
     /// the process); the caller fails closed.
@@ -405,6 +431,9 @@ pub(crate) struct PyWalk<'w, 'e, 'py> {
     /// Fields named as our tags (`pii_categories`, ...) and structlog's are
     /// walked as any other: they are the application's (OpenTelemetry).
     tags_are_data: bool,
+    /// Recent keys' nodes (None: another walker has the memo, or this walk
+    /// has a node table of its own).
+    memo: Option<MutexGuard<'w, KeyMemo>>,
 }
 
 impl<'py> PyWalk<'_, '_, 'py> {
@@ -476,9 +505,16 @@ impl<'py> PyWalk<'_, '_, 'py> {
             let (key, value) = item?;
             let key = self.json_key(key)?;
             let mut ours = None;
-            let node = match key.cast_exact::<PyString>() {
-                Ok(name) => {
-                    let name = text_of(name);
+            let seen = key.cast_exact::<PyString>().ok().and_then(|k| self.remembered(k, root));
+            let node = match (seen, key.cast_exact::<PyString>()) {
+                (Some(seen), _) => {
+                    if seen.event_name {
+                        event_names.push((fields.len(), seen.node));
+                    }
+                    Some(seen.node)
+                }
+                (None, Ok(key)) => {
+                    let name = text_of(key);
                     if tags_are_ours && name.starts_with(['p', '_']) {
                         if name == CATEGORIES_KEY {
                             self.previous_categories(&value);
@@ -496,13 +532,18 @@ impl<'py> PyWalk<'_, '_, 'py> {
                         None
                     } else {
                         let node = self.walk.child(root, KeyKind::Str, &name, true);
-                        if EVENT_NAME_KEYS.contains(&name.as_ref()) {
+                        let event_name = EVENT_NAME_KEYS.contains(&name.as_ref());
+                        if event_name {
                             event_names.push((fields.len(), node));
+                        }
+                        // Our own fields' names are decided by `tags_are_data` each time.
+                        if ![CATEGORIES_KEY, SUMMARY_KEY, ERROR_KEY].contains(&name.as_ref()) && !STRUCTLOG_META_KEYS.contains(&name.as_ref()) {
+                            self.remember(key, name.len(), root, Remembered { node, event_name });
                         }
                         Some(node)
                     }
                 }
-                Err(_) => Some(self.key_node(root, &key)?),
+                (None, Err(_)) => Some(self.key_node(root, &key)?),
             };
             let outcome = match (ours, node) {
                 (Some(outcome), _) => outcome,
@@ -589,7 +630,7 @@ impl<'py> PyWalk<'_, '_, 'py> {
     /// UTF-8, an invalid sequence as U+FFFD), so that it is scanned as one.
     /// A key whose `__str__` raises is written as a marker.
     fn json_key(&mut self, key: Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-        if key.is_instance_of::<PyString>() || key.is_instance_of::<PyInt>() || key.is_instance_of::<PyFloat>() || key.is_none() {
+        if key.is_exact_instance_of::<PyString>() || key.is_instance_of::<PyString>() || key.is_instance_of::<PyInt>() || key.is_instance_of::<PyFloat>() || key.is_none() {
             return Ok(key); // bool is an int
         }
         self.foreign = true; // the dict is rebuilt with the new key
@@ -603,9 +644,18 @@ impl<'py> PyWalk<'_, '_, 'py> {
     /// The node of a key under `parent` (of a type [`PyWalk::json_key`] keeps).
     fn key_node(&mut self, parent: NodeId, key: &Bound<'py, PyAny>) -> PyResult<NodeId> {
         // A str subclass is written out as its text, so it is read as its text.
+        if let Ok(s) = key.cast_exact::<PyString>() {
+            if let Some(seen) = self.remembered(s, parent) {
+                return Ok(seen.node);
+            }
+            let name = text_of(s);
+            let node = self.walk.child(parent, KeyKind::Str, &name, true);
+            self.remember(s, name.len(), parent, Remembered { node, event_name: false });
+            return Ok(node);
+        }
         if let Ok(s) = key.cast::<PyString>() {
             // A subclass's `__hash__` and `__eq__` are the application's code.
-            self.foreign |= !key.is_exact_instance_of::<PyString>();
+            self.foreign = true;
             return Ok(self.walk.child(parent, KeyKind::Str, &text_of(s), true));
         }
         let text = printed(key)?;
@@ -624,6 +674,24 @@ impl<'py> PyWalk<'_, '_, 'py> {
             return Ok(self.walk.child_named(parent, KeyKind::Other, &table_key, &text, false));
         };
         Ok(self.walk.child(parent, kind, &text, scanned))
+    }
+
+    /// The node remembered for `key` (this object) under `parent`, unless
+    /// the walk must meet every key's path itself.
+    fn remembered(&self, key: &Bound<'py, PyString>, parent: NodeId) -> Option<Remembered> {
+        if self.walk.meets_paths() {
+            return None;
+        }
+        self.memo.as_ref()?.get(key, parent)
+    }
+
+    /// Remembers `key` (`len` bytes) under `parent` when its node is one the table keeps.
+    fn remember(&mut self, key: &Bound<'py, PyString>, len: usize, parent: NodeId, seen: Remembered) {
+        if self.walk.remembers(seen.node) {
+            if let Some(memo) = self.memo.as_mut() {
+                memo.put(key, len, parent, seen);
+            }
+        }
     }
 
     /// What becomes of one field.

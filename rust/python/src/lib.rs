@@ -7,6 +7,7 @@ use pyo3::types::PyString;
 
 mod act;
 mod engine;
+mod keymemo;
 mod lines;
 mod offsets;
 mod processor;
