@@ -12,6 +12,7 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyFrozenSet, PyInt, PyString, PyTuple, PyType};
 
 use pii_core::text::is_decimal;
+use rustc_hash::FxHashMap;
 
 use crate::engine::{Engine, Field, Outcome, RecordEvent};
 
@@ -202,22 +203,21 @@ enum Read {
 const READ: [&str; 7] = ["msg", "args", "exc_info", "exc_text", "stack_info", "pii_categories", "pii_redactions"];
 
 /// The fields that are not `extra=` ones (a frozenset of names), with its
-/// members' addresses in a small open-addressed table, and the fields
-/// [`Engine::record`] reads: a record's own field names are the very
-/// strings `LogRecord.__init__` set (interned, as the names here are), so
-/// most are found by address; any other key is looked up in the set and
-/// compared with the names read. Holds names, never values.
+/// members' addresses in a table, and the fields [`Engine::record`] reads:
+/// a record's own field names are the very strings `LogRecord.__init__` set
+/// (interned, as the names here are), so most are found by address; any
+/// other key is looked up in the set and compared with the names read.
+/// Holds names, never values.
 pub(crate) struct KnownKeys {
     set: Py<PyFrozenSet>,
     /// Names of [`READ`], interned (kept alive here, so their addresses are theirs).
     read: Vec<Py<PyString>>,
-    /// Each member's and name's address (0: an empty slot), whether it is a
-    /// member, and its index in [`READ`] (`NOT_READ`: none). A power of two
-    /// long, at most a quarter full.
-    slots: Vec<(usize, bool, u8)>,
+    /// By the address of each member and name: whether it is a member, and
+    /// its index in [`READ`] (`NOT_READ`: none).
+    by_address: FxHashMap<usize, (bool, u8)>,
 }
 
-/// The index in [`KnownKeys`]'s slots of a member that is not read.
+/// The index in [`READ`] of a member that is not read.
 const NOT_READ: u8 = u8::MAX;
 
 /// What a key of a record is to [`Engine::record`].
@@ -233,24 +233,13 @@ enum KeyIs {
 impl KnownKeys {
     fn of(py: Python<'_>, set: &Bound<'_, PyFrozenSet>) -> KnownKeys {
         let read: Vec<Py<PyString>> = READ.iter().map(|name| PyString::intern(py, name).unbind()).collect();
-        let mut slots = vec![(0, false, NOT_READ); ((set.len() + READ.len()) * 4).next_power_of_two().max(8)];
-        let mut entries: Vec<(usize, bool, u8)> = set.iter().map(|key| (key.as_ptr() as usize, true, NOT_READ)).collect();
+        let mut by_address: FxHashMap<usize, (bool, u8)> = set.iter().map(|key| (key.as_ptr() as usize, (true, NOT_READ))).collect();
         for (i, name) in read.iter().enumerate() {
-            entries.push((name.as_ptr() as usize, set.contains(name.bind(py)).unwrap_or(false), i as u8));
+            let member = set.contains(name.bind(py)).unwrap_or(false);
+            let entry = by_address.entry(name.as_ptr() as usize).or_insert((member, NOT_READ));
+            *entry = (entry.0 || member, entry.1.min(i as u8));
         }
-        for (address, member, field) in entries {
-            let mut at = Self::slot(address, slots.len());
-            while slots[at].0 != 0 && slots[at].0 != address {
-                at = (at + 1) & (slots.len() - 1);
-            }
-            let slot = &mut slots[at];
-            *slot = if slot.0 == address { (address, slot.1 || member, slot.2.min(field)) } else { (address, member, field) };
-        }
-        KnownKeys { set: set.clone().unbind(), read, slots }
-    }
-
-    fn slot(address: usize, len: usize) -> usize {
-        ((address >> 4).wrapping_mul(0x9E37_79B9_7F4A_7C15_u64 as usize) >> 7) & (len - 1)
+        KnownKeys { set: set.clone().unbind(), read, by_address }
     }
 
     /// Whether `key` is in `set`, and what it is to the record: by address
@@ -258,14 +247,8 @@ impl KnownKeys {
     /// theirs), else by the set and by text.
     fn classify(&self, set: &Bound<'_, PyFrozenSet>, key: &Bound<'_, PyAny>) -> PyResult<(bool, KeyIs)> {
         if set.is(&self.set) {
-            let address = key.as_ptr() as usize;
-            let mut at = Self::slot(address, self.slots.len());
-            while self.slots[at].0 != 0 {
-                let (found, member, field) = self.slots[at];
-                if found == address {
-                    return Ok((member, if field == NOT_READ { KeyIs::Other } else { KeyIs::Read(usize::from(field)) }));
-                }
-                at = (at + 1) & (self.slots.len() - 1);
+            if let Some(&(member, field)) = self.by_address.get(&(key.as_ptr() as usize)) {
+                return Ok((member, if field == NOT_READ { KeyIs::Other } else { KeyIs::Read(usize::from(field)) }));
             }
         }
         let member = set.contains(key)?;
