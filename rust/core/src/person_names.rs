@@ -458,8 +458,9 @@ fn is_quote(c: char) -> bool {
     matches!(c, '"' | '\'' | '‘' | '’' | '„' | '“' | '”' | '«' | '»')
 }
 
-/// [`NameFinder::may_hold`] of a text that holds an upper-case or non-ASCII
-/// letter: two capitalised words, or one in a text longer than 4 bytes.
+/// [`NameFinder::may_hold`] of a text of at most 8 bytes that holds an
+/// upper-case or non-ASCII letter: two capitalised words, or one in a text
+/// longer than 4 bytes.
 fn short_text_may_hold(text: &str) -> bool {
     let mut capitals = 0;
     let mut after_letter = false;
@@ -475,7 +476,7 @@ fn short_text_may_hold(text: &str) -> bool {
             after_letter = after_letter && (c == '\'' || c == '’');
         }
     }
-    capitals >= 2 || (capitals == 1 && text.len() > 4) || (capitals == 0 && text.len() > 8)
+    capitals >= 2 || (capitals == 1 && text.len() > 4)
 }
 
 /// `text` in lower case (borrowed when it is).
