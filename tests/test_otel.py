@@ -425,6 +425,61 @@ class TestFaithfulCopy:
             pass
         assert seen == ["checkout"]
 
+    def test_a_subclass_keeps_its_own_on_end(self) -> None:
+        seen: list[str] = []
+
+        class Logged(RedactingSpanProcessor):
+            def on_end(self, span: ReadableSpan) -> None:
+                seen.append(span.name)
+                super().on_end(span)
+
+        exporter = InMemorySpanExporter()
+        tracer = _tracer(Logged(SimpleSpanProcessor(exporter), redactor=REDACTOR))
+        with tracer.start_as_current_span(f"mail {EMAIL}"):
+            pass
+        assert len(seen) == 1 and EMAIL in seen[0]  # the subclass saw the span, before the redaction
+        assert_absent(exporter.get_finished_spans()[0].to_json(), [EMAIL])
+
+    def test_the_wrapped_processors_on_end_is_looked_up_at_each_span(self) -> None:
+        first, second = InMemorySpanExporter(), InMemorySpanExporter()
+        inner = SimpleSpanProcessor(first)
+        tracer = _tracer(RedactingSpanProcessor(inner, redactor=REDACTOR))
+        with tracer.start_as_current_span("one"):
+            pass
+        inner.on_end = SimpleSpanProcessor(second).on_end  # type: ignore[method-assign]
+        with tracer.start_as_current_span(f"two {EMAIL}"):
+            pass
+        assert [s.name for s in first.get_finished_spans()] == ["one"]
+        assert [s.name for s in second.get_finished_spans()] == ["two [REDACTED:email]"]
+
+    def test_an_interrupt_in_a_wrapped_processor_reaches_the_application(self) -> None:
+        class Interrupted(SpanProcessor):
+            def on_end(self, span: ReadableSpan) -> None:
+                raise KeyboardInterrupt
+
+        tracer = _tracer(RedactingSpanProcessor(Interrupted(), redactor=REDACTOR))
+        with pytest.raises(KeyboardInterrupt), tracer.start_as_current_span("checkout"):
+            pass
+
+
+def test_native_counts_add_up_from_many_threads_and_refuse_an_unknown_target() -> None:
+    import threading
+
+    from pii_tagger._native import Counts
+
+    counts = Counts(3)
+    def add() -> None:
+        for _ in range(1000):
+            counts.add([(0, 1), (2, 3)])
+    threads = [threading.Thread(target=add) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert counts.values() == [4000, 0, 12000] and len(counts) == 3
+    with pytest.raises(IndexError, match="target"):
+        counts.add([(3, 1)])
+
 
 # ---- metrics ------------------------------------------------------------------------------------
 

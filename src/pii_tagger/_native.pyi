@@ -14,6 +14,31 @@ _Note = tuple[str, int, str, int]  # path, target index, action done, count
 _PartFound = tuple[int, int, str, str | None]  # part index, target index, path, value
 _LineCounts = tuple[int, int, int, int, int, int, int]
 
+class Counts:
+    """Counts of findings by target index (rust/python/src/span_end.rs)."""
+
+    def __init__(self, targets: int) -> None: ...
+    def add(self, found: list[tuple[int, int]]) -> None: ...
+    def values(self) -> list[int]: ...
+    def __len__(self) -> int: ...
+
+class SpanEnd:
+    """A span processor's on_end in one native call (rust/python/src/span_end.rs)."""
+
+    def __init__(
+        self,
+        redactor: Any,
+        redact_resource: bool,
+        kit: SpanKit,
+        counts: Counts,
+        totals: Any,
+        processors: tuple[Any, ...],
+        finish: Callable[[Any, SpanRedaction], Any],
+        fail: Callable[[Any, BaseException], Any],
+        downstream: Callable[[BaseException], None],
+    ) -> None: ...
+    def __call__(self, span: Any) -> None: ...
+
 class SpanKit:
     """What the copy of a span is made with (see otel_redaction._SPAN_KIT)."""
 

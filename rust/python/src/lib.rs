@@ -14,6 +14,7 @@ mod processor;
 mod record;
 mod rule_checks;
 mod span;
+mod span_end;
 mod tools;
 
 /// `f`, with a Rust panic turned into a `RuntimeError` that names no value
@@ -65,6 +66,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<engine::Engine>()?;
     m.add_class::<span::SpanKit>()?;
     m.add_class::<span::SpanRedaction>()?;
+    m.add_class::<span_end::SpanEnd>()?;
+    m.add_class::<span_end::Counts>()?;
     m.add_class::<processor::Processor>()?;
     m.add_class::<act::Keys>()?;
     m.add_class::<lines::Chunker>()?;

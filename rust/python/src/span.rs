@@ -146,16 +146,17 @@ fn read<'py>(owner: &Bound<'py, PyAny>, sdk: &Py<PyType>, property: &Bound<'py, 
 /// description, scope or resource).
 #[pyclass(frozen, get_all, module = "pii_tagger._native")]
 pub struct SpanRedaction {
-    copy: Py<PyAny>,
+    pub(crate) copy: Py<PyAny>,
     description: Option<Py<PyAny>>,
     scope: Option<Py<PyDict>>,
     resource: Option<Py<PyDict>>,
     categories: Py<PyList>,
     changes: usize,
-    counts: Py<PyList>,
-    found: Option<Py<PyList>>,
+    /// A list when read from Python; [`crate::span_end`] adds them up without one.
+    pub(crate) counts: Vec<(u32, usize)>,
+    pub(crate) found: Option<Py<PyList>>,
     tagged: bool,
-    done: bool,
+    pub(crate) done: bool,
 }
 
 impl Engine {
@@ -302,7 +303,7 @@ impl Engine {
             Ok::<_, PyErr>((out, description, scope, resource))
         });
         let (out, description, scope, resource) = walked?;
-        let (categories, changes, counts) = (PyList::new(py, categories(&run))?, run.changes, PyList::new(py, run.target_counts())?);
+        let (categories, changes, counts) = (PyList::new(py, categories(&run))?, run.changes, run.target_counts().to_vec());
         let found = match by_part(run, &ends) {
             Some(found) => Some(PyList::new(py, found)?.unbind()),
             None => None,
@@ -314,7 +315,7 @@ impl Engine {
             resource: resource.map(Bound::unbind),
             categories: categories.unbind(),
             changes,
-            counts: counts.unbind(),
+            counts,
             found,
             tagged: false,
             done: false,

@@ -60,6 +60,7 @@ from .otel_redaction import (
     Wrapping,
     redact_log_record,
     redact_span,
+    span_end,
     where,
 )
 
@@ -108,6 +109,9 @@ class RedactingSpanProcessor(FanOut, SpanProcessor):
         self._endings = tuple(
             p._on_ending for p in processors if hasattr(p, "_on_ending") and not _does_nothing(p._on_ending)  # SDKs before 1.31 have none
         )
+        if type(self).on_end is RedactingSpanProcessor.on_end:
+            # What on_end does, in one native call (a subclass's own on_end stays its own).
+            self.on_end = span_end(self._redaction, redact_resource, processors)  # type: ignore[method-assign]
 
     def on_start(self, span: Span, parent_context: Context | None = None) -> None:
         for on_start in self._starts:

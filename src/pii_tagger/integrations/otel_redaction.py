@@ -16,6 +16,7 @@ pass shutdown and flush on to what a processor or exporter wraps.
 
 from __future__ import annotations
 
+import functools
 import threading
 import weakref
 from collections.abc import Callable, Iterable, Mapping
@@ -33,7 +34,7 @@ from opentelemetry.sdk.util import BoundedList
 from opentelemetry.sdk.util.instrumentation import InstrumentationScope
 from opentelemetry.trace import INVALID_SPAN_CONTEXT, Link, SpanKind, Status, StatusCode
 
-from .._native import OWN_TEXT_KEY, SpanKit, SpanRedaction
+from .._native import OWN_TEXT_KEY, Counts, SpanEnd, SpanKit, SpanRedaction
 from ..actions import Target
 from ..engine import CATEGORIES_KEY, ERROR_KEY, SUMMARY_KEY, Found, Redactor
 from ..failsafe import MARKER, report_once
@@ -79,7 +80,7 @@ class _Totals:
 
     def __init__(self, meter_provider: metrics.MeterProvider) -> None:
         self._lock = threading.Lock()
-        self._sources: list[tuple[tuple[Target, ...], list[int]]] = []  # each redactor's targets and counts by target
+        self._sources: list[tuple[tuple[Target, ...], Counts]] = []  # each redactor's targets and counts by target
         self._failures: dict[str, int] = {}
         self._counted: weakref.WeakSet[Any] = weakref.WeakSet()  # spans counted, by identity
         self._span_sources = 0  # processors and exporters of spans: with two, a span may reach both
@@ -98,15 +99,15 @@ class _Totals:
             description="Spans and log records exported redacted whole after an error; calls a wrapped processor or exporter raised on",
         )
 
-    def source(self, targets: tuple[Target, ...], spans: bool) -> tuple[threading.Lock, list[int]]:
-        """A list of counts by target index, for one processor (of spans:
-        ``spans``) to add to (under the lock)."""
-        counts = [0] * len(targets)
+    def source(self, targets: tuple[Target, ...], spans: bool) -> Counts:
+        """Counts by target index, for one processor (of spans: ``spans``)
+        to add to (from any thread, without a lock)."""
+        counts = Counts(len(targets))
         with self._lock:
             self._sources.append((targets, counts))
             self._span_sources += spans
             self.one_span_source = self._span_sources < 2
-        return self._lock, counts
+        return counts
 
     def first_count(self, item: Any) -> bool:
         """True the first time ``item`` (a span) is counted here: a span that
@@ -128,7 +129,7 @@ class _Totals:
         totals: dict[tuple[int, str, str], int] = {}
         with self._lock:
             for targets, counts in self._sources:
-                for target, n in zip(targets, counts):
+                for target, n in zip(targets, counts.values()):
                     if n and (target.action in REDACTING_ACTIONS or not redactions_only):
                         key = (target.category, target.rule, target.action)
                         totals[key] = totals.get(key, 0) + n
@@ -182,8 +183,8 @@ class Redaction:
 
     def __init__(self, redactor: Redactor | None, meter_provider: metrics.MeterProvider | None, spans: bool) -> None:
         self.redactor = redactor or Redactor()
-        self._totals = _totals_of(meter_provider or metrics.get_meter_provider())
-        self._lock, self._counts = self._totals.source(self.redactor.targets, spans)
+        self.totals = _totals_of(meter_provider or metrics.get_meter_provider())
+        self.counts = self.totals.source(self.redactor.targets, spans)
 
     def redact(
         self, parts: list[dict[str, Any]], place: Callable[[int], tuple[str, str]], source: str,
@@ -199,11 +200,8 @@ class Redaction:
 
     def count(self, found: list[tuple[int, int]], item: Any = None) -> None:
         """``found`` (counts by target index) added to the totals, once per ``item`` when given."""
-        if found and (item is None or self._totals.one_span_source or self._totals.first_count(item)):
-            counts = self._counts
-            with self._lock:
-                for index, n in found:
-                    counts[index] += n
+        if found and (item is None or self.totals.one_span_source or self.totals.first_count(item)):
+            self.counts.add(found)
 
     def alert(self, audits: list[tuple[int, Found]], place: Callable[[int], tuple[str, str]], source: str) -> None:
         alerts = self.redactor.alerts
@@ -218,7 +216,7 @@ class Redaction:
         """Reported once and counted; never raises (it is the fail-closed path)."""
         try:
             report_once(kind, exc)
-            self._totals.failed(kind)
+            self.totals.failed(kind)
         except Exception:  # noqa: BLE001, S110 - a report that fails must not lose the item
             pass
 
@@ -226,7 +224,7 @@ class Redaction:
         """A wrapped processor or exporter raised: reported once, counted every time; never raises."""
         try:
             report_once(kind, exc, "what it was given may not have been exported; the others still got it")
-            self._totals.failed(kind)
+            self.totals.failed(kind)
         except Exception:  # noqa: BLE001, S110 - the report must not break the pipeline
             pass
 
@@ -410,17 +408,40 @@ def redact_span(span: ReadableSpan, redaction: Redaction, redact_resource: bool 
     """A redacted, tagged copy of ``span``; on failure a copy with every
     string replaced. Never raises."""
     try:
-        redactor = redaction.redactor
-        walked = redactor.redact_span(span, redact_resource, _SPAN_KIT)
-        redaction.count(walked.counts, span)
-        if walked.found:
-            _alert_span(span, redaction, walked.found)
-        if not walked.done:
-            _finish_copy(walked, span)
-        return walked.copy  # type: ignore[no-any-return]  # a _RedactedSpan
+        walked = redaction.redactor.redact_span(span, redact_resource, _SPAN_KIT)
+        return _finish_span(redaction, span, walked)
     except Exception as exc:  # noqa: BLE001 - a span is never lost and never raises into the app
-        redaction.failed("span", exc)
-        return blank_span(span, exc, redact_resource)
+        return _failed_span(redaction, redact_resource, span, exc)
+
+
+def span_end(redaction: Redaction, redact_resource: bool, processors: tuple[Any, ...]) -> SpanEnd:
+    """What :func:`redact_span` and the hand-over of its copy to each of
+    ``processors`` do, in one native call per span (the processor's
+    ``on_end``): the common span does not come back to Python."""
+    return SpanEnd(
+        redaction.redactor, redact_resource, _SPAN_KIT, redaction.counts, redaction.totals, processors,
+        functools.partial(_finish_span, redaction),
+        functools.partial(_failed_span, redaction, redact_resource),
+        functools.partial(redaction.downstream_failed, "span processor"),
+    )
+
+
+def _finish_span(redaction: Redaction, span: ReadableSpan, walked: SpanRedaction) -> ReadableSpan:
+    """The copy the native walk made of ``span``, counted, its audit
+    findings alerted and what the walk left of it done. May raise."""
+    redaction.count(walked.counts, span)
+    if walked.found:
+        _alert_span(span, redaction, walked.found)
+    if not walked.done:
+        _finish_copy(walked, span)
+    return walked.copy  # type: ignore[no-any-return]  # a _RedactedSpan
+
+
+def _failed_span(redaction: Redaction, redact_resource: bool, span: ReadableSpan, exc: BaseException) -> ReadableSpan:
+    """The copy of ``span`` with every string replaced, its failure
+    reported and counted. Never raises (the fail-closed path)."""
+    redaction.failed("span", exc)
+    return blank_span(span, exc, redact_resource)
 
 
 def _alert_span(span: ReadableSpan, redaction: Redaction, found: list[tuple[int, int, str, str | None]]) -> None:
