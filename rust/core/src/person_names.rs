@@ -196,6 +196,11 @@ impl NameFinder {
         // One letter alone is an initial or a code ("customer C-3"), never a
         // name: the first word needs a second letter.
         text[first.start..first.end].chars().nth(1)?;
+        // A first word that is never part of a name (a log level: "INFO")
+        // leaves no run: asked without folding it into `scratch`.
+        if self.is_ascii_not_name(&text[first.start..first.end]) {
+            return None;
+        }
         // Folded one by one into `scratch`, cut before a word that is never part of a name.
         scratch.clear();
         let (mut ends, mut kept) = ([0; MAX_WORDS], 0);
@@ -240,6 +245,15 @@ impl NameFinder {
             return Some(1);
         }
         None
+    }
+
+    /// `word` is ASCII, short, and in `not_names` (its fold is its lower case).
+    fn is_ascii_not_name(&self, word: &str) -> bool {
+        let mut lower = [0u8; 16];
+        let Some(buf) = lower.get_mut(..word.len()).filter(|_| word.is_ascii()) else { return false };
+        buf.copy_from_slice(word.as_bytes());
+        buf.make_ascii_lowercase();
+        std::str::from_utf8(buf).is_ok_and(|folded| self.not_names.contains(folded))
     }
 
     /// Surname first: "BĒRZIŅŠ, Jānis", "Bērziņš, Jānis", "BĒRZIŅŠ Jānis",
@@ -788,6 +802,33 @@ mod tests {
     fn spans_taken_by_other_rules_are_left_alone() {
         let text = "Jānis Bērziņš";
         assert!(finder().find(text, &[(0, text.len())], false).is_empty());
+    }
+}
+
+#[cfg(test)]
+mod shipped {
+    use super::*;
+    use crate::rules::RuleSet;
+
+    /// The unfolded look-up of an ASCII first word answers as the fold's:
+    /// every shipped `not_names` word (and given names and surnames, which
+    /// are not in it) as written, in capitals, in lower case and lengthened.
+    #[test]
+    fn an_ascii_word_is_a_not_name_as_its_fold_is() {
+        let rules = RuleSet::shipped().unwrap();
+        let finder = NameFinder::new(&rules.names[0]).unwrap();
+        let lexicon = &rules.names[0];
+        let mut asked = 0;
+        for word in lexicon.not_names.iter().chain(&lexicon.given).chain(&lexicon.surnames) {
+            for form in [word.clone(), word.to_uppercase(), word.to_lowercase(), format!("{word}xxxxxxxxxxxxxxxx")] {
+                let by_fold = form.is_ascii() && form.len() <= 16 && finder.not_names.contains(fold(&form).as_ref());
+                assert_eq!(finder.is_ascii_not_name(&form), by_fold, "{form:?}");
+                asked += usize::from(by_fold);
+            }
+        }
+        assert!(asked > 100, "{asked} not_names asked");
+        assert!(finder.find("2026-11-25 10:00:00,000 INFO Anna Ozola logged in", &[], false).len() == 1);
+        assert!(finder.find("INFO api.http request finished", &[], false).is_empty());
     }
 }
 

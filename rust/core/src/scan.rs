@@ -203,6 +203,12 @@ pub struct Scanner {
     starts: MatchStarts,
     /// The bytes a match of `search` may begin with.
     first_bytes: FirstBytes,
+    /// The bytes a match of each rule may begin with, by rule.
+    rule_first_bytes: Vec<FirstBytes>,
+    /// At most this many rules after a failed candidate's are tried one by
+    /// one ([`FEW_AFTER`]; with 0, always the search of every rule at once,
+    /// as the tests compare).
+    few_after: usize,
     /// The largest `min_digits` of a rule: how far a text's digits are counted.
     most_digits: usize,
     /// Every rule's pattern, reporting all that match (which rules match at a place).
@@ -276,6 +282,10 @@ fn possessive(pattern: &str) -> bool {
     }
     false
 }
+
+/// How many rules after a failed candidate's are tried one by one at its
+/// position; with more, one search of every rule tells which match there.
+const FEW_AFTER: usize = 4;
 
 /// Each lazy DFA's cache, at most.
 const CACHE_CAPACITY: usize = 8 << 20;
@@ -515,6 +525,7 @@ impl Scanner {
             .map_err(|e| RuleError(format!("value rules: {e}")))?;
         let starts = MatchStarts::new(&guarded, CACHE_CAPACITY, NFA_SIZE_LIMIT).map_err(|e| RuleError(format!("value rules: {e}")))?;
         let first_bytes = FirstBytes::new(&patterns, NFA_SIZE_LIMIT);
+        let rule_first_bytes = patterns.iter().map(|p| FirstBytes::new(&[p], NFA_SIZE_LIMIT)).collect();
         let overlapping = Regex::builder()
             .configure(engine_config().match_kind(MatchKind::All))
             .build_many(&patterns)
@@ -557,6 +568,8 @@ impl Scanner {
             boundary,
             starts,
             first_bytes,
+            rule_first_bytes,
+            few_after: FEW_AFTER,
             most_digits: rules.iter().map(|r| r.min_digits).max().unwrap_or(0),
             overlapping,
             needs_literals,
@@ -753,20 +766,85 @@ impl Scanner {
                 return next;
             }
             // The rules after rule i that match at the same position, in file order.
-            let matching = state.matching.get_or_insert_with(|| {
-                let mut set = PatternSet::new(self.rules.len());
-                self.overlapping.which_overlapping_matches(&Input::new(text).range(at..).anchored(Anchored::Yes), &mut set);
-                set
-            });
-            let later = matching.iter().map(|p| p.as_usize()).filter(|&j| j > i).find_map(|j| {
-                let input = Input::new(text).range(at..).anchored(Anchored::Pattern(PatternID::new_unchecked(j)));
-                self.search.search(&input).map(|m| (j, m.end()))
-            });
+            let later = match self.few_after(text, at, i, state) {
+                // Few rules after it may match here at all: each is tried alone.
+                Some(few) => few.into_iter().filter(|&j| j > i).find_map(|j| self.anchored_end(text, at, j).map(|e| (j, e))),
+                None => {
+                    let matching = state.matching.get_or_insert_with(|| {
+                        let mut set = PatternSet::new(self.rules.len());
+                        self.overlapping.which_overlapping_matches(&Input::new(text).range(at..).anchored(Anchored::Yes), &mut set);
+                        set
+                    });
+                    matching.iter().map(|p| p.as_usize()).filter(|&j| j > i).find_map(|j| self.anchored_end(text, at, j).map(|e| (j, e)))
+                }
+            };
             match later {
                 Some((j, e)) => (i, end) = (j, e),
                 None => return next_char(text, at),
             }
         }
+    }
+
+    /// Where the match of rule `j` alone that begins at `at` ends, if one does.
+    fn anchored_end(&self, text: &str, at: usize, j: usize) -> Option<usize> {
+        let input = Input::new(text).range(at..).anchored(Anchored::Pattern(PatternID::new_unchecked(j)));
+        self.search.search(&input).map(|m| m.end())
+    }
+
+    /// The rules after rule `i` that may match at `at` and count there, in
+    /// file order, when they are at most `few_after` (else `None`: the
+    /// search of every rule at once tells which match). A rule is left out
+    /// when no match of it can begin with the byte at `at`, or when it
+    /// cannot count there whatever its match: see [`Scanner::cannot_count_at`].
+    fn few_after(&self, text: &str, at: usize, i: usize, state: &mut State) -> Option<Vec<usize>> {
+        let byte = *text.as_bytes().get(at).filter(|_| self.few_after > 0)?;
+        let mut few = Vec::new();
+        for j in i + 1..self.rules.len() {
+            if self.rule_first_bytes[j].may_begin(byte) && !self.cannot_count_at(text, at, j, state) {
+                if few.len() == self.few_after {
+                    return None;
+                }
+                few.push(j);
+            }
+        }
+        Some(few)
+    }
+
+    /// Rule `j` cannot count at `at`, whatever its match there: [`Scanner::accept`]
+    /// would say no before looking at the match's end (too few digits, a
+    /// `needs_all` missing, a character before it that `not_before` rules
+    /// out, inside a percent-escape, or, at the very start of the text,
+    /// context words required and none before it to read).
+    fn cannot_count_at(&self, text: &str, at: usize, j: usize, state: &mut State) -> bool {
+        let rule = &self.rules[j];
+        if rule.handler == Handler::Skip {
+            return false;
+        }
+        if rule.min_digits > 0 && *state.digits.get_or_insert_with(|| count_digits_upto(text, self.most_digits)) < rule.min_digits {
+            return true;
+        }
+        if !rule.needs_all.is_empty() && !*state.needs_all.entry(j).or_insert_with(|| rule.needs_all.iter().all(|n| text.contains(n.as_str()))) {
+            return true;
+        }
+        // With `before`, a finding may start before `at`: its characters around are others.
+        if rule.before.is_some() {
+            return false;
+        }
+        let after_finding = state.found.last().is_some_and(|f| f.end == at);
+        if inside_escape(text, at) > 0 {
+            return true;
+        }
+        if let (Some(not_before), false) = (&rule.not_before, after_finding) {
+            if let Some(prev) = char_start_before(text, at) {
+                if not_before.holds(&text[prev..at]) && !escaped_break(text, at) {
+                    return true;
+                }
+            }
+        }
+        // No text before the start: no context word can stand there, and
+        // only the field's name could stand for one.
+        let cued = state.cues.iter().any(|c| c.rule == j);
+        at == 0 && rule.handler == Handler::Value && rule.context.is_some() && rule.context_required && !cued
     }
 
     /// Where to search on if the match of rule `i` at `at..end` counts.
@@ -1378,6 +1456,36 @@ mod tests {
             assert_eq!(scanner.is_clean(&text), clean, "{text:?}");
         }
         assert!(by_literal > 100 && lacking > 100, "both answers asked: {by_literal} by a literal, {lacking} lacking");
+    }
+
+    /// Rules after a failed candidate's tried one by one (those that may
+    /// begin with its byte and may count there) find what the search of
+    /// every rule at once finds: texts as [`texts`], log lines that begin
+    /// with a date, and under a field that stands for every rule's context.
+    #[test]
+    fn rules_tried_one_by_one_find_what_the_search_of_all_finds() {
+        let (rules, scanner) = shipped();
+        let (_, mut plain) = shipped();
+        plain.few_after = 0;
+        // A third of them: each is searched four times, slowly unoptimised.
+        let mut texts: Vec<String> = texts(&rules).into_iter().step_by(3).collect();
+        for (k, text) in texts.clone().iter().enumerate().step_by(5) {
+            texts.push(format!("2026-11-25 10:00:{:02},{k:03} INFO api {text}", k % 60));
+            texts.push(format!("{text} dzimis 1990-01-01, tālr. 29123456, kods 4821"));
+        }
+        texts.push("2026-11-25 10:00:00,000 INFO api.http request finished in 13 ms status=200 route=/api/v2/invoices/{id}".into());
+        let everything: Vec<FieldCue> = (0..rules.values.len()).map(|rule| FieldCue { rule, deny: false }).collect();
+        let mut keys = |key: &str| (key == "status" || key == "email").then_some(KeyTarget { id: 1, keep: key == "status", counts: false });
+        let (mut tried, mut found) = (0, 0);
+        for (k, text) in texts.iter().enumerate() {
+            for cues in [&[][..], &everything].into_iter().take(if k % 2 == 0 { 2 } else { 1 }) {
+                let fast = scanner.search_in(text, &mut keys, cues);
+                assert_eq!(fast, plain.search_in(text, &mut keys, cues), "{text:?} cued {}", !cues.is_empty());
+                tried += 1;
+                found += usize::from(!fast.is_empty());
+            }
+        }
+        assert!(found > 500 && tried > found, "{found} of {tried} texts hold findings");
     }
 
     #[test]
