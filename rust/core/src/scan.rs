@@ -820,26 +820,15 @@ impl Scanner {
         if rule.handler == Handler::Skip {
             return false;
         }
-        if rule.min_digits > 0 && *state.digits.get_or_insert_with(|| count_digits_upto(text, self.most_digits)) < rule.min_digits {
-            return true;
-        }
-        if !rule.needs_all.is_empty() && !*state.needs_all.entry(j).or_insert_with(|| rule.needs_all.iter().all(|n| text.contains(n.as_str()))) {
+        if self.lacks_what_it_needs(j, text, state) {
             return true;
         }
         // With `before`, a finding may start before `at`: its characters around are others.
         if rule.before.is_some() {
             return false;
         }
-        let after_finding = state.found.last().is_some_and(|f| f.end == at);
-        if inside_escape(text, at) > 0 {
+        if !self.may_start(rule, text, at, state) {
             return true;
-        }
-        if let (Some(not_before), false) = (&rule.not_before, after_finding) {
-            if let Some(prev) = char_start_before(text, at) {
-                if not_before.holds(&text[prev..at]) && !escaped_break(text, at) {
-                    return true;
-                }
-            }
         }
         // No text before the start: no context word can stand there, and
         // only the field's name could stand for one.
@@ -850,10 +839,7 @@ impl Scanner {
     /// Where to search on if the match of rule `i` at `at..end` counts.
     fn accept(&self, text: &str, at: usize, end: usize, i: usize, state: &mut State, keys: &mut dyn KeyTargets) -> Option<usize> {
         let rule = &self.rules[i];
-        if rule.min_digits > 0 && *state.digits.get_or_insert_with(|| count_digits_upto(text, self.most_digits)) < rule.min_digits {
-            return None;
-        }
-        if !rule.needs_all.is_empty() && !*state.needs_all.entry(i).or_insert_with(|| rule.needs_all.iter().all(|n| text.contains(n.as_str()))) {
+        if self.lacks_what_it_needs(i, text, state) {
             return None;
         }
         if rule.handler == Handler::Skip {
@@ -953,18 +939,39 @@ impl Scanner {
         None
     }
 
-    /// The characters around `start..end` allow a finding there.
-    fn bounded(&self, rule: &Rule, text: &str, start: usize, end: usize, state: &State) -> bool {
-        let after_finding = state.found.last().is_some_and(|f| f.end == start);
+    /// Rule `i` asks more of the whole text than it holds: too few digits,
+    /// or a `needs_all` literal missing (each answered once per text).
+    fn lacks_what_it_needs(&self, i: usize, text: &str, state: &mut State) -> bool {
+        let rule = &self.rules[i];
+        if rule.min_digits > 0 && *state.digits.get_or_insert_with(|| count_digits_upto(text, self.most_digits)) < rule.min_digits {
+            return true;
+        }
+        !rule.needs_all.is_empty() && !*state.needs_all.entry(i).or_insert_with(|| rule.needs_all.iter().all(|n| text.contains(n.as_str())))
+    }
+
+    /// The characters before `start` allow a finding of `rule` to begin
+    /// there: not inside a percent-escape, and no character that its
+    /// `not_before` rules out (unless a finding ends there, or the break
+    /// is an escape).
+    fn may_start(&self, rule: &Rule, text: &str, start: usize, state: &State) -> bool {
         if inside_escape(text, start) > 0 {
             return false;
         }
+        let after_finding = state.found.last().is_some_and(|f| f.end == start);
         if let (Some(not_before), false) = (&rule.not_before, after_finding) {
             if let Some(prev) = char_start_before(text, start) {
                 if not_before.holds(&text[prev..start]) && !escaped_break(text, start) {
                     return false;
                 }
             }
+        }
+        true
+    }
+
+    /// The characters around `start..end` allow a finding there.
+    fn bounded(&self, rule: &Rule, text: &str, start: usize, end: usize, state: &State) -> bool {
+        if !self.may_start(rule, text, start, state) {
+            return false;
         }
         if let Some(not_start) = &rule.not_start {
             if not_start.is_match(Input::new(&text[..end]).range(start..).anchored(Anchored::Yes)) {
